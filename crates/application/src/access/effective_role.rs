@@ -1,0 +1,90 @@
+//! Effective roles: the highest role a user holds on a resource or any of its ancestors.
+
+use std::collections::HashMap;
+
+use backline_domain::access::{Action, ResourceKind, permits};
+use backline_domain::roles::Role;
+use backline_domain::workspace::{ResourcePath, effective_role as highest};
+
+use crate::error::{AppError, AppResult};
+use crate::{Actor, App};
+
+fn kind_name(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::ArtistSpace => "artist space",
+        ResourceKind::Project => "project",
+        ResourceKind::Track => "track",
+        ResourceKind::File => "file",
+        ResourceKind::Comment => "comment",
+    }
+}
+
+/// The caller's effective role on `path`, or `None` for anonymous callers and non-members.
+pub async fn effective_role(app: &App, actor: &Actor, path: ResourcePath) -> AppResult<Option<Role>> {
+    let Some(user) = actor.user_id() else {
+        return Ok(None);
+    };
+    let held = app.collaborators.roles_of(user, &path.lineage()).await?;
+    Ok(highest(held.into_values()))
+}
+
+/// The caller's effective roles on many resources with one look-up, keyed by resource id.
+pub async fn effective_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<HashMap<uuid::Uuid, Role>> {
+    let Some(user) = actor.user_id() else {
+        return Ok(HashMap::new());
+    };
+    let mut ids: Vec<uuid::Uuid> = paths.iter().flat_map(|path| path.lineage()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let held = app.collaborators.roles_of(user, &ids).await?;
+    Ok(paths
+        .iter()
+        .filter_map(|path| {
+            highest(path.lineage().iter().filter_map(|id| held.get(id).copied())).map(|role| (path.id(), role))
+        })
+        .collect())
+}
+
+/// Checks that the caller may do `action` to the resource at `path` (of `kind`, which is the
+/// path's own kind, or File/Comment judged on their track). Callers who cannot read the resource
+/// get `NOT_FOUND`, exactly as if it did not exist; readers without the right get `FORBIDDEN`.
+pub async fn authorize(app: &App, actor: &Actor, path: ResourcePath, kind: ResourceKind, action: Action) -> AppResult<Role> {
+    let role = readable_or_not_found(app, actor, path).await?;
+    if permits(role, kind, action) {
+        Ok(role)
+    } else {
+        Err(AppError::Forbidden(format!(
+            "your role {role} may not {} this {}",
+            match action {
+                Action::Create => "create",
+                Action::Read => "read",
+                Action::Update => "change",
+                Action::Delete => "delete",
+            },
+            kind_name(kind)
+        )))
+    }
+}
+
+/// Checks that the caller may create a `kind` inside the parent at `path`.
+pub async fn authorize_create(app: &App, actor: &Actor, parent: ResourcePath, kind: ResourceKind) -> AppResult<Role> {
+    let role = readable_or_not_found(app, actor, parent).await?;
+    if permits(role, kind, Action::Create) {
+        Ok(role)
+    } else {
+        Err(AppError::Forbidden(format!(
+            "your role {role} on this {} may not create a {} in it",
+            kind_name(parent.kind()),
+            kind_name(kind)
+        )))
+    }
+}
+
+/// The caller's role on a resource they can read; `NOT_FOUND` otherwise.
+pub async fn readable_or_not_found(app: &App, actor: &Actor, path: ResourcePath) -> AppResult<Role> {
+    actor.require()?;
+    match effective_role(app, actor, path).await? {
+        Some(role) if permits(role, path.kind(), Action::Read) => Ok(role),
+        _ => Err(AppError::NotFound(kind_name(path.kind()))),
+    }
+}

@@ -1,0 +1,6 @@
+//! Authorization: the caller's effective role on a resource, checked against the access matrix.
+//! Every use case that touches a space, project or track goes through here.
+
+mod effective_role;
+
+pub use effective_role::{authorize, authorize_create, effective_role, effective_roles, readable_or_not_found};

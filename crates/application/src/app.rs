@@ -1,0 +1,165 @@
+//! The application: ports and settings that every use case receives, and who is calling.
+
+use std::sync::{Arc, OnceLock};
+
+use backline_domain::ids::{SessionId, UserId};
+use backline_domain::roles::{Plan, PlatformRole};
+
+use crate::error::AppResult;
+use crate::ports::{
+    BlobStore, Clock, CollaboratorRepository, EmailTokenRepository, IdGenerator, LoginThrottle, Mailer,
+    PasswordHasher, SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
+};
+
+/// Storage limits per plan, in bytes; `None` means unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanLimits {
+    /// FREE (default 5 GiB).
+    pub free: Option<i64>,
+    /// PRO (default 250 GiB).
+    pub pro: Option<i64>,
+    /// TEAM (default 1 TiB).
+    pub team: Option<i64>,
+    /// ENTERPRISE (default unlimited).
+    pub enterprise: Option<i64>,
+}
+
+impl Default for PlanLimits {
+    fn default() -> Self {
+        const GIB: i64 = 1 << 30;
+        Self {
+            free: Some(5 * GIB),
+            pro: Some(250 * GIB),
+            team: Some(1024 * GIB),
+            enterprise: None,
+        }
+    }
+}
+
+impl PlanLimits {
+    /// The limit of one plan.
+    pub fn for_plan(&self, plan: Plan) -> Option<i64> {
+        match plan {
+            Plan::Free => self.free,
+            Plan::Pro => self.pro,
+            Plan::Team => self.team,
+            Plan::Enterprise => self.enterprise,
+        }
+    }
+}
+
+/// Settings the use cases read.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// The web app's public base URL, for links in emails (e.g. `https://backline.example`).
+    pub public_url: String,
+    /// Storage limits per plan.
+    pub plan_limits: PlanLimits,
+    /// Refresh-token (session) lifetime.
+    pub refresh_token_ttl: chrono::Duration,
+    /// Email verification token lifetime.
+    pub email_token_ttl: chrono::Duration,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            plan_limits: PlanLimits::default(),
+            refresh_token_ttl: chrono::Duration::days(30),
+            email_token_ttl: chrono::Duration::hours(24),
+        }
+    }
+}
+
+/// Everything a use case needs: the ports, chosen by the composition root, and settings.
+#[derive(Clone)]
+pub struct App {
+    /// User accounts.
+    pub users: Arc<dyn UserRepository>,
+    /// Sessions and refresh tokens.
+    pub sessions: Arc<dyn SessionRepository>,
+    /// Email tokens.
+    pub email_tokens: Arc<dyn EmailTokenRepository>,
+    /// Spaces, projects, tracks.
+    pub workspace: Arc<dyn WorkspaceRepository>,
+    /// Collaborator rows.
+    pub collaborators: Arc<dyn CollaboratorRepository>,
+    /// File bodies.
+    pub blobs: Arc<dyn BlobStore>,
+    /// Password hashing.
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// Access tokens.
+    pub tokens: Arc<dyn TokenIssuer>,
+    /// Outgoing email.
+    pub mailer: Arc<dyn Mailer>,
+    /// Failed sign-in counting.
+    pub throttle: Arc<dyn LoginThrottle>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Identifiers and secrets.
+    pub ids: Arc<dyn IdGenerator>,
+    /// Settings.
+    pub settings: AppSettings,
+}
+
+/// Facts about the calling client, recorded on sessions and used for throttling.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientMeta {
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+    /// The client's address.
+    pub ip: Option<String>,
+}
+
+/// Who is calling: a signed-in user (from a valid access token) or nobody.
+#[derive(Debug, Default)]
+pub struct Actor {
+    user: Option<(UserId, SessionId)>,
+    platform_role: OnceLock<PlatformRole>,
+}
+
+impl Actor {
+    /// An anonymous caller.
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+
+    /// A caller signed in as `user` through `session`.
+    pub fn user(user: UserId, session: SessionId) -> Self {
+        Self {
+            user: Some((user, session)),
+            platform_role: OnceLock::new(),
+        }
+    }
+
+    /// The signed-in user, if any.
+    pub fn user_id(&self) -> Option<UserId> {
+        self.user.map(|(user, _)| user)
+    }
+
+    /// The signed-in user's session, if any.
+    pub fn session_id(&self) -> Option<SessionId> {
+        self.user.map(|(_, session)| session)
+    }
+
+    /// The signed-in user, or `UNAUTHENTICATED`.
+    pub fn require(&self) -> AppResult<UserId> {
+        self.user_id()
+            .ok_or_else(|| crate::AppError::Unauthenticated("sign in first: send 'Authorization: Bearer <accessToken>'".into()))
+    }
+
+    /// The caller's platform role, loaded once per request.
+    pub async fn platform_role(&self, app: &App) -> AppResult<Option<PlatformRole>> {
+        let Some(user_id) = self.user_id() else {
+            return Ok(None);
+        };
+        if let Some(role) = self.platform_role.get() {
+            return Ok(Some(*role));
+        }
+        let Some(user) = app.users.find(user_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(*self.platform_role.get_or_init(|| user.platform_role)))
+    }
+}

@@ -1,0 +1,55 @@
+//! Confirming email addresses with one-time tokens sent through the mailer.
+
+use backline_domain::identity::User;
+
+use super::session_tokens::{TOKEN_BYTES, hash_token};
+use crate::error::{AppError, AppResult};
+use crate::ports::{EmailTokenPurpose, MailMessage};
+use crate::{Actor, App};
+
+/// Issues a fresh verification token (earlier ones die) and mails it.
+pub(crate) async fn send_verification(app: &App, user: &User) -> AppResult<()> {
+    let now = app.clock.now();
+    let token = app.ids.secret_token(TOKEN_BYTES);
+    app.email_tokens
+        .replace(app.ids.uuid(), user.id, EmailTokenPurpose::VerifyEmail, &hash_token(&token), now + app.settings.email_token_ttl, now)
+        .await?;
+    let link = format!("{}/verify-email?token={token}", app.settings.public_url.trim_end_matches('/'));
+    app.mailer
+        .send(&MailMessage {
+            to: user.email.clone(),
+            subject: "Confirm your email for Backline".into(),
+            body: format!(
+                "Hi {},\n\nconfirm your email address by opening this link within 24 hours:\n\n{link}\n\nOr paste this code into the app: {token}\n\nIf you did not sign up, ignore this message.\n",
+                user.username
+            ),
+        })
+        .await?;
+    Ok(())
+}
+
+/// Marks the token's user verified. Each token works once and for 24 hours.
+pub async fn verify_email(app: &App, token: &str) -> AppResult<User> {
+    let now = app.clock.now();
+    let user_id = app
+        .email_tokens
+        .consume(EmailTokenPurpose::VerifyEmail, &hash_token(token.trim()), now)
+        .await?
+        .ok_or_else(|| AppError::invalid("token", "this verification link is invalid, used or expired; ask for a new one"))?;
+    app.users.set_verified(user_id, now).await?;
+    app.users.find(user_id).await?.ok_or(AppError::NotFound("user"))
+}
+
+/// Sends a new verification email to the signed-in user.
+pub async fn resend_verification_email(app: &App, actor: &Actor) -> AppResult<bool> {
+    let user_id = actor.require()?;
+    let user = app.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    if user.is_verified {
+        return Err(AppError::Conflict {
+            field: None,
+            message: "your email is already verified".into(),
+        });
+    }
+    send_verification(app, &user).await?;
+    Ok(true)
+}

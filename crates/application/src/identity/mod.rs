@@ -1,0 +1,19 @@
+//! Identity: accounts, sign-in, sessions, email verification and plans.
+
+mod change_password;
+mod email_verification;
+mod log_in;
+mod plans;
+mod profile;
+mod session_tokens;
+mod sessions;
+mod sign_up;
+
+pub use change_password::change_password;
+pub use email_verification::{resend_verification_email, verify_email};
+pub use log_in::log_in;
+pub use plans::{set_user_plan, storage_limit};
+pub use profile::{UpdateProfile, find_user, find_user_by_username, update_profile, users_by_ids, visible_email};
+pub use session_tokens::{AuthPayload, authenticate, hash_token};
+pub use sessions::{list_sessions, log_out, refresh_session, revoke_session};
+pub use sign_up::{SignUp, sign_up};

@@ -1,0 +1,27 @@
+//! Plans and storage limits.
+
+use backline_domain::identity::Subscription;
+use backline_domain::ids::UserId;
+use backline_domain::roles::Plan;
+
+use crate::error::{AppError, AppResult};
+use crate::{Actor, App};
+
+/// The storage limit of a subscription's plan in bytes; `None` is unlimited.
+pub fn storage_limit(app: &App, subscription: &Subscription) -> Option<i64> {
+    app.settings.plan_limits.for_plan(subscription.plan)
+}
+
+/// Moves a user to another plan. Platform admins only.
+pub async fn set_user_plan(app: &App, actor: &Actor, user: UserId, plan: Plan) -> AppResult<Subscription> {
+    actor.require()?;
+    let is_admin = actor.platform_role(app).await?.is_some_and(|role| role.is_platform_admin());
+    if !is_admin {
+        return Err(AppError::Forbidden("only platform admins may change plans".into()));
+    }
+    if app.users.find(user).await?.is_none() {
+        return Err(AppError::NotFound("user"));
+    }
+    app.users.set_plan(user, plan).await?;
+    app.users.subscription(user).await?.ok_or(AppError::NotFound("subscription"))
+}

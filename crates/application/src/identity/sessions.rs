@@ -1,0 +1,67 @@
+//! Refreshing, listing and ending sessions.
+
+use backline_domain::identity::Session;
+use backline_domain::ids::SessionId;
+
+use super::session_tokens::{AuthPayload, hash_token, rotate_session};
+use crate::error::{AppError, AppResult};
+use crate::{Actor, App};
+
+const INVALID_REFRESH: &str = "invalid or expired refresh token; sign in again";
+
+/// Exchanges a refresh token for a new pair. Each token works once: presenting a used token
+/// again means it was stolen, so its whole session is revoked.
+pub async fn refresh_session(app: &App, refresh_token: &str) -> AppResult<AuthPayload> {
+    let now = app.clock.now();
+    let Some((record, session)) = app.sessions.find_token(&hash_token(refresh_token.trim())).await? else {
+        return Err(AppError::Unauthenticated(INVALID_REFRESH.into()));
+    };
+    if session.revoked_at.is_some() || record.expires_at <= now || session.expires_at <= now {
+        return Err(AppError::Unauthenticated(INVALID_REFRESH.into()));
+    }
+    if record.used_at.is_some() {
+        app.sessions.revoke(session.id, now).await?;
+        tracing::warn!(session = %session.id, user = %session.user_id, "refresh token reused; session revoked");
+        return Err(AppError::Unauthenticated(
+            "this refresh token was already used; the session was ended for safety. Sign in again".into(),
+        ));
+    }
+    let user = app
+        .users
+        .find(session.user_id)
+        .await?
+        .ok_or_else(|| AppError::Unauthenticated(INVALID_REFRESH.into()))?;
+    match rotate_session(app, user, &record).await? {
+        Some(payload) => Ok(payload),
+        None => {
+            // Lost a race with another exchange of the same token: treat as reuse.
+            app.sessions.revoke(session.id, now).await?;
+            Err(AppError::Unauthenticated(INVALID_REFRESH.into()))
+        }
+    }
+}
+
+/// Ends the session a refresh token belongs to. Unknown tokens succeed silently (the client's
+/// goal, being signed out, holds).
+pub async fn log_out(app: &App, refresh_token: &str) -> AppResult<bool> {
+    let now = app.clock.now();
+    match app.sessions.find_token(&hash_token(refresh_token.trim())).await? {
+        Some((_, session)) => Ok(app.sessions.revoke(session.id, now).await? || session.revoked_at.is_some()),
+        None => Ok(false),
+    }
+}
+
+/// The caller's active sessions, most recently active first.
+pub async fn list_sessions(app: &App, actor: &Actor) -> AppResult<Vec<Session>> {
+    let user = actor.require()?;
+    Ok(app.sessions.list_active(user, app.clock.now()).await?)
+}
+
+/// Ends one of the caller's sessions (sign out another device).
+pub async fn revoke_session(app: &App, actor: &Actor, session_id: SessionId) -> AppResult<bool> {
+    let user = actor.require()?;
+    match app.sessions.find(session_id).await? {
+        Some(session) if session.user_id == user => Ok(app.sessions.revoke(session_id, app.clock.now()).await?),
+        _ => Err(AppError::NotFound("session")),
+    }
+}

@@ -1,0 +1,12 @@
+//! Backline's use cases, one module per context, and the ports (traits) they need. Every use
+//! case authorizes its caller here; the GraphQL layer only translates.
+
+pub mod access;
+pub mod app;
+pub mod error;
+pub mod identity;
+pub mod ports;
+pub mod workspace;
+
+pub use app::{Actor, App, AppSettings, ClientMeta, PlanLimits};
+pub use error::AppError;

@@ -1,0 +1,36 @@
+//! Collaborator rows: a user's role on a space, project or track.
+
+use std::collections::HashMap;
+
+use backline_domain::ids::UserId;
+use backline_domain::page::{Page, PageRequest};
+use backline_domain::roles::Role;
+use backline_domain::workspace::Collaborator;
+use uuid::Uuid;
+
+use super::RepoResult;
+
+/// Stores collaborators. A (resource, user) pair has at most one row.
+///
+/// # Errors
+/// `insert` returns `Duplicate("userId")` when the user already holds a role on the resource.
+#[async_trait::async_trait]
+pub trait CollaboratorRepository: Send + Sync + 'static {
+    /// The roles `user` holds directly on each of `resource_ids`.
+    async fn roles_of(&self, user: UserId, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, Role>>;
+    /// One row.
+    async fn find(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>>;
+    /// Adds a row.
+    async fn insert(&self, collaborator: &Collaborator) -> RepoResult<()>;
+    /// Changes a row's role.
+    async fn set_role(&self, resource_id: Uuid, user: UserId, role: Role) -> RepoResult<()>;
+    /// Removes a row; `false` when there was none.
+    async fn remove(&self, resource_id: Uuid, user: UserId) -> RepoResult<bool>;
+    /// Moves ownership in one transaction: `from` becomes ADMIN, `to` becomes OWNER (inserted
+    /// if needed), and the resource's owner column points at `to`.
+    async fn transfer_ownership(&self, resource: backline_domain::workspace::ResourcePath, from: UserId, to: &Collaborator) -> RepoResult<()>;
+    /// A page of each resource's collaborators, newest first.
+    async fn page_for(&self, resource_ids: &[Uuid], page: PageRequest) -> RepoResult<HashMap<Uuid, Page<Collaborator>>>;
+    /// How many collaborators each resource has.
+    async fn count_for(&self, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>>;
+}

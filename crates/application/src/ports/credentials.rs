@@ -1,0 +1,54 @@
+//! Password hashing, access tokens and login throttling.
+
+use backline_domain::ids::{SessionId, UserId};
+use chrono::{DateTime, Utc};
+
+/// Hashes and checks passwords.
+///
+/// # Errors
+/// Fails only when hashing itself fails (out of memory, bad parameters); a wrong password is
+/// `Ok(false)`, never an error.
+pub trait PasswordHasher: Send + Sync + 'static {
+    /// Hashes a password with the current parameters (a PHC string).
+    fn hash(&self, password: &str) -> anyhow::Result<String>;
+    /// Checks a password against a stored hash in time independent of where they differ.
+    fn verify(&self, password: &str, hash: &str) -> anyhow::Result<bool>;
+    /// Whether a stored hash was made with other parameters than today's and should be redone.
+    fn needs_rehash(&self, hash: &str) -> bool;
+    /// A hash of a random password, to verify against when the account does not exist, so
+    /// unknown emails cost the same time as wrong passwords.
+    fn dummy_hash(&self) -> &str;
+}
+
+/// What an access token says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessClaims {
+    /// The user.
+    pub user_id: UserId,
+    /// The session (refresh-token family) the token was issued for.
+    pub session_id: SessionId,
+    /// When it stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Issues and checks access tokens.
+///
+/// # Errors
+/// `verify` returns `Err` with a short reason for any token that is malformed, tampered,
+/// expired, for another audience or issuer, of another type, or signed with another algorithm.
+pub trait TokenIssuer: Send + Sync + 'static {
+    /// Issues an access token; returns it and its expiry.
+    fn issue(&self, user_id: UserId, session_id: SessionId, now: DateTime<Utc>) -> anyhow::Result<(String, DateTime<Utc>)>;
+    /// Checks a token and returns its claims.
+    fn verify(&self, token: &str) -> Result<AccessClaims, String>;
+}
+
+/// Counts failed sign-ins per account and per client address.
+pub trait LoginThrottle: Send + Sync + 'static {
+    /// `Err(seconds)` when either key has failed too often recently.
+    fn check(&self, keys: &[String], now: DateTime<Utc>) -> Result<(), u64>;
+    /// Records a failure for each key.
+    fn record_failure(&self, keys: &[String], now: DateTime<Utc>);
+    /// Forgets the failures of an account after a successful sign-in.
+    fn reset(&self, key: &str);
+}

@@ -1,0 +1,39 @@
+//! Ports: the traits the use cases need from the outside world. Adapters in other crates
+//! implement them; the server's composition root picks which.
+
+mod blobs;
+mod collaborators;
+mod credentials;
+mod email_tokens;
+mod mailer;
+mod sessions;
+mod system;
+mod users;
+mod workspace;
+
+pub use blobs::BlobStore;
+pub use collaborators::CollaboratorRepository;
+pub use credentials::{AccessClaims, LoginThrottle, PasswordHasher, TokenIssuer};
+pub use email_tokens::{EmailTokenPurpose, EmailTokenRepository};
+pub use mailer::{MailMessage, Mailer};
+pub use sessions::{RefreshTokenRecord, RotateOutcome, SessionRepository};
+pub use system::{Clock, IdGenerator};
+pub use users::{NewUser, UserRepository, UserWithPassword};
+pub use workspace::{SiblingScope, WorkspaceRepository};
+
+/// What a repository reports besides success. Adapters translate driver errors into these.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// A unique constraint refused the write; names the clashing field (`email`, `slug`, ...).
+    #[error("duplicate {0}")]
+    Duplicate(&'static str),
+    /// The row to change does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The store failed.
+    #[error(transparent)]
+    Unknown(#[from] anyhow::Error),
+}
+
+/// Results of repository calls.
+pub type RepoResult<T> = Result<T, RepoError>;

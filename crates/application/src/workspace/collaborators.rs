@@ -1,0 +1,131 @@
+//! Managing collaborators: adding, changing roles, removing, leaving, transferring ownership.
+//! Only OWNER and ADMIN (effective) manage collaborators; nobody grants a role above their
+//! own; the OWNER is changed only by `transfer_ownership`.
+
+use backline_domain::ids::{CollaboratorId, UserId};
+use backline_domain::roles::Role;
+use backline_domain::workspace::{Collaborator, ResourcePath};
+
+use super::resource::{ResourceRef, resolve};
+use crate::access::readable_or_not_found;
+use crate::error::{AppError, AppResult};
+use crate::ports::RepoError;
+use crate::{Actor, App};
+
+/// Resolves the resource and checks the caller manages it; returns its path, owner and the
+/// caller's role.
+async fn managed(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<(ResourcePath, UserId, Role)> {
+    let (path, owner) = resolve(app, resource).await?;
+    let role = readable_or_not_found(app, actor, path).await?;
+    if role < Role::Admin {
+        return Err(AppError::Forbidden(format!(
+            "only the owner and admins manage collaborators; your role is {role}"
+        )));
+    }
+    Ok((path, owner, role))
+}
+
+fn grantable(role: Role, granter: Role) -> AppResult<()> {
+    if role == Role::Owner {
+        return Err(AppError::invalid("role", "OWNER cannot be granted; use transferOwnership"));
+    }
+    if role > granter {
+        return Err(AppError::Forbidden(format!("you cannot grant {role}, which is above your own role {granter}")));
+    }
+    Ok(())
+}
+
+fn kind_of(path: ResourcePath) -> backline_domain::access::ResourceKind {
+    path.kind()
+}
+
+/// Gives `user` a role on a resource.
+pub async fn add_collaborator(app: &App, actor: &Actor, resource: ResourceRef, user: UserId, role: Role) -> AppResult<Collaborator> {
+    let (path, _, granter) = managed(app, actor, resource).await?;
+    grantable(role, granter)?;
+    if app.users.find(user).await?.is_none() {
+        return Err(AppError::NotFound("user"));
+    }
+    let collaborator = Collaborator {
+        id: CollaboratorId(app.ids.uuid()),
+        resource_id: path.id(),
+        resource_kind: kind_of(path),
+        user_id: user,
+        role,
+        added_at: app.clock.now(),
+    };
+    app.collaborators.insert(&collaborator).await.map_err(|error| match error {
+        RepoError::Duplicate(_) => AppError::conflict("userId", "this user already collaborates here; use updateCollaboratorRole"),
+        other => other.into(),
+    })?;
+    Ok(collaborator)
+}
+
+/// Changes a collaborator's role on a resource.
+pub async fn update_collaborator_role(app: &App, actor: &Actor, resource: ResourceRef, user: UserId, role: Role) -> AppResult<Collaborator> {
+    let (path, _, granter) = managed(app, actor, resource).await?;
+    grantable(role, granter)?;
+    let mut row = app.collaborators.find(path.id(), user).await?.ok_or(AppError::NotFound("collaborator"))?;
+    if row.role == Role::Owner {
+        return Err(AppError::Forbidden("the owner's role changes only through transferOwnership".into()));
+    }
+    if row.role > granter {
+        return Err(AppError::Forbidden(format!("you cannot change the role of a {}", row.role)));
+    }
+    app.collaborators.set_role(path.id(), user, role).await?;
+    row.role = role;
+    Ok(row)
+}
+
+/// Removes a collaborator from a resource. The owner cannot be removed.
+pub async fn remove_collaborator(app: &App, actor: &Actor, resource: ResourceRef, user: UserId) -> AppResult<Collaborator> {
+    let (path, _, remover) = managed(app, actor, resource).await?;
+    let row = app.collaborators.find(path.id(), user).await?.ok_or(AppError::NotFound("collaborator"))?;
+    if row.role == Role::Owner {
+        return Err(AppError::Forbidden("the owner cannot be removed; transfer ownership first".into()));
+    }
+    if row.role > remover {
+        return Err(AppError::Forbidden(format!("you cannot remove a {}", row.role)));
+    }
+    app.collaborators.remove(path.id(), user).await?;
+    Ok(row)
+}
+
+/// The caller gives up their own role on a resource. The owner must transfer ownership first.
+pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<Collaborator> {
+    let user = actor.require()?;
+    let (path, _) = resolve(app, resource).await?;
+    readable_or_not_found(app, actor, path).await?;
+    let row = app.collaborators.find(path.id(), user).await?.ok_or(AppError::NotFound("collaborator"))?;
+    if row.role == Role::Owner {
+        return Err(AppError::Forbidden("the owner cannot leave; transfer ownership first".into()));
+    }
+    app.collaborators.remove(path.id(), user).await?;
+    Ok(row)
+}
+
+/// Makes `new_owner` the OWNER; the previous owner stays on as ADMIN. Only an (effective) OWNER
+/// may do this.
+pub async fn transfer_ownership(app: &App, actor: &Actor, resource: ResourceRef, new_owner: UserId) -> AppResult<Collaborator> {
+    let (path, owner) = resolve(app, resource).await?;
+    let role = readable_or_not_found(app, actor, path).await?;
+    if role != Role::Owner {
+        return Err(AppError::Forbidden("only the owner may transfer ownership".into()));
+    }
+    if app.users.find(new_owner).await?.is_none() {
+        return Err(AppError::NotFound("user"));
+    }
+    if new_owner == owner {
+        return Err(AppError::invalid("userId", "this user already owns the resource"));
+    }
+    let row = Collaborator {
+        id: CollaboratorId(app.ids.uuid()),
+        resource_id: path.id(),
+        resource_kind: kind_of(path),
+        user_id: new_owner,
+        role: Role::Owner,
+        added_at: app.clock.now(),
+    };
+    app.collaborators.transfer_ownership(path, owner, &row).await?;
+    Ok(app.collaborators.find(path.id(), new_owner).await?.unwrap_or(row))
+}

@@ -1,0 +1,124 @@
+//! Lists and batched look-ups for the API's nested fields. Each function authorizes the whole
+//! batch with one role look-up, so nesting never costs a query per item.
+
+use std::collections::HashMap;
+
+use backline_domain::access::{Action, permits};
+use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId};
+use backline_domain::page::{Page, PageRequest};
+use backline_domain::roles::Role;
+use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ResourcePath, Track};
+use uuid::Uuid;
+
+use crate::access::effective_roles;
+use crate::error::AppResult;
+use crate::{Actor, App};
+
+/// The caller's effective role on each of `paths` (absent when none), keyed by resource id.
+pub async fn viewer_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<HashMap<Uuid, Role>> {
+    effective_roles(app, actor, paths).await
+}
+
+/// The subset of `paths` the caller can read.
+async fn readable(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<Vec<ResourcePath>> {
+    let roles = effective_roles(app, actor, paths).await?;
+    Ok(paths
+        .iter()
+        .copied()
+        .filter(|path| roles.get(&path.id()).is_some_and(|role| permits(*role, path.kind(), Action::Read)))
+        .collect())
+}
+
+/// The spaces the caller holds a role on directly, newest first.
+pub async fn my_artist_spaces(app: &App, actor: &Actor, page: PageRequest) -> AppResult<Page<ArtistSpace>> {
+    let user = actor.require()?;
+    Ok(app.workspace.spaces_of_user(user, page).await?)
+}
+
+/// How many spaces the caller holds a role on directly.
+pub async fn count_my_artist_spaces(app: &App, actor: &Actor) -> AppResult<u64> {
+    let user = actor.require()?;
+    Ok(app.workspace.count_spaces_of_user(user).await?)
+}
+
+/// Spaces by id that the caller can read (others are left out).
+pub async fn spaces_by_ids(app: &App, actor: &Actor, ids: &[ArtistSpaceId]) -> AppResult<Vec<ArtistSpace>> {
+    let spaces = app.workspace.spaces(ids).await?;
+    let paths: Vec<_> = spaces.iter().map(ArtistSpace::path).collect();
+    let allowed = readable(app, actor, &paths).await?;
+    Ok(spaces.into_iter().filter(|space| allowed.contains(&space.path())).collect())
+}
+
+/// Projects by id that the caller can read.
+pub async fn projects_by_ids(app: &App, actor: &Actor, ids: &[ProjectId]) -> AppResult<Vec<Project>> {
+    let projects = app.workspace.projects(ids).await?;
+    let paths: Vec<_> = projects.iter().map(Project::path).collect();
+    let allowed = readable(app, actor, &paths).await?;
+    Ok(projects.into_iter().filter(|project| allowed.contains(&project.path())).collect())
+}
+
+/// Tracks by id that the caller can read.
+pub async fn tracks_by_ids(app: &App, actor: &Actor, ids: &[TrackId]) -> AppResult<Vec<Track>> {
+    let tracks = app.workspace.tracks(ids).await?;
+    let paths: Vec<_> = tracks.iter().map(Track::path).collect();
+    let allowed = readable(app, actor, &paths).await?;
+    Ok(tracks.into_iter().filter(|track| allowed.contains(&track.path())).collect())
+}
+
+fn space_ids(paths: &[ResourcePath]) -> Vec<ArtistSpaceId> {
+    paths
+        .iter()
+        .filter_map(|path| match path {
+            ResourcePath::Space(id) => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+fn project_ids(paths: &[ResourcePath]) -> Vec<ProjectId> {
+    paths
+        .iter()
+        .filter_map(|path| match path {
+            ResourcePath::Project(_, id) => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A page of projects of each readable space in `spaces`.
+pub async fn projects_in(app: &App, actor: &Actor, spaces: &[ArtistSpaceId], page: PageRequest) -> AppResult<HashMap<ArtistSpaceId, Page<Project>>> {
+    let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
+    let allowed = space_ids(&readable(app, actor, &paths).await?);
+    Ok(app.workspace.projects_of(&allowed, page).await?)
+}
+
+/// How many projects each readable space has.
+pub async fn count_projects_in(app: &App, actor: &Actor, spaces: &[ArtistSpaceId]) -> AppResult<HashMap<ArtistSpaceId, u64>> {
+    let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
+    let allowed = space_ids(&readable(app, actor, &paths).await?);
+    Ok(app.workspace.count_projects_of(&allowed).await?)
+}
+
+/// A page of tracks of each readable project in `projects`.
+pub async fn tracks_in(app: &App, actor: &Actor, projects: &[ResourcePath], page: PageRequest) -> AppResult<HashMap<ProjectId, Page<Track>>> {
+    let allowed = project_ids(&readable(app, actor, projects).await?);
+    Ok(app.workspace.tracks_of(&allowed, page).await?)
+}
+
+/// How many tracks each readable project has.
+pub async fn count_tracks_in(app: &App, actor: &Actor, projects: &[ResourcePath]) -> AppResult<HashMap<ProjectId, u64>> {
+    let allowed = project_ids(&readable(app, actor, projects).await?);
+    Ok(app.workspace.count_tracks_of(&allowed).await?)
+}
+
+/// A page of collaborators of each readable resource in `resources`, keyed by resource id.
+pub async fn collaborators_of(app: &App, actor: &Actor, resources: &[ResourcePath], page: PageRequest) -> AppResult<HashMap<Uuid, Page<Collaborator>>> {
+    let allowed: Vec<Uuid> = readable(app, actor, resources).await?.iter().map(|path| path.id()).collect();
+    Ok(app.collaborators.page_for(&allowed, page).await?)
+}
+
+/// How many collaborators each readable resource has.
+pub async fn count_collaborators_of(app: &App, actor: &Actor, resources: &[ResourcePath]) -> AppResult<HashMap<Uuid, u64>> {
+    let allowed: Vec<Uuid> = readable(app, actor, resources).await?.iter().map(|path| path.id()).collect();
+    Ok(app.collaborators.count_for(&allowed).await?)
+}

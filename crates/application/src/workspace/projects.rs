@@ -1,0 +1,153 @@
+//! Creating, reading, changing and deleting projects.
+
+use backline_domain::access::{Action, ResourceKind};
+use backline_domain::ids::{ArtistSpaceId, CollaboratorId, ProjectId};
+use backline_domain::roles::Role;
+use backline_domain::values::{Description, Name, ShortId, Slug, SlugType};
+use backline_domain::workspace::{Collaborator, Project, ProjectStatus};
+
+use super::INSERT_ATTEMPTS;
+use super::slugs::{free_slug, premium_slug};
+use super::spaces::{SpaceLookup, find_artist_space};
+use crate::access::{authorize, authorize_create, readable_or_not_found};
+use crate::error::{AppError, AppResult};
+use crate::ports::{RepoError, SiblingScope};
+use crate::{Actor, App};
+
+/// Input of `createProject`.
+#[derive(Debug, Clone)]
+pub struct CreateProject {
+    /// The space to create it in.
+    pub artist_space_id: ArtistSpaceId,
+    /// Title.
+    pub name: String,
+    /// Notes.
+    pub description: Option<String>,
+    /// Starting status (DRAFT by default).
+    pub status: Option<ProjectStatus>,
+    /// A chosen slug (the space owner's plan must be PRO or higher).
+    pub slug: Option<String>,
+}
+
+/// Input of `updateProject`; `None` leaves a field unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateProject {
+    /// New title.
+    pub name: Option<String>,
+    /// New notes, or clear them.
+    pub description: Option<Option<String>>,
+    /// New status.
+    pub status: Option<ProjectStatus>,
+    /// A chosen slug (PRO plan).
+    pub slug: Option<String>,
+}
+
+/// Creates a project in a space (Project C on the space: owner and admin).
+pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> AppResult<Project> {
+    let creator = actor.require()?;
+    let space = find_artist_space(app, actor, SpaceLookup::Id(input.artist_space_id)).await?;
+    authorize_create(app, actor, space.path(), ResourceKind::Project).await?;
+    let name = Name::parse(&input.name, "name")?;
+    let description = input
+        .description
+        .map(|text| Description::parse(&text, "description"))
+        .transpose()?
+        .and_then(Description::into_inner);
+    let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
+        Some(raw) => Some(premium_slug(app, space.owner_id, &raw).await?),
+        None => None,
+    };
+    let now = app.clock.now();
+    let mut project = Project {
+        id: ProjectId(app.ids.uuid()),
+        short_id: String::new(),
+        slug: String::new(),
+        slug_type: SlugType::Auto,
+        name: name.as_str().to_owned(),
+        image: None,
+        description,
+        artist_space_id: space.id,
+        owner_id: creator,
+        status: input.status.unwrap_or(ProjectStatus::Draft),
+        created_at: now,
+        updated_at: now,
+    };
+    let collaborator = Collaborator {
+        id: CollaboratorId(app.ids.uuid()),
+        resource_id: project.id.0,
+        resource_kind: ResourceKind::Project,
+        user_id: creator,
+        role: Role::Owner,
+        added_at: now,
+    };
+    let scope = SiblingScope::ProjectsOf(space.id);
+    for _ in 0..INSERT_ATTEMPTS {
+        project.short_id = app.ids.short_id();
+        (project.slug, project.slug_type) = match &chosen {
+            Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
+            None => (free_slug(app, scope, &Slug::from_name(&project.name)).await?.as_str().to_owned(), SlugType::Auto),
+        };
+        match app.workspace.insert_project(&project, &collaborator).await {
+            Ok(()) => return Ok(project),
+            Err(RepoError::Duplicate("slug")) if chosen.is_some() => {
+                return Err(AppError::conflict("slug", "another project in this space has this slug"));
+            }
+            Err(RepoError::Duplicate(_)) => continue,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(AppError::Internal(anyhow::anyhow!("could not find a free short id or slug for a project")))
+}
+
+/// Finds a project the caller can read; `NOT_FOUND` otherwise.
+pub async fn find_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<Project> {
+    let project = app.workspace.projects(&[id]).await?.pop().ok_or(AppError::NotFound("project"))?;
+    readable_or_not_found(app, actor, project.path()).await?;
+    Ok(project)
+}
+
+/// Finds a project by short id.
+pub async fn find_project_by_short_id(app: &App, actor: &Actor, short_id: &str) -> AppResult<Project> {
+    let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("project"))?;
+    let project = app.workspace.project_by_short_id(short_id.as_str()).await?.ok_or(AppError::NotFound("project"))?;
+    readable_or_not_found(app, actor, project.path()).await?;
+    Ok(project)
+}
+
+/// Changes a project (Project U: owner and admin).
+pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: UpdateProject) -> AppResult<Project> {
+    let mut project = find_project(app, actor, id).await?;
+    authorize(app, actor, project.path(), ResourceKind::Project, Action::Update).await?;
+    if let Some(name) = input.name {
+        project.name = Name::parse(&name, "name")?.as_str().to_owned();
+    }
+    if let Some(description) = input.description {
+        project.description = description
+            .map(|text| Description::parse(&text, "description"))
+            .transpose()?
+            .and_then(Description::into_inner);
+    }
+    if let Some(status) = input.status {
+        project.status = status;
+    }
+    if let Some(raw) = input.slug {
+        let space_owner = super::resolve(app, super::ResourceRef::Space(project.artist_space_id)).await?.1;
+        let (slug, slug_type) = premium_slug(app, space_owner, &raw).await?;
+        project.slug = slug.as_str().to_owned();
+        project.slug_type = slug_type;
+    }
+    project.updated_at = app.clock.now();
+    app.workspace.update_project(&project).await.map_err(|error| match error {
+        RepoError::Duplicate(_) => AppError::conflict("slug", "another project in this space has this slug"),
+        other => other.into(),
+    })?;
+    Ok(project)
+}
+
+/// Deletes a project and its tracks in one transaction (Project D: owner and admin).
+pub async fn delete_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<ProjectId> {
+    let project = find_project(app, actor, id).await?;
+    authorize(app, actor, project.path(), ResourceKind::Project, Action::Delete).await?;
+    app.workspace.delete_project(project.id).await?;
+    Ok(project.id)
+}

@@ -1,0 +1,168 @@
+//! Creating, reading, changing and deleting artist spaces.
+
+use backline_domain::access::{Action, ResourceKind};
+use backline_domain::ids::{ArtistSpaceId, CollaboratorId};
+use backline_domain::roles::Role;
+use backline_domain::values::{CountryCode, Description, Name, NamedLinks, ShortId, Slug, SlugType};
+use backline_domain::workspace::{ArtistSpace, Collaborator};
+
+use super::INSERT_ATTEMPTS;
+use super::slugs::{free_slug, premium_slug};
+use crate::access::{authorize, readable_or_not_found};
+use crate::error::{AppError, AppResult};
+use crate::ports::{RepoError, SiblingScope};
+use crate::{Actor, App};
+
+/// Input of `createArtistSpace`.
+#[derive(Debug, Clone, Default)]
+pub struct CreateArtistSpace {
+    /// Artist, band or label name.
+    pub name: String,
+    /// A chosen slug (PRO plan); derived from the name when absent.
+    pub slug: Option<String>,
+    /// Short biography.
+    pub bio: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    pub country_code: Option<String>,
+    /// Named links, a JSON object.
+    pub links: Option<serde_json::Value>,
+}
+
+/// Input of `updateArtistSpace`; `None` leaves a field unchanged, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateArtistSpace {
+    /// New name (the slug stays, so shared URLs keep working).
+    pub name: Option<String>,
+    /// A chosen slug (PRO plan).
+    pub slug: Option<String>,
+    /// New biography, or clear it.
+    pub bio: Option<Option<String>>,
+    /// New country, or clear it.
+    pub country_code: Option<Option<String>>,
+    /// New links (replaces all).
+    pub links: Option<serde_json::Value>,
+}
+
+/// How a client names a space.
+#[derive(Debug, Clone)]
+pub enum SpaceLookup {
+    /// By id.
+    Id(ArtistSpaceId),
+    /// By 6-character short id.
+    ShortId(String),
+    /// By slug.
+    Slug(String),
+}
+
+fn country(raw: Option<String>) -> AppResult<Option<String>> {
+    Ok(raw
+        .filter(|code| !code.trim().is_empty())
+        .map(|code| CountryCode::parse(&code))
+        .transpose()?
+        .map(|code| code.as_str().to_owned()))
+}
+
+/// Creates a space owned by the caller. Any signed-in user may create spaces; the creator is
+/// its OWNER (the matrix's Owner/C cell).
+pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSpace) -> AppResult<ArtistSpace> {
+    let owner = actor.require()?;
+    let name = Name::parse(&input.name, "name")?;
+    let bio = input.bio.map(|bio| Description::parse(&bio, "bio")).transpose()?.and_then(Description::into_inner);
+    let country_code = country(input.country_code)?;
+    let links = input.links.map(|links| NamedLinks::parse(&links)).transpose()?.unwrap_or_default();
+    let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
+        Some(raw) => Some(premium_slug(app, owner, &raw).await?),
+        None => None,
+    };
+    let now = app.clock.now();
+    let mut space = ArtistSpace {
+        id: ArtistSpaceId(app.ids.uuid()),
+        short_id: String::new(),
+        slug: String::new(),
+        slug_type: SlugType::Auto,
+        name: name.as_str().to_owned(),
+        image: None,
+        bio,
+        country_code,
+        links: links.to_json(),
+        owner_id: owner,
+        created_at: now,
+        updated_at: now,
+    };
+    let collaborator = Collaborator {
+        id: CollaboratorId(app.ids.uuid()),
+        resource_id: space.id.0,
+        resource_kind: ResourceKind::ArtistSpace,
+        user_id: owner,
+        role: Role::Owner,
+        added_at: now,
+    };
+    for _ in 0..INSERT_ATTEMPTS {
+        space.short_id = app.ids.short_id();
+        (space.slug, space.slug_type) = match &chosen {
+            Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
+            None => (free_slug(app, SiblingScope::Spaces, &Slug::from_name(&space.name)).await?.as_str().to_owned(), SlugType::Auto),
+        };
+        match app.workspace.insert_space(&space, &collaborator).await {
+            Ok(()) => return Ok(space),
+            Err(RepoError::Duplicate("slug")) if chosen.is_some() => {
+                return Err(AppError::conflict("slug", "this slug is taken; choose another"));
+            }
+            Err(RepoError::Duplicate(_)) => continue,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(AppError::Internal(anyhow::anyhow!("could not find a free short id or slug for a space")))
+}
+
+/// Finds a space the caller can read; `NOT_FOUND` otherwise.
+pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
+    let space = match lookup {
+        SpaceLookup::Id(id) => app.workspace.spaces(&[id]).await?.pop(),
+        SpaceLookup::ShortId(short_id) => match ShortId::parse(&short_id) {
+            Ok(short_id) => app.workspace.space_by_short_id(short_id.as_str()).await?,
+            Err(_) => None,
+        },
+        SpaceLookup::Slug(slug) => app.workspace.space_by_slug(slug.trim()).await?,
+    }
+    .ok_or(AppError::NotFound("artist space"))?;
+    readable_or_not_found(app, actor, space.path()).await?;
+    Ok(space)
+}
+
+/// Changes a space (ArtistSpace U: owner and admin).
+pub async fn update_artist_space(app: &App, actor: &Actor, id: ArtistSpaceId, input: UpdateArtistSpace) -> AppResult<ArtistSpace> {
+    let mut space = find_artist_space(app, actor, SpaceLookup::Id(id)).await?;
+    authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
+    if let Some(name) = input.name {
+        space.name = Name::parse(&name, "name")?.as_str().to_owned();
+    }
+    if let Some(bio) = input.bio {
+        space.bio = bio.map(|bio| Description::parse(&bio, "bio")).transpose()?.and_then(Description::into_inner);
+    }
+    if let Some(code) = input.country_code {
+        space.country_code = country(code)?;
+    }
+    if let Some(links) = input.links {
+        space.links = NamedLinks::parse(&links)?.to_json();
+    }
+    if let Some(raw) = input.slug {
+        let (slug, slug_type) = premium_slug(app, space.owner_id, &raw).await?;
+        space.slug = slug.as_str().to_owned();
+        space.slug_type = slug_type;
+    }
+    space.updated_at = app.clock.now();
+    app.workspace.update_space(&space).await.map_err(|error| match error {
+        RepoError::Duplicate(_) => AppError::conflict("slug", "this slug is taken; choose another"),
+        other => other.into(),
+    })?;
+    Ok(space)
+}
+
+/// Deletes a space with everything in it, in one transaction (ArtistSpace D: owner only).
+pub async fn delete_artist_space(app: &App, actor: &Actor, id: ArtistSpaceId) -> AppResult<ArtistSpaceId> {
+    let space = find_artist_space(app, actor, SpaceLookup::Id(id)).await?;
+    authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Delete).await?;
+    app.workspace.delete_space(space.id).await?;
+    Ok(space.id)
+}

@@ -1,0 +1,148 @@
+//! Creating, reading, changing and deleting tracks.
+
+use backline_domain::access::{Action, ResourceKind};
+use backline_domain::ids::{CollaboratorId, ProjectId, TrackId};
+use backline_domain::roles::Role;
+use backline_domain::values::{Name, ShortId, Slug, SlugType};
+use backline_domain::workspace::{Collaborator, Track, TrackStatus};
+
+use super::INSERT_ATTEMPTS;
+use super::projects::find_project;
+use super::slugs::{free_slug, premium_slug};
+use crate::access::{authorize, authorize_create, readable_or_not_found};
+use crate::error::{AppError, AppResult};
+use crate::ports::{RepoError, SiblingScope};
+use crate::{Actor, App};
+
+/// Input of `createTrack`.
+#[derive(Debug, Clone)]
+pub struct CreateTrack {
+    /// The project to create it in.
+    pub project_id: ProjectId,
+    /// Song title.
+    pub title: String,
+    /// Starting status (DRAFT by default).
+    pub status: Option<TrackStatus>,
+    /// Whether it may be shared publicly (false by default).
+    pub is_public: Option<bool>,
+    /// A chosen slug (the space owner's plan must be PRO or higher).
+    pub slug: Option<String>,
+}
+
+/// Input of `updateTrack`; `None` leaves a field unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateTrack {
+    /// New title.
+    pub title: Option<String>,
+    /// New status.
+    pub status: Option<TrackStatus>,
+    /// Share publicly or not.
+    pub is_public: Option<bool>,
+    /// A chosen slug (PRO plan).
+    pub slug: Option<String>,
+}
+
+/// Creates a track in a project (Track C on the project: owner and admin).
+pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppResult<Track> {
+    let creator = actor.require()?;
+    let project = find_project(app, actor, input.project_id).await?;
+    authorize_create(app, actor, project.path(), ResourceKind::Track).await?;
+    let title = Name::parse(&input.title, "title")?;
+    let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
+        Some(raw) => {
+            let space_owner = super::resolve(app, super::ResourceRef::Space(project.artist_space_id)).await?.1;
+            Some(premium_slug(app, space_owner, &raw).await?)
+        }
+        None => None,
+    };
+    let now = app.clock.now();
+    let mut track = Track {
+        id: TrackId(app.ids.uuid()),
+        short_id: String::new(),
+        slug: String::new(),
+        slug_type: SlugType::Auto,
+        title: title.as_str().to_owned(),
+        project_id: project.id,
+        artist_space_id: project.artist_space_id,
+        owner_id: creator,
+        status: input.status.unwrap_or(TrackStatus::Draft),
+        is_public: input.is_public.unwrap_or(false),
+        created_at: now,
+        updated_at: now,
+    };
+    let collaborator = Collaborator {
+        id: CollaboratorId(app.ids.uuid()),
+        resource_id: track.id.0,
+        resource_kind: ResourceKind::Track,
+        user_id: creator,
+        role: Role::Owner,
+        added_at: now,
+    };
+    let scope = SiblingScope::TracksOf(project.id);
+    for _ in 0..INSERT_ATTEMPTS {
+        track.short_id = app.ids.short_id();
+        (track.slug, track.slug_type) = match &chosen {
+            Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
+            None => (free_slug(app, scope, &Slug::from_name(&track.title)).await?.as_str().to_owned(), SlugType::Auto),
+        };
+        match app.workspace.insert_track(&track, &collaborator).await {
+            Ok(()) => return Ok(track),
+            Err(RepoError::Duplicate("slug")) if chosen.is_some() => {
+                return Err(AppError::conflict("slug", "another track in this project has this slug"));
+            }
+            Err(RepoError::Duplicate(_)) => continue,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(AppError::Internal(anyhow::anyhow!("could not find a free short id or slug for a track")))
+}
+
+/// Finds a track the caller can read; `NOT_FOUND` otherwise.
+pub async fn find_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<Track> {
+    let track = app.workspace.tracks(&[id]).await?.pop().ok_or(AppError::NotFound("track"))?;
+    readable_or_not_found(app, actor, track.path()).await?;
+    Ok(track)
+}
+
+/// Finds a track by short id.
+pub async fn find_track_by_short_id(app: &App, actor: &Actor, short_id: &str) -> AppResult<Track> {
+    let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("track"))?;
+    let track = app.workspace.track_by_short_id(short_id.as_str()).await?.ok_or(AppError::NotFound("track"))?;
+    readable_or_not_found(app, actor, track.path()).await?;
+    Ok(track)
+}
+
+/// Changes a track (Track U: owner, admin and editor).
+pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTrack) -> AppResult<Track> {
+    let mut track = find_track(app, actor, id).await?;
+    authorize(app, actor, track.path(), ResourceKind::Track, Action::Update).await?;
+    if let Some(title) = input.title {
+        track.title = Name::parse(&title, "title")?.as_str().to_owned();
+    }
+    if let Some(status) = input.status {
+        track.status = status;
+    }
+    if let Some(is_public) = input.is_public {
+        track.is_public = is_public;
+    }
+    if let Some(raw) = input.slug {
+        let space_owner = super::resolve(app, super::ResourceRef::Space(track.artist_space_id)).await?.1;
+        let (slug, slug_type) = premium_slug(app, space_owner, &raw).await?;
+        track.slug = slug.as_str().to_owned();
+        track.slug_type = slug_type;
+    }
+    track.updated_at = app.clock.now();
+    app.workspace.update_track(&track).await.map_err(|error| match error {
+        RepoError::Duplicate(_) => AppError::conflict("slug", "another track in this project has this slug"),
+        other => other.into(),
+    })?;
+    Ok(track)
+}
+
+/// Deletes a track (Track D: owner and admin).
+pub async fn delete_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<TrackId> {
+    let track = find_track(app, actor, id).await?;
+    authorize(app, actor, track.path(), ResourceKind::Track, Action::Delete).await?;
+    app.workspace.delete_track(track.id).await?;
+    Ok(track.id)
+}

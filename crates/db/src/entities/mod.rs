@@ -1,0 +1,13 @@
+//! sea-orm entities, one per table. They mirror the migrations and stay inside this crate.
+#![expect(unreachable_pub, reason = "sea-orm derives need pub models; the module itself is crate-private")]
+
+pub(crate) mod artist_spaces;
+pub(crate) mod collaborators;
+pub(crate) mod email_tokens;
+pub(crate) mod mail_outbox;
+pub(crate) mod projects;
+pub(crate) mod refresh_tokens;
+pub(crate) mod sessions;
+pub(crate) mod subscriptions;
+pub(crate) mod tracks;
+pub(crate) mod users;

@@ -1,0 +1,156 @@
+//! Backline's database adapter: sea-orm repositories that implement the application's ports,
+//! on SQLite (the embedded default) and PostgreSQL (production). The same code and the same
+//! migrations serve both.
+
+mod convert;
+mod entities;
+mod error;
+mod outbox;
+mod paging;
+mod repos;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use backline_migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
+
+pub use outbox::{OutboxMailer, SentMail};
+pub use repos::{
+    SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository, SqlUserRepository,
+    SqlWorkspaceRepository,
+};
+
+/// A pool of connections to Backline's database, with a counter of executed statements (used
+/// by tests that prove nested queries do not multiply statements).
+#[derive(Clone)]
+pub struct Database {
+    connection: DatabaseConnection,
+    statements: Arc<AtomicU64>,
+}
+
+/// A migration's name and whether it has been applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStatus {
+    /// The migration's name.
+    pub name: String,
+    /// Whether it is applied.
+    pub applied: bool,
+}
+
+impl Database {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`). For SQLite, the parent
+    /// folder is created and write-ahead logging is switched on.
+    ///
+    /// # Errors
+    /// Fails when the URL is malformed or the database does not answer.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let is_sqlite = url.starts_with("sqlite:");
+        if is_sqlite {
+            create_sqlite_parent(url)?;
+        }
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(if is_sqlite { 8 } else { 20 })
+            .min_connections(1);
+        let connection = sea_orm::Database::connect(options).await?;
+        if is_sqlite {
+            connection.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+            connection.execute_unprepared("PRAGMA synchronous = NORMAL").await?;
+            connection.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+        }
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        let mut connection = connection;
+        connection.set_metric_callback(move |_info| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Self { connection, statements })
+    }
+
+    /// Applies pending migrations.
+    ///
+    /// # Errors
+    /// Fails when a migration fails; migrations run in a transaction where the database allows.
+    pub async fn migrate_up(&self) -> anyhow::Result<()> {
+        Migrator::up(&self.connection, None).await?;
+        Ok(())
+    }
+
+    /// Reverts the last applied migration.
+    ///
+    /// # Errors
+    /// Fails when the migration's `down` fails.
+    pub async fn migrate_down(&self) -> anyhow::Result<()> {
+        Migrator::down(&self.connection, Some(1)).await?;
+        Ok(())
+    }
+
+    /// Every migration and whether it is applied.
+    ///
+    /// # Errors
+    /// Fails when the database does not answer.
+    pub async fn migration_status(&self) -> anyhow::Result<Vec<MigrationStatus>> {
+        let applied = Migrator::get_applied_migrations(&self.connection).await?;
+        let applied: Vec<String> = applied.iter().map(|migration| migration.name().to_owned()).collect();
+        Ok(Migrator::migrations()
+            .iter()
+            .map(|migration| MigrationStatus {
+                name: migration.name().to_owned(),
+                applied: applied.iter().any(|name| name == migration.name()),
+            })
+            .collect())
+    }
+
+    /// Checks that the database answers.
+    ///
+    /// # Errors
+    /// Fails when it does not.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        self.connection.ping().await?;
+        Ok(())
+    }
+
+    /// How many statements this pool has executed since it was opened.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Whether this is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.connection.get_database_backend() == DbBackend::Postgres
+    }
+
+    /// Closes the pool.
+    ///
+    /// # Errors
+    /// Fails when closing fails.
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.connection.close().await?;
+        Ok(())
+    }
+
+    pub(crate) fn conn(&self) -> &DatabaseConnection {
+        &self.connection
+    }
+}
+
+fn create_sqlite_parent(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    Ok(())
+}

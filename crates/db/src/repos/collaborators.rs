@@ -1,0 +1,173 @@
+//! Collaborator rows.
+
+use std::collections::HashMap;
+
+use backline_application::ports::{CollaboratorRepository, RepoError, RepoResult};
+use backline_domain::ids::UserId;
+use backline_domain::page::{Page, PageRequest};
+use backline_domain::roles::Role;
+use backline_domain::workspace::{Collaborator, ResourcePath};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use uuid::Uuid;
+
+use crate::Database;
+use crate::convert;
+use crate::entities::{artist_spaces, collaborators, projects, tracks};
+use crate::error::repo_error;
+use crate::paging::{children_counts, children_pages};
+
+/// Collaborators on SQLite or PostgreSQL.
+#[derive(Clone)]
+pub struct SqlCollaboratorRepository {
+    db: Database,
+}
+
+impl SqlCollaboratorRepository {
+    /// A repository over `db`.
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+/// A resource id, as the key of a map of pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ResourceKey(Uuid);
+
+impl From<Uuid> for ResourceKey {
+    fn from(value: Uuid) -> Self {
+        Self(value)
+    }
+}
+
+#[async_trait::async_trait]
+impl CollaboratorRepository for SqlCollaboratorRepository {
+    async fn roles_of(&self, user: UserId, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, Role>> {
+        if resource_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = collaborators::Entity::find()
+            .filter(collaborators::Column::UserId.eq(user.0))
+            .filter(collaborators::Column::ResourceId.is_in(resource_ids.iter().copied()))
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        rows.into_iter()
+            .map(|row| {
+                let role = Role::parse(&row.role)
+                    .ok_or_else(|| RepoError::Unknown(anyhow::anyhow!("stored role '{}' is not known", row.role)))?;
+                Ok((row.resource_id, role))
+            })
+            .collect()
+    }
+
+    async fn find(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>> {
+        collaborators::Entity::find()
+            .filter(collaborators::Column::ResourceId.eq(resource_id))
+            .filter(collaborators::Column::UserId.eq(user.0))
+            .one(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .map(convert::collaborator)
+            .transpose()
+    }
+
+    async fn insert(&self, collaborator: &Collaborator) -> RepoResult<()> {
+        convert::collaborator_row(collaborator).insert(self.db.conn()).await.map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn set_role(&self, resource_id: Uuid, user: UserId, role: Role) -> RepoResult<()> {
+        let result = collaborators::Entity::update_many()
+            .col_expr(collaborators::Column::Role, Expr::value(role.as_str()))
+            .filter(collaborators::Column::ResourceId.eq(resource_id))
+            .filter(collaborators::Column::UserId.eq(user.0))
+            .exec(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        if result.rows_affected == 0 {
+            return Err(RepoError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn remove(&self, resource_id: Uuid, user: UserId) -> RepoResult<bool> {
+        let result = collaborators::Entity::delete_many()
+            .filter(collaborators::Column::ResourceId.eq(resource_id))
+            .filter(collaborators::Column::UserId.eq(user.0))
+            .exec(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(result.rows_affected > 0)
+    }
+
+    async fn transfer_ownership(&self, resource: ResourcePath, from: UserId, to: &Collaborator) -> RepoResult<()> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let id = resource.id();
+        collaborators::Entity::update_many()
+            .col_expr(collaborators::Column::Role, Expr::value(Role::Admin.as_str()))
+            .filter(collaborators::Column::ResourceId.eq(id))
+            .filter(collaborators::Column::UserId.eq(from.0))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        let promoted = collaborators::Entity::update_many()
+            .col_expr(collaborators::Column::Role, Expr::value(Role::Owner.as_str()))
+            .filter(collaborators::Column::ResourceId.eq(id))
+            .filter(collaborators::Column::UserId.eq(to.user_id.0))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        if promoted.rows_affected == 0 {
+            convert::collaborator_row(to).insert(&txn).await.map_err(repo_error)?;
+        }
+        let owner = Expr::value(to.user_id.0);
+        match resource {
+            ResourcePath::Space(space) => {
+                artist_spaces::Entity::update_many()
+                    .col_expr(artist_spaces::Column::OwnerId, owner)
+                    .filter(artist_spaces::Column::Id.eq(space.0))
+                    .exec(&txn)
+                    .await
+            }
+            ResourcePath::Project(_, project) => {
+                projects::Entity::update_many()
+                    .col_expr(projects::Column::OwnerId, owner)
+                    .filter(projects::Column::Id.eq(project.0))
+                    .exec(&txn)
+                    .await
+            }
+            ResourcePath::Track(_, _, track) => {
+                tracks::Entity::update_many()
+                    .col_expr(tracks::Column::OwnerId, owner)
+                    .filter(tracks::Column::Id.eq(track.0))
+                    .exec(&txn)
+                    .await
+            }
+        }
+        .map_err(repo_error)?;
+        txn.commit().await.map_err(repo_error)
+    }
+
+    async fn page_for(&self, resource_ids: &[Uuid], page: PageRequest) -> RepoResult<HashMap<Uuid, Page<Collaborator>>> {
+        let pages = children_pages::<collaborators::Entity, ResourceKey>(
+            self.db.conn(),
+            "collaborators",
+            "resource_id",
+            None,
+            resource_ids,
+            page,
+            |row| ResourceKey(row.resource_id),
+        )
+        .await?;
+        pages
+            .into_iter()
+            .map(|(key, page)| Ok((key.0, page.try_map(convert::collaborator)?)))
+            .collect()
+    }
+
+    async fn count_for(&self, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>> {
+        let counts = children_counts::<ResourceKey>(self.db.conn(), "collaborators", "resource_id", resource_ids).await?;
+        Ok(counts.into_iter().map(|(key, count)| (key.0, count)).collect())
+    }
+}

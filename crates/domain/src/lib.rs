@@ -1,0 +1,14 @@
+//! Backline's domain: the entities of music collaboration (users, artist spaces, projects,
+//! tracks, collaborators), the value objects that guard their invariants, the roles and the
+//! access matrix. This crate is pure: no IO, no async, no database or GraphQL types.
+
+pub mod access;
+pub mod error;
+pub mod ids;
+pub mod identity;
+pub mod page;
+pub mod roles;
+pub mod values;
+pub mod workspace;
+
+pub use error::DomainError;

@@ -1,0 +1,21 @@
+//! Backline's schema migrations. The same migrations run on SQLite and PostgreSQL: they use
+//! sea-query's builders only, never backend-specific SQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261123_000001_identity;
+mod m20261123_000002_workspace;
+
+/// Runs Backline's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_identity::Migration),
+            Box::new(m20261123_000002_workspace::Migration),
+        ]
+    }
+}
