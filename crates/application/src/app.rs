@@ -113,7 +113,7 @@ pub struct ClientMeta {
 }
 
 /// Who is calling: a signed-in user (from a valid access token) or nobody.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Actor {
     user: Option<(UserId, SessionId)>,
     platform_role: OnceLock<PlatformRole>,

@@ -1,1 +1,68 @@
-//! placeholder
+//! Backline's GraphQL schema: types, resolvers, dataloaders, limits and the mapping of errors
+//! to `extensions.code`. Framework-free: the server crate mounts it on HTTP and WebSocket.
+
+mod context;
+mod error;
+mod ids;
+mod limits;
+mod loaders;
+mod mutation;
+mod pagination;
+mod query;
+mod types;
+
+use async_graphql::{EmptySubscription, Schema};
+
+pub use context::RequestContext;
+pub use error::{CODE_BAD_USER_INPUT, ensure_error_codes};
+pub use limits::Limits;
+pub use mutation::MutationRoot;
+pub use query::QueryRoot;
+
+/// Backline's schema type.
+pub type BacklineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// How the schema is built.
+#[derive(Debug, Clone)]
+pub struct SchemaOptions {
+    /// Allow `__schema`/`__type` introspection (GraphiQL needs it).
+    pub introspection: bool,
+    /// Suggest field names in validation errors ("did you mean …").
+    pub suggestions: bool,
+    /// Query limits.
+    pub limits: Limits,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        Self {
+            introspection: true,
+            suggestions: true,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Builds the schema around an application.
+pub fn build_schema(app: backline_application::App, options: &SchemaOptions) -> BacklineSchema {
+    let limits = options.limits.clone();
+    let mut builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+        .data(app)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(limits.max_recursive_depth)
+        .limit_directives(limits.max_directives)
+        .extension(limits::OperationLimits::new(limits.max_aliases, limits.max_root_fields));
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !options.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The schema's SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription).finish().sdl()
+}

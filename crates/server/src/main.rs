@@ -1,1 +1,72 @@
-fn main() {}
+//! The `backline` binary.
+
+use backline_server::config::Config;
+use backline_server::{compose, seed, serve, shutdown_signal, telemetry};
+use clap::{Parser, Subcommand};
+
+/// Backline: an open-source backend for music collaboration.
+#[derive(Parser)]
+#[command(name = "backline", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply, revert or list migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
+    /// Print the GraphQL schema (SDL).
+    ExportSchema,
+    /// Create a demo user with an artist space, projects and tracks; print the login.
+    SeedDemo,
+}
+
+#[derive(Subcommand, Clone, Copy)]
+enum MigrateAction {
+    /// Apply pending migrations (the default).
+    Up,
+    /// Revert the last migration.
+    Down,
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    telemetry::init(cli.config.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.config, shutdown_signal()).await,
+        Command::ExportSchema => {
+            print!("{}", backline_graphql::sdl());
+            Ok(())
+        }
+        Command::Migrate { action } => {
+            let database = backline_db::Database::connect(&cli.config.database_url).await?;
+            match action.unwrap_or(MigrateAction::Up) {
+                MigrateAction::Up => database.migrate_up().await?,
+                MigrateAction::Down => database.migrate_down().await?,
+                MigrateAction::Status => {}
+            }
+            for migration in database.migration_status().await? {
+                println!("{} {}", if migration.applied { "applied" } else { "pending" }, migration.name);
+            }
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let composition = compose(&cli.config).await?;
+            let login = seed::seed_demo(&composition).await?;
+            println!("Demo data is ready. Sign in with:\n  email:    {}\n  password: {}\n\nOr paste this header in GraphiQL (valid 15 minutes):\n  {{\"Authorization\": \"Bearer {}\"}}", login.email, login.password, login.access_token);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The one place where errors get their `extensions.code`.
+
+use async_graphql::{ErrorExtensions, Response};
+use backline_application::AppError;
+
+/// Code of errors in the request itself (syntax, validation, limits).
+pub const CODE_BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+
+/// Converts an application error into a GraphQL error with a stable code. Internal errors are
+/// logged (the request id is on the surrounding span) and answered with a generic message.
+pub(crate) fn gql(error: AppError) -> async_graphql::Error {
+    let (code, message) = match &error {
+        AppError::Unauthenticated(message) => ("UNAUTHENTICATED", message.clone()),
+        AppError::Forbidden(message) => ("FORBIDDEN", message.clone()),
+        AppError::NotFound(_) => ("NOT_FOUND", error.to_string()),
+        AppError::InvalidInput { .. } => (CODE_BAD_USER_INPUT, error.to_string()),
+        AppError::Conflict { message, .. } => ("CONFLICT", message.clone()),
+        AppError::QuotaExceeded(message) => ("QUOTA_EXCEEDED", message.clone()),
+        AppError::RateLimited { .. } => ("RATE_LIMITED", error.to_string()),
+        AppError::PayloadTooLarge(message) => ("PAYLOAD_TOO_LARGE", message.clone()),
+        AppError::Internal(inner) => {
+            tracing::error!(error = ?inner, "internal error");
+            ("INTERNAL_SERVER_ERROR", "internal server error".to_owned())
+        }
+    };
+    async_graphql::Error::new(message).extend_with(|_, extensions| {
+        extensions.set("code", code);
+        match &error {
+            AppError::InvalidInput { field, .. } => extensions.set("field", field.as_str()),
+            AppError::Conflict { field: Some(field), .. } => extensions.set("field", field.as_str()),
+            AppError::RateLimited { retry_after_secs } => extensions.set("retryAfter", *retry_after_secs),
+            _ => {}
+        }
+    })
+}
+
+/// Shorthand: `.gql()?` on use-case results.
+pub(crate) trait GqlResult<T> {
+    /// Converts the error with [`gql`].
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> GqlResult<T> for Result<T, AppError> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(gql)
+    }
+}
+
+/// A bad value in an argument that never reached a use case (a malformed id, a cursor).
+pub(crate) fn bad_input(field: &str, message: impl Into<String>) -> async_graphql::Error {
+    gql(AppError::invalid(field, message))
+}
+
+/// Gives every error of a response a code (errors raised by the GraphQL engine itself, such as
+/// syntax, validation and limit errors, are the client's: `BAD_USER_INPUT`) and the request id.
+pub fn ensure_error_codes(response: &mut Response, request_id: &str) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", CODE_BAD_USER_INPUT);
+        }
+        extensions.set("requestId", request_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(error: AppError) -> String {
+        let error = gql(error);
+        error
+            .extensions
+            .and_then(|extensions| extensions.get("code").map(|value| value.to_string()))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_variant_has_its_code() {
+        assert_eq!(code(AppError::Unauthenticated("x".into())), "\"UNAUTHENTICATED\"");
+        assert_eq!(code(AppError::Forbidden("x".into())), "\"FORBIDDEN\"");
+        assert_eq!(code(AppError::NotFound("track")), "\"NOT_FOUND\"");
+        assert_eq!(code(AppError::invalid("email", "bad")), "\"BAD_USER_INPUT\"");
+        assert_eq!(code(AppError::conflict("slug", "taken")), "\"CONFLICT\"");
+        assert_eq!(code(AppError::QuotaExceeded("full".into())), "\"QUOTA_EXCEEDED\"");
+        assert_eq!(code(AppError::RateLimited { retry_after_secs: 3 }), "\"RATE_LIMITED\"");
+        assert_eq!(code(AppError::PayloadTooLarge("big".into())), "\"PAYLOAD_TOO_LARGE\"");
+        assert_eq!(code(AppError::Internal(anyhow::anyhow!("db down"))), "\"INTERNAL_SERVER_ERROR\"");
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let error = gql(AppError::Internal(anyhow::anyhow!("SELECT * FROM users failed at /src/x.rs")));
+        assert_eq!(error.message, "internal server error");
+    }
+}

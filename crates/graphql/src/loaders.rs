@@ -1,0 +1,223 @@
+//! Dataloaders: every nested list and reference is batched per request, so a deep query costs
+//! a fixed number of statements however much data it returns. Each loader calls a use case
+//! that authorizes the whole batch.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use backline_application::identity::users_by_ids;
+use backline_application::workspace::{
+    collaborators_of, count_collaborators_of, count_projects_in, count_tracks_in, projects_by_ids, projects_in,
+    spaces_by_ids, tracks_in, viewer_roles,
+};
+use backline_application::{Actor, App};
+use backline_domain::identity::{Subscription, User};
+use backline_domain::ids::{ArtistSpaceId, ProjectId, UserId};
+use backline_domain::page::{Page, PageRequest};
+use backline_domain::roles::Role;
+use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ResourcePath, Track};
+
+use crate::error::gql;
+
+type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
+
+/// Groups keys `(parent, page)` by page request, so each distinct request is one batch.
+fn by_request<P: Copy>(keys: &[(P, PageRequest)]) -> HashMap<PageRequest, Vec<P>> {
+    let mut groups: HashMap<PageRequest, Vec<P>> = HashMap::new();
+    for (parent, request) in keys {
+        groups.entry(*request).or_default().push(*parent);
+    }
+    groups
+}
+
+/// Loads for one request on behalf of one actor.
+pub(crate) struct Batch {
+    app: App,
+    actor: Arc<Actor>,
+}
+
+impl Loader<UserId> for Batch {
+    type Value = User;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[UserId]) -> LoadResult<UserId, User> {
+        Ok(users_by_ids(&self.app, keys).await.map_err(gql)?.into_iter().map(|user| (user.id, user)).collect())
+    }
+}
+
+/// Key of the subscription loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct SubscriptionOf(pub(crate) UserId);
+
+impl Loader<SubscriptionOf> for Batch {
+    type Value = Subscription;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[SubscriptionOf]) -> LoadResult<SubscriptionOf, Subscription> {
+        let ids: Vec<UserId> = keys.iter().map(|key| key.0).collect();
+        let found = self.app.users.subscriptions(&ids).await.map_err(|error| gql(error.into()))?;
+        Ok(found.into_iter().map(|subscription| (SubscriptionOf(subscription.user_id), subscription)).collect())
+    }
+}
+
+impl Loader<ArtistSpaceId> for Batch {
+    type Value = ArtistSpace;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ArtistSpaceId]) -> LoadResult<ArtistSpaceId, ArtistSpace> {
+        Ok(spaces_by_ids(&self.app, &self.actor, keys).await.map_err(gql)?.into_iter().map(|space| (space.id, space)).collect())
+    }
+}
+
+impl Loader<ProjectId> for Batch {
+    type Value = Project;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ProjectId]) -> LoadResult<ProjectId, Project> {
+        Ok(projects_by_ids(&self.app, &self.actor, keys).await.map_err(gql)?.into_iter().map(|project| (project.id, project)).collect())
+    }
+}
+
+/// Key of the viewer-role loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct RoleOn(pub(crate) ResourcePath);
+
+impl Loader<RoleOn> for Batch {
+    type Value = Role;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[RoleOn]) -> LoadResult<RoleOn, Role> {
+        let paths: Vec<ResourcePath> = keys.iter().map(|key| key.0).collect();
+        let roles = viewer_roles(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        Ok(keys.iter().filter_map(|key| roles.get(&key.0.id()).map(|role| (*key, *role))).collect())
+    }
+}
+
+/// Key of the project-page loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ProjectsOf(pub(crate) ArtistSpaceId, pub(crate) PageRequest);
+
+impl Loader<ProjectsOf> for Batch {
+    type Value = Page<Project>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ProjectsOf]) -> LoadResult<ProjectsOf, Page<Project>> {
+        let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
+        let mut out = HashMap::new();
+        for (request, spaces) in by_request(&pairs) {
+            for (space, page) in projects_in(&self.app, &self.actor, &spaces, request).await.map_err(gql)? {
+                out.insert(ProjectsOf(space, request), page);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Key of the project-count loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ProjectCount(pub(crate) ArtistSpaceId);
+
+impl Loader<ProjectCount> for Batch {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ProjectCount]) -> LoadResult<ProjectCount, u64> {
+        let spaces: Vec<_> = keys.iter().map(|key| key.0).collect();
+        let counts = count_projects_in(&self.app, &self.actor, &spaces).await.map_err(gql)?;
+        Ok(counts.into_iter().map(|(space, count)| (ProjectCount(space), count)).collect())
+    }
+}
+
+/// Key of the track-page loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct TracksOf(pub(crate) ResourcePath, pub(crate) PageRequest);
+
+impl Loader<TracksOf> for Batch {
+    type Value = Page<Track>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[TracksOf]) -> LoadResult<TracksOf, Page<Track>> {
+        let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
+        let mut out = HashMap::new();
+        for (request, projects) in by_request(&pairs) {
+            let pages = tracks_in(&self.app, &self.actor, &projects, request).await.map_err(gql)?;
+            for path in projects {
+                if let ResourcePath::Project(_, project) = path {
+                    if let Some(page) = pages.get(&project) {
+                        out.insert(TracksOf(path, request), page.clone());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Key of the track-count loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct TrackCount(pub(crate) ResourcePath);
+
+impl Loader<TrackCount> for Batch {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[TrackCount]) -> LoadResult<TrackCount, u64> {
+        let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
+        let counts = count_tracks_in(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| match key.0 {
+                ResourcePath::Project(_, project) => counts.get(&project).map(|count| (*key, *count)),
+                _ => None,
+            })
+            .collect())
+    }
+}
+
+/// Key of the collaborator-page loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct CollaboratorsOf(pub(crate) ResourcePath, pub(crate) PageRequest);
+
+impl Loader<CollaboratorsOf> for Batch {
+    type Value = Page<Collaborator>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[CollaboratorsOf]) -> LoadResult<CollaboratorsOf, Page<Collaborator>> {
+        let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
+        let mut out = HashMap::new();
+        for (request, resources) in by_request(&pairs) {
+            let pages = collaborators_of(&self.app, &self.actor, &resources, request).await.map_err(gql)?;
+            for path in resources {
+                if let Some(page) = pages.get(&path.id()) {
+                    out.insert(CollaboratorsOf(path, request), page.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Key of the collaborator-count loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct CollaboratorCount(pub(crate) ResourcePath);
+
+impl Loader<CollaboratorCount> for Batch {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[CollaboratorCount]) -> LoadResult<CollaboratorCount, u64> {
+        let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
+        let counts = count_collaborators_of(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        Ok(keys.iter().filter_map(|key| counts.get(&key.0.id()).map(|count| (*key, *count))).collect())
+    }
+}
+
+/// The request's dataloader (one loader, many key types).
+pub(crate) struct Loaders(pub(crate) DataLoader<Batch>);
+
+impl Loaders {
+    pub(crate) fn new(app: &App, actor: &Arc<Actor>) -> Self {
+        Self(DataLoader::new(Batch { app: app.clone(), actor: Arc::clone(actor) }, tokio::spawn))
+    }
+}

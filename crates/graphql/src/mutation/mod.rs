@@ -1,0 +1,11 @@
+//! Mutations, grouped by context.
+
+mod collaborators;
+mod identity;
+mod workspace;
+
+use async_graphql::MergedObject;
+
+/// Everything that can be changed.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(identity::IdentityMutation, workspace::WorkspaceMutation, collaborators::CollaboratorMutation);

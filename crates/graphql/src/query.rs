@@ -1,0 +1,151 @@
+//! Queries.
+
+use async_graphql::{Context, ID, Object};
+use backline_application::identity::{find_user, find_user_by_username};
+use backline_application::workspace::{
+    SpaceLookup, find_artist_space, find_project, find_project_by_short_id, find_track, find_track_by_short_id,
+    my_artist_spaces,
+};
+use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
+
+use crate::context::parts;
+use crate::error::{GqlResult, bad_input};
+use crate::ids::{Kind, decode, decode_any};
+use crate::pagination::page_request;
+use crate::types::{ArtistSpaceConnection, ArtistSpaceNode, Node, ProjectNode, TotalCount, TrackNode, UserNode};
+
+/// Everything that can be read.
+pub struct QueryRoot;
+
+fn exactly_one(names: &str, given: usize) -> async_graphql::Result<()> {
+    if given == 1 {
+        Ok(())
+    } else {
+        Err(bad_input(names.split(',').next().unwrap_or(names), format!("give exactly one of {names}")))
+    }
+}
+
+#[Object]
+impl QueryRoot {
+    /// The signed-in user; null when not signed in.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
+        let (_, request) = parts(ctx)?;
+        let Some(user) = request.actor.user_id() else {
+            return Ok(None);
+        };
+        Ok(request.loaders.0.load_one(user).await?.map(UserNode::from))
+    }
+
+    /// A user by id or by username (case-insensitive). Give exactly one.
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's global id.")] id: Option<ID>,
+        #[graphql(desc = "The user's username, in any case.")] username: Option<String>,
+    ) -> async_graphql::Result<UserNode> {
+        let (app, request) = parts(ctx)?;
+        exactly_one("id, username", usize::from(id.is_some()) + usize::from(username.is_some()))?;
+        let user = match (id, username) {
+            (Some(id), _) => find_user(app, &request.actor, UserId(decode(Kind::User, &id, "id")?)).await,
+            (None, Some(username)) => find_user_by_username(app, &request.actor, &username).await,
+            (None, None) => return Err(bad_input("id", "give exactly one of id, username")),
+        };
+        Ok(UserNode::from(user.gql()?))
+    }
+
+    /// Any object by global id; null when it does not exist or you cannot see it.
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id from any `id` field.")] id: ID) -> async_graphql::Result<Option<Node>> {
+        let (app, request) = parts(ctx)?;
+        let Some((kind, uuid)) = decode_any(&id) else {
+            return Err(bad_input("id", format!("'{}' is not an id this API gave out", id.as_str())));
+        };
+        let found = match kind {
+            Kind::User => find_user(app, &request.actor, UserId(uuid)).await.map(|user| Node::User(UserNode::from(user))),
+            Kind::ArtistSpace => find_artist_space(app, &request.actor, SpaceLookup::Id(ArtistSpaceId(uuid)))
+                .await
+                .map(|space| Node::ArtistSpace(ArtistSpaceNode(space))),
+            Kind::Project => find_project(app, &request.actor, ProjectId(uuid)).await.map(|project| Node::Project(ProjectNode(project))),
+            Kind::Track => find_track(app, &request.actor, TrackId(uuid)).await.map(|track| Node::Track(TrackNode(track))),
+            Kind::Session => return Ok(None),
+        };
+        match found {
+            Ok(node) => Ok(Some(node)),
+            Err(backline_application::AppError::NotFound(_)) => Ok(None),
+            Err(other) => Err(crate::error::gql(other)),
+        }
+    }
+
+    /// An artist space by id, short id or slug (alias slugs included). Give exactly one.
+    async fn artist_space(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The space's global id.")] id: Option<ID>,
+        #[graphql(desc = "The space's 6-character short id.")] short_id: Option<String>,
+        #[graphql(desc = "The space's slug.")] slug: Option<String>,
+    ) -> async_graphql::Result<ArtistSpaceNode> {
+        let (app, request) = parts(ctx)?;
+        exactly_one("id, shortId, slug", [id.is_some(), short_id.is_some(), slug.is_some()].into_iter().filter(|given| *given).count())?;
+        let lookup = match (id, short_id, slug) {
+            (Some(id), _, _) => SpaceLookup::Id(ArtistSpaceId(decode(Kind::ArtistSpace, &id, "id")?)),
+            (None, Some(short_id), _) => SpaceLookup::ShortId(short_id),
+            (None, None, Some(slug)) => SpaceLookup::Slug(slug),
+            (None, None, None) => return Err(bad_input("id", "give exactly one of id, shortId, slug")),
+        };
+        Ok(ArtistSpaceNode(find_artist_space(app, &request.actor, lookup).await.gql()?))
+    }
+
+    /// A project by id or short id. Give exactly one.
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's global id.")] id: Option<ID>,
+        #[graphql(desc = "The project's 6-character short id.")] short_id: Option<String>,
+    ) -> async_graphql::Result<ProjectNode> {
+        let (app, request) = parts(ctx)?;
+        exactly_one("id, shortId", usize::from(id.is_some()) + usize::from(short_id.is_some()))?;
+        let project = match (id, short_id) {
+            (Some(id), _) => find_project(app, &request.actor, ProjectId(decode(Kind::Project, &id, "id")?)).await,
+            (None, Some(short_id)) => find_project_by_short_id(app, &request.actor, &short_id).await,
+            (None, None) => return Err(bad_input("id", "give exactly one of id, shortId")),
+        };
+        Ok(ProjectNode(project.gql()?))
+    }
+
+    /// A track by id or short id. Give exactly one.
+    async fn track(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The track's global id.")] id: Option<ID>,
+        #[graphql(desc = "The track's 6-character short id.")] short_id: Option<String>,
+    ) -> async_graphql::Result<TrackNode> {
+        let (app, request) = parts(ctx)?;
+        exactly_one("id, shortId", usize::from(id.is_some()) + usize::from(short_id.is_some()))?;
+        let track = match (id, short_id) {
+            (Some(id), _) => find_track(app, &request.actor, TrackId(decode(Kind::Track, &id, "id")?)).await,
+            (None, Some(short_id)) => find_track_by_short_id(app, &request.actor, &short_id).await,
+            (None, None) => return Err(bad_input("id", "give exactly one of id, shortId")),
+        };
+        Ok(TrackNode(track.gql()?))
+    }
+
+    /// The artist spaces you own or collaborate on (with a role on the space itself), newest first.
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    async fn my_artist_spaces(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<ArtistSpaceConnection> {
+        let request = page_request(first, after, last, before)?;
+        let (app, context) = parts(ctx)?;
+        let page = my_artist_spaces(app, &context.actor, request).await.gql()?;
+        Ok(ArtistSpaceConnection {
+            items: page.items.into_iter().map(ArtistSpaceNode).collect(),
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+            total: TotalCount::MySpaces,
+        })
+    }
+}

@@ -1,0 +1,152 @@
+//! GraphQL enums mirroring the domain's.
+
+use async_graphql::Enum;
+use backline_domain::roles::{AuthMethod, BillingCycle, Plan, PlatformRole, Role, SubscriptionStatus};
+use backline_domain::values::SlugType;
+use backline_domain::workspace::{ProjectStatus, TrackStatus};
+
+macro_rules! mirror {
+    ($(#[$doc:meta])* $gql:ident as $name:literal <=> $domain:ident { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        #[graphql(name = $name)]
+        pub(crate) enum $gql {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl From<$domain> for $gql {
+            fn from(value: $domain) -> Self {
+                match value {
+                    $($domain::$variant => $gql::$variant),+
+                }
+            }
+        }
+
+        impl From<$gql> for $domain {
+            fn from(value: $gql) -> Self {
+                match value {
+                    $($gql::$variant => $domain::$variant),+
+                }
+            }
+        }
+    };
+}
+
+mirror!(
+    /// A collaborator's role on an artist space, project or track. Roles on a space apply to
+    /// everything in it; roles on a project apply to its tracks.
+    GqlRole as "Role" <=> Role {
+        /// Owns the resource: may do everything, including deleting it and transferring it.
+        Owner,
+        /// Runs the resource: manages collaborators and content; cannot delete an artist space.
+        Admin,
+        /// Works on tracks: edits them, uploads versions, moderates comments.
+        Editor,
+        /// Listens and comments.
+        Viewer,
+    }
+);
+
+mirror!(
+    /// A user's single platform-wide role.
+    GqlPlatformRole as "PlatformRole" <=> PlatformRole {
+        /// Listens to public music.
+        Listener,
+        /// Makes music (every new account).
+        Artist,
+        /// Runs a label.
+        Label,
+        /// Administers a tenant.
+        TenantAdmin,
+        /// Administers the platform: manages plans, sees emails.
+        Admin,
+        /// Administers the administrators.
+        SuperAdmin,
+    }
+);
+
+mirror!(
+    /// A billing plan.
+    GqlPlan as "Plan" <=> Plan {
+        /// Free: 5 GiB of storage by default.
+        Free,
+        /// Pro: custom slugs, 250 GiB by default.
+        Pro,
+        /// Team: 1 TiB by default.
+        Team,
+        /// Enterprise: unlimited storage by default.
+        Enterprise,
+    }
+);
+
+mirror!(
+    /// Whether a subscription is in good standing.
+    GqlSubscriptionStatus as "SubscriptionStatus" <=> SubscriptionStatus {
+        /// Paid up, or free.
+        Active,
+        /// Ends with the current period.
+        Cancelled,
+        /// A payment failed.
+        PastDue,
+    }
+);
+
+mirror!(
+    /// How often a paid plan is billed.
+    GqlBillingCycle as "BillingCycle" <=> BillingCycle {
+        /// Every month.
+        Monthly,
+        /// Every year.
+        Yearly,
+    }
+);
+
+mirror!(
+    /// How an account signs in.
+    GqlAuthMethod as "AuthMethod" <=> AuthMethod {
+        /// Email and password (the only method offered today).
+        Email,
+        /// Google sign-in (planned).
+        Google,
+        /// Sign in with Apple (planned).
+        Apple,
+    }
+);
+
+mirror!(
+    /// How a slug came to be.
+    GqlSlugType as "SlugType" <=> SlugType {
+        /// Derived from the name by the server.
+        Auto,
+        /// Chosen by the user (PRO plan or higher).
+        Premium,
+    }
+);
+
+mirror!(
+    /// Where a project stands.
+    GqlProjectStatus as "ProjectStatus" <=> ProjectStatus {
+        /// Just started.
+        Draft,
+        /// Being worked on.
+        InProgress,
+        /// Out for review.
+        Review,
+        /// Finished.
+        Completed,
+    }
+);
+
+mirror!(
+    /// Where a track stands.
+    GqlTrackStatus as "TrackStatus" <=> TrackStatus {
+        /// Being made.
+        Draft,
+        /// Out for review.
+        Review,
+        /// Approved by the team.
+        Approved,
+        /// Released.
+        Published,
+    }
+);

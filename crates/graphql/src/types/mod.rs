@@ -1,0 +1,48 @@
+//! GraphQL object types. Each wraps a domain value; nested fields go through the dataloaders.
+
+mod auth;
+mod collaborator;
+mod enums;
+mod node;
+mod user;
+mod workspace;
+
+pub(crate) use auth::AuthPayloadNode;
+pub(crate) use collaborator::{CollaboratorConnection, CollaboratorNode};
+pub(crate) use enums::{GqlPlan, GqlProjectStatus, GqlRole, GqlTrackStatus};
+pub(crate) use node::Node;
+pub(crate) use user::{SubscriptionNode, UserNode};
+pub(crate) use workspace::{ArtistSpaceConnection, ArtistSpaceNode, ProjectNode, TrackNode};
+
+use backline_domain::ids::ArtistSpaceId;
+use backline_domain::workspace::ResourcePath;
+
+use crate::context::parts;
+use crate::error::GqlResult;
+use crate::loaders::{CollaboratorCount, ProjectCount, TrackCount};
+
+/// What a connection's `totalCount` counts; resolved lazily, only when asked for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TotalCount {
+    /// The caller's spaces.
+    MySpaces,
+    /// Projects of a space.
+    Projects(ArtistSpaceId),
+    /// Tracks of a project.
+    Tracks(ResourcePath),
+    /// Collaborators of a resource.
+    Collaborators(ResourcePath),
+}
+
+impl TotalCount {
+    pub(crate) async fn resolve(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
+        let (app, request) = parts(ctx)?;
+        let loader = &request.loaders.0;
+        Ok(match *self {
+            TotalCount::MySpaces => backline_application::workspace::count_my_artist_spaces(app, &request.actor).await.gql()?,
+            TotalCount::Projects(space) => loader.load_one(ProjectCount(space)).await?.unwrap_or(0),
+            TotalCount::Tracks(project) => loader.load_one(TrackCount(project)).await?.unwrap_or(0),
+            TotalCount::Collaborators(resource) => loader.load_one(CollaboratorCount(resource)).await?.unwrap_or(0),
+        })
+    }
+}

@@ -1,0 +1,378 @@
+//! Artist spaces, projects and tracks.
+
+use async_graphql::{Context, ID, Json, Object};
+use backline_domain::ids::UserId;
+use backline_domain::workspace::{ArtistSpace, Project, ResourcePath, Track};
+use chrono::{DateTime, Utc};
+
+use super::enums::GqlSlugType;
+use super::{CollaboratorConnection, CollaboratorNode, GqlProjectStatus, GqlRole, GqlTrackStatus, TotalCount, UserNode};
+use crate::context::parts;
+use crate::ids::{Kind, encode};
+use crate::loaders::{CollaboratorsOf, ProjectsOf, RoleOn, TracksOf};
+use crate::pagination::{connection, page_request};
+
+async fn owner(ctx: &Context<'_>, id: UserId) -> async_graphql::Result<UserNode> {
+    let (_, request) = parts(ctx)?;
+    request.loaders.0.load_one(id).await?.map(UserNode::from).ok_or_else(|| async_graphql::Error::new("owner is missing"))
+}
+
+async fn viewer_role(ctx: &Context<'_>, path: ResourcePath) -> async_graphql::Result<Option<GqlRole>> {
+    let (_, request) = parts(ctx)?;
+    Ok(request.loaders.0.load_one(RoleOn(path)).await?.map(Into::into))
+}
+
+async fn collaborators(
+    ctx: &Context<'_>,
+    path: ResourcePath,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> async_graphql::Result<CollaboratorConnection> {
+    let request = page_request(first, after, last, before)?;
+    let (_, context) = parts(ctx)?;
+    let page = context.loaders.0.load_one(CollaboratorsOf(path, request)).await?.unwrap_or_else(|| backline_domain::page::Page {
+        items: Vec::new(),
+        has_next_page: false,
+        has_previous_page: false,
+    });
+    Ok(CollaboratorConnection {
+        items: page.items.into_iter().map(CollaboratorNode).collect(),
+        has_next_page: page.has_next_page,
+        has_previous_page: page.has_previous_page,
+        total: TotalCount::Collaborators(path),
+    })
+}
+
+/// An artist, band or label: the top-level container of projects.
+#[derive(Clone)]
+pub(crate) struct ArtistSpaceNode(pub(crate) ArtistSpace);
+
+impl ArtistSpaceNode {
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.0.id.0
+    }
+}
+
+#[Object(name = "ArtistSpace")]
+impl ArtistSpaceNode {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        encode(Kind::ArtistSpace, self.0.id.0)
+    }
+
+    /// 6-character id for short links.
+    async fn short_id(&self) -> &str {
+        &self.0.short_id
+    }
+
+    /// URL slug, unique across all spaces.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Whether the slug was derived from the name (AUTO) or chosen (PREMIUM).
+    async fn slug_type(&self) -> GqlSlugType {
+        self.0.slug_type.into()
+    }
+
+    /// Artist, band or label name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Artist image URL.
+    async fn image(&self) -> Option<&str> {
+        self.0.image.as_deref()
+    }
+
+    /// Short biography.
+    async fn bio(&self) -> Option<&str> {
+        self.0.bio.as_deref()
+    }
+
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country_code(&self) -> Option<&str> {
+        self.0.country_code.as_deref()
+    }
+
+    /// Named links, e.g. `{"website": "https://…", "bandcamp": "https://…"}`.
+    async fn links(&self) -> Json<serde_json::Value> {
+        Json(self.0.links.clone())
+    }
+
+    /// The owner.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+        owner(ctx, self.0.owner_id).await
+    }
+
+    /// Your effective role here; null if you have none.
+    async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
+        viewer_role(ctx, self.0.path()).await
+    }
+
+    /// People with a role on the space (their roles apply to all its projects and tracks).
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    async fn collaborators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<CollaboratorConnection> {
+        collaborators(ctx, self.0.path(), first, after, last, before).await
+    }
+
+    /// The space's projects, newest first.
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<ProjectConnection> {
+        let request = page_request(first, after, last, before)?;
+        let (_, context) = parts(ctx)?;
+        let page = context.loaders.0.load_one(ProjectsOf(self.0.id, request)).await?;
+        let (items, next, previous) = page.map_or((Vec::new(), false, false), |page| (page.items, page.has_next_page, page.has_previous_page));
+        Ok(ProjectConnection {
+            items: items.into_iter().map(ProjectNode).collect(),
+            has_next_page: next,
+            has_previous_page: previous,
+            total: TotalCount::Projects(self.0.id),
+        })
+    }
+
+    /// When the space was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the space last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// An album, EP, single or other body of work.
+#[derive(Clone)]
+pub(crate) struct ProjectNode(pub(crate) Project);
+
+impl ProjectNode {
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.0.id.0
+    }
+}
+
+#[Object(name = "Project")]
+impl ProjectNode {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        encode(Kind::Project, self.0.id.0)
+    }
+
+    /// 6-character id for short links.
+    async fn short_id(&self) -> &str {
+        &self.0.short_id
+    }
+
+    /// URL slug, unique within the space.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Whether the slug was derived (AUTO) or chosen (PREMIUM).
+    async fn slug_type(&self) -> GqlSlugType {
+        self.0.slug_type.into()
+    }
+
+    /// Title.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Cover art URL.
+    async fn image(&self) -> Option<&str> {
+        self.0.image.as_deref()
+    }
+
+    /// Notes.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// The space it belongs to; null if your role is only on this project or its tracks.
+    async fn artist_space(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ArtistSpaceNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(self.0.artist_space_id).await?.map(ArtistSpaceNode))
+    }
+
+    /// Who created it.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+        owner(ctx, self.0.owner_id).await
+    }
+
+    /// Where the project stands.
+    async fn status(&self) -> GqlProjectStatus {
+        self.0.status.into()
+    }
+
+    /// Your effective role here (including roles on the space); null if none.
+    async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
+        viewer_role(ctx, self.0.path()).await
+    }
+
+    /// People with a role on this project itself (roles on the space apply too).
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    async fn collaborators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<CollaboratorConnection> {
+        collaborators(ctx, self.0.path(), first, after, last, before).await
+    }
+
+    /// The project's tracks, newest first.
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    async fn tracks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<TrackConnection> {
+        let request = page_request(first, after, last, before)?;
+        let (_, context) = parts(ctx)?;
+        let path = self.0.path();
+        let page = context.loaders.0.load_one(TracksOf(path, request)).await?;
+        let (items, next, previous) = page.map_or((Vec::new(), false, false), |page| (page.items, page.has_next_page, page.has_previous_page));
+        Ok(TrackConnection {
+            items: items.into_iter().map(TrackNode).collect(),
+            has_next_page: next,
+            has_previous_page: previous,
+            total: TotalCount::Tracks(path),
+        })
+    }
+
+    /// When the project was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the project last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A song, with its versions and feedback.
+#[derive(Clone)]
+pub(crate) struct TrackNode(pub(crate) Track);
+
+impl TrackNode {
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.0.id.0
+    }
+}
+
+#[Object(name = "Track")]
+impl TrackNode {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        encode(Kind::Track, self.0.id.0)
+    }
+
+    /// 6-character id for short links.
+    async fn short_id(&self) -> &str {
+        &self.0.short_id
+    }
+
+    /// URL slug, unique within the project.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Whether the slug was derived (AUTO) or chosen (PREMIUM).
+    async fn slug_type(&self) -> GqlSlugType {
+        self.0.slug_type.into()
+    }
+
+    /// Song title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The project it belongs to; null if your role is only on this track.
+    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProjectNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(self.0.project_id).await?.map(ProjectNode))
+    }
+
+    /// The space it belongs to; null if your role is only on the project or track.
+    async fn artist_space(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ArtistSpaceNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(self.0.artist_space_id).await?.map(ArtistSpaceNode))
+    }
+
+    /// Who created it.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+        owner(ctx, self.0.owner_id).await
+    }
+
+    /// Where the track stands.
+    async fn status(&self) -> GqlTrackStatus {
+        self.0.status.into()
+    }
+
+    /// Whether the track may be shared publicly.
+    async fn is_public(&self) -> bool {
+        self.0.is_public
+    }
+
+    /// Your effective role here (including roles on the project and space); null if none.
+    async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
+        viewer_role(ctx, self.0.path()).await
+    }
+
+    /// People with a role on this track itself (roles on the project and space apply too).
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    async fn collaborators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<CollaboratorConnection> {
+        collaborators(ctx, self.0.path(), first, after, last, before).await
+    }
+
+    /// When the track was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the track last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+connection!(
+    ArtistSpaceConnection,
+    ArtistSpaceEdge,
+    ArtistSpaceNode,
+    "ArtistSpaceConnection",
+    "ArtistSpaceEdge",
+    "How many artist spaces the list holds in all."
+);
+connection!(ProjectConnection, ProjectEdge, ProjectNode, "ProjectConnection", "ProjectEdge", "How many projects the space has in all.");
+connection!(TrackConnection, TrackEdge, TrackNode, "TrackConnection", "TrackEdge", "How many tracks the project has in all.");

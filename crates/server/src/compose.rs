@@ -1,0 +1,109 @@
+//! The composition root: the one place that names concrete adapters.
+
+use std::sync::Arc;
+
+use backline_application::ports::{Mailer, TokenIssuer};
+use backline_application::{App, AppSettings, PlanLimits};
+use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, SystemClock};
+use backline_db::{
+    Database, OutboxMailer, SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository, SqlUserRepository,
+    SqlWorkspaceRepository,
+};
+use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
+use backline_mail::SmtpMailer;
+use backline_storage::ObjectBlobStore;
+
+use crate::config::{Config, Environment};
+
+/// Everything the server runs on.
+#[derive(Clone)]
+pub struct Composition {
+    /// The application with its adapters.
+    pub app: App,
+    /// The database pool.
+    pub database: Database,
+    /// The GraphQL schema.
+    pub schema: BacklineSchema,
+    /// The outbox, when mail is recorded rather than sent.
+    pub outbox: Option<OutboxMailer>,
+}
+
+/// Reads the JWT secret: from the configuration, or in development from (or into) a file in
+/// the data folder. Production without a secret is refused.
+fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = &config.jwt_secret {
+        anyhow::ensure!(secret.0.len() >= 32, "BACKLINE_JWT_SECRET must be at least 32 characters");
+        return Ok(secret.0.clone().into_bytes());
+    }
+    anyhow::ensure!(
+        config.environment == Environment::Development,
+        "BACKLINE_JWT_SECRET is required when BACKLINE_ENV=production"
+    );
+    let path = config.data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= 32 {
+            return Ok(existing.into_bytes());
+        }
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let mut bytes = [0_u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let secret = hex::encode(bytes);
+    std::fs::write(&path, &secret)?;
+    tracing::warn!(path = %path.display(), "BACKLINE_JWT_SECRET is not set: generated a development secret and stored it; set the variable in production");
+    Ok(secret.into_bytes())
+}
+
+/// Connects to the database and blob store, applies pending migrations, and wires the adapters.
+///
+/// # Errors
+/// Fails with a message naming the setting when a store cannot be reached or a setting is bad.
+pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
+    let database = Database::connect(&config.database_url)
+        .await
+        .map_err(|error| anyhow::anyhow!("DATABASE_URL: cannot connect: {error}"))?;
+    database.migrate_up().await?;
+    let blobs = ObjectBlobStore::from_url(&config.blob_url).map_err(|error| anyhow::anyhow!("BACKLINE_BLOB_URL: {error}"))?;
+    let tokens: Arc<dyn TokenIssuer> = Arc::new(JwtIssuer::new(&jwt_secret(config)?)?);
+    let (mailer, outbox): (Arc<dyn Mailer>, Option<OutboxMailer>) = match &config.smtp_url {
+        Some(url) => (Arc::new(SmtpMailer::new(&url.0, &config.mail_from).map_err(|error| anyhow::anyhow!("BACKLINE_SMTP_URL: {error}"))?), None),
+        None => {
+            let outbox = OutboxMailer::new(database.clone());
+            (Arc::new(outbox.clone()), Some(outbox))
+        }
+    };
+    let app = App {
+        users: Arc::new(SqlUserRepository::new(database.clone())),
+        sessions: Arc::new(SqlSessionRepository::new(database.clone())),
+        email_tokens: Arc::new(SqlEmailTokenRepository::new(database.clone())),
+        workspace: Arc::new(SqlWorkspaceRepository::new(database.clone())),
+        collaborators: Arc::new(SqlCollaboratorRepository::new(database.clone())),
+        blobs: Arc::new(blobs),
+        hasher: Arc::new(Argon2Hasher::new()?),
+        tokens,
+        mailer,
+        throttle: Arc::new(InMemoryLoginThrottle::new(config.login_attempts, chrono::Duration::minutes(15))),
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(RandomIds),
+        settings: AppSettings {
+            public_url: config.public_url.clone(),
+            plan_limits: PlanLimits {
+                free: config.storage_limit_free.0,
+                pro: config.storage_limit_pro.0,
+                team: config.storage_limit_team.0,
+                enterprise: config.storage_limit_enterprise.0,
+            },
+            ..AppSettings::default()
+        },
+    };
+    let schema = build_schema(
+        app.clone(),
+        &SchemaOptions {
+            introspection: config.introspection_enabled(),
+            suggestions: config.suggestions_enabled(),
+            limits: Limits::default(),
+        },
+    );
+    Ok(Composition { app, database, schema, outbox })
+}

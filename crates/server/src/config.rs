@@ -1,0 +1,181 @@
+//! Typed configuration: every setting is an environment variable and a flag (a `.env` file is
+//! read first if present). Secrets are never printed.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A secret value: `Debug` shows `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self(value.to_owned()))
+    }
+}
+
+/// Where Backline runs: development is forgiving, production refuses unsafe defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Environment {
+    /// Generates a JWT secret if none is set; GraphiQL, introspection and suggestions on.
+    Development,
+    /// Needs BACKLINE_JWT_SECRET; GraphiQL, introspection and suggestions off unless enabled.
+    Production,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A storage limit in bytes, or `unlimited`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(pub Option<i64>);
+
+impl std::str::FromStr for Limit {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        if value.eq_ignore_ascii_case("unlimited") {
+            return Ok(Self(None));
+        }
+        value
+            .parse::<i64>()
+            .ok()
+            .filter(|bytes| *bytes >= 0)
+            .map(|bytes| Self(Some(bytes)))
+            .ok_or_else(|| format!("'{value}' is neither a number of bytes nor 'unlimited'"))
+    }
+}
+
+/// Server configuration.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "BACKLINE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://./data/backline.db?mode=rwc")]
+    pub database_url: String,
+    /// Blob store URL: `file://folder`, `memory://`, `s3://bucket`, `az://container`, `gs://bucket`.
+    #[arg(long, env = "BACKLINE_BLOB_URL", default_value = "file://./data/blobs")]
+    pub blob_url: String,
+    /// Folder for local state (the generated development JWT secret).
+    #[arg(long, env = "BACKLINE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Secret for signing access tokens (at least 32 bytes). Required in production.
+    #[arg(long, env = "BACKLINE_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+    /// `development` or `production`.
+    #[arg(long = "env", env = "BACKLINE_ENV", value_enum, default_value = "development")]
+    pub environment: Environment,
+    /// Serve GraphiQL at GET /graphql (default: on in development, off in production).
+    #[arg(long, env = "BACKLINE_GRAPHIQL")]
+    pub graphiql: Option<bool>,
+    /// Allow schema introspection (default: on in development, off in production).
+    #[arg(long, env = "BACKLINE_INTROSPECTION")]
+    pub introspection: Option<bool>,
+    /// Suggest field names in errors (default: on in development, off in production).
+    #[arg(long, env = "BACKLINE_FIELD_SUGGESTIONS")]
+    pub field_suggestions: Option<bool>,
+    /// `text` or `json` log lines.
+    #[arg(long, env = "BACKLINE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Public URL of the web app, for links in emails.
+    #[arg(long, env = "BACKLINE_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+    /// SMTP server URL (`smtps://user:pass@host:465`); without it mail goes to the outbox table.
+    #[arg(long, env = "BACKLINE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// Sender of outgoing mail.
+    #[arg(long, env = "BACKLINE_MAIL_FROM", default_value = "Backline <no-reply@backline.local>")]
+    pub mail_from: String,
+    /// Largest request body in bytes (file uploads excepted).
+    #[arg(long, env = "BACKLINE_MAX_BODY_BYTES", default_value_t = 2_000_000)]
+    pub max_body_bytes: usize,
+    /// Most operations in one batch request.
+    #[arg(long, env = "BACKLINE_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+    /// Failed sign-ins allowed per account or address per 15 minutes.
+    #[arg(long, env = "BACKLINE_LOGIN_ATTEMPTS", default_value_t = 5)]
+    pub login_attempts: usize,
+    /// Storage limit of the FREE plan, in bytes or `unlimited`.
+    #[arg(long, env = "BACKLINE_STORAGE_LIMIT_FREE", default_value = "5368709120")]
+    pub storage_limit_free: Limit,
+    /// Storage limit of the PRO plan.
+    #[arg(long, env = "BACKLINE_STORAGE_LIMIT_PRO", default_value = "268435456000")]
+    pub storage_limit_pro: Limit,
+    /// Storage limit of the TEAM plan.
+    #[arg(long, env = "BACKLINE_STORAGE_LIMIT_TEAM", default_value = "1099511627776")]
+    pub storage_limit_team: Limit,
+    /// Storage limit of the ENTERPRISE plan.
+    #[arg(long, env = "BACKLINE_STORAGE_LIMIT_ENTERPRISE", default_value = "unlimited")]
+    pub storage_limit_enterprise: Limit,
+}
+
+impl Config {
+    /// The defaults, as if no variable were set (tests start from this).
+    ///
+    /// # Errors
+    /// Never in practice; parsing the built-in defaults cannot fail.
+    pub fn defaults() -> anyhow::Result<Self> {
+        use clap::{Args, FromArgMatches};
+        let command = Config::augment_args(clap::Command::new("backline").no_binary_name(true));
+        let matches = command.try_get_matches_from(std::iter::empty::<String>())?;
+        Ok(Config::from_arg_matches(&matches)?)
+    }
+
+    fn production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Whether GraphiQL is served.
+    pub fn graphiql_enabled(&self) -> bool {
+        self.graphiql.unwrap_or(!self.production())
+    }
+
+    /// Whether introspection is allowed.
+    pub fn introspection_enabled(&self) -> bool {
+        self.introspection.unwrap_or(!self.production())
+    }
+
+    /// Whether field suggestions are given.
+    pub fn suggestions_enabled(&self) -> bool {
+        self.field_suggestions.unwrap_or(!self.production())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_readme() -> anyhow::Result<()> {
+        let config = Config::defaults()?;
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, "sqlite://./data/backline.db?mode=rwc");
+        assert_eq!(config.blob_url, "file://./data/blobs");
+        assert_eq!(config.storage_limit_free, Limit(Some(5 << 30)));
+        assert_eq!(config.storage_limit_enterprise, Limit(None));
+        assert!(config.graphiql_enabled() && config.introspection_enabled());
+        let production = Config { environment: Environment::Production, ..config };
+        assert!(!production.graphiql_enabled() && !production.introspection_enabled() && !production.suggestions_enabled());
+        Ok(())
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        assert_eq!(format!("{:?}", Secret("hunter2".into())), "***");
+        assert!("-1".parse::<Limit>().is_err());
+    }
+}

@@ -1,0 +1,276 @@
+//! The HTTP surface: GraphQL over POST and GET, GraphiQL, GraphQL over WebSocket, health checks,
+//! request ids and the request-level protections (CSRF, body size, batch size, no mutations
+//! over GET).
+
+use std::net::SocketAddr;
+
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Data, Request};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use backline_application::identity::authenticate;
+use backline_application::{Actor, App, ClientMeta};
+use backline_graphql::{BacklineSchema, RequestContext, ensure_error_codes};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::compose::Composition;
+
+/// Router state.
+#[derive(Clone)]
+pub(crate) struct HttpState {
+    composition: Composition,
+    graphiql: bool,
+    max_body_bytes: usize,
+    max_batch: usize,
+}
+
+/// Builds the router.
+pub(crate) fn router(composition: Composition, graphiql: bool, max_body_bytes: usize, max_batch: usize) -> Router {
+    let state = HttpState { composition, graphiql, max_body_bytes, max_batch };
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<Body>| {
+            let id = request
+                .extensions()
+                .get::<RequestId>()
+                .and_then(|id| id.header_value().to_str().ok())
+                .unwrap_or("-")
+                .to_owned();
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-")
+        .to_owned()
+}
+
+fn client_meta(headers: &HeaderMap, peer: SocketAddr) -> ClientMeta {
+    ClientMeta {
+        user_agent: headers.get(header::USER_AGENT).and_then(|value| value.to_str().ok()).map(str::to_owned),
+        ip: Some(peer.ip().to_string()),
+    }
+}
+
+/// A JSON error response with one error carrying `code` (for refusals before execution).
+fn refusal(status: StatusCode, code: &str, message: &str, request_id: &str) -> axum::response::Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }]
+    });
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn json_response(response: &BatchResponse) -> axum::response::Response {
+    match serde_json::to_string(response) {
+        Ok(body) => ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Authenticates the caller from the `Authorization` header.
+fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, String> {
+    let header = headers.get(header::AUTHORIZATION).map(|value| value.to_str().unwrap_or("invalid"));
+    authenticate(app, header).map_err(|error| error.to_string())
+}
+
+fn with_context(batch: BatchRequest, app: &App, actor: Actor, meta: &ClientMeta) -> BatchRequest {
+    let context = |request: Request| request.data(RequestContext::new(app, actor.clone(), meta.clone()));
+    match batch {
+        BatchRequest::Single(request) => BatchRequest::Single(context(request)),
+        BatchRequest::Batch(requests) => BatchRequest::Batch(requests.into_iter().map(context).collect()),
+    }
+}
+
+async fn execute(state: &HttpState, batch: BatchRequest, actor: Actor, meta: &ClientMeta, request_id: &str) -> axum::response::Response {
+    let batch = with_context(batch, &state.composition.app, actor, meta);
+    let mut response = state.composition.schema.execute_batch(batch).await;
+    match &mut response {
+        BatchResponse::Single(single) => ensure_error_codes(single, request_id),
+        BatchResponse::Batch(many) => many.iter_mut().for_each(|single| ensure_error_codes(single, request_id)),
+    }
+    json_response(&response)
+}
+
+/// Whether a content type is a "simple" one a browser may send cross-site without preflight.
+fn needs_csrf_header(headers: &HeaderMap) -> bool {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let json = content_type.starts_with("application/json") || content_type.starts_with("application/graphql-response+json");
+    let preflighted = headers.contains_key("apollo-require-preflight") || headers.contains_key("x-apollo-operation-name");
+    !json && !preflighted
+}
+
+async fn graphql_post(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> axum::response::Response {
+    let request_id = request_id(&headers);
+    if needs_csrf_header(&headers) {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "FORBIDDEN",
+            "requests that are not application/json must carry an 'apollo-require-preflight' or 'x-apollo-operation-name' header (CSRF protection)",
+            &request_id,
+        );
+    }
+    let bytes = match axum::body::to_bytes(body, state.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                &format!("the request body is larger than {} bytes", state.max_body_bytes),
+                &request_id,
+            );
+        }
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_owned);
+    let options = MultipartOptions::default().max_file_size(state.max_body_bytes).max_num_files(16);
+    let batch = match async_graphql::http::receive_batch_body(content_type, &bytes[..], options).await {
+        Ok(batch) => batch,
+        Err(error) => return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("malformed GraphQL request: {error}"), &request_id),
+    };
+    if let BatchRequest::Batch(requests) = &batch {
+        if requests.len() > state.max_batch {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("a batch may hold at most {} operations; this one holds {}", state.max_batch, requests.len()),
+                &request_id,
+            );
+        }
+    }
+    let actor = match actor_from(&state.composition.app, &headers) {
+        Ok(actor) => actor,
+        Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, &request_id),
+    };
+    execute(&state, batch, actor, &client_meta(&headers, peer), &request_id).await
+}
+
+/// Whether a GET request's document contains a mutation or subscription.
+fn changes_state(request: &Request) -> bool {
+    match async_graphql::parser::parse_query(&request.query) {
+        Ok(document) => document
+            .operations
+            .iter()
+            .any(|(_, operation)| operation.node.ty != OperationType::Query),
+        Err(_) => false,
+    }
+}
+
+async fn graphql_get(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    let request_id = request_id(&headers);
+    let query = uri.query().unwrap_or("");
+    if method == Method::GET && !query.contains("query=") {
+        if state.graphiql {
+            return Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").title("Backline GraphiQL").finish()).into_response();
+        }
+        return refusal(StatusCode::NOT_FOUND, "NOT_FOUND", "GraphiQL is disabled; POST GraphQL requests to /graphql", &request_id);
+    }
+    let request = match async_graphql::http::parse_query_string(query) {
+        Ok(request) => request,
+        Err(error) => return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("malformed GraphQL request: {error}"), &request_id),
+    };
+    if changes_state(&request) {
+        return refusal(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "mutations and subscriptions are not accepted over GET; use POST", &request_id);
+    }
+    let actor = match actor_from(&state.composition.app, &headers) {
+        Ok(actor) => actor,
+        Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, &request_id),
+    };
+    execute(&state, BatchRequest::Single(request), actor, &client_meta(&headers, peer), &request_id).await
+}
+
+/// Reads the token from a `connection_init` payload: `Authorization`, `authorization` or `token`.
+fn token_from_init(payload: &serde_json::Value) -> Option<String> {
+    ["Authorization", "authorization", "token"]
+        .iter()
+        .find_map(|key| payload.get(key).and_then(|value| value.as_str()))
+        .map(str::to_owned)
+}
+
+async fn graphql_ws(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> axum::response::Response {
+    let meta = client_meta(&headers, peer);
+    let schema: BacklineSchema = state.composition.schema.clone();
+    let app = state.composition.app.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let actor = authenticate(&app, token_from_init(&payload).as_deref())
+                        .map_err(|error| async_graphql::Error::new(error.to_string()))?;
+                    let mut data = Data::default();
+                    data.insert(RequestContext::new(&app, actor, meta));
+                    Ok(data)
+                })
+                .serve()
+        })
+}
+
+async fn healthz() -> impl IntoResponse {
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#)
+}
+
+async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
+    match state.composition.database.ping().await {
+        Ok(()) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ready"}"#.to_owned()),
+        Err(error) => {
+            tracing::warn!(%error, "database is not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"database unreachable"}"#.to_owned())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tokens_from_any_init_key() {
+        for key in ["Authorization", "authorization", "token"] {
+            let payload = serde_json::json!({ key: "Bearer abc" });
+            assert_eq!(token_from_init(&payload).as_deref(), Some("Bearer abc"));
+        }
+        assert_eq!(token_from_init(&serde_json::json!({})), None);
+    }
+
+    #[test]
+    fn get_refuses_mutations() {
+        assert!(changes_state(&Request::new("mutation { logOut(refreshToken: \"x\") }")));
+        assert!(!changes_state(&Request::new("{ me { id } }")));
+    }
+}
