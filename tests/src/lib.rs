@@ -1,1 +1,153 @@
-//! placeholder
+//! The black-box test harness: starts the real server on an ephemeral port with its own fresh
+//! database and speaks HTTP to it, as a client would.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::Context as _;
+use backline_server::{Config, RunningServer};
+use serde_json::{Value, json};
+
+/// A running server and an HTTP client for it.
+pub struct TestApp {
+    server: RunningServer,
+    client: reqwest::Client,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+/// A signed-up user.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    /// Global id.
+    pub id: String,
+    /// Username.
+    pub username: String,
+    /// Email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// Access token.
+    pub token: String,
+    /// Refresh token.
+    pub refresh: String,
+}
+
+static USERS: AtomicUsize = AtomicUsize::new(0);
+
+impl TestApp {
+    /// Starts a server on a fresh database with an in-memory blob store.
+    ///
+    /// # Errors
+    /// Fails when the server cannot start.
+    pub async fn new() -> anyhow::Result<Self> {
+        Self::with_config(|_| {}).await
+    }
+
+    /// Starts a server after adjusting the default test configuration.
+    ///
+    /// # Errors
+    /// Fails when the server cannot start.
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
+        let mut config = Config::defaults()?;
+        config.listen = "127.0.0.1:0".parse()?;
+        config.database_url = backline_db::testing::fresh_database_url().await?;
+        config.blob_url = "memory://".into();
+        config.jwt_secret = Some(backline_server::config::Secret(TEST_SECRET.into()));
+        config.data_dir = std::env::temp_dir().join("backline-e2e");
+        adjust(&mut config);
+        let server = backline_server::start(config).await?;
+        let base = format!("http://{}", server.addr);
+        Ok(Self { server, client: reqwest::Client::new(), base })
+    }
+
+    /// The raw HTTP client.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Statements the server's database pool has executed so far.
+    pub fn statements(&self) -> u64 {
+        self.server.composition.database.statements_executed()
+    }
+
+    /// Messages the server recorded in its outbox for `to`.
+    ///
+    /// # Errors
+    /// Fails when the outbox cannot be read.
+    pub async fn mail_to(&self, to: &str) -> anyhow::Result<Vec<backline_db::SentMail>> {
+        let outbox = self.server.composition.outbox.as_ref().context("no outbox")?;
+        outbox.sent_to(to).await
+    }
+
+    /// POSTs a GraphQL operation; returns the whole response body.
+    ///
+    /// # Errors
+    /// Fails on transport errors or a non-JSON body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
+        let mut request = self.client.post(format!("{}/graphql", self.base)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Ok(request.send().await?.json().await?)
+    }
+
+    /// Like [`TestApp::gql`], failing unless the response has data and no errors.
+    ///
+    /// # Errors
+    /// Fails when the response carries errors.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
+        let body = self.gql(token, query, variables).await?;
+        anyhow::ensure!(body.get("errors").is_none(), "unexpected errors: {body}");
+        Ok(body["data"].clone())
+    }
+
+    /// Signs up a new user with a unique name.
+    ///
+    /// # Errors
+    /// Fails when sign-up fails.
+    pub async fn user(&self, prefix: &str) -> anyhow::Result<TestUser> {
+        let n = USERS.fetch_add(1, Ordering::Relaxed);
+        let username = format!("{prefix}{n}");
+        let email = format!("{username}@example.com");
+        let password = "correct horse battery".to_owned();
+        let data = self
+            .ok(
+                None,
+                "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken user { id } } }",
+                json!({ "input": { "email": email, "username": username, "password": password } }),
+            )
+            .await?;
+        Ok(TestUser {
+            id: str_at(&data, "/signUp/user/id")?,
+            username,
+            email,
+            password,
+            token: str_at(&data, "/signUp/accessToken")?,
+            refresh: str_at(&data, "/signUp/refreshToken")?,
+        })
+    }
+
+    /// Stops the server.
+    ///
+    /// # Errors
+    /// Fails when the server task failed.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.server.stop().await
+    }
+}
+
+/// The JWT secret test servers use (so tests can forge tokens).
+pub const TEST_SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-e2e";
+
+/// The string at a JSON pointer.
+///
+/// # Errors
+/// Fails when there is no string there.
+pub fn str_at(value: &Value, pointer: &str) -> anyhow::Result<String> {
+    value.pointer(pointer).and_then(Value::as_str).map(str::to_owned).with_context(|| format!("no string at {pointer} in {value}"))
+}
+
+/// The `extensions.code` of the first error.
+pub fn code(body: &Value) -> String {
+    body.pointer("/errors/0/extensions/code").and_then(Value::as_str).unwrap_or("<no error>").to_owned()
+}

@@ -8,6 +8,7 @@ mod error;
 mod outbox;
 mod paging;
 mod repos;
+pub mod testing;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

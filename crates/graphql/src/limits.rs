@@ -30,7 +30,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_depth: 12,
-            max_complexity: 100_000,
+            max_complexity: 1_000_000,
             max_recursive_depth: 32,
             max_directives: 8,
             max_aliases: 30,

@@ -1,0 +1,82 @@
+//! The access matrix through the API: each role against each operation on spaces, projects
+//! and tracks. Non-members get NOT_FOUND (existence does not leak), readers without the right
+//! get FORBIDDEN.
+
+use backline_e2e::{TestApp, TestUser, code, str_at};
+use serde_json::{Value, json};
+
+use crate::workspace::{CREATE_PROJECT, CREATE_SPACE, CREATE_TRACK};
+
+struct World {
+    space: String,
+    project: String,
+    track: String,
+}
+
+async fn world(app: &TestApp, owner: &TestUser, members: &[(&TestUser, &str)]) -> anyhow::Result<World> {
+    let t = Some(owner.token.as_str());
+    let space = str_at(&app.ok(t, CREATE_SPACE, json!({"name": "Matrix"})).await?, "/createArtistSpace/id")?;
+    let project = str_at(&app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?, "/createProject/id")?;
+    let track = str_at(&app.ok(t, CREATE_TRACK, json!({"p": project, "t": "T"})).await?, "/createTrack/id")?;
+    for (user, role) in members {
+        app.ok(t, "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }", json!({"r": space, "u": user.id, "role": role}))
+            .await?;
+    }
+    Ok(World { space, project, track })
+}
+
+fn outcome(body: &Value) -> String {
+    if body.get("errors").is_some() { code(body) } else { "OK".to_owned() }
+}
+
+#[tokio::test]
+async fn every_role_against_every_operation() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let owner = app.user("mo").await?;
+    let admin = app.user("ma").await?;
+    let editor = app.user("me").await?;
+    let viewer = app.user("mv").await?;
+    let stranger = app.user("ms").await?;
+    let members = [(&admin, "ADMIN"), (&editor, "EDITOR"), (&viewer, "VIEWER")];
+
+    // (operation, expected for owner, admin, editor, viewer, stranger)
+    type Case = (&'static str, &'static str, [&'static str; 5]);
+    let cases: [Case; 9] = [
+        ("read space", "query($w: ID!) { artistSpace(id: $w) { id } }", ["OK", "OK", "OK", "OK", "NOT_FOUND"]),
+        ("update space", "mutation($w: ID!) { updateArtistSpace(id: $w, input: {name: \"N\"}) { id } }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
+        ("create project", "mutation($w: ID!) { createProject(input: {artistSpaceId: $w, name: \"N\"}) { id } }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
+        ("read project", "query($p: ID!) { project(id: $p) { id } }", ["OK", "OK", "OK", "OK", "NOT_FOUND"]),
+        ("update project", "mutation($p: ID!) { updateProject(id: $p, input: {status: REVIEW}) { id } }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
+        ("create track", "mutation($p: ID!) { createTrack(input: {projectId: $p, title: \"N\"}) { id } }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
+        ("read track", "query($t: ID!) { track(id: $t) { id } }", ["OK", "OK", "OK", "OK", "NOT_FOUND"]),
+        ("update track", "mutation($t: ID!) { updateTrack(id: $t, input: {status: REVIEW}) { id } }", ["OK", "OK", "OK", "FORBIDDEN", "NOT_FOUND"]),
+        ("list collaborators", "query($t: ID!) { track(id: $t) { collaborators { totalCount } } }", ["OK", "OK", "OK", "OK", "NOT_FOUND"]),
+    ];
+    let actors = [&owner, &admin, &editor, &viewer, &stranger];
+    let shared = world(&app, &owner, &members).await?;
+    let vars = json!({"w": shared.space, "p": shared.project, "t": shared.track});
+    for (name, query, expected) in cases {
+        for (actor, want) in actors.iter().zip(expected) {
+            let got = outcome(&app.gql(Some(&actor.token), query, vars.clone()).await?);
+            assert_eq!(got, want, "{name} as {}", actor.username);
+        }
+    }
+
+    // Deletes need a fresh world per attempt.
+    let deletes: [Case; 3] = [
+        ("delete track", "mutation($t: ID!) { deleteTrack(id: $t) }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
+        ("delete project", "mutation($p: ID!) { deleteProject(id: $p) }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
+        ("delete space", "mutation($w: ID!) { deleteArtistSpace(id: $w) }", ["OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
+    ];
+    for (name, query, expected) in deletes {
+        for (actor, want) in actors.iter().zip(expected) {
+            let fresh = world(&app, &owner, &members).await?;
+            let vars = json!({"w": fresh.space, "p": fresh.project, "t": fresh.track});
+            let got = outcome(&app.gql(Some(&actor.token), query, vars).await?);
+            assert_eq!(got, want, "{name} as {}", actor.username);
+        }
+    }
+    let anonymous = app.gql(None, "query($t: ID!) { track(id: $t) { id } }", json!({"t": shared.track})).await?;
+    assert_eq!(code(&anonymous), "UNAUTHENTICATED");
+    app.stop().await
+}

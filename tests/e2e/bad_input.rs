@@ -1,0 +1,49 @@
+//! Bad input to every mutation gets BAD_USER_INPUT (with the field) and writes nothing.
+
+use backline_e2e::{TestApp, code, str_at};
+use serde_json::json;
+
+use crate::workspace::{CREATE_PROJECT, CREATE_SPACE, CREATE_TRACK};
+
+#[tokio::test]
+async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let ana = app.user("bad").await?;
+    let t = Some(ana.token.as_str());
+    let space = str_at(&app.ok(t, CREATE_SPACE, json!({"name": "Solid"})).await?, "/createArtistSpace/id")?;
+    let project = str_at(&app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?, "/createProject/id")?;
+    let track = str_at(&app.ok(t, CREATE_TRACK, json!({"p": project, "t": "T"})).await?, "/createTrack/id")?;
+    let long = "x".repeat(121);
+    let cases: Vec<(&str, String, serde_json::Value, &str)> = vec![
+        ("signUp email", "mutation { signUp(input: {email: \"nope\", username: \"fine_name\", password: \"long enough\"}) { accessToken } }".into(), json!({}), "email"),
+        ("signUp username", "mutation { signUp(input: {email: \"a@b.example\", username: \"a b\", password: \"long enough\"}) { accessToken } }".into(), json!({}), "username"),
+        ("signUp password", "mutation { signUp(input: {email: \"a@b.example\", username: \"fine_name\", password: \"short\"}) { accessToken } }".into(), json!({}), "password"),
+        ("createArtistSpace name", "mutation { createArtistSpace(input: {name: \"   \"}) { id } }".into(), json!({}), "name"),
+        ("createArtistSpace country", "mutation { createArtistSpace(input: {name: \"A\", countryCode: \"XX\"}) { id } }".into(), json!({}), "countryCode"),
+        ("createArtistSpace links", "mutation { createArtistSpace(input: {name: \"A\", links: {x: \"javascript:alert(1)\"}}) { id } }".into(), json!({}), "links"),
+        ("updateArtistSpace name", "mutation($id: ID!, $n: String!) { updateArtistSpace(id: $id, input: {name: $n}) { id } }".into(), json!({"id": space, "n": long}), "name"),
+        ("updateArtistSpace id", "mutation { updateArtistSpace(id: \"trk_nope\", input: {name: \"A\"}) { id } }".into(), json!({}), "id"),
+        ("createProject space id", "mutation($p: ID!) { createProject(input: {artistSpaceId: $p, name: \"A\"}) { id } }".into(), json!({"p": project}), "artistSpaceId"),
+        ("createProject description", "mutation($s: ID!, $d: String!) { createProject(input: {artistSpaceId: $s, name: \"A\", description: $d}) { id } }".into(), json!({"s": space, "d": "x".repeat(5001)}), "description"),
+        ("updateProject name", "mutation($id: ID!) { updateProject(id: $id, input: {name: \"\"}) { id } }".into(), json!({"id": project}), "name"),
+        ("createTrack title", "mutation($p: ID!) { createTrack(input: {projectId: $p, title: \"\\u0000\"}) { id } }".into(), json!({"p": project}), "title"),
+        ("updateTrack title", "mutation($id: ID!) { updateTrack(id: $id, input: {title: \" \"}) { id } }".into(), json!({"id": track}), "title"),
+        ("deleteTrack id", "mutation { deleteTrack(id: \"garbage\") }".into(), json!({}), "id"),
+        ("addCollaborator resource", "mutation($u: ID!) { addCollaborator(input: {resourceId: \"usr_x\", userId: $u, role: VIEWER}) { role } }".into(), json!({"u": ana.id}), "resourceId"),
+        ("addCollaborator user", "mutation($r: ID!) { addCollaborator(input: {resourceId: $r, role: VIEWER}) { role } }".into(), json!({"r": space}), "userId"),
+        ("updateMe username", "mutation { updateMe(input: {username: \"x\"}) { id } }".into(), json!({}), "username"),
+        ("updateMe country", "mutation { updateMe(input: {countryCode: \"ZZ\"}) { id } }".into(), json!({}), "countryCode"),
+        ("logIn email shape", "mutation { logIn(input: {email: 5, password: \"x\"}) { accessToken } }".into(), json!({}), ""),
+    ];
+    let before = app.ok(t, "query($s: ID!) { artistSpace(id: $s) { name projects { totalCount } } myArtistSpaces { totalCount } }", json!({"s": space})).await?;
+    for (name, query, vars, field) in cases {
+        let body = app.gql(t, &query, vars).await?;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{name}: {body}");
+        if !field.is_empty() {
+            assert_eq!(body["errors"][0]["extensions"]["field"], field, "{name}: {body}");
+        }
+    }
+    let after = app.ok(t, "query($s: ID!) { artistSpace(id: $s) { name projects { totalCount } } myArtistSpaces { totalCount } }", json!({"s": space})).await?;
+    assert_eq!(before, after, "refused mutations wrote nothing");
+    app.stop().await
+}

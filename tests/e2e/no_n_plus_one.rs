@@ -1,0 +1,44 @@
+//! The nested query costs the same number of statements whatever the amount of data.
+
+use backline_e2e::{TestApp, TestUser, str_at};
+use serde_json::json;
+
+use crate::workspace::{CREATE_PROJECT, CREATE_SPACE, CREATE_TRACK};
+
+const NESTED: &str = "{ myArtistSpaces(first: 20) { nodes { name projects(first: 20) { nodes { name tracks(first: 10) { nodes { title collaborators(first: 10) { nodes { role user { username } } } } } } } } } }";
+
+async fn fill(app: &TestApp, user: &TestUser, projects: usize, tracks: usize) -> anyhow::Result<()> {
+    let t = Some(user.token.as_str());
+    let space = str_at(&app.ok(t, CREATE_SPACE, json!({"name": "Big"})).await?, "/createArtistSpace/id")?;
+    for p in 0..projects {
+        let project = str_at(&app.ok(t, CREATE_PROJECT, json!({"s": space, "name": format!("P{p}")})).await?, "/createProject/id")?;
+        for n in 0..tracks {
+            app.ok(t, CREATE_TRACK, json!({"p": project, "t": format!("T{n}")})).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn statements_for(app: &TestApp, user: &TestUser) -> anyhow::Result<(u64, serde_json::Value)> {
+    let before = app.statements();
+    let data = app.ok(Some(&user.token), NESTED, json!({})).await?;
+    Ok((app.statements() - before, data))
+}
+
+#[tokio::test]
+async fn nested_lists_cost_a_fixed_number_of_statements() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let small = app.user("small").await?;
+    let big = app.user("big").await?;
+    fill(&app, &small, 1, 1).await?;
+    fill(&app, &big, 20, 10).await?;
+
+    let (small_count, _) = statements_for(&app, &small).await?;
+    let (big_count, data) = statements_for(&app, &big).await?;
+    let projects = data["myArtistSpaces"]["nodes"][0]["projects"]["nodes"].as_array().map(Vec::len);
+    let tracks = data["myArtistSpaces"]["nodes"][0]["projects"]["nodes"][0]["tracks"]["nodes"].as_array().map(Vec::len);
+    assert_eq!((projects, tracks), (Some(20), Some(10)));
+    assert_eq!(small_count, big_count, "statements must not grow with the data");
+    assert!(big_count <= 10, "the nested query took {big_count} statements");
+    app.stop().await
+}
