@@ -39,11 +39,17 @@ pub(crate) fn big_integer(column: &str) -> ColumnDef {
 }
 
 pub(crate) fn timestamp(column: &str) -> ColumnDef {
-    ColumnDef::new(name(column)).timestamp_with_time_zone().not_null().to_owned()
+    ColumnDef::new(name(column))
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
 }
 
 pub(crate) fn timestamp_null(column: &str) -> ColumnDef {
-    ColumnDef::new(name(column)).timestamp_with_time_zone().null().to_owned()
+    ColumnDef::new(name(column))
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
 }
 
 /// A foreign key from `table.column` to `target.id`, deleting with the parent.
@@ -60,7 +66,11 @@ pub(crate) fn cascade(table: &str, column: &str, target: &str) -> ForeignKeyCrea
 pub(crate) fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
     let mut statement = Index::create();
     statement
-        .name(format!("{}_{table}_{}", if unique { "uq" } else { "ix" }, columns.join("_")))
+        .name(format!(
+            "{}_{table}_{}",
+            if unique { "uq" } else { "ix" },
+            columns.join("_")
+        ))
         .table(name(table));
     for column in columns {
         statement.col(name(column));

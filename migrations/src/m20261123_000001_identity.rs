@@ -3,8 +3,8 @@
 use sea_orm_migration::prelude::*;
 
 use crate::columns::{
-    big_integer, boolean, cascade, index, name, string, string_null, text, text_null, timestamp, timestamp_null,
-    uuid, uuid_pk,
+    big_integer, boolean, cascade, index, name, string, string_null, text, text_null, timestamp, timestamp_null, uuid,
+    uuid_pk,
 };
 
 pub(crate) struct Migration;
@@ -15,7 +15,14 @@ impl MigrationName for Migration {
     }
 }
 
-const TABLES: [&str; 6] = ["mail_outbox", "email_tokens", "refresh_tokens", "sessions", "subscriptions", "users"];
+const TABLES: [&str; 6] = [
+    "mail_outbox",
+    "email_tokens",
+    "refresh_tokens",
+    "sessions",
+    "subscriptions",
+    "users",
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -90,8 +97,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("refresh_tokens", &["token_hash"], true)).await?;
-        manager.create_index(index("refresh_tokens", &["session_id"], false)).await?;
+        manager
+            .create_index(index("refresh_tokens", &["token_hash"], true))
+            .await?;
+        manager
+            .create_index(index("refresh_tokens", &["session_id"], false))
+            .await?;
 
         manager
             .create_table(
@@ -108,7 +119,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("email_tokens", &["token_hash"], true)).await?;
+        manager
+            .create_index(index("email_tokens", &["token_hash"], true))
+            .await?;
         manager.create_index(index("email_tokens", &["user_id"], false)).await?;
 
         manager
@@ -123,7 +136,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("mail_outbox", &["recipient"], false)).await?;
+        manager
+            .create_index(index("mail_outbox", &["recipient"], false))
+            .await?;
         Ok(())
     }
 

@@ -37,7 +37,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("artist_spaces", &["short_id"], true)).await?;
+        manager
+            .create_index(index("artist_spaces", &["short_id"], true))
+            .await?;
         manager.create_index(index("artist_spaces", &["slug"], true)).await?;
 
         manager
@@ -62,7 +64,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager.create_index(index("projects", &["short_id"], true)).await?;
-        manager.create_index(index("projects", &["artist_space_id", "slug"], true)).await?;
+        manager
+            .create_index(index("projects", &["artist_space_id", "slug"], true))
+            .await?;
 
         manager
             .create_table(
@@ -87,7 +91,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager.create_index(index("tracks", &["short_id"], true)).await?;
-        manager.create_index(index("tracks", &["project_id", "slug"], true)).await?;
+        manager
+            .create_index(index("tracks", &["project_id", "slug"], true))
+            .await?;
 
         // Polymorphic: resource_id names a space, project or track (resource_kind says which),
         // so there is no foreign key; deleting a resource deletes its rows in the same transaction.
@@ -105,8 +111,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("collaborators", &["resource_id", "user_id"], true)).await?;
-        manager.create_index(index("collaborators", &["user_id", "resource_kind"], false)).await?;
+        manager
+            .create_index(index("collaborators", &["resource_id", "user_id"], true))
+            .await?;
+        manager
+            .create_index(index("collaborators", &["user_id", "resource_kind"], false))
+            .await?;
         Ok(())
     }
 

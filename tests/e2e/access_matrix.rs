@@ -15,9 +15,18 @@ struct World {
 
 async fn world(app: &TestApp, owner: &TestUser, members: &[(&TestUser, &str)]) -> anyhow::Result<World> {
     let t = Some(owner.token.as_str());
-    let space = str_at(&app.ok(t, CREATE_SPACE, json!({"name": "Matrix"})).await?, "/createArtistSpace/id")?;
-    let project = str_at(&app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?, "/createProject/id")?;
-    let track = str_at(&app.ok(t, CREATE_TRACK, json!({"p": project, "t": "T"})).await?, "/createTrack/id")?;
+    let space = str_at(
+        &app.ok(t, CREATE_SPACE, json!({"name": "Matrix"})).await?,
+        "/createArtistSpace/id",
+    )?;
+    let project = str_at(
+        &app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?,
+        "/createProject/id",
+    )?;
+    let track = str_at(
+        &app.ok(t, CREATE_TRACK, json!({"p": project, "t": "T"})).await?,
+        "/createTrack/id",
+    )?;
     for (user, role) in members {
         app.ok(t, "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }", json!({"r": space, "u": user.id, "role": role}))
             .await?;
@@ -26,7 +35,11 @@ async fn world(app: &TestApp, owner: &TestUser, members: &[(&TestUser, &str)]) -
 }
 
 fn outcome(body: &Value) -> String {
-    if body.get("errors").is_some() { code(body) } else { "OK".to_owned() }
+    if body.get("errors").is_some() {
+        code(body)
+    } else {
+        "OK".to_owned()
+    }
 }
 
 #[tokio::test]
@@ -42,15 +55,51 @@ async fn every_role_against_every_operation() -> anyhow::Result<()> {
     // (operation, expected for owner, admin, editor, viewer, stranger)
     type Case = (&'static str, &'static str, [&'static str; 5]);
     let cases: [Case; 9] = [
-        ("read space", "query($w: ID!) { artistSpace(id: $w) { id } }", ["OK", "OK", "OK", "OK", "NOT_FOUND"]),
-        ("update space", "mutation($w: ID!) { updateArtistSpace(id: $w, input: {name: \"N\"}) { id } }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
-        ("create project", "mutation($w: ID!) { createProject(input: {artistSpaceId: $w, name: \"N\"}) { id } }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
-        ("read project", "query($p: ID!) { project(id: $p) { id } }", ["OK", "OK", "OK", "OK", "NOT_FOUND"]),
-        ("update project", "mutation($p: ID!) { updateProject(id: $p, input: {status: REVIEW}) { id } }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
-        ("create track", "mutation($p: ID!) { createTrack(input: {projectId: $p, title: \"N\"}) { id } }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
-        ("read track", "query($t: ID!) { track(id: $t) { id } }", ["OK", "OK", "OK", "OK", "NOT_FOUND"]),
-        ("update track", "mutation($t: ID!) { updateTrack(id: $t, input: {status: REVIEW}) { id } }", ["OK", "OK", "OK", "FORBIDDEN", "NOT_FOUND"]),
-        ("list collaborators", "query($t: ID!) { track(id: $t) { collaborators { totalCount } } }", ["OK", "OK", "OK", "OK", "NOT_FOUND"]),
+        (
+            "read space",
+            "query($w: ID!) { artistSpace(id: $w) { id } }",
+            ["OK", "OK", "OK", "OK", "NOT_FOUND"],
+        ),
+        (
+            "update space",
+            "mutation($w: ID!) { updateArtistSpace(id: $w, input: {name: \"N\"}) { id } }",
+            ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"],
+        ),
+        (
+            "create project",
+            "mutation($w: ID!) { createProject(input: {artistSpaceId: $w, name: \"N\"}) { id } }",
+            ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"],
+        ),
+        (
+            "read project",
+            "query($p: ID!) { project(id: $p) { id } }",
+            ["OK", "OK", "OK", "OK", "NOT_FOUND"],
+        ),
+        (
+            "update project",
+            "mutation($p: ID!) { updateProject(id: $p, input: {status: REVIEW}) { id } }",
+            ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"],
+        ),
+        (
+            "create track",
+            "mutation($p: ID!) { createTrack(input: {projectId: $p, title: \"N\"}) { id } }",
+            ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"],
+        ),
+        (
+            "read track",
+            "query($t: ID!) { track(id: $t) { id } }",
+            ["OK", "OK", "OK", "OK", "NOT_FOUND"],
+        ),
+        (
+            "update track",
+            "mutation($t: ID!) { updateTrack(id: $t, input: {status: REVIEW}) { id } }",
+            ["OK", "OK", "OK", "FORBIDDEN", "NOT_FOUND"],
+        ),
+        (
+            "list collaborators",
+            "query($t: ID!) { track(id: $t) { collaborators { totalCount } } }",
+            ["OK", "OK", "OK", "OK", "NOT_FOUND"],
+        ),
     ];
     let actors = [&owner, &admin, &editor, &viewer, &stranger];
     let shared = world(&app, &owner, &members).await?;
@@ -64,9 +113,21 @@ async fn every_role_against_every_operation() -> anyhow::Result<()> {
 
     // Deletes need a fresh world per attempt.
     let deletes: [Case; 3] = [
-        ("delete track", "mutation($t: ID!) { deleteTrack(id: $t) }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
-        ("delete project", "mutation($p: ID!) { deleteProject(id: $p) }", ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
-        ("delete space", "mutation($w: ID!) { deleteArtistSpace(id: $w) }", ["OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"]),
+        (
+            "delete track",
+            "mutation($t: ID!) { deleteTrack(id: $t) }",
+            ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"],
+        ),
+        (
+            "delete project",
+            "mutation($p: ID!) { deleteProject(id: $p) }",
+            ["OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"],
+        ),
+        (
+            "delete space",
+            "mutation($w: ID!) { deleteArtistSpace(id: $w) }",
+            ["OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND"],
+        ),
     ];
     for (name, query, expected) in deletes {
         for (actor, want) in actors.iter().zip(expected) {
@@ -76,7 +137,13 @@ async fn every_role_against_every_operation() -> anyhow::Result<()> {
             assert_eq!(got, want, "{name} as {}", actor.username);
         }
     }
-    let anonymous = app.gql(None, "query($t: ID!) { track(id: $t) { id } }", json!({"t": shared.track})).await?;
+    let anonymous = app
+        .gql(
+            None,
+            "query($t: ID!) { track(id: $t) { id } }",
+            json!({"t": shared.track}),
+        )
+        .await?;
     assert_eq!(code(&anonymous), "UNAUTHENTICATED");
     app.stop().await
 }

@@ -10,9 +10,18 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
     let app = TestApp::new().await?;
     let ana = app.user("bad").await?;
     let t = Some(ana.token.as_str());
-    let space = str_at(&app.ok(t, CREATE_SPACE, json!({"name": "Solid"})).await?, "/createArtistSpace/id")?;
-    let project = str_at(&app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?, "/createProject/id")?;
-    let track = str_at(&app.ok(t, CREATE_TRACK, json!({"p": project, "t": "T"})).await?, "/createTrack/id")?;
+    let space = str_at(
+        &app.ok(t, CREATE_SPACE, json!({"name": "Solid"})).await?,
+        "/createArtistSpace/id",
+    )?;
+    let project = str_at(
+        &app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?,
+        "/createProject/id",
+    )?;
+    let track = str_at(
+        &app.ok(t, CREATE_TRACK, json!({"p": project, "t": "T"})).await?,
+        "/createTrack/id",
+    )?;
     let long = "x".repeat(121);
     let cases: Vec<(&str, String, serde_json::Value, &str)> = vec![
         ("signUp email", "mutation { signUp(input: {email: \"nope\", username: \"fine_name\", password: \"long enough\"}) { accessToken } }".into(), json!({}), "email"),
@@ -35,7 +44,13 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
         ("updateMe country", "mutation { updateMe(input: {countryCode: \"ZZ\"}) { id } }".into(), json!({}), "countryCode"),
         ("logIn email shape", "mutation { logIn(input: {email: 5, password: \"x\"}) { accessToken } }".into(), json!({}), ""),
     ];
-    let before = app.ok(t, "query($s: ID!) { artistSpace(id: $s) { name projects { totalCount } } myArtistSpaces { totalCount } }", json!({"s": space})).await?;
+    let before = app
+        .ok(
+            t,
+            "query($s: ID!) { artistSpace(id: $s) { name projects { totalCount } } myArtistSpaces { totalCount } }",
+            json!({"s": space}),
+        )
+        .await?;
     for (name, query, vars, field) in cases {
         let body = app.gql(t, &query, vars).await?;
         assert_eq!(code(&body), "BAD_USER_INPUT", "{name}: {body}");
@@ -43,7 +58,13 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
             assert_eq!(body["errors"][0]["extensions"]["field"], field, "{name}: {body}");
         }
     }
-    let after = app.ok(t, "query($s: ID!) { artistSpace(id: $s) { name projects { totalCount } } myArtistSpaces { totalCount } }", json!({"s": space})).await?;
+    let after = app
+        .ok(
+            t,
+            "query($s: ID!) { artistSpace(id: $s) { name projects { totalCount } } myArtistSpaces { totalCount } }",
+            json!({"s": space}),
+        )
+        .await?;
     assert_eq!(before, after, "refused mutations wrote nothing");
     app.stop().await
 }

@@ -12,40 +12,178 @@ const REMOVE: &str = "mutation($r: ID!, $u: ID!) { removeCollaborator(input: {re
 #[tokio::test]
 async fn managing_collaborators_follows_the_rules() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
-    let (owner, admin, editor, other) = (app.user("own").await?, app.user("adm").await?, app.user("edt").await?, app.user("oth").await?);
-    let space = str_at(&app.ok(Some(&owner.token), CREATE_SPACE, json!({"name": "Crew"})).await?, "/createArtistSpace/id")?;
-    let added = app.ok(Some(&owner.token), ADD, json!({"r": space, "u": admin.id, "role": "ADMIN"})).await?;
+    let (owner, admin, editor, other) = (
+        app.user("own").await?,
+        app.user("adm").await?,
+        app.user("edt").await?,
+        app.user("oth").await?,
+    );
+    let space = str_at(
+        &app.ok(Some(&owner.token), CREATE_SPACE, json!({"name": "Crew"}))
+            .await?,
+        "/createArtistSpace/id",
+    )?;
+    let added = app
+        .ok(
+            Some(&owner.token),
+            ADD,
+            json!({"r": space, "u": admin.id, "role": "ADMIN"}),
+        )
+        .await?;
     assert_eq!(added["addCollaborator"]["role"], "ADMIN");
     let by_name = app
         .ok(Some(&owner.token), "mutation($r: ID!, $n: String!) { addCollaborator(input: {resourceId: $r, username: $n, role: EDITOR}) { role } }", json!({"r": space, "n": editor.username.to_uppercase()}))
         .await?;
     assert_eq!(by_name["addCollaborator"]["role"], "EDITOR");
 
-    assert_eq!(code(&app.gql(Some(&owner.token), ADD, json!({"r": space, "u": admin.id, "role": "VIEWER"})).await?), "CONFLICT");
-    assert_eq!(code(&app.gql(Some(&owner.token), ADD, json!({"r": space, "u": other.id, "role": "OWNER"})).await?), "BAD_USER_INPUT");
-    assert_eq!(code(&app.gql(Some(&editor.token), ADD, json!({"r": space, "u": other.id, "role": "VIEWER"})).await?), "FORBIDDEN");
-    assert_eq!(code(&app.gql(Some(&other.token), ADD, json!({"r": space, "u": other.id, "role": "VIEWER"})).await?), "NOT_FOUND");
-    assert_eq!(code(&app.gql(Some(&admin.token), UPDATE, json!({"r": space, "u": owner.id, "role": "VIEWER"})).await?), "FORBIDDEN");
-    assert_eq!(code(&app.gql(Some(&admin.token), REMOVE, json!({"r": space, "u": owner.id})).await?), "FORBIDDEN");
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&owner.token),
+                ADD,
+                json!({"r": space, "u": admin.id, "role": "VIEWER"})
+            )
+            .await?
+        ),
+        "CONFLICT"
+    );
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&owner.token),
+                ADD,
+                json!({"r": space, "u": other.id, "role": "OWNER"})
+            )
+            .await?
+        ),
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&editor.token),
+                ADD,
+                json!({"r": space, "u": other.id, "role": "VIEWER"})
+            )
+            .await?
+        ),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&other.token),
+                ADD,
+                json!({"r": space, "u": other.id, "role": "VIEWER"})
+            )
+            .await?
+        ),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&admin.token),
+                UPDATE,
+                json!({"r": space, "u": owner.id, "role": "VIEWER"})
+            )
+            .await?
+        ),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        code(
+            &app.gql(Some(&admin.token), REMOVE, json!({"r": space, "u": owner.id}))
+                .await?
+        ),
+        "FORBIDDEN"
+    );
 
     // An editor of the space made ADMIN of one project cannot grant more than ADMIN there.
-    let project = str_at(&app.ok(Some(&owner.token), CREATE_PROJECT, json!({"s": space, "name": "LP"})).await?, "/createProject/id")?;
-    app.ok(Some(&owner.token), ADD, json!({"r": project, "u": editor.id, "role": "ADMIN"})).await?;
-    app.ok(Some(&editor.token), ADD, json!({"r": project, "u": other.id, "role": "VIEWER"})).await?;
-    assert_eq!(code(&app.gql(Some(&editor.token), ADD, json!({"r": space, "u": other.id, "role": "VIEWER"})).await?), "FORBIDDEN");
+    let project = str_at(
+        &app.ok(Some(&owner.token), CREATE_PROJECT, json!({"s": space, "name": "LP"}))
+            .await?,
+        "/createProject/id",
+    )?;
+    app.ok(
+        Some(&owner.token),
+        ADD,
+        json!({"r": project, "u": editor.id, "role": "ADMIN"}),
+    )
+    .await?;
+    app.ok(
+        Some(&editor.token),
+        ADD,
+        json!({"r": project, "u": other.id, "role": "VIEWER"}),
+    )
+    .await?;
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&editor.token),
+                ADD,
+                json!({"r": space, "u": other.id, "role": "VIEWER"})
+            )
+            .await?
+        ),
+        "FORBIDDEN"
+    );
 
-    app.ok(Some(&admin.token), UPDATE, json!({"r": space, "u": editor.id, "role": "VIEWER"})).await?;
-    app.ok(Some(&admin.token), REMOVE, json!({"r": space, "u": editor.id})).await?;
-    let left = app.ok(Some(&other.token), "mutation($r: ID!) { leaveResource(resourceId: $r) { role } }", json!({"r": project})).await?;
+    app.ok(
+        Some(&admin.token),
+        UPDATE,
+        json!({"r": space, "u": editor.id, "role": "VIEWER"}),
+    )
+    .await?;
+    app.ok(Some(&admin.token), REMOVE, json!({"r": space, "u": editor.id}))
+        .await?;
+    let left = app
+        .ok(
+            Some(&other.token),
+            "mutation($r: ID!) { leaveResource(resourceId: $r) { role } }",
+            json!({"r": project}),
+        )
+        .await?;
     assert_eq!(left["leaveResource"]["role"], "VIEWER");
-    assert_eq!(code(&app.gql(Some(&owner.token), "mutation($r: ID!) { leaveResource(resourceId: $r) { role } }", json!({"r": space})).await?), "FORBIDDEN");
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&owner.token),
+                "mutation($r: ID!) { leaveResource(resourceId: $r) { role } }",
+                json!({"r": space})
+            )
+            .await?
+        ),
+        "FORBIDDEN"
+    );
 
-    assert_eq!(code(&app.gql(Some(&admin.token), "mutation($r: ID!, $u: ID!) { transferOwnership(input: {resourceId: $r, userId: $u}) { role } }", json!({"r": space, "u": admin.id})).await?), "FORBIDDEN");
-    app.ok(Some(&owner.token), "mutation($r: ID!, $u: ID!) { transferOwnership(input: {resourceId: $r, userId: $u}) { role } }", json!({"r": space, "u": admin.id})).await?;
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&admin.token),
+                "mutation($r: ID!, $u: ID!) { transferOwnership(input: {resourceId: $r, userId: $u}) { role } }",
+                json!({"r": space, "u": admin.id})
+            )
+            .await?
+        ),
+        "FORBIDDEN"
+    );
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { transferOwnership(input: {resourceId: $r, userId: $u}) { role } }",
+        json!({"r": space, "u": admin.id}),
+    )
+    .await?;
     let roles = app.ok(Some(&admin.token), "query($id: ID!) { artistSpace(id: $id) { owner { username } viewerRole collaborators { nodes { role user { username } } } } }", json!({"id": space})).await?;
     assert_eq!(roles["artistSpace"]["owner"]["username"], admin.username.as_str());
     assert_eq!(roles["artistSpace"]["viewerRole"], "OWNER");
-    let previous_owner_role = roles["artistSpace"]["collaborators"]["nodes"].as_array().and_then(|rows| rows.iter().find(|row| row["user"]["username"] == owner.username.as_str())).map(|row| row["role"].clone());
+    let previous_owner_role = roles["artistSpace"]["collaborators"]["nodes"]
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|row| row["user"]["username"] == owner.username.as_str())
+        })
+        .map(|row| row["role"].clone());
     assert_eq!(previous_owner_role, Some(json!("ADMIN")));
     app.stop().await
 }
@@ -54,14 +192,47 @@ async fn managing_collaborators_follows_the_rules() -> anyhow::Result<()> {
 async fn roles_on_a_track_do_not_reveal_the_space() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
     let (owner, guest) = (app.user("own").await?, app.user("gst").await?);
-    let space = str_at(&app.ok(Some(&owner.token), CREATE_SPACE, json!({"name": "Private"})).await?, "/createArtistSpace/id")?;
-    let project = str_at(&app.ok(Some(&owner.token), CREATE_PROJECT, json!({"s": space, "name": "P"})).await?, "/createProject/id")?;
-    let track = str_at(&app.ok(Some(&owner.token), CREATE_TRACK, json!({"p": project, "t": "T"})).await?, "/createTrack/id")?;
-    app.ok(Some(&owner.token), ADD, json!({"r": track, "u": guest.id, "role": "VIEWER"})).await?;
-    let seen = app.ok(Some(&guest.token), "query($id: ID!) { track(id: $id) { title viewerRole project { id } artistSpace { id } } }", json!({"id": track})).await?;
+    let space = str_at(
+        &app.ok(Some(&owner.token), CREATE_SPACE, json!({"name": "Private"}))
+            .await?,
+        "/createArtistSpace/id",
+    )?;
+    let project = str_at(
+        &app.ok(Some(&owner.token), CREATE_PROJECT, json!({"s": space, "name": "P"}))
+            .await?,
+        "/createProject/id",
+    )?;
+    let track = str_at(
+        &app.ok(Some(&owner.token), CREATE_TRACK, json!({"p": project, "t": "T"}))
+            .await?,
+        "/createTrack/id",
+    )?;
+    app.ok(
+        Some(&owner.token),
+        ADD,
+        json!({"r": track, "u": guest.id, "role": "VIEWER"}),
+    )
+    .await?;
+    let seen = app
+        .ok(
+            Some(&guest.token),
+            "query($id: ID!) { track(id: $id) { title viewerRole project { id } artistSpace { id } } }",
+            json!({"id": track}),
+        )
+        .await?;
     assert_eq!(seen["track"]["viewerRole"], "VIEWER");
     assert!(seen["track"]["project"].is_null());
     assert!(seen["track"]["artistSpace"].is_null());
-    assert_eq!(code(&app.gql(Some(&guest.token), "query($id: ID!) { artistSpace(id: $id) { name } }", json!({"id": space})).await?), "NOT_FOUND");
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&guest.token),
+                "query($id: ID!) { artistSpace(id: $id) { name } }",
+                json!({"id": space})
+            )
+            .await?
+        ),
+        "NOT_FOUND"
+    );
     app.stop().await
 }

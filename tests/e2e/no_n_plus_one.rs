@@ -9,11 +9,19 @@ const NESTED: &str = "{ myArtistSpaces(first: 20) { nodes { name projects(first:
 
 async fn fill(app: &TestApp, user: &TestUser, projects: usize, tracks: usize) -> anyhow::Result<()> {
     let t = Some(user.token.as_str());
-    let space = str_at(&app.ok(t, CREATE_SPACE, json!({"name": "Big"})).await?, "/createArtistSpace/id")?;
+    let space = str_at(
+        &app.ok(t, CREATE_SPACE, json!({"name": "Big"})).await?,
+        "/createArtistSpace/id",
+    )?;
     for p in 0..projects {
-        let project = str_at(&app.ok(t, CREATE_PROJECT, json!({"s": space, "name": format!("P{p}")})).await?, "/createProject/id")?;
+        let project = str_at(
+            &app.ok(t, CREATE_PROJECT, json!({"s": space, "name": format!("P{p}")}))
+                .await?,
+            "/createProject/id",
+        )?;
         for n in 0..tracks {
-            app.ok(t, CREATE_TRACK, json!({"p": project, "t": format!("T{n}")})).await?;
+            app.ok(t, CREATE_TRACK, json!({"p": project, "t": format!("T{n}")}))
+                .await?;
         }
     }
     Ok(())
@@ -35,8 +43,12 @@ async fn nested_lists_cost_a_fixed_number_of_statements() -> anyhow::Result<()> 
 
     let (small_count, _) = statements_for(&app, &small).await?;
     let (big_count, data) = statements_for(&app, &big).await?;
-    let projects = data["myArtistSpaces"]["nodes"][0]["projects"]["nodes"].as_array().map(Vec::len);
-    let tracks = data["myArtistSpaces"]["nodes"][0]["projects"]["nodes"][0]["tracks"]["nodes"].as_array().map(Vec::len);
+    let projects = data["myArtistSpaces"]["nodes"][0]["projects"]["nodes"]
+        .as_array()
+        .map(Vec::len);
+    let tracks = data["myArtistSpaces"]["nodes"][0]["projects"]["nodes"][0]["tracks"]["nodes"]
+        .as_array()
+        .map(Vec::len);
     assert_eq!((projects, tracks), (Some(20), Some(10)));
     assert_eq!(small_count, big_count, "statements must not grow with the data");
     assert!(big_count <= 10, "the nested query took {big_count} statements");

@@ -18,10 +18,19 @@ async fn bad_access_tokens_are_refused() -> anyhow::Result<()> {
     let payload: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1])?)?;
     let now = chrono::Utc::now().timestamp();
 
-    let alg_none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#), parts[1]);
+    let alg_none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        parts[1]
+    );
     let mut tampered_payload = payload.clone();
     tampered_payload["sub"] = json!(uuid::Uuid::now_v7().to_string());
-    let tampered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(tampered_payload.to_string()), parts[2]);
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(tampered_payload.to_string()),
+        parts[2]
+    );
     let mut expired = payload.clone();
     expired["exp"] = json!(now - 3600);
     expired["iat"] = json!(now - 7200);
@@ -36,7 +45,10 @@ async fn bad_access_tokens_are_refused() -> anyhow::Result<()> {
         ("expired", forge(&expired, TEST_SECRET.as_bytes())?),
         ("wrong audience", forge(&wrong_audience, TEST_SECRET.as_bytes())?),
         ("not an access token", forge(&refresh_typed, TEST_SECRET.as_bytes())?),
-        ("other secret", forge(&payload, b"another-secret-another-secret-another")?),
+        (
+            "other secret",
+            forge(&payload, b"another-secret-another-secret-another")?,
+        ),
         ("garbage", "not-a-jwt".to_owned()),
     ];
     for (name, token) in cases {
@@ -52,7 +64,13 @@ async fn bad_access_tokens_are_refused() -> anyhow::Result<()> {
 async fn csrf_get_mutations_batches_and_body_size() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
     let url = format!("{}/graphql", app.base);
-    let plain = app.http().post(&url).header("content-type", "text/plain").body(r#"{"query":"{ me { id } }"}"#).send().await?;
+    let plain = app
+        .http()
+        .post(&url)
+        .header("content-type", "text/plain")
+        .body(r#"{"query":"{ me { id } }"}"#)
+        .send()
+        .await?;
     assert_eq!(plain.status(), 400);
     assert_eq!(code(&plain.json().await?), "FORBIDDEN");
     let preflighted = app
@@ -65,9 +83,19 @@ async fn csrf_get_mutations_batches_and_body_size() -> anyhow::Result<()> {
         .await?;
     assert_eq!(preflighted.status(), 200);
 
-    let get_mutation = app.http().get(format!("{url}?query=mutation%7BlogOut(refreshToken:%22x%22)%7D")).send().await?;
+    let get_mutation = app
+        .http()
+        .get(format!("{url}?query=mutation%7BlogOut(refreshToken:%22x%22)%7D"))
+        .send()
+        .await?;
     assert_eq!(get_mutation.status(), 405);
-    let get_query: serde_json::Value = app.http().get(format!("{url}?query=%7Bme%7Bid%7D%7D")).send().await?.json().await?;
+    let get_query: serde_json::Value = app
+        .http()
+        .get(format!("{url}?query=%7Bme%7Bid%7D%7D"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert!(get_query["data"]["me"].is_null());
 
     let batch: Vec<_> = (0..11).map(|_| json!({"query": "{ me { id } }"})).collect();
@@ -88,15 +116,27 @@ async fn query_limits_hold() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
     let user = app.user("lim").await?;
     let aliases: String = (0..31).map(|i| format!("a{i}: me {{ id }} ")).collect();
-    assert_eq!(code(&app.gql(Some(&user.token), &format!("{{ {aliases} }}"), json!({})).await?), "BAD_USER_INPUT");
+    assert_eq!(
+        code(
+            &app.gql(Some(&user.token), &format!("{{ {aliases} }}"), json!({}))
+                .await?
+        ),
+        "BAD_USER_INPUT"
+    );
     let roots: String = (0..21).map(|_| "__typename ".to_owned()).collect();
-    assert_eq!(code(&app.gql(Some(&user.token), &format!("{{ {roots} }}"), json!({})).await?), "BAD_USER_INPUT");
+    assert_eq!(
+        code(&app.gql(Some(&user.token), &format!("{{ {roots} }}"), json!({})).await?),
+        "BAD_USER_INPUT"
+    );
 
     // Depth counted through fragments.
     let deep = "{ me { ...A } } fragment A on User { artistSpaces { nodes { projects { nodes { tracks { nodes { project { artistSpace { projects { nodes { tracks { nodes { id } } } } } } } } } } } } }";
     let body = app.gql(Some(&user.token), deep, json!({})).await?;
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
     let nested = "{".repeat(200) + &"}".repeat(200);
-    assert_eq!(code(&app.gql(Some(&user.token), &nested, json!({})).await?), "BAD_USER_INPUT");
+    assert_eq!(
+        code(&app.gql(Some(&user.token), &nested, json!({})).await?),
+        "BAD_USER_INPUT"
+    );
     app.stop().await
 }

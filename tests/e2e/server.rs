@@ -11,7 +11,10 @@ async fn health_readiness_graphiql_and_request_ids() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
     let health = app.http().get(format!("{}/healthz", app.base)).send().await?;
     assert_eq!(health.status(), 200);
-    assert_eq!(app.http().get(format!("{}/readyz", app.base)).send().await?.status(), 200);
+    assert_eq!(
+        app.http().get(format!("{}/readyz", app.base)).send().await?.status(),
+        200
+    );
     let graphiql = app.http().get(format!("{}/graphql", app.base)).send().await?;
     assert!(graphiql.headers().contains_key("x-request-id"));
     assert!(graphiql.text().await?.to_lowercase().contains("graphiql"));
@@ -23,10 +26,17 @@ async fn health_readiness_graphiql_and_request_ids() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn production_mode_hides_graphiql_and_introspection() -> anyhow::Result<()> {
-    let app = TestApp::with_config(|config| config.environment = backline_server::config::Environment::Production).await?;
-    assert_eq!(app.http().get(format!("{}/graphql", app.base)).send().await?.status(), 404);
+    let app =
+        TestApp::with_config(|config| config.environment = backline_server::config::Environment::Production).await?;
+    assert_eq!(
+        app.http().get(format!("{}/graphql", app.base)).send().await?.status(),
+        404
+    );
     let body = app.gql(None, "{ __schema { types { name } } }", json!({})).await?;
-    assert!(body.get("errors").is_some() || body["data"]["__schema"].is_null(), "{body}");
+    assert!(
+        body.get("errors").is_some() || body["data"]["__schema"].is_null(),
+        "{body}"
+    );
     app.stop().await
 }
 
@@ -35,10 +45,19 @@ async fn websocket_accepts_both_protocols_and_authenticates_in_init() -> anyhow:
     let app = TestApp::new().await?;
     let user = app.user("ws").await?;
     for protocol in ["graphql-transport-ws", "graphql-ws"] {
-        let mut request = format!("ws://{}/graphql/ws", app.base.trim_start_matches("http://")).into_client_request()?;
-        request.headers_mut().insert("sec-websocket-protocol", protocol.parse()?);
+        let mut request =
+            format!("ws://{}/graphql/ws", app.base.trim_start_matches("http://")).into_client_request()?;
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", protocol.parse()?);
         let (mut socket, response) = tokio_tungstenite::connect_async(request).await?;
-        assert_eq!(response.headers().get("sec-websocket-protocol").and_then(|value| value.to_str().ok()), Some(protocol));
+        assert_eq!(
+            response
+                .headers()
+                .get("sec-websocket-protocol")
+                .and_then(|value| value.to_str().ok()),
+            Some(protocol)
+        );
         let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {}", user.token)}});
         socket.send(Message::text(init.to_string())).await?;
         let reply = socket.next().await.ok_or_else(|| anyhow::anyhow!("socket closed"))??;

@@ -57,7 +57,11 @@ impl TestApp {
         adjust(&mut config);
         let server = backline_server::start(config).await?;
         let base = format!("http://{}", server.addr);
-        Ok(Self { server, client: reqwest::Client::new(), base })
+        Ok(Self {
+            server,
+            client: reqwest::Client::new(),
+            base,
+        })
     }
 
     /// The raw HTTP client.
@@ -84,7 +88,10 @@ impl TestApp {
     /// # Errors
     /// Fails on transport errors or a non-JSON body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
-        let mut request = self.client.post(format!("{}/graphql", self.base)).json(&json!({ "query": query, "variables": variables }));
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -144,10 +151,17 @@ pub const TEST_SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-e2e";
 /// # Errors
 /// Fails when there is no string there.
 pub fn str_at(value: &Value, pointer: &str) -> anyhow::Result<String> {
-    value.pointer(pointer).and_then(Value::as_str).map(str::to_owned).with_context(|| format!("no string at {pointer} in {value}"))
+    value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .with_context(|| format!("no string at {pointer} in {value}"))
 }
 
 /// The `extensions.code` of the first error.
 pub fn code(body: &Value) -> String {
-    body.pointer("/errors/0/extensions/code").and_then(Value::as_str).unwrap_or("<no error>").to_owned()
+    body.pointer("/errors/0/extensions/code")
+        .and_then(Value::as_str)
+        .unwrap_or("<no error>")
+        .to_owned()
 }

@@ -7,8 +7,8 @@ use backline_domain::roles::{Plan, PlatformRole};
 
 use crate::error::AppResult;
 use crate::ports::{
-    BlobStore, Clock, CollaboratorRepository, EmailTokenRepository, IdGenerator, LoginThrottle, Mailer,
-    PasswordHasher, SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
+    BlobStore, Clock, CollaboratorRepository, EmailTokenRepository, IdGenerator, LoginThrottle, Mailer, PasswordHasher,
+    SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -145,8 +145,9 @@ impl Actor {
 
     /// The signed-in user, or `UNAUTHENTICATED`.
     pub fn require(&self) -> AppResult<UserId> {
-        self.user_id()
-            .ok_or_else(|| crate::AppError::Unauthenticated("sign in first: send 'Authorization: Bearer <accessToken>'".into()))
+        self.user_id().ok_or_else(|| {
+            crate::AppError::Unauthenticated("sign in first: send 'Authorization: Bearer <accessToken>'".into())
+        })
     }
 
     /// The caller's platform role, loaded once per request.

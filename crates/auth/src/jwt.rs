@@ -57,7 +57,12 @@ impl JwtIssuer {
 }
 
 impl TokenIssuer for JwtIssuer {
-    fn issue(&self, user_id: UserId, session_id: SessionId, now: DateTime<Utc>) -> anyhow::Result<(String, DateTime<Utc>)> {
+    fn issue(
+        &self,
+        user_id: UserId,
+        session_id: SessionId,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(String, DateTime<Utc>)> {
         let expires_at = now + Duration::minutes(ACCESS_TOKEN_TTL_MINUTES);
         let claims = Claims {
             iss: ISSUER.into(),
@@ -89,8 +94,14 @@ impl TokenIssuer for JwtIssuer {
         if claims.jti.is_empty() || claims.iat > Utc::now().timestamp() + 60 {
             return Err("malformed".into());
         }
-        let user_id = claims.sub.parse::<uuid::Uuid>().map_err(|_| "malformed subject".to_owned())?;
-        let session_id = claims.sid.parse::<uuid::Uuid>().map_err(|_| "malformed session".to_owned())?;
+        let user_id = claims
+            .sub
+            .parse::<uuid::Uuid>()
+            .map_err(|_| "malformed subject".to_owned())?;
+        let session_id = claims
+            .sid
+            .parse::<uuid::Uuid>()
+            .map_err(|_| "malformed session".to_owned())?;
         let expires_at = DateTime::from_timestamp(claims.exp, 0).ok_or_else(|| "malformed expiry".to_owned())?;
         Ok(AccessClaims {
             user_id: UserId(user_id),
@@ -137,7 +148,12 @@ mod tests {
 
         let mut payload: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1])?)?;
         payload["sub"] = serde_json::Value::String(uuid::Uuid::now_v7().to_string());
-        let tampered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(payload.to_string()), parts[2]);
+        let tampered = format!(
+            "{}.{}.{}",
+            parts[0],
+            URL_SAFE_NO_PAD.encode(payload.to_string()),
+            parts[2]
+        );
         assert_eq!(issuer.verify(&tampered), Err("bad signature".to_owned()));
 
         let (old, _) = issuer.issue(user, session, Utc::now() - Duration::hours(1))?;

@@ -32,8 +32,12 @@ impl Argon2Hasher {
     /// # Errors
     /// Fails if argon2 refuses the parameters.
     pub fn with_params(memory_kib: u32, iterations: u32, parallelism: u32) -> anyhow::Result<Self> {
-        let params = Params::new(memory_kib, iterations, parallelism, None).map_err(|error| anyhow::anyhow!("argon2 parameters: {error}"))?;
-        let mut hasher = Self { params, dummy: String::new() };
+        let params = Params::new(memory_kib, iterations, parallelism, None)
+            .map_err(|error| anyhow::anyhow!("argon2 parameters: {error}"))?;
+        let mut hasher = Self {
+            params,
+            dummy: String::new(),
+        };
         hasher.dummy = hasher.hash_with_current(&uuid::Uuid::now_v7().to_string())?;
         Ok(hasher)
     }
@@ -58,7 +62,8 @@ impl PasswordHasher for Argon2Hasher {
     }
 
     fn verify(&self, password: &str, hash: &str) -> anyhow::Result<bool> {
-        let parsed = PasswordHash::new(hash).map_err(|error| anyhow::anyhow!("stored hash is not a PHC string: {error}"))?;
+        let parsed =
+            PasswordHash::new(hash).map_err(|error| anyhow::anyhow!("stored hash is not a PHC string: {error}"))?;
         Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     }
 

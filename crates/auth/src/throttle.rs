@@ -48,7 +48,11 @@ impl LoginThrottle for InMemoryLoginThrottle {
                 }
             }
         }
-        if wait > 0 { Err(u64::try_from(wait).unwrap_or(1)) } else { Ok(()) }
+        if wait > 0 {
+            Err(u64::try_from(wait).unwrap_or(1))
+        } else {
+            Ok(())
+        }
     }
 
     fn record_failure(&self, keys: &[String], now: DateTime<Utc>) {
@@ -86,7 +90,10 @@ mod tests {
             throttle.record_failure(&keys, start);
         }
         let wait = throttle.check(&keys, start + Duration::minutes(1));
-        assert!(matches!(wait, Err(seconds) if (500..=540).contains(&seconds)), "{wait:?}");
+        assert!(
+            matches!(wait, Err(seconds) if (500..=540).contains(&seconds)),
+            "{wait:?}"
+        );
         assert!(throttle.check(&keys, start + Duration::minutes(11)).is_ok());
         throttle.record_failure(&keys, start);
         throttle.reset(&keys[0]);

@@ -25,7 +25,9 @@ pub(crate) fn resource_kind_str(kind: ResourceKind) -> &'static str {
 }
 
 fn resource_kind(value: &str) -> Option<ResourceKind> {
-    ResourceKind::ALL.into_iter().find(|kind| resource_kind_str(*kind) == value)
+    ResourceKind::ALL
+        .into_iter()
+        .find(|kind| resource_kind_str(*kind) == value)
 }
 
 pub(crate) fn user(model: users::Model) -> Result<User, RepoError> {
@@ -48,7 +50,11 @@ pub(crate) fn subscription(model: subscriptions::Model) -> Result<Subscription, 
         user_id: model.user_id.into(),
         plan: parse(&model.plan, "plan", Plan::parse)?,
         status: parse(&model.status, "subscription status", SubscriptionStatus::parse)?,
-        billing_cycle: model.billing_cycle.as_deref().map(|cycle| parse(cycle, "billing cycle", BillingCycle::parse)).transpose()?,
+        billing_cycle: model
+            .billing_cycle
+            .as_deref()
+            .map(|cycle| parse(cycle, "billing cycle", BillingCycle::parse))
+            .transpose()?,
         current_period_end: model.current_period_end,
         storage_used: model.storage_used,
         created_at: model.created_at,

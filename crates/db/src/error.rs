@@ -39,10 +39,19 @@ mod tests {
 
     #[test]
     fn names_the_clashing_field_on_both_backends() {
-        assert_eq!(duplicate_field("UNIQUE constraint failed: artist_spaces.short_id"), "shortId");
-        assert_eq!(duplicate_field("duplicate key value violates unique constraint \"uq_projects_artist_space_id_slug\""), "slug");
+        assert_eq!(
+            duplicate_field("UNIQUE constraint failed: artist_spaces.short_id"),
+            "shortId"
+        );
+        assert_eq!(
+            duplicate_field("duplicate key value violates unique constraint \"uq_projects_artist_space_id_slug\""),
+            "slug"
+        );
         assert_eq!(duplicate_field("UNIQUE constraint failed: users.email"), "email");
         assert_eq!(duplicate_field("uq_users_username_key"), "username");
-        assert_eq!(duplicate_field("UNIQUE constraint failed: collaborators.resource_id, collaborators.user_id"), "userId");
+        assert_eq!(
+            duplicate_field("UNIQUE constraint failed: collaborators.resource_id, collaborators.user_id"),
+            "userId"
+        );
     }
 }

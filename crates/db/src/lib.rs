@@ -19,8 +19,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
-    SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository, SqlUserRepository,
-    SqlWorkspaceRepository,
+    SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
 
 /// A pool of connections to Backline's database, with a counter of executed statements (used
@@ -150,7 +149,10 @@ fn create_sqlite_parent(url: &str) -> anyhow::Result<()> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|parent| !parent.as_os_str().is_empty()) {
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)?;
     }
     Ok(())

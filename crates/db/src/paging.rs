@@ -48,7 +48,10 @@ where
         return Ok(HashMap::new());
     }
     let backend = db.get_database_backend();
-    let mut params = Params { backend, values: Vec::new() };
+    let mut params = Params {
+        backend,
+        values: Vec::new(),
+    };
     let list: Vec<String> = parents.iter().map(|id| params.push(*id)).collect();
     let mut conditions = vec![format!("{parent_column} IN ({})", list.join(", "))];
     if let Some(after) = request.after {
@@ -103,7 +106,10 @@ where
         return Ok(HashMap::new());
     }
     let backend = db.get_database_backend();
-    let mut params = Params { backend, values: Vec::new() };
+    let mut params = Params {
+        backend,
+        values: Vec::new(),
+    };
     let list: Vec<String> = parents.iter().map(|id| params.push(*id)).collect();
     let sql = format!(
         "SELECT {parent_column} AS parent, COUNT(*) AS total FROM {table} WHERE {parent_column} IN ({}) GROUP BY {parent_column}",

@@ -13,7 +13,10 @@ pub const TEST_DATABASE_PREFIX: &str = "backline_test_";
 /// Fails when the PostgreSQL server named by `TEST_DATABASE_URL` refuses to create a database.
 pub async fn fresh_database_url() -> anyhow::Result<String> {
     let name = format!("{TEST_DATABASE_PREFIX}{}", uuid::Uuid::now_v7().simple());
-    match std::env::var("TEST_DATABASE_URL").ok().filter(|url| !url.trim().is_empty()) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+    {
         Some(admin) if admin.starts_with("postgres") => {
             let admin_db = sea_orm::Database::connect(admin.as_str()).await?;
             admin_db.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;

@@ -1,8 +1,13 @@
 //! Repository tests on a fresh database (SQLite, or PostgreSQL with `TEST_DATABASE_URL`).
 
-use backline_application::ports::{CollaboratorRepository, NewUser, RepoError, RotateOutcome, SessionRepository, UserRepository, WorkspaceRepository, RefreshTokenRecord};
+use backline_application::ports::{
+    CollaboratorRepository, NewUser, RefreshTokenRecord, RepoError, RotateOutcome, SessionRepository, UserRepository,
+    WorkspaceRepository,
+};
 use backline_db::testing::fresh_database_url;
-use backline_db::{Database, SqlCollaboratorRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository};
+use backline_db::{
+    Database, SqlCollaboratorRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+};
 use backline_domain::access::ResourceKind;
 use backline_domain::identity::{Session, Subscription, User};
 use backline_domain::ids::{ArtistSpaceId, CollaboratorId, ProjectId, SessionId, UserId};
@@ -36,12 +41,27 @@ fn new_user(name: &str) -> NewUser {
             updated_at: now,
         },
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
-        subscription: Subscription { user_id: id, plan: Plan::Free, status: SubscriptionStatus::Active, billing_cycle: None, current_period_end: None, storage_used: 0, created_at: now },
+        subscription: Subscription {
+            user_id: id,
+            plan: Plan::Free,
+            status: SubscriptionStatus::Active,
+            billing_cycle: None,
+            current_period_end: None,
+            storage_used: 0,
+            created_at: now,
+        },
     }
 }
 
 fn owner_row(resource: Uuid, kind: ResourceKind, user: UserId) -> Collaborator {
-    Collaborator { id: CollaboratorId(Uuid::now_v7()), resource_id: resource, resource_kind: kind, user_id: user, role: Role::Owner, added_at: Utc::now() }
+    Collaborator {
+        id: CollaboratorId(Uuid::now_v7()),
+        resource_id: resource,
+        resource_kind: kind,
+        user_id: user,
+        role: Role::Owner,
+        added_at: Utc::now(),
+    }
 }
 
 fn space(owner: UserId, slug: &str) -> ArtistSpace {
@@ -87,11 +107,20 @@ async fn unique_emails_and_usernames_are_reported_as_duplicates() -> anyhow::Res
     users.create(&ana).await?;
     let mut same_email = new_user("other");
     same_email.user.email = ana.user.email.clone();
-    assert!(matches!(users.create(&same_email).await, Err(RepoError::Duplicate("email"))));
+    assert!(matches!(
+        users.create(&same_email).await,
+        Err(RepoError::Duplicate("email"))
+    ));
     let mut same_name = new_user("ANA");
     same_name.user.email = "x@example.com".into();
-    assert!(matches!(users.create(&same_name).await, Err(RepoError::Duplicate("username"))));
-    assert_eq!(users.find_by_username("AnA").await?.map(|user| user.id), Some(ana.user.id));
+    assert!(matches!(
+        users.create(&same_name).await,
+        Err(RepoError::Duplicate("username"))
+    ));
+    assert_eq!(
+        users.find_by_username("AnA").await?.map(|user| user.id),
+        Some(ana.user.id)
+    );
     Ok(())
 }
 
@@ -104,29 +133,55 @@ async fn pages_children_of_many_parents_in_one_statement() -> anyhow::Result<()>
     users.create(&ana).await?;
     let (a, b) = (space(ana.user.id, "a"), space(ana.user.id, "b"));
     for s in [&a, &b] {
-        workspace.insert_space(s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id)).await?;
+        workspace
+            .insert_space(s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
+            .await?;
     }
     let mut a_projects = Vec::new();
     for i in 0..5 {
         let p = project(&a, ana.user.id, &format!("p{i}"));
-        workspace.insert_project(&p, &owner_row(p.id.0, ResourceKind::Project, ana.user.id)).await?;
+        workspace
+            .insert_project(&p, &owner_row(p.id.0, ResourceKind::Project, ana.user.id))
+            .await?;
         a_projects.push(p.id);
     }
     let before = db.statements_executed();
     let pages = workspace.projects_of(&[a.id, b.id], PageRequest::first(2)).await?;
     assert_eq!(db.statements_executed() - before, 1);
     let page_a = &pages[&a.id];
-    assert_eq!(page_a.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![a_projects[4], a_projects[3]]);
+    assert_eq!(
+        page_a.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![a_projects[4], a_projects[3]]
+    );
     assert!(page_a.has_next_page);
     assert!(pages[&b.id].items.is_empty());
 
-    let after = PageRequest { after: Some(a_projects[3].0), before: None, limit: 2, direction: Direction::Forward };
+    let after = PageRequest {
+        after: Some(a_projects[3].0),
+        before: None,
+        limit: 2,
+        direction: Direction::Forward,
+    };
     let next = workspace.projects_of(&[a.id], after).await?;
-    assert_eq!(next[&a.id].items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![a_projects[2], a_projects[1]]);
-    let backward = PageRequest { after: None, before: Some(a_projects[1].0), limit: 2, direction: Direction::Backward };
+    assert_eq!(
+        next[&a.id].items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![a_projects[2], a_projects[1]]
+    );
+    let backward = PageRequest {
+        after: None,
+        before: Some(a_projects[1].0),
+        limit: 2,
+        direction: Direction::Backward,
+    };
     let previous = workspace.projects_of(&[a.id], backward).await?;
-    assert_eq!(previous[&a.id].items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![a_projects[3], a_projects[2]]);
-    assert_eq!(workspace.count_projects_of(&[a.id, b.id]).await?, [(a.id, 5), (b.id, 0)].into_iter().collect());
+    assert_eq!(
+        previous[&a.id].items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![a_projects[3], a_projects[2]]
+    );
+    assert_eq!(
+        workspace.count_projects_of(&[a.id, b.id]).await?,
+        [(a.id, 5), (b.id, 0)].into_iter().collect()
+    );
     Ok(())
 }
 
@@ -139,10 +194,22 @@ async fn deleting_a_space_removes_everything_in_it() -> anyhow::Result<()> {
     let ana = new_user("ana");
     users.create(&ana).await?;
     let s = space(ana.user.id, "s");
-    workspace.insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id)).await?;
+    workspace
+        .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
+        .await?;
     let p = project(&s, ana.user.id, "p");
-    workspace.insert_project(&p, &owner_row(p.id.0, ResourceKind::Project, ana.user.id)).await?;
-    assert!(matches!(workspace.insert_project(&project(&s, ana.user.id, "p"), &owner_row(Uuid::now_v7(), ResourceKind::Project, ana.user.id)).await, Err(RepoError::Duplicate(_))));
+    workspace
+        .insert_project(&p, &owner_row(p.id.0, ResourceKind::Project, ana.user.id))
+        .await?;
+    assert!(matches!(
+        workspace
+            .insert_project(
+                &project(&s, ana.user.id, "p"),
+                &owner_row(Uuid::now_v7(), ResourceKind::Project, ana.user.id)
+            )
+            .await,
+        Err(RepoError::Duplicate(_))
+    ));
     workspace.delete_space(s.id).await?;
     assert!(workspace.spaces(&[s.id]).await?.is_empty());
     assert!(workspace.projects(&[p.id]).await?.is_empty());
@@ -158,14 +225,40 @@ async fn a_refresh_token_rotates_once_even_under_concurrency() -> anyhow::Result
     let ana = new_user("ana");
     users.create(&ana).await?;
     let now = Utc::now();
-    let session = Session { id: SessionId(Uuid::now_v7()), user_id: ana.user.id, user_agent: None, ip: None, created_at: now, last_active_at: now, expires_at: now + chrono::Duration::days(30), revoked_at: None };
-    let token = |hash: &str| RefreshTokenRecord { id: Uuid::now_v7(), session_id: session.id, token_hash: hash.into(), created_at: now, expires_at: now + chrono::Duration::days(30), used_at: None };
+    let session = Session {
+        id: SessionId(Uuid::now_v7()),
+        user_id: ana.user.id,
+        user_agent: None,
+        ip: None,
+        created_at: now,
+        last_active_at: now,
+        expires_at: now + chrono::Duration::days(30),
+        revoked_at: None,
+    };
+    let token = |hash: &str| RefreshTokenRecord {
+        id: Uuid::now_v7(),
+        session_id: session.id,
+        token_hash: hash.into(),
+        created_at: now,
+        expires_at: now + chrono::Duration::days(30),
+        used_at: None,
+    };
     let first = token("first");
     sessions.create(&session, &first).await?;
     let (token_a, token_b) = (token("a"), token("b"));
-    let (a, b) = tokio::join!(sessions.rotate(first.id, &token_a, now), sessions.rotate(first.id, &token_b, now));
+    let (a, b) = tokio::join!(
+        sessions.rotate(first.id, &token_a, now),
+        sessions.rotate(first.id, &token_b, now)
+    );
     let outcomes = [a?, b?];
-    assert_eq!(outcomes.iter().filter(|outcome| **outcome == RotateOutcome::Rotated).count(), 1, "{outcomes:?}");
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|outcome| **outcome == RotateOutcome::Rotated)
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
     assert!(sessions.revoke(session.id, now).await?);
     assert!(!sessions.revoke(session.id, now).await?);
     assert!(sessions.list_active(ana.user.id, now).await?.is_empty());

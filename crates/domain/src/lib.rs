@@ -4,8 +4,8 @@
 
 pub mod access;
 pub mod error;
-pub mod ids;
 pub mod identity;
+pub mod ids;
 pub mod page;
 pub mod roles;
 pub mod values;

@@ -226,7 +226,10 @@ mod tests {
         assert!(Role::Owner > Role::Admin);
         assert!(Role::Admin > Role::Editor);
         assert!(Role::Editor > Role::Viewer);
-        assert_eq!([Role::Viewer, Role::Admin, Role::Editor].into_iter().max(), Some(Role::Admin));
+        assert_eq!(
+            [Role::Viewer, Role::Admin, Role::Editor].into_iter().max(),
+            Some(Role::Admin)
+        );
     }
 
     #[test]

@@ -266,7 +266,10 @@ mod tests {
 
     #[test]
     fn effective_role_is_the_highest_held() {
-        assert_eq!(effective_role([Role::Viewer, Role::Admin, Role::Editor]), Some(Role::Admin));
+        assert_eq!(
+            effective_role([Role::Viewer, Role::Admin, Role::Editor]),
+            Some(Role::Admin)
+        );
         assert_eq!(effective_role([]), None);
     }
 }

@@ -85,12 +85,17 @@ mod tests {
         assert_eq!(code(AppError::QuotaExceeded("full".into())), "\"QUOTA_EXCEEDED\"");
         assert_eq!(code(AppError::RateLimited { retry_after_secs: 3 }), "\"RATE_LIMITED\"");
         assert_eq!(code(AppError::PayloadTooLarge("big".into())), "\"PAYLOAD_TOO_LARGE\"");
-        assert_eq!(code(AppError::Internal(anyhow::anyhow!("db down"))), "\"INTERNAL_SERVER_ERROR\"");
+        assert_eq!(
+            code(AppError::Internal(anyhow::anyhow!("db down"))),
+            "\"INTERNAL_SERVER_ERROR\""
+        );
     }
 
     #[test]
     fn internal_errors_hide_their_cause() {
-        let error = gql(AppError::Internal(anyhow::anyhow!("SELECT * FROM users failed at /src/x.rs")));
+        let error = gql(AppError::Internal(anyhow::anyhow!(
+            "SELECT * FROM users failed at /src/x.rs"
+        )));
         assert_eq!(error.message, "internal server error");
     }
 }

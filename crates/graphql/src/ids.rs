@@ -54,7 +54,10 @@ pub(crate) fn decode_any(id: &str) -> Option<(Kind, Uuid)> {
 pub(crate) fn decode(kind: Kind, id: &async_graphql::ID, field: &str) -> async_graphql::Result<Uuid> {
     match decode_any(id) {
         Some((found, uuid)) if found == kind => Ok(uuid),
-        _ => Err(bad_input(field, format!("'{}' is not a {} id", id.as_str(), kind.name()))),
+        _ => Err(bad_input(
+            field,
+            format!("'{}' is not a {} id", id.as_str(), kind.name()),
+        )),
     }
 }
 

@@ -64,5 +64,7 @@ pub fn build_schema(app: backline_application::App, options: &SchemaOptions) -> 
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription).finish().sdl()
+    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+        .finish()
+        .sdl()
 }

@@ -47,7 +47,10 @@ pub(crate) struct OperationLimits {
 
 impl OperationLimits {
     pub(crate) fn new(max_aliases: usize, max_root_fields: usize) -> Self {
-        Self { max_aliases, max_root_fields }
+        Self {
+            max_aliases,
+            max_root_fields,
+        }
     }
 }
 
@@ -107,17 +110,25 @@ impl Counter<'_> {
 
 fn check(document: &ExecutableDocument, max_aliases: usize, max_root_fields: usize) -> ServerResult<()> {
     for (_, operation) in document.operations.iter() {
-        let mut counter = Counter { fragments: &document.fragments, aliases: 0 };
+        let mut counter = Counter {
+            fragments: &document.fragments,
+            aliases: 0,
+        };
         let root_fields = counter.visit(&operation.node.selection_set.node, 0);
         if root_fields > max_root_fields {
             return Err(ServerError::new(
-                format!("an operation may select at most {max_root_fields} root fields; this one selects {root_fields}"),
+                format!(
+                    "an operation may select at most {max_root_fields} root fields; this one selects {root_fields}"
+                ),
                 Some(operation.pos),
             ));
         }
         if counter.aliases > max_aliases {
             return Err(ServerError::new(
-                format!("an operation may use at most {max_aliases} aliases; this one uses {}", counter.aliases),
+                format!(
+                    "an operation may use at most {max_aliases} aliases; this one uses {}",
+                    counter.aliases
+                ),
                 Some(operation.pos),
             ));
         }
@@ -127,7 +138,13 @@ fn check(document: &ExecutableDocument, max_aliases: usize, max_root_fields: usi
 
 #[async_trait::async_trait]
 impl Extension for OperationLimitsExtension {
-    async fn parse_query(&self, ctx: &ExtensionContext<'_>, query: &str, variables: &Variables, next: NextParseQuery<'_>) -> ServerResult<ExecutableDocument> {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
         check(&document, self.max_aliases, self.max_root_fields)?;
         Ok(document)
@@ -139,7 +156,8 @@ mod tests {
     use super::*;
 
     fn run(query: &str) -> ServerResult<()> {
-        let document = async_graphql::parser::parse_query(query).map_err(|error| ServerError::new(error.to_string(), None))?;
+        let document =
+            async_graphql::parser::parse_query(query).map_err(|error| ServerError::new(error.to_string(), None))?;
         check(&document, 3, 2)
     }
 

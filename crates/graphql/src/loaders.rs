@@ -42,7 +42,12 @@ impl Loader<UserId> for Batch {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[UserId]) -> LoadResult<UserId, User> {
-        Ok(users_by_ids(&self.app, keys).await.map_err(gql)?.into_iter().map(|user| (user.id, user)).collect())
+        Ok(users_by_ids(&self.app, keys)
+            .await
+            .map_err(gql)?
+            .into_iter()
+            .map(|user| (user.id, user))
+            .collect())
     }
 }
 
@@ -56,8 +61,16 @@ impl Loader<SubscriptionOf> for Batch {
 
     async fn load(&self, keys: &[SubscriptionOf]) -> LoadResult<SubscriptionOf, Subscription> {
         let ids: Vec<UserId> = keys.iter().map(|key| key.0).collect();
-        let found = self.app.users.subscriptions(&ids).await.map_err(|error| gql(error.into()))?;
-        Ok(found.into_iter().map(|subscription| (SubscriptionOf(subscription.user_id), subscription)).collect())
+        let found = self
+            .app
+            .users
+            .subscriptions(&ids)
+            .await
+            .map_err(|error| gql(error.into()))?;
+        Ok(found
+            .into_iter()
+            .map(|subscription| (SubscriptionOf(subscription.user_id), subscription))
+            .collect())
     }
 }
 
@@ -66,7 +79,12 @@ impl Loader<ArtistSpaceId> for Batch {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[ArtistSpaceId]) -> LoadResult<ArtistSpaceId, ArtistSpace> {
-        Ok(spaces_by_ids(&self.app, &self.actor, keys).await.map_err(gql)?.into_iter().map(|space| (space.id, space)).collect())
+        Ok(spaces_by_ids(&self.app, &self.actor, keys)
+            .await
+            .map_err(gql)?
+            .into_iter()
+            .map(|space| (space.id, space))
+            .collect())
     }
 }
 
@@ -75,7 +93,12 @@ impl Loader<ProjectId> for Batch {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[ProjectId]) -> LoadResult<ProjectId, Project> {
-        Ok(projects_by_ids(&self.app, &self.actor, keys).await.map_err(gql)?.into_iter().map(|project| (project.id, project)).collect())
+        Ok(projects_by_ids(&self.app, &self.actor, keys)
+            .await
+            .map_err(gql)?
+            .into_iter()
+            .map(|project| (project.id, project))
+            .collect())
     }
 }
 
@@ -90,7 +113,10 @@ impl Loader<RoleOn> for Batch {
     async fn load(&self, keys: &[RoleOn]) -> LoadResult<RoleOn, Role> {
         let paths: Vec<ResourcePath> = keys.iter().map(|key| key.0).collect();
         let roles = viewer_roles(&self.app, &self.actor, &paths).await.map_err(gql)?;
-        Ok(keys.iter().filter_map(|key| roles.get(&key.0.id()).map(|role| (*key, *role))).collect())
+        Ok(keys
+            .iter()
+            .filter_map(|key| roles.get(&key.0.id()).map(|role| (*key, *role)))
+            .collect())
     }
 }
 
@@ -106,7 +132,10 @@ impl Loader<ProjectsOf> for Batch {
         let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
         let mut out = HashMap::new();
         for (request, spaces) in by_request(&pairs) {
-            for (space, page) in projects_in(&self.app, &self.actor, &spaces, request).await.map_err(gql)? {
+            for (space, page) in projects_in(&self.app, &self.actor, &spaces, request)
+                .await
+                .map_err(gql)?
+            {
                 out.insert(ProjectsOf(space, request), page);
             }
         }
@@ -125,7 +154,10 @@ impl Loader<ProjectCount> for Batch {
     async fn load(&self, keys: &[ProjectCount]) -> LoadResult<ProjectCount, u64> {
         let spaces: Vec<_> = keys.iter().map(|key| key.0).collect();
         let counts = count_projects_in(&self.app, &self.actor, &spaces).await.map_err(gql)?;
-        Ok(counts.into_iter().map(|(space, count)| (ProjectCount(space), count)).collect())
+        Ok(counts
+            .into_iter()
+            .map(|(space, count)| (ProjectCount(space), count))
+            .collect())
     }
 }
 
@@ -141,7 +173,9 @@ impl Loader<TracksOf> for Batch {
         let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
         let mut out = HashMap::new();
         for (request, projects) in by_request(&pairs) {
-            let pages = tracks_in(&self.app, &self.actor, &projects, request).await.map_err(gql)?;
+            let pages = tracks_in(&self.app, &self.actor, &projects, request)
+                .await
+                .map_err(gql)?;
             for path in projects {
                 if let ResourcePath::Project(_, project) = path {
                     if let Some(page) = pages.get(&project) {
@@ -187,7 +221,9 @@ impl Loader<CollaboratorsOf> for Batch {
         let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
         let mut out = HashMap::new();
         for (request, resources) in by_request(&pairs) {
-            let pages = collaborators_of(&self.app, &self.actor, &resources, request).await.map_err(gql)?;
+            let pages = collaborators_of(&self.app, &self.actor, &resources, request)
+                .await
+                .map_err(gql)?;
             for path in resources {
                 if let Some(page) = pages.get(&path.id()) {
                     out.insert(CollaboratorsOf(path, request), page.clone());
@@ -208,8 +244,13 @@ impl Loader<CollaboratorCount> for Batch {
 
     async fn load(&self, keys: &[CollaboratorCount]) -> LoadResult<CollaboratorCount, u64> {
         let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
-        let counts = count_collaborators_of(&self.app, &self.actor, &paths).await.map_err(gql)?;
-        Ok(keys.iter().filter_map(|key| counts.get(&key.0.id()).map(|count| (*key, *count))).collect())
+        let counts = count_collaborators_of(&self.app, &self.actor, &paths)
+            .await
+            .map_err(gql)?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| counts.get(&key.0.id()).map(|count| (*key, *count)))
+            .collect())
     }
 }
 
@@ -218,6 +259,12 @@ pub(crate) struct Loaders(pub(crate) DataLoader<Batch>);
 
 impl Loaders {
     pub(crate) fn new(app: &App, actor: &Arc<Actor>) -> Self {
-        Self(DataLoader::new(Batch { app: app.clone(), actor: Arc::clone(actor) }, tokio::spawn))
+        Self(DataLoader::new(
+            Batch {
+                app: app.clone(),
+                actor: Arc::clone(actor),
+            },
+            tokio::spawn,
+        ))
     }
 }

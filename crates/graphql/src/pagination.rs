@@ -40,16 +40,29 @@ fn size(field: &str, value: i32) -> async_graphql::Result<u64> {
 
 /// Checks connection arguments: `first` (1-100, default 20) with `after`, or `last` with
 /// `before`; not `first` and `last` together.
-pub(crate) fn page_request(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<PageRequest> {
+pub(crate) fn page_request(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> async_graphql::Result<PageRequest> {
     let after = parse_cursor("after", after)?;
     let before = parse_cursor("before", before)?;
     match (first, last) {
         (Some(_), Some(_)) => Err(bad_input("last", "use either first or last, not both")),
-        (None, Some(last)) => Ok(PageRequest { after, before, limit: size("last", last)?, direction: Direction::Backward }),
+        (None, Some(last)) => Ok(PageRequest {
+            after,
+            before,
+            limit: size("last", last)?,
+            direction: Direction::Backward,
+        }),
         (first, None) => Ok(PageRequest {
             after,
             before,
-            limit: first.map(|first| size("first", first)).transpose()?.unwrap_or(DEFAULT_PAGE_SIZE),
+            limit: first
+                .map(|first| size("first", first))
+                .transpose()?
+                .unwrap_or(DEFAULT_PAGE_SIZE),
             direction: Direction::Forward,
         }),
     }
@@ -57,7 +70,11 @@ pub(crate) fn page_request(first: Option<i32>, after: Option<String>, last: Opti
 
 /// Complexity of a list field: its page size times what each item costs.
 pub(crate) fn list_complexity(child: usize, first: Option<i32>, last: Option<i32>) -> usize {
-    let size = first.or(last).and_then(|n| usize::try_from(n).ok()).unwrap_or(20).clamp(1, 100);
+    let size = first
+        .or(last)
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(20)
+        .clamp(1, 100);
     size.saturating_mul(child).saturating_add(1)
 }
 
@@ -69,6 +86,7 @@ macro_rules! connection {
         #[derive(Clone)]
         pub(crate) struct $edge(pub(crate) $node);
 
+        /// One item of a list, with its cursor.
         #[async_graphql::Object(name = $gql_edge)]
         impl $edge {
             /// Pass this as `after` (or `before`) to continue the list from this item.
@@ -90,6 +108,7 @@ macro_rules! connection {
             pub(crate) total: crate::types::TotalCount,
         }
 
+        /// A page of a list, newest first, with what is needed to fetch the next page.
         #[async_graphql::Object(name = $gql_connection)]
         impl $connection {
             /// The items with their cursors.
@@ -107,8 +126,14 @@ macro_rules! connection {
                 crate::pagination::PageInfo {
                     has_next_page: self.has_next_page,
                     has_previous_page: self.has_previous_page,
-                    start_cursor: self.items.first().map(|item| crate::pagination::cursor(item.cursor_id())),
-                    end_cursor: self.items.last().map(|item| crate::pagination::cursor(item.cursor_id())),
+                    start_cursor: self
+                        .items
+                        .first()
+                        .map(|item| crate::pagination::cursor(item.cursor_id())),
+                    end_cursor: self
+                        .items
+                        .last()
+                        .map(|item| crate::pagination::cursor(item.cursor_id())),
                 }
             }
 

@@ -21,10 +21,14 @@ fn exactly_one(names: &str, given: usize) -> async_graphql::Result<()> {
     if given == 1 {
         Ok(())
     } else {
-        Err(bad_input(names.split(',').next().unwrap_or(names), format!("give exactly one of {names}")))
+        Err(bad_input(
+            names.split(',').next().unwrap_or(names),
+            format!("give exactly one of {names}"),
+        ))
     }
 }
 
+/// Everything that can be read.
 #[Object]
 impl QueryRoot {
     /// The signed-in user; null when not signed in.
@@ -44,7 +48,10 @@ impl QueryRoot {
         #[graphql(desc = "The user's username, in any case.")] username: Option<String>,
     ) -> async_graphql::Result<UserNode> {
         let (app, request) = parts(ctx)?;
-        exactly_one("id, username", usize::from(id.is_some()) + usize::from(username.is_some()))?;
+        exactly_one(
+            "id, username",
+            usize::from(id.is_some()) + usize::from(username.is_some()),
+        )?;
         let user = match (id, username) {
             (Some(id), _) => find_user(app, &request.actor, UserId(decode(Kind::User, &id, "id")?)).await,
             (None, Some(username)) => find_user_by_username(app, &request.actor, &username).await,
@@ -54,18 +61,31 @@ impl QueryRoot {
     }
 
     /// Any object by global id; null when it does not exist or you cannot see it.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id from any `id` field.")] id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id from any `id` field.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let (app, request) = parts(ctx)?;
         let Some((kind, uuid)) = decode_any(&id) else {
-            return Err(bad_input("id", format!("'{}' is not an id this API gave out", id.as_str())));
+            return Err(bad_input(
+                "id",
+                format!("'{}' is not an id this API gave out", id.as_str()),
+            ));
         };
         let found = match kind {
-            Kind::User => find_user(app, &request.actor, UserId(uuid)).await.map(|user| Node::User(UserNode::from(user))),
+            Kind::User => find_user(app, &request.actor, UserId(uuid))
+                .await
+                .map(|user| Node::User(UserNode::from(user))),
             Kind::ArtistSpace => find_artist_space(app, &request.actor, SpaceLookup::Id(ArtistSpaceId(uuid)))
                 .await
                 .map(|space| Node::ArtistSpace(ArtistSpaceNode(space))),
-            Kind::Project => find_project(app, &request.actor, ProjectId(uuid)).await.map(|project| Node::Project(ProjectNode(project))),
-            Kind::Track => find_track(app, &request.actor, TrackId(uuid)).await.map(|track| Node::Track(TrackNode(track))),
+            Kind::Project => find_project(app, &request.actor, ProjectId(uuid))
+                .await
+                .map(|project| Node::Project(ProjectNode(project))),
+            Kind::Track => find_track(app, &request.actor, TrackId(uuid))
+                .await
+                .map(|track| Node::Track(TrackNode(track))),
             Kind::Session => return Ok(None),
         };
         match found {
@@ -84,14 +104,22 @@ impl QueryRoot {
         #[graphql(desc = "The space's slug.")] slug: Option<String>,
     ) -> async_graphql::Result<ArtistSpaceNode> {
         let (app, request) = parts(ctx)?;
-        exactly_one("id, shortId, slug", [id.is_some(), short_id.is_some(), slug.is_some()].into_iter().filter(|given| *given).count())?;
+        exactly_one(
+            "id, shortId, slug",
+            [id.is_some(), short_id.is_some(), slug.is_some()]
+                .into_iter()
+                .filter(|given| *given)
+                .count(),
+        )?;
         let lookup = match (id, short_id, slug) {
             (Some(id), _, _) => SpaceLookup::Id(ArtistSpaceId(decode(Kind::ArtistSpace, &id, "id")?)),
             (None, Some(short_id), _) => SpaceLookup::ShortId(short_id),
             (None, None, Some(slug)) => SpaceLookup::Slug(slug),
             (None, None, None) => return Err(bad_input("id", "give exactly one of id, shortId, slug")),
         };
-        Ok(ArtistSpaceNode(find_artist_space(app, &request.actor, lookup).await.gql()?))
+        Ok(ArtistSpaceNode(
+            find_artist_space(app, &request.actor, lookup).await.gql()?,
+        ))
     }
 
     /// A project by id or short id. Give exactly one.
@@ -102,7 +130,10 @@ impl QueryRoot {
         #[graphql(desc = "The project's 6-character short id.")] short_id: Option<String>,
     ) -> async_graphql::Result<ProjectNode> {
         let (app, request) = parts(ctx)?;
-        exactly_one("id, shortId", usize::from(id.is_some()) + usize::from(short_id.is_some()))?;
+        exactly_one(
+            "id, shortId",
+            usize::from(id.is_some()) + usize::from(short_id.is_some()),
+        )?;
         let project = match (id, short_id) {
             (Some(id), _) => find_project(app, &request.actor, ProjectId(decode(Kind::Project, &id, "id")?)).await,
             (None, Some(short_id)) => find_project_by_short_id(app, &request.actor, &short_id).await,
@@ -119,7 +150,10 @@ impl QueryRoot {
         #[graphql(desc = "The track's 6-character short id.")] short_id: Option<String>,
     ) -> async_graphql::Result<TrackNode> {
         let (app, request) = parts(ctx)?;
-        exactly_one("id, shortId", usize::from(id.is_some()) + usize::from(short_id.is_some()))?;
+        exactly_one(
+            "id, shortId",
+            usize::from(id.is_some()) + usize::from(short_id.is_some()),
+        )?;
         let track = match (id, short_id) {
             (Some(id), _) => find_track(app, &request.actor, TrackId(decode(Kind::Track, &id, "id")?)).await,
             (None, Some(short_id)) => find_track_by_short_id(app, &request.actor, &short_id).await,

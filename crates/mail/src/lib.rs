@@ -19,7 +19,9 @@ impl SmtpMailer {
     /// Fails when the URL or the sender address is malformed.
     pub fn new(url: &str, from: &str) -> anyhow::Result<Self> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build();
-        let from = from.parse().map_err(|error| anyhow::anyhow!("BACKLINE_MAIL_FROM '{from}': {error}"))?;
+        let from = from
+            .parse()
+            .map_err(|error| anyhow::anyhow!("BACKLINE_MAIL_FROM '{from}': {error}"))?;
         Ok(Self { transport, from })
     }
 }
@@ -54,7 +56,11 @@ mod tests {
         // Port 9 on loopback has no SMTP server: sending must fail, not hang or panic.
         let mailer = SmtpMailer::new("smtp://127.0.0.1:9", "no-reply@backline.example")?;
         let result = mailer
-            .send(&MailMessage { to: "a@example.com".into(), subject: "s".into(), body: "b".into() })
+            .send(&MailMessage {
+                to: "a@example.com".into(),
+                subject: "s".into(),
+                body: "b".into(),
+            })
             .await;
         assert!(result.is_err());
         Ok(())

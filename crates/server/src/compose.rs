@@ -6,8 +6,8 @@ use backline_application::ports::{Mailer, TokenIssuer};
 use backline_application::{App, AppSettings, PlanLimits};
 use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
-    Database, OutboxMailer, SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository, SqlUserRepository,
-    SqlWorkspaceRepository,
+    Database, OutboxMailer, SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository,
+    SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
 use backline_mail::SmtpMailer;
@@ -32,7 +32,10 @@ pub struct Composition {
 /// the data folder. Production without a secret is refused.
 fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = &config.jwt_secret {
-        anyhow::ensure!(secret.0.len() >= 32, "BACKLINE_JWT_SECRET must be at least 32 characters");
+        anyhow::ensure!(
+            secret.0.len() >= 32,
+            "BACKLINE_JWT_SECRET must be at least 32 characters"
+        );
         return Ok(secret.0.clone().into_bytes());
     }
     anyhow::ensure!(
@@ -64,10 +67,17 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         .await
         .map_err(|error| anyhow::anyhow!("DATABASE_URL: cannot connect: {error}"))?;
     database.migrate_up().await?;
-    let blobs = ObjectBlobStore::from_url(&config.blob_url).map_err(|error| anyhow::anyhow!("BACKLINE_BLOB_URL: {error}"))?;
+    let blobs =
+        ObjectBlobStore::from_url(&config.blob_url).map_err(|error| anyhow::anyhow!("BACKLINE_BLOB_URL: {error}"))?;
     let tokens: Arc<dyn TokenIssuer> = Arc::new(JwtIssuer::new(&jwt_secret(config)?)?);
     let (mailer, outbox): (Arc<dyn Mailer>, Option<OutboxMailer>) = match &config.smtp_url {
-        Some(url) => (Arc::new(SmtpMailer::new(&url.0, &config.mail_from).map_err(|error| anyhow::anyhow!("BACKLINE_SMTP_URL: {error}"))?), None),
+        Some(url) => (
+            Arc::new(
+                SmtpMailer::new(&url.0, &config.mail_from)
+                    .map_err(|error| anyhow::anyhow!("BACKLINE_SMTP_URL: {error}"))?,
+            ),
+            None,
+        ),
         None => {
             let outbox = OutboxMailer::new(database.clone());
             (Arc::new(outbox.clone()), Some(outbox))
@@ -83,7 +93,10 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         hasher: Arc::new(Argon2Hasher::new()?),
         tokens,
         mailer,
-        throttle: Arc::new(InMemoryLoginThrottle::new(config.login_attempts, chrono::Duration::minutes(15))),
+        throttle: Arc::new(InMemoryLoginThrottle::new(
+            config.login_attempts,
+            chrono::Duration::minutes(15),
+        )),
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),
         settings: AppSettings {
@@ -105,5 +118,10 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
             limits: Limits::default(),
         },
     );
-    Ok(Composition { app, database, schema, outbox })
+    Ok(Composition {
+        app,
+        database,
+        schema,
+        outbox,
+    })
 }

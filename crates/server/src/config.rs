@@ -98,7 +98,11 @@ pub struct Config {
     #[arg(long, env = "BACKLINE_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Secret>,
     /// Sender of outgoing mail.
-    #[arg(long, env = "BACKLINE_MAIL_FROM", default_value = "Backline <no-reply@backline.local>")]
+    #[arg(
+        long,
+        env = "BACKLINE_MAIL_FROM",
+        default_value = "Backline <no-reply@backline.local>"
+    )]
     pub mail_from: String,
     /// Largest request body in bytes (file uploads excepted).
     #[arg(long, env = "BACKLINE_MAX_BODY_BYTES", default_value_t = 2_000_000)]
@@ -168,8 +172,13 @@ mod tests {
         assert_eq!(config.storage_limit_free, Limit(Some(5 << 30)));
         assert_eq!(config.storage_limit_enterprise, Limit(None));
         assert!(config.graphiql_enabled() && config.introspection_enabled());
-        let production = Config { environment: Environment::Production, ..config };
-        assert!(!production.graphiql_enabled() && !production.introspection_enabled() && !production.suggestions_enabled());
+        let production = Config {
+            environment: Environment::Production,
+            ..config
+        };
+        assert!(
+            !production.graphiql_enabled() && !production.introspection_enabled() && !production.suggestions_enabled()
+        );
         Ok(())
     }
 

@@ -33,7 +33,12 @@ pub(crate) struct HttpState {
 
 /// Builds the router.
 pub(crate) fn router(composition: Composition, graphiql: bool, max_body_bytes: usize, max_batch: usize) -> Router {
-    let state = HttpState { composition, graphiql, max_body_bytes, max_batch };
+    let state = HttpState {
+        composition,
+        graphiql,
+        max_body_bytes,
+        max_batch,
+    };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
@@ -63,7 +68,10 @@ fn request_id(headers: &HeaderMap) -> String {
 
 fn client_meta(headers: &HeaderMap, peer: SocketAddr) -> ClientMeta {
     ClientMeta {
-        user_agent: headers.get(header::USER_AGENT).and_then(|value| value.to_str().ok()).map(str::to_owned),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
         ip: Some(peer.ip().to_string()),
     }
 }
@@ -78,14 +86,20 @@ fn refusal(status: StatusCode, code: &str, message: &str, request_id: &str) -> a
 
 fn json_response(response: &BatchResponse) -> axum::response::Response {
     match serde_json::to_string(response) {
-        Ok(body) => ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response(),
+        Ok(body) => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            body,
+        )
+            .into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
 /// Authenticates the caller from the `Authorization` header.
 fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, String> {
-    let header = headers.get(header::AUTHORIZATION).map(|value| value.to_str().unwrap_or("invalid"));
+    let header = headers
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or("invalid"));
     authenticate(app, header).map_err(|error| error.to_string())
 }
 
@@ -97,12 +111,20 @@ fn with_context(batch: BatchRequest, app: &App, actor: Actor, meta: &ClientMeta)
     }
 }
 
-async fn execute(state: &HttpState, batch: BatchRequest, actor: Actor, meta: &ClientMeta, request_id: &str) -> axum::response::Response {
+async fn execute(
+    state: &HttpState,
+    batch: BatchRequest,
+    actor: Actor,
+    meta: &ClientMeta,
+    request_id: &str,
+) -> axum::response::Response {
     let batch = with_context(batch, &state.composition.app, actor, meta);
     let mut response = state.composition.schema.execute_batch(batch).await;
     match &mut response {
         BatchResponse::Single(single) => ensure_error_codes(single, request_id),
-        BatchResponse::Batch(many) => many.iter_mut().for_each(|single| ensure_error_codes(single, request_id)),
+        BatchResponse::Batch(many) => many
+            .iter_mut()
+            .for_each(|single| ensure_error_codes(single, request_id)),
     }
     json_response(&response)
 }
@@ -114,8 +136,10 @@ fn needs_csrf_header(headers: &HeaderMap) -> bool {
         .and_then(|value| value.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let json = content_type.starts_with("application/json") || content_type.starts_with("application/graphql-response+json");
-    let preflighted = headers.contains_key("apollo-require-preflight") || headers.contains_key("x-apollo-operation-name");
+    let json =
+        content_type.starts_with("application/json") || content_type.starts_with("application/graphql-response+json");
+    let preflighted =
+        headers.contains_key("apollo-require-preflight") || headers.contains_key("x-apollo-operation-name");
     !json && !preflighted
 }
 
@@ -145,18 +169,34 @@ async fn graphql_post(
             );
         }
     };
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_owned);
-    let options = MultipartOptions::default().max_file_size(state.max_body_bytes).max_num_files(16);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let options = MultipartOptions::default()
+        .max_file_size(state.max_body_bytes)
+        .max_num_files(16);
     let batch = match async_graphql::http::receive_batch_body(content_type, &bytes[..], options).await {
         Ok(batch) => batch,
-        Err(error) => return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("malformed GraphQL request: {error}"), &request_id),
+        Err(error) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("malformed GraphQL request: {error}"),
+                &request_id,
+            );
+        }
     };
     if let BatchRequest::Batch(requests) = &batch {
         if requests.len() > state.max_batch {
             return refusal(
                 StatusCode::BAD_REQUEST,
                 "BAD_USER_INPUT",
-                &format!("a batch may hold at most {} operations; this one holds {}", state.max_batch, requests.len()),
+                &format!(
+                    "a batch may hold at most {} operations; this one holds {}",
+                    state.max_batch,
+                    requests.len()
+                ),
                 &request_id,
             );
         }
@@ -190,22 +230,53 @@ async fn graphql_get(
     let query = uri.query().unwrap_or("");
     if method == Method::GET && !query.contains("query=") {
         if state.graphiql {
-            return Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").title("Backline GraphiQL").finish()).into_response();
+            return Html(
+                GraphiQLSource::build()
+                    .endpoint("/graphql")
+                    .subscription_endpoint("/graphql/ws")
+                    .title("Backline GraphiQL")
+                    .finish(),
+            )
+            .into_response();
         }
-        return refusal(StatusCode::NOT_FOUND, "NOT_FOUND", "GraphiQL is disabled; POST GraphQL requests to /graphql", &request_id);
+        return refusal(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "GraphiQL is disabled; POST GraphQL requests to /graphql",
+            &request_id,
+        );
     }
     let request = match async_graphql::http::parse_query_string(query) {
         Ok(request) => request,
-        Err(error) => return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("malformed GraphQL request: {error}"), &request_id),
+        Err(error) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("malformed GraphQL request: {error}"),
+                &request_id,
+            );
+        }
     };
     if changes_state(&request) {
-        return refusal(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "mutations and subscriptions are not accepted over GET; use POST", &request_id);
+        return refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "mutations and subscriptions are not accepted over GET; use POST",
+            &request_id,
+        );
     }
     let actor = match actor_from(&state.composition.app, &headers) {
         Ok(actor) => actor,
         Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, &request_id),
     };
-    execute(&state, BatchRequest::Single(request), actor, &client_meta(&headers, peer), &request_id).await
+    execute(
+        &state,
+        BatchRequest::Single(request),
+        actor,
+        &client_meta(&headers, peer),
+        &request_id,
+    )
+    .await
 }
 
 /// Reads the token from a `connection_init` payload: `Authorization`, `authorization` or `token`.
@@ -242,15 +313,27 @@ async fn graphql_ws(
 }
 
 async fn healthz() -> impl IntoResponse {
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#)
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"status":"ok"}"#,
+    )
 }
 
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
     match state.composition.database.ping().await {
-        Ok(()) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ready"}"#.to_owned()),
+        Ok(()) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ready"}"#.to_owned(),
+        ),
         Err(error) => {
             tracing::warn!(%error, "database is not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"database unreachable"}"#.to_owned())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"status":"database unreachable"}"#.to_owned(),
+            )
         }
     }
 }

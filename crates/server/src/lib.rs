@@ -44,7 +44,10 @@ impl RunningServer {
 ///
 /// # Errors
 /// Fails when a store cannot be reached, a setting is bad, or the address is taken.
-pub async fn serve(config: Config, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn serve(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let composition = compose(&config).await?;
     let listener = TcpListener::bind(config.listen)
         .await
@@ -54,7 +57,12 @@ pub async fn serve(config: Config, shutdown: impl std::future::Future<Output = (
         tracing::info!("GraphiQL: http://{addr}/graphql");
     }
     tracing::info!(%addr, "Backline is listening");
-    let router = http::router(composition, config.graphiql_enabled(), config.max_body_bytes, config.max_batch);
+    let router = http::router(
+        composition,
+        config.graphiql_enabled(),
+        config.max_body_bytes,
+        config.max_batch,
+    );
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await?;
@@ -70,7 +78,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let composition = compose(&config).await?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let router = http::router(composition.clone(), config.graphiql_enabled(), config.max_body_bytes, config.max_batch);
+    let router = http::router(
+        composition.clone(),
+        config.graphiql_enabled(),
+        config.max_body_bytes,
+        config.max_batch,
+    );
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -79,7 +92,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
             })
             .await
     });
-    Ok(RunningServer { addr, composition, shutdown: Some(shutdown), task })
+    Ok(RunningServer {
+        addr,
+        composition,
+        shutdown: Some(shutdown),
+        task,
+    })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

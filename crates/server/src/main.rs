@@ -58,14 +58,21 @@ async fn main() -> anyhow::Result<()> {
                 MigrateAction::Status => {}
             }
             for migration in database.migration_status().await? {
-                println!("{} {}", if migration.applied { "applied" } else { "pending" }, migration.name);
+                println!(
+                    "{} {}",
+                    if migration.applied { "applied" } else { "pending" },
+                    migration.name
+                );
             }
             Ok(())
         }
         Command::SeedDemo => {
             let composition = compose(&cli.config).await?;
             let login = seed::seed_demo(&composition).await?;
-            println!("Demo data is ready. Sign in with:\n  email:    {}\n  password: {}\n\nOr paste this header in GraphiQL (valid 15 minutes):\n  {{\"Authorization\": \"Bearer {}\"}}", login.email, login.password, login.access_token);
+            println!(
+                "Demo data is ready. Sign in with:\n  email:    {}\n  password: {}\n\nOr paste this header in GraphiQL (valid 15 minutes):\n  {{\"Authorization\": \"Bearer {}\"}}",
+                login.email, login.password, login.access_token
+            );
             Ok(())
         }
     }

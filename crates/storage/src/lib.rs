@@ -29,15 +29,22 @@ impl ObjectBlobStore {
             let folder = std::path::absolute(path)?;
             std::fs::create_dir_all(&folder)?;
             let store = object_store::local::LocalFileSystem::new_with_prefix(&folder)?;
-            return Ok(Self { store: Arc::new(store), prefix: Path::default() });
+            return Ok(Self {
+                store: Arc::new(store),
+                prefix: Path::default(),
+            });
         }
-        let url = Url::parse(raw).map_err(|error| anyhow::anyhow!("BACKLINE_BLOB_URL '{raw}' is not a URL: {error}"))?;
+        let url =
+            Url::parse(raw).map_err(|error| anyhow::anyhow!("BACKLINE_BLOB_URL '{raw}' is not a URL: {error}"))?;
         let options: Vec<(String, String)> = std::env::vars()
             .filter(|(key, _)| key.starts_with("AWS_") || key.starts_with("AZURE_") || key.starts_with("GOOGLE_"))
             .map(|(key, value)| (key.to_ascii_lowercase(), value))
             .collect();
         let (store, prefix) = object_store::parse_url_opts(&url, options)?;
-        Ok(Self { store: Arc::from(store), prefix })
+        Ok(Self {
+            store: Arc::from(store),
+            prefix,
+        })
     }
 
     /// A store that keeps blobs in memory (tests and demos).

@@ -48,7 +48,13 @@ pub async fn effective_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -
 /// Checks that the caller may do `action` to the resource at `path` (of `kind`, which is the
 /// path's own kind, or File/Comment judged on their track). Callers who cannot read the resource
 /// get `NOT_FOUND`, exactly as if it did not exist; readers without the right get `FORBIDDEN`.
-pub async fn authorize(app: &App, actor: &Actor, path: ResourcePath, kind: ResourceKind, action: Action) -> AppResult<Role> {
+pub async fn authorize(
+    app: &App,
+    actor: &Actor,
+    path: ResourcePath,
+    kind: ResourceKind,
+    action: Action,
+) -> AppResult<Role> {
     let role = readable_or_not_found(app, actor, path).await?;
     if permits(role, kind, action) {
         Ok(role)

@@ -15,7 +15,9 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
         return Err(AppError::invalid("currentPassword", "the current password is wrong"));
     }
     let now = app.clock.now();
-    app.users.set_password_hash(user, &app.hasher.hash(new.expose())?, now).await?;
+    app.users
+        .set_password_hash(user, &app.hasher.hash(new.expose())?, now)
+        .await?;
     app.sessions.revoke_all(user, now).await?;
     Ok(true)
 }

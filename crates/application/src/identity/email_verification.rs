@@ -12,9 +12,19 @@ pub(crate) async fn send_verification(app: &App, user: &User) -> AppResult<()> {
     let now = app.clock.now();
     let token = app.ids.secret_token(TOKEN_BYTES);
     app.email_tokens
-        .replace(app.ids.uuid(), user.id, EmailTokenPurpose::VerifyEmail, &hash_token(&token), now + app.settings.email_token_ttl, now)
+        .replace(
+            app.ids.uuid(),
+            user.id,
+            EmailTokenPurpose::VerifyEmail,
+            &hash_token(&token),
+            now + app.settings.email_token_ttl,
+            now,
+        )
         .await?;
-    let link = format!("{}/verify-email?token={token}", app.settings.public_url.trim_end_matches('/'));
+    let link = format!(
+        "{}/verify-email?token={token}",
+        app.settings.public_url.trim_end_matches('/')
+    );
     app.mailer
         .send(&MailMessage {
             to: user.email.clone(),
@@ -35,7 +45,12 @@ pub async fn verify_email(app: &App, token: &str) -> AppResult<User> {
         .email_tokens
         .consume(EmailTokenPurpose::VerifyEmail, &hash_token(token.trim()), now)
         .await?
-        .ok_or_else(|| AppError::invalid("token", "this verification link is invalid, used or expired; ask for a new one"))?;
+        .ok_or_else(|| {
+            AppError::invalid(
+                "token",
+                "this verification link is invalid, used or expired; ask for a new one",
+            )
+        })?;
     app.users.set_verified(user_id, now).await?;
     app.users.find(user_id).await?.ok_or(AppError::NotFound("user"))
 }

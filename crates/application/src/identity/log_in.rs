@@ -12,7 +12,9 @@ const WRONG_CREDENTIALS: &str = "wrong email or password";
 /// (the password is checked against a dummy hash). Repeated failures for one account or one
 /// client address are throttled (`RATE_LIMITED`). Hashes made with older parameters are redone.
 pub async fn log_in(app: &App, email: &str, password: &str, meta: &ClientMeta) -> AppResult<AuthPayload> {
-    let normalised = Email::parse(email).map(|email| email.as_str().to_owned()).unwrap_or_else(|_| email.trim().to_lowercase());
+    let normalised = Email::parse(email)
+        .map(|email| email.as_str().to_owned())
+        .unwrap_or_else(|_| email.trim().to_lowercase());
     let mut keys = vec![format!("account:{normalised}")];
     if let Some(ip) = &meta.ip {
         keys.push(format!("ip:{ip}"));
@@ -22,7 +24,9 @@ pub async fn log_in(app: &App, email: &str, password: &str, meta: &ClientMeta) -
         return Err(AppError::RateLimited { retry_after_secs });
     }
     let found = app.users.find_by_email(&normalised).await?;
-    let hash = found.as_ref().map_or(app.hasher.dummy_hash(), |user| user.password_hash.as_str());
+    let hash = found
+        .as_ref()
+        .map_or(app.hasher.dummy_hash(), |user| user.password_hash.as_str());
     let password_ok = app.hasher.verify(password, hash)?;
     let Some(found) = found.filter(|_| password_ok) else {
         app.throttle.record_failure(&keys, now);

@@ -15,7 +15,10 @@ pub fn storage_limit(app: &App, subscription: &Subscription) -> Option<i64> {
 /// Moves a user to another plan. Platform admins only.
 pub async fn set_user_plan(app: &App, actor: &Actor, user: UserId, plan: Plan) -> AppResult<Subscription> {
     actor.require()?;
-    let is_admin = actor.platform_role(app).await?.is_some_and(|role| role.is_platform_admin());
+    let is_admin = actor
+        .platform_role(app)
+        .await?
+        .is_some_and(|role| role.is_platform_admin());
     if !is_admin {
         return Err(AppError::Forbidden("only platform admins may change plans".into()));
     }
@@ -23,5 +26,8 @@ pub async fn set_user_plan(app: &App, actor: &Actor, user: UserId, plan: Plan) -
         return Err(AppError::NotFound("user"));
     }
     app.users.set_plan(user, plan).await?;
-    app.users.subscription(user).await?.ok_or(AppError::NotFound("subscription"))
+    app.users
+        .subscription(user)
+        .await?
+        .ok_or(AppError::NotFound("subscription"))
 }

@@ -27,7 +27,10 @@ pub async fn find_user(app: &App, actor: &Actor, id: UserId) -> AppResult<User> 
 pub async fn find_user_by_username(app: &App, actor: &Actor, username: &str) -> AppResult<User> {
     actor.require()?;
     let username = Username::parse(username).map_err(|_| AppError::NotFound("user"))?;
-    app.users.find_by_username(&username.key()).await?.ok_or(AppError::NotFound("user"))
+    app.users
+        .find_by_username(&username.key())
+        .await?
+        .ok_or(AppError::NotFound("user"))
 }
 
 /// Users by id, for batched loading of authors and collaborators.
@@ -40,7 +43,10 @@ pub async fn visible_email(app: &App, actor: &Actor, user: &User) -> AppResult<O
     if actor.user_id() == Some(user.id) {
         return Ok(Some(user.email.clone()));
     }
-    let admin = actor.platform_role(app).await?.is_some_and(|role| role.is_platform_admin());
+    let admin = actor
+        .platform_role(app)
+        .await?
+        .is_some_and(|role| role.is_platform_admin());
     Ok(admin.then(|| user.email.clone()))
 }
 
@@ -52,7 +58,10 @@ pub async fn update_profile(app: &App, actor: &Actor, input: UpdateProfile) -> A
         user.username = Username::parse(&username)?.as_str().to_owned();
     }
     if let Some(country) = input.country_code {
-        user.country_code = country.map(|code| CountryCode::parse(&code)).transpose()?.map(|code| code.as_str().to_owned());
+        user.country_code = country
+            .map(|code| CountryCode::parse(&code))
+            .transpose()?
+            .map(|code| code.as_str().to_owned());
     }
     user.updated_at = app.clock.now();
     app.users.update_profile(&user).await.map_err(|error| match error {

@@ -51,7 +51,10 @@ pub(crate) async fn open_session(app: &App, user: User, meta: &ClientMeta) -> Ap
     let session = Session {
         id: SessionId(app.ids.uuid()),
         user_id: user.id,
-        user_agent: meta.user_agent.as_ref().map(|agent| agent.chars().take(MAX_USER_AGENT).collect()),
+        user_agent: meta
+            .user_agent
+            .as_ref()
+            .map(|agent| agent.chars().take(MAX_USER_AGENT).collect()),
         ip: meta.ip.clone(),
         created_at: now,
         last_active_at: now,

@@ -28,9 +28,15 @@ pub trait CollaboratorRepository: Send + Sync + 'static {
     async fn remove(&self, resource_id: Uuid, user: UserId) -> RepoResult<bool>;
     /// Moves ownership in one transaction: `from` becomes ADMIN, `to` becomes OWNER (inserted
     /// if needed), and the resource's owner column points at `to`.
-    async fn transfer_ownership(&self, resource: backline_domain::workspace::ResourcePath, from: UserId, to: &Collaborator) -> RepoResult<()>;
+    async fn transfer_ownership(
+        &self,
+        resource: backline_domain::workspace::ResourcePath,
+        from: UserId,
+        to: &Collaborator,
+    ) -> RepoResult<()>;
     /// A page of each resource's collaborators, newest first.
-    async fn page_for(&self, resource_ids: &[Uuid], page: PageRequest) -> RepoResult<HashMap<Uuid, Page<Collaborator>>>;
+    async fn page_for(&self, resource_ids: &[Uuid], page: PageRequest)
+    -> RepoResult<HashMap<Uuid, Page<Collaborator>>>;
     /// How many collaborators each resource has.
     async fn count_for(&self, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>>;
 }

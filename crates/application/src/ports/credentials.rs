@@ -38,7 +38,12 @@ pub struct AccessClaims {
 /// expired, for another audience or issuer, of another type, or signed with another algorithm.
 pub trait TokenIssuer: Send + Sync + 'static {
     /// Issues an access token; returns it and its expiry.
-    fn issue(&self, user_id: UserId, session_id: SessionId, now: DateTime<Utc>) -> anyhow::Result<(String, DateTime<Utc>)>;
+    fn issue(
+        &self,
+        user_id: UserId,
+        session_id: SessionId,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(String, DateTime<Utc>)>;
     /// Checks a token and returns its claims.
     fn verify(&self, token: &str) -> Result<AccessClaims, String>;
 }

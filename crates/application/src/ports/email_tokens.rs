@@ -28,8 +28,21 @@ impl EmailTokenPurpose {
 #[async_trait::async_trait]
 pub trait EmailTokenRepository: Send + Sync + 'static {
     /// Stores a new token hash, first invalidating the user's earlier tokens of that purpose.
-    async fn replace(&self, id: uuid::Uuid, user_id: UserId, purpose: EmailTokenPurpose, token_hash: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> RepoResult<()>;
+    async fn replace(
+        &self,
+        id: uuid::Uuid,
+        user_id: UserId,
+        purpose: EmailTokenPurpose,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> RepoResult<()>;
     /// Marks an unused, unexpired token as used and returns its user; `None` when there is no
     /// such token. Two concurrent calls never both succeed.
-    async fn consume(&self, purpose: EmailTokenPurpose, token_hash: &str, now: DateTime<Utc>) -> RepoResult<Option<UserId>>;
+    async fn consume(
+        &self,
+        purpose: EmailTokenPurpose,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<UserId>>;
 }

@@ -71,11 +71,16 @@ pub trait WorkspaceRepository: Send + Sync + 'static {
     /// How many spaces a user holds a role on directly.
     async fn count_spaces_of_user(&self, user: UserId) -> RepoResult<u64>;
     /// A page of each space's projects, newest first.
-    async fn projects_of(&self, spaces: &[ArtistSpaceId], page: PageRequest) -> RepoResult<HashMap<ArtistSpaceId, Page<Project>>>;
+    async fn projects_of(
+        &self,
+        spaces: &[ArtistSpaceId],
+        page: PageRequest,
+    ) -> RepoResult<HashMap<ArtistSpaceId, Page<Project>>>;
     /// How many projects each space has.
     async fn count_projects_of(&self, spaces: &[ArtistSpaceId]) -> RepoResult<HashMap<ArtistSpaceId, u64>>;
     /// A page of each project's tracks, newest first.
-    async fn tracks_of(&self, projects: &[ProjectId], page: PageRequest) -> RepoResult<HashMap<ProjectId, Page<Track>>>;
+    async fn tracks_of(&self, projects: &[ProjectId], page: PageRequest)
+    -> RepoResult<HashMap<ProjectId, Page<Track>>>;
     /// How many tracks each project has.
     async fn count_tracks_of(&self, projects: &[ProjectId]) -> RepoResult<HashMap<ProjectId, u64>>;
 }

@@ -27,10 +27,15 @@ async fn managed(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<(
 
 fn grantable(role: Role, granter: Role) -> AppResult<()> {
     if role == Role::Owner {
-        return Err(AppError::invalid("role", "OWNER cannot be granted; use transferOwnership"));
+        return Err(AppError::invalid(
+            "role",
+            "OWNER cannot be granted; use transferOwnership",
+        ));
     }
     if role > granter {
-        return Err(AppError::Forbidden(format!("you cannot grant {role}, which is above your own role {granter}")));
+        return Err(AppError::Forbidden(format!(
+            "you cannot grant {role}, which is above your own role {granter}"
+        )));
     }
     Ok(())
 }
@@ -40,7 +45,13 @@ fn kind_of(path: ResourcePath) -> backline_domain::access::ResourceKind {
 }
 
 /// Gives `user` a role on a resource.
-pub async fn add_collaborator(app: &App, actor: &Actor, resource: ResourceRef, user: UserId, role: Role) -> AppResult<Collaborator> {
+pub async fn add_collaborator(
+    app: &App,
+    actor: &Actor,
+    resource: ResourceRef,
+    user: UserId,
+    role: Role,
+) -> AppResult<Collaborator> {
     let (path, _, granter) = managed(app, actor, resource).await?;
     grantable(role, granter)?;
     if app.users.find(user).await?.is_none() {
@@ -54,23 +65,44 @@ pub async fn add_collaborator(app: &App, actor: &Actor, resource: ResourceRef, u
         role,
         added_at: app.clock.now(),
     };
-    app.collaborators.insert(&collaborator).await.map_err(|error| match error {
-        RepoError::Duplicate(_) => AppError::conflict("userId", "this user already collaborates here; use updateCollaboratorRole"),
-        other => other.into(),
-    })?;
+    app.collaborators
+        .insert(&collaborator)
+        .await
+        .map_err(|error| match error {
+            RepoError::Duplicate(_) => AppError::conflict(
+                "userId",
+                "this user already collaborates here; use updateCollaboratorRole",
+            ),
+            other => other.into(),
+        })?;
     Ok(collaborator)
 }
 
 /// Changes a collaborator's role on a resource.
-pub async fn update_collaborator_role(app: &App, actor: &Actor, resource: ResourceRef, user: UserId, role: Role) -> AppResult<Collaborator> {
+pub async fn update_collaborator_role(
+    app: &App,
+    actor: &Actor,
+    resource: ResourceRef,
+    user: UserId,
+    role: Role,
+) -> AppResult<Collaborator> {
     let (path, _, granter) = managed(app, actor, resource).await?;
     grantable(role, granter)?;
-    let mut row = app.collaborators.find(path.id(), user).await?.ok_or(AppError::NotFound("collaborator"))?;
+    let mut row = app
+        .collaborators
+        .find(path.id(), user)
+        .await?
+        .ok_or(AppError::NotFound("collaborator"))?;
     if row.role == Role::Owner {
-        return Err(AppError::Forbidden("the owner's role changes only through transferOwnership".into()));
+        return Err(AppError::Forbidden(
+            "the owner's role changes only through transferOwnership".into(),
+        ));
     }
     if row.role > granter {
-        return Err(AppError::Forbidden(format!("you cannot change the role of a {}", row.role)));
+        return Err(AppError::Forbidden(format!(
+            "you cannot change the role of a {}",
+            row.role
+        )));
     }
     app.collaborators.set_role(path.id(), user, role).await?;
     row.role = role;
@@ -78,11 +110,22 @@ pub async fn update_collaborator_role(app: &App, actor: &Actor, resource: Resour
 }
 
 /// Removes a collaborator from a resource. The owner cannot be removed.
-pub async fn remove_collaborator(app: &App, actor: &Actor, resource: ResourceRef, user: UserId) -> AppResult<Collaborator> {
+pub async fn remove_collaborator(
+    app: &App,
+    actor: &Actor,
+    resource: ResourceRef,
+    user: UserId,
+) -> AppResult<Collaborator> {
     let (path, _, remover) = managed(app, actor, resource).await?;
-    let row = app.collaborators.find(path.id(), user).await?.ok_or(AppError::NotFound("collaborator"))?;
+    let row = app
+        .collaborators
+        .find(path.id(), user)
+        .await?
+        .ok_or(AppError::NotFound("collaborator"))?;
     if row.role == Role::Owner {
-        return Err(AppError::Forbidden("the owner cannot be removed; transfer ownership first".into()));
+        return Err(AppError::Forbidden(
+            "the owner cannot be removed; transfer ownership first".into(),
+        ));
     }
     if row.role > remover {
         return Err(AppError::Forbidden(format!("you cannot remove a {}", row.role)));
@@ -96,9 +139,15 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
     let user = actor.require()?;
     let (path, _) = resolve(app, resource).await?;
     readable_or_not_found(app, actor, path).await?;
-    let row = app.collaborators.find(path.id(), user).await?.ok_or(AppError::NotFound("collaborator"))?;
+    let row = app
+        .collaborators
+        .find(path.id(), user)
+        .await?
+        .ok_or(AppError::NotFound("collaborator"))?;
     if row.role == Role::Owner {
-        return Err(AppError::Forbidden("the owner cannot leave; transfer ownership first".into()));
+        return Err(AppError::Forbidden(
+            "the owner cannot leave; transfer ownership first".into(),
+        ));
     }
     app.collaborators.remove(path.id(), user).await?;
     Ok(row)
@@ -106,7 +155,12 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
 
 /// Makes `new_owner` the OWNER; the previous owner stays on as ADMIN. Only an (effective) OWNER
 /// may do this.
-pub async fn transfer_ownership(app: &App, actor: &Actor, resource: ResourceRef, new_owner: UserId) -> AppResult<Collaborator> {
+pub async fn transfer_ownership(
+    app: &App,
+    actor: &Actor,
+    resource: ResourceRef,
+    new_owner: UserId,
+) -> AppResult<Collaborator> {
     let (path, owner) = resolve(app, resource).await?;
     let role = readable_or_not_found(app, actor, path).await?;
     if role != Role::Owner {

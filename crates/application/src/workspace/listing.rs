@@ -25,7 +25,11 @@ async fn readable(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult
     Ok(paths
         .iter()
         .copied()
-        .filter(|path| roles.get(&path.id()).is_some_and(|role| permits(*role, path.kind(), Action::Read)))
+        .filter(|path| {
+            roles
+                .get(&path.id())
+                .is_some_and(|role| permits(*role, path.kind(), Action::Read))
+        })
         .collect())
 }
 
@@ -46,7 +50,10 @@ pub async fn spaces_by_ids(app: &App, actor: &Actor, ids: &[ArtistSpaceId]) -> A
     let spaces = app.workspace.spaces(ids).await?;
     let paths: Vec<_> = spaces.iter().map(ArtistSpace::path).collect();
     let allowed = readable(app, actor, &paths).await?;
-    Ok(spaces.into_iter().filter(|space| allowed.contains(&space.path())).collect())
+    Ok(spaces
+        .into_iter()
+        .filter(|space| allowed.contains(&space.path()))
+        .collect())
 }
 
 /// Projects by id that the caller can read.
@@ -54,7 +61,10 @@ pub async fn projects_by_ids(app: &App, actor: &Actor, ids: &[ProjectId]) -> App
     let projects = app.workspace.projects(ids).await?;
     let paths: Vec<_> = projects.iter().map(Project::path).collect();
     let allowed = readable(app, actor, &paths).await?;
-    Ok(projects.into_iter().filter(|project| allowed.contains(&project.path())).collect())
+    Ok(projects
+        .into_iter()
+        .filter(|project| allowed.contains(&project.path()))
+        .collect())
 }
 
 /// Tracks by id that the caller can read.
@@ -62,7 +72,10 @@ pub async fn tracks_by_ids(app: &App, actor: &Actor, ids: &[TrackId]) -> AppResu
     let tracks = app.workspace.tracks(ids).await?;
     let paths: Vec<_> = tracks.iter().map(Track::path).collect();
     let allowed = readable(app, actor, &paths).await?;
-    Ok(tracks.into_iter().filter(|track| allowed.contains(&track.path())).collect())
+    Ok(tracks
+        .into_iter()
+        .filter(|track| allowed.contains(&track.path()))
+        .collect())
 }
 
 fn space_ids(paths: &[ResourcePath]) -> Vec<ArtistSpaceId> {
@@ -86,39 +99,74 @@ fn project_ids(paths: &[ResourcePath]) -> Vec<ProjectId> {
 }
 
 /// A page of projects of each readable space in `spaces`.
-pub async fn projects_in(app: &App, actor: &Actor, spaces: &[ArtistSpaceId], page: PageRequest) -> AppResult<HashMap<ArtistSpaceId, Page<Project>>> {
+pub async fn projects_in(
+    app: &App,
+    actor: &Actor,
+    spaces: &[ArtistSpaceId],
+    page: PageRequest,
+) -> AppResult<HashMap<ArtistSpaceId, Page<Project>>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
     let allowed = space_ids(&readable(app, actor, &paths).await?);
     Ok(app.workspace.projects_of(&allowed, page).await?)
 }
 
 /// How many projects each readable space has.
-pub async fn count_projects_in(app: &App, actor: &Actor, spaces: &[ArtistSpaceId]) -> AppResult<HashMap<ArtistSpaceId, u64>> {
+pub async fn count_projects_in(
+    app: &App,
+    actor: &Actor,
+    spaces: &[ArtistSpaceId],
+) -> AppResult<HashMap<ArtistSpaceId, u64>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
     let allowed = space_ids(&readable(app, actor, &paths).await?);
     Ok(app.workspace.count_projects_of(&allowed).await?)
 }
 
 /// A page of tracks of each readable project in `projects`.
-pub async fn tracks_in(app: &App, actor: &Actor, projects: &[ResourcePath], page: PageRequest) -> AppResult<HashMap<ProjectId, Page<Track>>> {
+pub async fn tracks_in(
+    app: &App,
+    actor: &Actor,
+    projects: &[ResourcePath],
+    page: PageRequest,
+) -> AppResult<HashMap<ProjectId, Page<Track>>> {
     let allowed = project_ids(&readable(app, actor, projects).await?);
     Ok(app.workspace.tracks_of(&allowed, page).await?)
 }
 
 /// How many tracks each readable project has.
-pub async fn count_tracks_in(app: &App, actor: &Actor, projects: &[ResourcePath]) -> AppResult<HashMap<ProjectId, u64>> {
+pub async fn count_tracks_in(
+    app: &App,
+    actor: &Actor,
+    projects: &[ResourcePath],
+) -> AppResult<HashMap<ProjectId, u64>> {
     let allowed = project_ids(&readable(app, actor, projects).await?);
     Ok(app.workspace.count_tracks_of(&allowed).await?)
 }
 
 /// A page of collaborators of each readable resource in `resources`, keyed by resource id.
-pub async fn collaborators_of(app: &App, actor: &Actor, resources: &[ResourcePath], page: PageRequest) -> AppResult<HashMap<Uuid, Page<Collaborator>>> {
-    let allowed: Vec<Uuid> = readable(app, actor, resources).await?.iter().map(|path| path.id()).collect();
+pub async fn collaborators_of(
+    app: &App,
+    actor: &Actor,
+    resources: &[ResourcePath],
+    page: PageRequest,
+) -> AppResult<HashMap<Uuid, Page<Collaborator>>> {
+    let allowed: Vec<Uuid> = readable(app, actor, resources)
+        .await?
+        .iter()
+        .map(|path| path.id())
+        .collect();
     Ok(app.collaborators.page_for(&allowed, page).await?)
 }
 
 /// How many collaborators each readable resource has.
-pub async fn count_collaborators_of(app: &App, actor: &Actor, resources: &[ResourcePath]) -> AppResult<HashMap<Uuid, u64>> {
-    let allowed: Vec<Uuid> = readable(app, actor, resources).await?.iter().map(|path| path.id()).collect();
+pub async fn count_collaborators_of(
+    app: &App,
+    actor: &Actor,
+    resources: &[ResourcePath],
+) -> AppResult<HashMap<Uuid, u64>> {
+    let allowed: Vec<Uuid> = readable(app, actor, resources)
+        .await?
+        .iter()
+        .map(|path| path.id())
+        .collect();
     Ok(app.collaborators.count_for(&allowed).await?)
 }

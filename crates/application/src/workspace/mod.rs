@@ -13,15 +13,20 @@ pub use collaborators::{
 };
 pub use listing::{
     collaborators_of, count_collaborators_of, count_my_artist_spaces, count_projects_in, count_tracks_in,
-    my_artist_spaces, projects_in, spaces_by_ids, tracks_in, projects_by_ids, tracks_by_ids, viewer_roles,
+    my_artist_spaces, projects_by_ids, projects_in, spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
 };
-pub use projects::{CreateProject, UpdateProject, create_project, delete_project, find_project, find_project_by_short_id, update_project};
+pub use projects::{
+    CreateProject, UpdateProject, create_project, delete_project, find_project, find_project_by_short_id,
+    update_project,
+};
 pub use resource::{ResourceRef, resolve};
 pub use spaces::{
     CreateArtistSpace, SpaceLookup, UpdateArtistSpace, create_artist_space, delete_artist_space, find_artist_space,
     update_artist_space,
 };
-pub use tracks::{CreateTrack, UpdateTrack, create_track, delete_track, find_track, find_track_by_short_id, update_track};
+pub use tracks::{
+    CreateTrack, UpdateTrack, create_track, delete_track, find_track, find_track_by_short_id, update_track,
+};
 
 /// How many times an insert is retried after a short-id or slug collision.
 pub(crate) const INSERT_ATTEMPTS: usize = 8;

@@ -85,23 +85,39 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
         project.short_id = app.ids.short_id();
         (project.slug, project.slug_type) = match &chosen {
             Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
-            None => (free_slug(app, scope, &Slug::from_name(&project.name)).await?.as_str().to_owned(), SlugType::Auto),
+            None => (
+                free_slug(app, scope, &Slug::from_name(&project.name))
+                    .await?
+                    .as_str()
+                    .to_owned(),
+                SlugType::Auto,
+            ),
         };
         match app.workspace.insert_project(&project, &collaborator).await {
             Ok(()) => return Ok(project),
             Err(RepoError::Duplicate("slug")) if chosen.is_some() => {
-                return Err(AppError::conflict("slug", "another project in this space has this slug"));
+                return Err(AppError::conflict(
+                    "slug",
+                    "another project in this space has this slug",
+                ));
             }
             Err(RepoError::Duplicate(_)) => continue,
             Err(other) => return Err(other.into()),
         }
     }
-    Err(AppError::Internal(anyhow::anyhow!("could not find a free short id or slug for a project")))
+    Err(AppError::Internal(anyhow::anyhow!(
+        "could not find a free short id or slug for a project"
+    )))
 }
 
 /// Finds a project the caller can read; `NOT_FOUND` otherwise.
 pub async fn find_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<Project> {
-    let project = app.workspace.projects(&[id]).await?.pop().ok_or(AppError::NotFound("project"))?;
+    let project = app
+        .workspace
+        .projects(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("project"))?;
     readable_or_not_found(app, actor, project.path()).await?;
     Ok(project)
 }
@@ -109,7 +125,11 @@ pub async fn find_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<
 /// Finds a project by short id.
 pub async fn find_project_by_short_id(app: &App, actor: &Actor, short_id: &str) -> AppResult<Project> {
     let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("project"))?;
-    let project = app.workspace.project_by_short_id(short_id.as_str()).await?.ok_or(AppError::NotFound("project"))?;
+    let project = app
+        .workspace
+        .project_by_short_id(short_id.as_str())
+        .await?
+        .ok_or(AppError::NotFound("project"))?;
     readable_or_not_found(app, actor, project.path()).await?;
     Ok(project)
 }
@@ -131,16 +151,21 @@ pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: Upda
         project.status = status;
     }
     if let Some(raw) = input.slug {
-        let space_owner = super::resolve(app, super::ResourceRef::Space(project.artist_space_id)).await?.1;
+        let space_owner = super::resolve(app, super::ResourceRef::Space(project.artist_space_id))
+            .await?
+            .1;
         let (slug, slug_type) = premium_slug(app, space_owner, &raw).await?;
         project.slug = slug.as_str().to_owned();
         project.slug_type = slug_type;
     }
     project.updated_at = app.clock.now();
-    app.workspace.update_project(&project).await.map_err(|error| match error {
-        RepoError::Duplicate(_) => AppError::conflict("slug", "another project in this space has this slug"),
-        other => other.into(),
-    })?;
+    app.workspace
+        .update_project(&project)
+        .await
+        .map_err(|error| match error {
+            RepoError::Duplicate(_) => AppError::conflict("slug", "another project in this space has this slug"),
+            other => other.into(),
+        })?;
     Ok(project)
 }
 

@@ -67,9 +67,17 @@ fn country(raw: Option<String>) -> AppResult<Option<String>> {
 pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSpace) -> AppResult<ArtistSpace> {
     let owner = actor.require()?;
     let name = Name::parse(&input.name, "name")?;
-    let bio = input.bio.map(|bio| Description::parse(&bio, "bio")).transpose()?.and_then(Description::into_inner);
+    let bio = input
+        .bio
+        .map(|bio| Description::parse(&bio, "bio"))
+        .transpose()?
+        .and_then(Description::into_inner);
     let country_code = country(input.country_code)?;
-    let links = input.links.map(|links| NamedLinks::parse(&links)).transpose()?.unwrap_or_default();
+    let links = input
+        .links
+        .map(|links| NamedLinks::parse(&links))
+        .transpose()?
+        .unwrap_or_default();
     let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
         Some(raw) => Some(premium_slug(app, owner, &raw).await?),
         None => None,
@@ -101,7 +109,13 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         space.short_id = app.ids.short_id();
         (space.slug, space.slug_type) = match &chosen {
             Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
-            None => (free_slug(app, SiblingScope::Spaces, &Slug::from_name(&space.name)).await?.as_str().to_owned(), SlugType::Auto),
+            None => (
+                free_slug(app, SiblingScope::Spaces, &Slug::from_name(&space.name))
+                    .await?
+                    .as_str()
+                    .to_owned(),
+                SlugType::Auto,
+            ),
         };
         match app.workspace.insert_space(&space, &collaborator).await {
             Ok(()) => return Ok(space),
@@ -112,7 +126,9 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
             Err(other) => return Err(other.into()),
         }
     }
-    Err(AppError::Internal(anyhow::anyhow!("could not find a free short id or slug for a space")))
+    Err(AppError::Internal(anyhow::anyhow!(
+        "could not find a free short id or slug for a space"
+    )))
 }
 
 /// Finds a space the caller can read; `NOT_FOUND` otherwise.
@@ -131,14 +147,22 @@ pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) ->
 }
 
 /// Changes a space (ArtistSpace U: owner and admin).
-pub async fn update_artist_space(app: &App, actor: &Actor, id: ArtistSpaceId, input: UpdateArtistSpace) -> AppResult<ArtistSpace> {
+pub async fn update_artist_space(
+    app: &App,
+    actor: &Actor,
+    id: ArtistSpaceId,
+    input: UpdateArtistSpace,
+) -> AppResult<ArtistSpace> {
     let mut space = find_artist_space(app, actor, SpaceLookup::Id(id)).await?;
     authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
     if let Some(name) = input.name {
         space.name = Name::parse(&name, "name")?.as_str().to_owned();
     }
     if let Some(bio) = input.bio {
-        space.bio = bio.map(|bio| Description::parse(&bio, "bio")).transpose()?.and_then(Description::into_inner);
+        space.bio = bio
+            .map(|bio| Description::parse(&bio, "bio"))
+            .transpose()?
+            .and_then(Description::into_inner);
     }
     if let Some(code) = input.country_code {
         space.country_code = country(code)?;

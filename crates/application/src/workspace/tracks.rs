@@ -50,7 +50,9 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
     let title = Name::parse(&input.title, "title")?;
     let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
         Some(raw) => {
-            let space_owner = super::resolve(app, super::ResourceRef::Space(project.artist_space_id)).await?.1;
+            let space_owner = super::resolve(app, super::ResourceRef::Space(project.artist_space_id))
+                .await?
+                .1;
             Some(premium_slug(app, space_owner, &raw).await?)
         }
         None => None,
@@ -83,23 +85,39 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
         track.short_id = app.ids.short_id();
         (track.slug, track.slug_type) = match &chosen {
             Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
-            None => (free_slug(app, scope, &Slug::from_name(&track.title)).await?.as_str().to_owned(), SlugType::Auto),
+            None => (
+                free_slug(app, scope, &Slug::from_name(&track.title))
+                    .await?
+                    .as_str()
+                    .to_owned(),
+                SlugType::Auto,
+            ),
         };
         match app.workspace.insert_track(&track, &collaborator).await {
             Ok(()) => return Ok(track),
             Err(RepoError::Duplicate("slug")) if chosen.is_some() => {
-                return Err(AppError::conflict("slug", "another track in this project has this slug"));
+                return Err(AppError::conflict(
+                    "slug",
+                    "another track in this project has this slug",
+                ));
             }
             Err(RepoError::Duplicate(_)) => continue,
             Err(other) => return Err(other.into()),
         }
     }
-    Err(AppError::Internal(anyhow::anyhow!("could not find a free short id or slug for a track")))
+    Err(AppError::Internal(anyhow::anyhow!(
+        "could not find a free short id or slug for a track"
+    )))
 }
 
 /// Finds a track the caller can read; `NOT_FOUND` otherwise.
 pub async fn find_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<Track> {
-    let track = app.workspace.tracks(&[id]).await?.pop().ok_or(AppError::NotFound("track"))?;
+    let track = app
+        .workspace
+        .tracks(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("track"))?;
     readable_or_not_found(app, actor, track.path()).await?;
     Ok(track)
 }
@@ -107,7 +125,11 @@ pub async fn find_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<Trac
 /// Finds a track by short id.
 pub async fn find_track_by_short_id(app: &App, actor: &Actor, short_id: &str) -> AppResult<Track> {
     let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("track"))?;
-    let track = app.workspace.track_by_short_id(short_id.as_str()).await?.ok_or(AppError::NotFound("track"))?;
+    let track = app
+        .workspace
+        .track_by_short_id(short_id.as_str())
+        .await?
+        .ok_or(AppError::NotFound("track"))?;
     readable_or_not_found(app, actor, track.path()).await?;
     Ok(track)
 }
@@ -126,7 +148,9 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
         track.is_public = is_public;
     }
     if let Some(raw) = input.slug {
-        let space_owner = super::resolve(app, super::ResourceRef::Space(track.artist_space_id)).await?.1;
+        let space_owner = super::resolve(app, super::ResourceRef::Space(track.artist_space_id))
+            .await?
+            .1;
         let (slug, slug_type) = premium_slug(app, space_owner, &raw).await?;
         track.slug = slug.as_str().to_owned();
         track.slug_type = slug_type;

@@ -1,5 +1,8 @@
 //! sea-orm entities, one per table. They mirror the migrations and stay inside this crate.
-#![expect(unreachable_pub, reason = "sea-orm derives need pub models; the module itself is crate-private")]
+#![expect(
+    unreachable_pub,
+    reason = "sea-orm derives need pub models; the module itself is crate-private"
+)]
 
 pub(crate) mod artist_spaces;
 pub(crate) mod collaborators;

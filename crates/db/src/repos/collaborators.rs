@@ -73,7 +73,10 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     }
 
     async fn insert(&self, collaborator: &Collaborator) -> RepoResult<()> {
-        convert::collaborator_row(collaborator).insert(self.db.conn()).await.map_err(repo_error)?;
+        convert::collaborator_row(collaborator)
+            .insert(self.db.conn())
+            .await
+            .map_err(repo_error)?;
         Ok(())
     }
 
@@ -149,7 +152,11 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
         txn.commit().await.map_err(repo_error)
     }
 
-    async fn page_for(&self, resource_ids: &[Uuid], page: PageRequest) -> RepoResult<HashMap<Uuid, Page<Collaborator>>> {
+    async fn page_for(
+        &self,
+        resource_ids: &[Uuid],
+        page: PageRequest,
+    ) -> RepoResult<HashMap<Uuid, Page<Collaborator>>> {
         let pages = children_pages::<collaborators::Entity, ResourceKey>(
             self.db.conn(),
             "collaborators",
@@ -167,7 +174,8 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     }
 
     async fn count_for(&self, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>> {
-        let counts = children_counts::<ResourceKey>(self.db.conn(), "collaborators", "resource_id", resource_ids).await?;
+        let counts =
+            children_counts::<ResourceKey>(self.db.conn(), "collaborators", "resource_id", resource_ids).await?;
         Ok(counts.into_iter().map(|(key, count)| (key.0, count)).collect())
     }
 }

@@ -27,7 +27,15 @@ impl SqlEmailTokenRepository {
 
 #[async_trait::async_trait]
 impl EmailTokenRepository for SqlEmailTokenRepository {
-    async fn replace(&self, id: Uuid, user_id: UserId, purpose: EmailTokenPurpose, token_hash: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> RepoResult<()> {
+    async fn replace(
+        &self,
+        id: Uuid,
+        user_id: UserId,
+        purpose: EmailTokenPurpose,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         email_tokens::Entity::update_many()
             .col_expr(email_tokens::Column::UsedAt, Expr::value(now))
@@ -52,7 +60,12 @@ impl EmailTokenRepository for SqlEmailTokenRepository {
         txn.commit().await.map_err(repo_error)
     }
 
-    async fn consume(&self, purpose: EmailTokenPurpose, token_hash: &str, now: DateTime<Utc>) -> RepoResult<Option<UserId>> {
+    async fn consume(
+        &self,
+        purpose: EmailTokenPurpose,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<UserId>> {
         let Some(row) = email_tokens::Entity::find()
             .filter(email_tokens::Column::TokenHash.eq(token_hash))
             .filter(email_tokens::Column::Purpose.eq(purpose.as_str()))

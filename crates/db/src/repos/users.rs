@@ -59,8 +59,14 @@ fn subscription_row(subscription: &Subscription) -> subscriptions::ActiveModel {
 impl UserRepository for SqlUserRepository {
     async fn create(&self, new_user: &NewUser) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
-        user_row(&new_user.user, &new_user.password_hash).insert(&txn).await.map_err(repo_error)?;
-        subscription_row(&new_user.subscription).insert(&txn).await.map_err(repo_error)?;
+        user_row(&new_user.user, &new_user.password_hash)
+            .insert(&txn)
+            .await
+            .map_err(repo_error)?;
+        subscription_row(&new_user.subscription)
+            .insert(&txn)
+            .await
+            .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)
     }
 
@@ -183,7 +189,11 @@ impl UserRepository for SqlUserRepository {
     }
 
     async fn set_plan(&self, id: UserId, plan: Plan) -> RepoResult<()> {
-        let Some(row) = subscriptions::Entity::find_by_id(id.0).one(self.db.conn()).await.map_err(repo_error)? else {
+        let Some(row) = subscriptions::Entity::find_by_id(id.0)
+            .one(self.db.conn())
+            .await
+            .map_err(repo_error)?
+        else {
             return Err(backline_application::ports::RepoError::NotFound);
         };
         let mut row = row.into_active_model();

@@ -113,36 +113,57 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     async fn insert_space(&self, space: &ArtistSpace, owner: &Collaborator) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         space_row(space).insert(&txn).await.map_err(repo_error)?;
-        convert::collaborator_row(owner).insert(&txn).await.map_err(repo_error)?;
+        convert::collaborator_row(owner)
+            .insert(&txn)
+            .await
+            .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)
     }
 
     async fn insert_project(&self, project: &Project, owner: &Collaborator) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         project_row(project).insert(&txn).await.map_err(repo_error)?;
-        convert::collaborator_row(owner).insert(&txn).await.map_err(repo_error)?;
+        convert::collaborator_row(owner)
+            .insert(&txn)
+            .await
+            .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)
     }
 
     async fn insert_track(&self, track: &Track, owner: &Collaborator) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         track_row(track).insert(&txn).await.map_err(repo_error)?;
-        convert::collaborator_row(owner).insert(&txn).await.map_err(repo_error)?;
+        convert::collaborator_row(owner)
+            .insert(&txn)
+            .await
+            .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)
     }
 
     async fn update_space(&self, space: &ArtistSpace) -> RepoResult<()> {
-        space_row(space).reset_all().update(self.db.conn()).await.map_err(repo_error)?;
+        space_row(space)
+            .reset_all()
+            .update(self.db.conn())
+            .await
+            .map_err(repo_error)?;
         Ok(())
     }
 
     async fn update_project(&self, project: &Project) -> RepoResult<()> {
-        project_row(project).reset_all().update(self.db.conn()).await.map_err(repo_error)?;
+        project_row(project)
+            .reset_all()
+            .update(self.db.conn())
+            .await
+            .map_err(repo_error)?;
         Ok(())
     }
 
     async fn update_track(&self, track: &Track) -> RepoResult<()> {
-        track_row(track).reset_all().update(self.db.conn()).await.map_err(repo_error)?;
+        track_row(track)
+            .reset_all()
+            .update(self.db.conn())
+            .await
+            .map_err(repo_error)?;
         Ok(())
     }
 
@@ -161,9 +182,20 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         resources.extend(&project_ids);
         resources.extend(&track_ids);
         delete_collaborators(&txn, resources).await?;
-        tracks::Entity::delete_many().filter(tracks::Column::ArtistSpaceId.eq(id.0)).exec(&txn).await.map_err(repo_error)?;
-        projects::Entity::delete_many().filter(projects::Column::ArtistSpaceId.eq(id.0)).exec(&txn).await.map_err(repo_error)?;
-        artist_spaces::Entity::delete_by_id(id.0).exec(&txn).await.map_err(repo_error)?;
+        tracks::Entity::delete_many()
+            .filter(tracks::Column::ArtistSpaceId.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        projects::Entity::delete_many()
+            .filter(projects::Column::ArtistSpaceId.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        artist_spaces::Entity::delete_by_id(id.0)
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)
     }
 
@@ -172,15 +204,25 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         let mut resources = track_ids_where(&txn, Condition::all().add(tracks::Column::ProjectId.eq(id.0))).await?;
         resources.push(id.0);
         delete_collaborators(&txn, resources).await?;
-        tracks::Entity::delete_many().filter(tracks::Column::ProjectId.eq(id.0)).exec(&txn).await.map_err(repo_error)?;
-        projects::Entity::delete_by_id(id.0).exec(&txn).await.map_err(repo_error)?;
+        tracks::Entity::delete_many()
+            .filter(tracks::Column::ProjectId.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        projects::Entity::delete_by_id(id.0)
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)
     }
 
     async fn delete_track(&self, id: TrackId) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         delete_collaborators(&txn, vec![id.0]).await?;
-        tracks::Entity::delete_by_id(id.0).exec(&txn).await.map_err(repo_error)?;
+        tracks::Entity::delete_by_id(id.0)
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)
     }
 
@@ -264,29 +306,47 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         let pattern = format!("{stem}-%");
         let db = self.db.conn();
         match scope {
-            SiblingScope::Spaces => artist_spaces::Entity::find()
-                .select_only()
-                .column(artist_spaces::Column::Slug)
-                .filter(Condition::any().add(artist_spaces::Column::Slug.eq(stem)).add(artist_spaces::Column::Slug.like(&pattern)))
-                .into_tuple::<String>()
-                .all(db)
-                .await,
-            SiblingScope::ProjectsOf(space) => projects::Entity::find()
-                .select_only()
-                .column(projects::Column::Slug)
-                .filter(projects::Column::ArtistSpaceId.eq(space.0))
-                .filter(Condition::any().add(projects::Column::Slug.eq(stem)).add(projects::Column::Slug.like(&pattern)))
-                .into_tuple::<String>()
-                .all(db)
-                .await,
-            SiblingScope::TracksOf(project) => tracks::Entity::find()
-                .select_only()
-                .column(tracks::Column::Slug)
-                .filter(tracks::Column::ProjectId.eq(project.0))
-                .filter(Condition::any().add(tracks::Column::Slug.eq(stem)).add(tracks::Column::Slug.like(&pattern)))
-                .into_tuple::<String>()
-                .all(db)
-                .await,
+            SiblingScope::Spaces => {
+                artist_spaces::Entity::find()
+                    .select_only()
+                    .column(artist_spaces::Column::Slug)
+                    .filter(
+                        Condition::any()
+                            .add(artist_spaces::Column::Slug.eq(stem))
+                            .add(artist_spaces::Column::Slug.like(&pattern)),
+                    )
+                    .into_tuple::<String>()
+                    .all(db)
+                    .await
+            }
+            SiblingScope::ProjectsOf(space) => {
+                projects::Entity::find()
+                    .select_only()
+                    .column(projects::Column::Slug)
+                    .filter(projects::Column::ArtistSpaceId.eq(space.0))
+                    .filter(
+                        Condition::any()
+                            .add(projects::Column::Slug.eq(stem))
+                            .add(projects::Column::Slug.like(&pattern)),
+                    )
+                    .into_tuple::<String>()
+                    .all(db)
+                    .await
+            }
+            SiblingScope::TracksOf(project) => {
+                tracks::Entity::find()
+                    .select_only()
+                    .column(tracks::Column::Slug)
+                    .filter(tracks::Column::ProjectId.eq(project.0))
+                    .filter(
+                        Condition::any()
+                            .add(tracks::Column::Slug.eq(stem))
+                            .add(tracks::Column::Slug.like(&pattern)),
+                    )
+                    .into_tuple::<String>()
+                    .all(db)
+                    .await
+            }
         }
         .map_err(repo_error)
     }
@@ -298,7 +358,10 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
                     .column(collaborators::Column::ResourceId)
                     .from(collaborators::Entity)
                     .and_where(collaborators::Column::UserId.eq(user.0))
-                    .and_where(collaborators::Column::ResourceKind.eq(resource_kind_str(backline_domain::access::ResourceKind::ArtistSpace)))
+                    .and_where(
+                        collaborators::Column::ResourceKind
+                            .eq(resource_kind_str(backline_domain::access::ResourceKind::ArtistSpace)),
+                    )
                     .to_owned(),
             ),
         );
@@ -312,23 +375,46 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
             Direction::Forward => query.order_by_desc(artist_spaces::Column::Id),
             Direction::Backward => query.order_by_asc(artist_spaces::Column::Id),
         };
-        let rows = query.limit(page.limit.saturating_add(1)).all(self.db.conn()).await.map_err(repo_error)?;
+        let rows = query
+            .limit(page.limit.saturating_add(1))
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
         Page::from_overfetch(rows, &page).try_map(convert::space)
     }
 
     async fn count_spaces_of_user(&self, user: UserId) -> RepoResult<u64> {
         collaborators::Entity::find()
             .filter(collaborators::Column::UserId.eq(user.0))
-            .filter(collaborators::Column::ResourceKind.eq(resource_kind_str(backline_domain::access::ResourceKind::ArtistSpace)))
+            .filter(
+                collaborators::Column::ResourceKind
+                    .eq(resource_kind_str(backline_domain::access::ResourceKind::ArtistSpace)),
+            )
             .count(self.db.conn())
             .await
             .map_err(repo_error)
     }
 
-    async fn projects_of(&self, spaces: &[ArtistSpaceId], page: PageRequest) -> RepoResult<HashMap<ArtistSpaceId, Page<Project>>> {
+    async fn projects_of(
+        &self,
+        spaces: &[ArtistSpaceId],
+        page: PageRequest,
+    ) -> RepoResult<HashMap<ArtistSpaceId, Page<Project>>> {
         let ids: Vec<Uuid> = spaces.iter().map(|id| id.0).collect();
-        let pages = children_pages::<projects::Entity, ArtistSpaceId>(self.db.conn(), "projects", "artist_space_id", None, &ids, page, |row| row.artist_space_id.into()).await?;
-        pages.into_iter().map(|(key, page)| Ok((key, page.try_map(convert::project)?))).collect()
+        let pages = children_pages::<projects::Entity, ArtistSpaceId>(
+            self.db.conn(),
+            "projects",
+            "artist_space_id",
+            None,
+            &ids,
+            page,
+            |row| row.artist_space_id.into(),
+        )
+        .await?;
+        pages
+            .into_iter()
+            .map(|(key, page)| Ok((key, page.try_map(convert::project)?)))
+            .collect()
     }
 
     async fn count_projects_of(&self, spaces: &[ArtistSpaceId]) -> RepoResult<HashMap<ArtistSpaceId, u64>> {
@@ -336,10 +422,26 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         children_counts(self.db.conn(), "projects", "artist_space_id", &ids).await
     }
 
-    async fn tracks_of(&self, projects: &[ProjectId], page: PageRequest) -> RepoResult<HashMap<ProjectId, Page<Track>>> {
+    async fn tracks_of(
+        &self,
+        projects: &[ProjectId],
+        page: PageRequest,
+    ) -> RepoResult<HashMap<ProjectId, Page<Track>>> {
         let ids: Vec<Uuid> = projects.iter().map(|id| id.0).collect();
-        let pages = children_pages::<tracks::Entity, ProjectId>(self.db.conn(), "tracks", "project_id", None, &ids, page, |row| row.project_id.into()).await?;
-        pages.into_iter().map(|(key, page)| Ok((key, page.try_map(convert::track)?))).collect()
+        let pages = children_pages::<tracks::Entity, ProjectId>(
+            self.db.conn(),
+            "tracks",
+            "project_id",
+            None,
+            &ids,
+            page,
+            |row| row.project_id.into(),
+        )
+        .await?;
+        pages
+            .into_iter()
+            .map(|(key, page)| Ok((key, page.try_map(convert::track)?)))
+            .collect()
     }
 
     async fn count_tracks_of(&self, projects: &[ProjectId]) -> RepoResult<HashMap<ProjectId, u64>> {

@@ -25,7 +25,10 @@ impl CountryCode {
         } else {
             Err(DomainError::invalid(
                 "countryCode",
-                format!("'{}' is not an ISO 3166-1 alpha-2 country code (e.g. SE, US, NG)", raw.trim()),
+                format!(
+                    "'{}' is not an ISO 3166-1 alpha-2 country code (e.g. SE, US, NG)",
+                    raw.trim()
+                ),
             ))
         }
     }

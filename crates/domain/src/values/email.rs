@@ -61,7 +61,17 @@ mod tests {
 
     #[test]
     fn refuses_malformed_addresses() {
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@@example.com", "ana@exa_mple.com", "ana.@example.com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@@example.com",
+            "ana@exa_mple.com",
+            "ana.@example.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -26,7 +26,9 @@ impl NamedLinks {
             let name_ok = (1..=32).contains(&name.len())
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if !name_ok {
-                return Err(invalid(format!("'{name}' is not a valid link name (1-32 letters, digits, '_' or '-')")));
+                return Err(invalid(format!(
+                    "'{name}' is not a valid link name (1-32 letters, digits, '_' or '-')"
+                )));
             }
             let url = url
                 .as_str()
@@ -60,13 +62,21 @@ mod tests {
     #[test]
     fn accepts_named_http_urls() -> Result<(), DomainError> {
         let links = NamedLinks::parse(&json!({"website": " https://band.example ", "bandcamp": "http://x.example"}))?;
-        assert_eq!(links.to_json(), json!({"bandcamp": "http://x.example", "website": "https://band.example"}));
+        assert_eq!(
+            links.to_json(),
+            json!({"bandcamp": "http://x.example", "website": "https://band.example"})
+        );
         Ok(())
     }
 
     #[test]
     fn refuses_other_shapes() {
-        for bad in [json!([1]), json!({"x": 1}), json!({"x": "javascript:alert(1)"}), json!({"bad name": "https://a.example"})] {
+        for bad in [
+            json!([1]),
+            json!({"x": 1}),
+            json!({"x": "javascript:alert(1)"}),
+            json!({"bad name": "https://a.example"}),
+        ] {
             assert!(NamedLinks::parse(&bad).is_err(), "{bad}");
         }
     }

@@ -17,7 +17,10 @@ impl ShortId {
         if raw.len() == SHORT_ID_LEN && raw.chars().all(|c| SHORT_ID_ALPHABET.contains(c)) {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(DomainError::invalid("shortId", "must be 6 characters of A-Z, a-z, 0-9, '_' or '-'"))
+            Err(DomainError::invalid(
+                "shortId",
+                "must be 6 characters of A-Z, a-z, 0-9, '_' or '-'",
+            ))
         }
     }
 

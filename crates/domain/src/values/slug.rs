@@ -4,9 +4,34 @@ use crate::DomainError;
 
 /// Words no slug may be, because they name routes of the API or the web app.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "admin", "api", "app", "assets", "auth", "billing", "dashboard", "docs", "files", "graphql",
-    "graphiql", "healthz", "help", "invite", "login", "logout", "me", "new", "null", "readyz",
-    "review", "s", "settings", "signup", "static", "support", "undefined", "www",
+    "admin",
+    "api",
+    "app",
+    "assets",
+    "auth",
+    "billing",
+    "dashboard",
+    "docs",
+    "files",
+    "graphql",
+    "graphiql",
+    "healthz",
+    "help",
+    "invite",
+    "login",
+    "logout",
+    "me",
+    "new",
+    "null",
+    "readyz",
+    "review",
+    "s",
+    "settings",
+    "signup",
+    "static",
+    "support",
+    "undefined",
+    "www",
 ];
 
 /// Longest slug accepted.
@@ -50,7 +75,9 @@ impl Slug {
         let value = raw.trim();
         let canonical = !value.is_empty()
             && value.len() <= MAX_SLUG_LEN
-            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !value.starts_with('-')
             && !value.ends_with('-')
             && !value.contains("--");
@@ -61,7 +88,10 @@ impl Slug {
             ));
         }
         if RESERVED_SLUGS.contains(&value) {
-            return Err(DomainError::invalid("slug", format!("'{value}' is reserved; choose another")));
+            return Err(DomainError::invalid(
+                "slug",
+                format!("'{value}' is reserved; choose another"),
+            ));
         }
         Ok(Self(value.to_owned()))
     }
@@ -106,7 +136,10 @@ mod tests {
 
     #[test]
     fn derives_folded_hyphenated_slugs() {
-        assert_eq!(Slug::from_name("Björk & The Sugarcubes!").as_str(), "bjork-the-sugarcubes");
+        assert_eq!(
+            Slug::from_name("Björk & The Sugarcubes!").as_str(),
+            "bjork-the-sugarcubes"
+        );
         assert_eq!(Slug::from_name("  ").as_str(), "untitled");
         assert_eq!(Slug::from_name("GraphQL").as_str(), "graphql-1");
         assert_eq!(Slug::from_name(&"a".repeat(80)).as_str().len(), MAX_SLUG_LEN);

@@ -17,7 +17,10 @@ impl Name {
             return Err(DomainError::invalid(field, "must not be empty"));
         }
         if value.chars().count() > Self::MAX_LEN {
-            return Err(DomainError::invalid(field, format!("must be at most {} characters", Self::MAX_LEN)));
+            return Err(DomainError::invalid(
+                field,
+                format!("must be at most {} characters", Self::MAX_LEN),
+            ));
         }
         if value.chars().any(char::is_control) {
             return Err(DomainError::invalid(field, "must not contain control characters"));
@@ -44,9 +47,15 @@ impl Description {
     pub fn parse(raw: &str, field: &'static str) -> Result<Self, DomainError> {
         let value = raw.trim();
         if value.chars().count() > Self::MAX_LEN {
-            return Err(DomainError::invalid(field, format!("must be at most {} characters", Self::MAX_LEN)));
+            return Err(DomainError::invalid(
+                field,
+                format!("must be at most {} characters", Self::MAX_LEN),
+            ));
         }
-        if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+        {
             return Err(DomainError::invalid(field, "must not contain control characters"));
         }
         Ok(Self((!value.is_empty()).then(|| value.to_owned())))

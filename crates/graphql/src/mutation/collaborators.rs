@@ -61,14 +61,27 @@ fn resource(id: &ID) -> async_graphql::Result<ResourceRef> {
         Some((Kind::ArtistSpace, uuid)) => Ok(ResourceRef::Space(ArtistSpaceId(uuid))),
         Some((Kind::Project, uuid)) => Ok(ResourceRef::Project(ProjectId(uuid))),
         Some((Kind::Track, uuid)) => Ok(ResourceRef::Track(TrackId(uuid))),
-        _ => Err(bad_input("resourceId", format!("'{}' is not the id of an artist space, project or track", id.as_str()))),
+        _ => Err(bad_input(
+            "resourceId",
+            format!("'{}' is not the id of an artist space, project or track", id.as_str()),
+        )),
     }
 }
 
-async fn user_of(app: &App, actor: &Actor, user_id: Option<ID>, username: Option<String>) -> async_graphql::Result<UserId> {
+async fn user_of(
+    app: &App,
+    actor: &Actor,
+    user_id: Option<ID>,
+    username: Option<String>,
+) -> async_graphql::Result<UserId> {
     match (user_id, username) {
         (Some(id), None) => Ok(UserId(decode(Kind::User, &id, "userId")?)),
-        (None, Some(username)) => Ok(backline_application::identity::find_user_by_username(app, actor, &username).await.gql()?.id),
+        (None, Some(username)) => Ok(
+            backline_application::identity::find_user_by_username(app, actor, &username)
+                .await
+                .gql()?
+                .id,
+        ),
         _ => Err(bad_input("userId", "give exactly one of userId, username")),
     }
 }
@@ -76,41 +89,75 @@ async fn user_of(app: &App, actor: &Actor, user_id: Option<ID>, username: Option
 #[Object]
 impl CollaboratorMutation {
     /// Gives a user a role on a space, project or track (OWNER or ADMIN only).
-    async fn add_collaborator(&self, ctx: &Context<'_>, #[graphql(desc = "Where, who and which role.")] input: AddCollaboratorInput) -> async_graphql::Result<CollaboratorNode> {
+    async fn add_collaborator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Where, who and which role.")] input: AddCollaboratorInput,
+    ) -> async_graphql::Result<CollaboratorNode> {
         let (app, request) = parts(ctx)?;
         let target = resource(&input.resource_id)?;
         let user = user_of(app, &request.actor, input.user_id, input.username).await?;
-        Ok(CollaboratorNode(uc::add_collaborator(app, &request.actor, target, user, input.role.into()).await.gql()?))
+        Ok(CollaboratorNode(
+            uc::add_collaborator(app, &request.actor, target, user, input.role.into())
+                .await
+                .gql()?,
+        ))
     }
 
     /// Changes a collaborator's role (OWNER or ADMIN only; never the owner's).
-    async fn update_collaborator_role(&self, ctx: &Context<'_>, #[graphql(desc = "Where, who and the new role.")] input: UpdateCollaboratorRoleInput) -> async_graphql::Result<CollaboratorNode> {
+    async fn update_collaborator_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Where, who and the new role.")] input: UpdateCollaboratorRoleInput,
+    ) -> async_graphql::Result<CollaboratorNode> {
         let (app, request) = parts(ctx)?;
         let target = resource(&input.resource_id)?;
         let user = UserId(decode(Kind::User, &input.user_id, "userId")?);
-        Ok(CollaboratorNode(uc::update_collaborator_role(app, &request.actor, target, user, input.role.into()).await.gql()?))
+        Ok(CollaboratorNode(
+            uc::update_collaborator_role(app, &request.actor, target, user, input.role.into())
+                .await
+                .gql()?,
+        ))
     }
 
     /// Removes a collaborator (OWNER or ADMIN only; never the owner). Returns the removed row.
-    async fn remove_collaborator(&self, ctx: &Context<'_>, #[graphql(desc = "Where and who.")] input: RemoveCollaboratorInput) -> async_graphql::Result<CollaboratorNode> {
+    async fn remove_collaborator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Where and who.")] input: RemoveCollaboratorInput,
+    ) -> async_graphql::Result<CollaboratorNode> {
         let (app, request) = parts(ctx)?;
         let target = resource(&input.resource_id)?;
         let user = UserId(decode(Kind::User, &input.user_id, "userId")?);
-        Ok(CollaboratorNode(uc::remove_collaborator(app, &request.actor, target, user).await.gql()?))
+        Ok(CollaboratorNode(
+            uc::remove_collaborator(app, &request.actor, target, user).await.gql()?,
+        ))
     }
 
     /// Gives up your own role on a space, project or track. The owner must transfer ownership first.
-    async fn leave_resource(&self, ctx: &Context<'_>, #[graphql(desc = "The artist space, project or track.")] resource_id: ID) -> async_graphql::Result<CollaboratorNode> {
+    async fn leave_resource(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The artist space, project or track.")] resource_id: ID,
+    ) -> async_graphql::Result<CollaboratorNode> {
         let (app, request) = parts(ctx)?;
         let target = resource(&resource_id)?;
-        Ok(CollaboratorNode(uc::leave_resource(app, &request.actor, target).await.gql()?))
+        Ok(CollaboratorNode(
+            uc::leave_resource(app, &request.actor, target).await.gql()?,
+        ))
     }
 
     /// Makes another user the OWNER; the previous owner stays on as ADMIN. OWNER only.
-    async fn transfer_ownership(&self, ctx: &Context<'_>, #[graphql(desc = "Where and the new owner.")] input: TransferOwnershipInput) -> async_graphql::Result<CollaboratorNode> {
+    async fn transfer_ownership(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Where and the new owner.")] input: TransferOwnershipInput,
+    ) -> async_graphql::Result<CollaboratorNode> {
         let (app, request) = parts(ctx)?;
         let target = resource(&input.resource_id)?;
         let user = UserId(decode(Kind::User, &input.user_id, "userId")?);
-        Ok(CollaboratorNode(uc::transfer_ownership(app, &request.actor, target, user).await.gql()?))
+        Ok(CollaboratorNode(
+            uc::transfer_ownership(app, &request.actor, target, user).await.gql()?,
+        ))
     }
 }

@@ -8,4 +8,8 @@ use async_graphql::MergedObject;
 
 /// Everything that can be changed.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(identity::IdentityMutation, workspace::WorkspaceMutation, collaborators::CollaboratorMutation);
+pub struct MutationRoot(
+    identity::IdentityMutation,
+    workspace::WorkspaceMutation,
+    collaborators::CollaboratorMutation,
+);

@@ -1,7 +1,9 @@
 //! Creating, changing and deleting artist spaces, projects and tracks.
 
 use async_graphql::{Context, ID, InputObject, Json, MaybeUndefined, Object};
-use backline_application::workspace::{self as uc, CreateArtistSpace, CreateProject, CreateTrack, UpdateArtistSpace, UpdateProject, UpdateTrack};
+use backline_application::workspace::{
+    self as uc, CreateArtistSpace, CreateProject, CreateTrack, UpdateArtistSpace, UpdateProject, UpdateTrack,
+};
 use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId};
 
 use super::identity::maybe;
@@ -102,7 +104,11 @@ struct UpdateTrackInput {
 #[Object]
 impl WorkspaceMutation {
     /// Creates an artist space; you become its OWNER.
-    async fn create_artist_space(&self, ctx: &Context<'_>, #[graphql(desc = "The new space.")] input: CreateArtistSpaceInput) -> async_graphql::Result<ArtistSpaceNode> {
+    async fn create_artist_space(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new space.")] input: CreateArtistSpaceInput,
+    ) -> async_graphql::Result<ArtistSpaceNode> {
         let (app, request) = parts(ctx)?;
         let input = CreateArtistSpace {
             name: input.name,
@@ -111,7 +117,9 @@ impl WorkspaceMutation {
             country_code: input.country_code,
             links: input.links.map(|links| links.0),
         };
-        Ok(ArtistSpaceNode(uc::create_artist_space(app, &request.actor, input).await.gql()?))
+        Ok(ArtistSpaceNode(
+            uc::create_artist_space(app, &request.actor, input).await.gql()?,
+        ))
     }
 
     /// Changes an artist space (OWNER or ADMIN).
@@ -130,11 +138,17 @@ impl WorkspaceMutation {
             country_code: maybe(input.country_code),
             links: input.links.map(|links| links.0),
         };
-        Ok(ArtistSpaceNode(uc::update_artist_space(app, &request.actor, id, input).await.gql()?))
+        Ok(ArtistSpaceNode(
+            uc::update_artist_space(app, &request.actor, id, input).await.gql()?,
+        ))
     }
 
     /// Deletes an artist space with all its projects and tracks (OWNER only). Returns its id.
-    async fn delete_artist_space(&self, ctx: &Context<'_>, #[graphql(desc = "The space's id.")] id: ID) -> async_graphql::Result<ID> {
+    async fn delete_artist_space(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The space's id.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let id = ArtistSpaceId(decode(Kind::ArtistSpace, &id, "id")?);
         let deleted = uc::delete_artist_space(app, &request.actor, id).await.gql()?;
@@ -142,7 +156,11 @@ impl WorkspaceMutation {
     }
 
     /// Creates a project in a space (OWNER or ADMIN of the space); you become its OWNER.
-    async fn create_project(&self, ctx: &Context<'_>, #[graphql(desc = "The new project.")] input: CreateProjectInput) -> async_graphql::Result<ProjectNode> {
+    async fn create_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new project.")] input: CreateProjectInput,
+    ) -> async_graphql::Result<ProjectNode> {
         let (app, request) = parts(ctx)?;
         let input = CreateProject {
             artist_space_id: ArtistSpaceId(decode(Kind::ArtistSpace, &input.artist_space_id, "artistSpaceId")?),
@@ -169,11 +187,17 @@ impl WorkspaceMutation {
             status: input.status.map(Into::into),
             slug: input.slug,
         };
-        Ok(ProjectNode(uc::update_project(app, &request.actor, id, input).await.gql()?))
+        Ok(ProjectNode(
+            uc::update_project(app, &request.actor, id, input).await.gql()?,
+        ))
     }
 
     /// Deletes a project with its tracks (OWNER or ADMIN). Returns its id.
-    async fn delete_project(&self, ctx: &Context<'_>, #[graphql(desc = "The project's id.")] id: ID) -> async_graphql::Result<ID> {
+    async fn delete_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's id.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let id = ProjectId(decode(Kind::Project, &id, "id")?);
         let deleted = uc::delete_project(app, &request.actor, id).await.gql()?;
@@ -181,7 +205,11 @@ impl WorkspaceMutation {
     }
 
     /// Creates a track in a project (OWNER or ADMIN); you become its OWNER.
-    async fn create_track(&self, ctx: &Context<'_>, #[graphql(desc = "The new track.")] input: CreateTrackInput) -> async_graphql::Result<TrackNode> {
+    async fn create_track(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new track.")] input: CreateTrackInput,
+    ) -> async_graphql::Result<TrackNode> {
         let (app, request) = parts(ctx)?;
         let input = CreateTrack {
             project_id: ProjectId(decode(Kind::Project, &input.project_id, "projectId")?),
@@ -202,12 +230,21 @@ impl WorkspaceMutation {
     ) -> async_graphql::Result<TrackNode> {
         let (app, request) = parts(ctx)?;
         let id = TrackId(decode(Kind::Track, &id, "id")?);
-        let input = UpdateTrack { title: input.title, status: input.status.map(Into::into), is_public: input.is_public, slug: input.slug };
+        let input = UpdateTrack {
+            title: input.title,
+            status: input.status.map(Into::into),
+            is_public: input.is_public,
+            slug: input.slug,
+        };
         Ok(TrackNode(uc::update_track(app, &request.actor, id, input).await.gql()?))
     }
 
     /// Deletes a track (OWNER or ADMIN). Returns its id.
-    async fn delete_track(&self, ctx: &Context<'_>, #[graphql(desc = "The track's id.")] id: ID) -> async_graphql::Result<ID> {
+    async fn delete_track(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The track's id.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let id = TrackId(decode(Kind::Track, &id, "id")?);
         let deleted = uc::delete_track(app, &request.actor, id).await.gql()?;

@@ -9,6 +9,7 @@ use super::UserNode;
 /// A fresh pair of tokens and the signed-in user.
 pub(crate) struct AuthPayloadNode(pub(crate) AuthPayload);
 
+/// A fresh pair of tokens and the signed-in user.
 #[Object(name = "AuthPayload")]
 impl AuthPayloadNode {
     /// Send as `Authorization: Bearer <accessToken>`. Valid for 15 minutes.
@@ -29,6 +30,9 @@ impl AuthPayloadNode {
 
     /// The signed-in user.
     async fn user(&self) -> UserNode {
-        UserNode { user: self.0.user.clone(), signed_in_as: true }
+        UserNode {
+            user: self.0.user.clone(),
+            signed_in_as: true,
+        }
     }
 }

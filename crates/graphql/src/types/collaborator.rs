@@ -18,6 +18,7 @@ impl CollaboratorNode {
     }
 }
 
+/// A user's role on a resource (not counting roles inherited from the space or project).
 #[Object(name = "Collaborator")]
 impl CollaboratorNode {
     /// Id of this collaborator row.

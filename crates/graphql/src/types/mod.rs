@@ -39,7 +39,9 @@ impl TotalCount {
         let (app, request) = parts(ctx)?;
         let loader = &request.loaders.0;
         Ok(match *self {
-            TotalCount::MySpaces => backline_application::workspace::count_my_artist_spaces(app, &request.actor).await.gql()?,
+            TotalCount::MySpaces => backline_application::workspace::count_my_artist_spaces(app, &request.actor)
+                .await
+                .gql()?,
             TotalCount::Projects(space) => loader.load_one(ProjectCount(space)).await?.unwrap_or(0),
             TotalCount::Tracks(project) => loader.load_one(TrackCount(project)).await?.unwrap_or(0),
             TotalCount::Collaborators(resource) => loader.load_one(CollaboratorCount(resource)).await?.unwrap_or(0),

@@ -25,7 +25,10 @@ pub(crate) struct UserNode {
 
 impl From<User> for UserNode {
     fn from(user: User) -> Self {
-        Self { user, signed_in_as: false }
+        Self {
+            user,
+            signed_in_as: false,
+        }
     }
 }
 
@@ -36,6 +39,8 @@ impl UserNode {
     }
 }
 
+/// A person with an account. Profiles are visible to every signed-in user; the email only to
+/// the user themself and platform admins.
 #[Object(name = "User")]
 impl UserNode {
     /// Global id.
@@ -85,7 +90,12 @@ impl UserNode {
     /// Plan and storage use; null unless you are this user or a platform admin.
     async fn subscription(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SubscriptionNode>> {
         let (app, request) = parts(ctx)?;
-        let admin = request.actor.platform_role(app).await.gql()?.is_some_and(|role| role.is_platform_admin());
+        let admin = request
+            .actor
+            .platform_role(app)
+            .await
+            .gql()?
+            .is_some_and(|role| role.is_platform_admin());
         if !self.is_self(ctx)? && !admin {
             return Ok(None);
         }
@@ -104,7 +114,10 @@ impl UserNode {
             .await
             .gql()?
             .into_iter()
-            .map(|session| SessionNode { current: Some(session.id) == current, session })
+            .map(|session| SessionNode {
+                current: Some(session.id) == current,
+                session,
+            })
             .collect())
     }
 
@@ -122,7 +135,12 @@ impl UserNode {
         let request = page_request(first, after, last, before)?;
         let (app, context) = parts(ctx)?;
         if !self.is_self(ctx)? {
-            return Ok(ArtistSpaceConnection { items: Vec::new(), has_next_page: false, has_previous_page: false, total: TotalCount::MySpaces });
+            return Ok(ArtistSpaceConnection {
+                items: Vec::new(),
+                has_next_page: false,
+                has_previous_page: false,
+                total: TotalCount::MySpaces,
+            });
         }
         let page = my_artist_spaces(app, &context.actor, request).await.gql()?;
         Ok(ArtistSpaceConnection {
@@ -178,7 +196,10 @@ impl SubscriptionNode {
             status: subscription.status.into(),
             billing_cycle: subscription.billing_cycle.map(Into::into),
             current_period_end: subscription.current_period_end,
-            storage: Storage { used: subscription.storage_used, limit: storage_limit(app, &subscription) },
+            storage: Storage {
+                used: subscription.storage_used,
+                limit: storage_limit(app, &subscription),
+            },
             created: subscription.created_at,
         }
     }
@@ -198,6 +219,7 @@ pub(crate) struct SessionNode {
     pub(crate) current: bool,
 }
 
+/// A signed-in device (one refresh-token family).
 #[Object(name = "Session")]
 impl SessionNode {
     /// Global id; pass it to `revokeSession` to sign that device out.

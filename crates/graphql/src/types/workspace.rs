@@ -6,7 +6,9 @@ use backline_domain::workspace::{ArtistSpace, Project, ResourcePath, Track};
 use chrono::{DateTime, Utc};
 
 use super::enums::GqlSlugType;
-use super::{CollaboratorConnection, CollaboratorNode, GqlProjectStatus, GqlRole, GqlTrackStatus, TotalCount, UserNode};
+use super::{
+    CollaboratorConnection, CollaboratorNode, GqlProjectStatus, GqlRole, GqlTrackStatus, TotalCount, UserNode,
+};
 use crate::context::parts;
 use crate::ids::{Kind, encode};
 use crate::loaders::{CollaboratorsOf, ProjectsOf, RoleOn, TracksOf};
@@ -14,7 +16,13 @@ use crate::pagination::{connection, page_request};
 
 async fn owner(ctx: &Context<'_>, id: UserId) -> async_graphql::Result<UserNode> {
     let (_, request) = parts(ctx)?;
-    request.loaders.0.load_one(id).await?.map(UserNode::from).ok_or_else(|| async_graphql::Error::new("owner is missing"))
+    request
+        .loaders
+        .0
+        .load_one(id)
+        .await?
+        .map(UserNode::from)
+        .ok_or_else(|| async_graphql::Error::new("owner is missing"))
 }
 
 async fn viewer_role(ctx: &Context<'_>, path: ResourcePath) -> async_graphql::Result<Option<GqlRole>> {
@@ -32,11 +40,16 @@ async fn collaborators(
 ) -> async_graphql::Result<CollaboratorConnection> {
     let request = page_request(first, after, last, before)?;
     let (_, context) = parts(ctx)?;
-    let page = context.loaders.0.load_one(CollaboratorsOf(path, request)).await?.unwrap_or_else(|| backline_domain::page::Page {
-        items: Vec::new(),
-        has_next_page: false,
-        has_previous_page: false,
-    });
+    let page = context
+        .loaders
+        .0
+        .load_one(CollaboratorsOf(path, request))
+        .await?
+        .unwrap_or_else(|| backline_domain::page::Page {
+            items: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        });
     Ok(CollaboratorConnection {
         items: page.items.into_iter().map(CollaboratorNode).collect(),
         has_next_page: page.has_next_page,
@@ -55,6 +68,7 @@ impl ArtistSpaceNode {
     }
 }
 
+/// An artist, band or label: the top-level container of projects.
 #[Object(name = "ArtistSpace")]
 impl ArtistSpaceNode {
     /// Global id.
@@ -138,7 +152,9 @@ impl ArtistSpaceNode {
         let request = page_request(first, after, last, before)?;
         let (_, context) = parts(ctx)?;
         let page = context.loaders.0.load_one(ProjectsOf(self.0.id, request)).await?;
-        let (items, next, previous) = page.map_or((Vec::new(), false, false), |page| (page.items, page.has_next_page, page.has_previous_page));
+        let (items, next, previous) = page.map_or((Vec::new(), false, false), |page| {
+            (page.items, page.has_next_page, page.has_previous_page)
+        });
         Ok(ProjectConnection {
             items: items.into_iter().map(ProjectNode).collect(),
             has_next_page: next,
@@ -168,6 +184,7 @@ impl ProjectNode {
     }
 }
 
+/// An album, EP, single or other body of work.
 #[Object(name = "Project")]
 impl ProjectNode {
     /// Global id.
@@ -208,7 +225,12 @@ impl ProjectNode {
     /// The space it belongs to; null if your role is only on this project or its tracks.
     async fn artist_space(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ArtistSpaceNode>> {
         let (_, request) = parts(ctx)?;
-        Ok(request.loaders.0.load_one(self.0.artist_space_id).await?.map(ArtistSpaceNode))
+        Ok(request
+            .loaders
+            .0
+            .load_one(self.0.artist_space_id)
+            .await?
+            .map(ArtistSpaceNode))
     }
 
     /// Who created it.
@@ -253,7 +275,9 @@ impl ProjectNode {
         let (_, context) = parts(ctx)?;
         let path = self.0.path();
         let page = context.loaders.0.load_one(TracksOf(path, request)).await?;
-        let (items, next, previous) = page.map_or((Vec::new(), false, false), |page| (page.items, page.has_next_page, page.has_previous_page));
+        let (items, next, previous) = page.map_or((Vec::new(), false, false), |page| {
+            (page.items, page.has_next_page, page.has_previous_page)
+        });
         Ok(TrackConnection {
             items: items.into_iter().map(TrackNode).collect(),
             has_next_page: next,
@@ -283,6 +307,7 @@ impl TrackNode {
     }
 }
 
+/// A song, with its versions and feedback.
 #[Object(name = "Track")]
 impl TrackNode {
     /// Global id.
@@ -319,7 +344,12 @@ impl TrackNode {
     /// The space it belongs to; null if your role is only on the project or track.
     async fn artist_space(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ArtistSpaceNode>> {
         let (_, request) = parts(ctx)?;
-        Ok(request.loaders.0.load_one(self.0.artist_space_id).await?.map(ArtistSpaceNode))
+        Ok(request
+            .loaders
+            .0
+            .load_one(self.0.artist_space_id)
+            .await?
+            .map(ArtistSpaceNode))
     }
 
     /// Who created it.
@@ -374,5 +404,19 @@ connection!(
     "ArtistSpaceEdge",
     "How many artist spaces the list holds in all."
 );
-connection!(ProjectConnection, ProjectEdge, ProjectNode, "ProjectConnection", "ProjectEdge", "How many projects the space has in all.");
-connection!(TrackConnection, TrackEdge, TrackNode, "TrackConnection", "TrackEdge", "How many tracks the project has in all.");
+connection!(
+    ProjectConnection,
+    ProjectEdge,
+    ProjectNode,
+    "ProjectConnection",
+    "ProjectEdge",
+    "How many projects the space has in all."
+);
+connection!(
+    TrackConnection,
+    TrackEdge,
+    TrackNode,
+    "TrackConnection",
+    "TrackEdge",
+    "How many tracks the project has in all."
+);

@@ -1,0 +1,34 @@
+# Backline tasks. `just --list` shows them.
+
+# Start the server (SQLite + local blobs, migrations applied, GraphiQL at /graphql).
+run:
+    cargo run --release
+
+# The whole test suite on SQLite.
+test:
+    cargo test --workspace
+
+# The whole test suite on the local PostgreSQL (throwaway database per test).
+test-pg:
+    TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo test --workspace
+
+# Format the code.
+fmt:
+    cargo fmt --all
+
+# The lint gate CI runs.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Regenerate schema.graphql from the code.
+schema:
+    cargo run -q -p backline_server -- export-schema > schema.graphql
+
+# Load-test `me` and the nested query (see docs/performance.md).
+bench:
+    @echo "see docs/performance.md for the load-generator commands"
+
+# Everything CI runs.
+ci:
+    bash .ci/run
