@@ -177,10 +177,10 @@ impl Loader<TracksOf> for Batch {
                 .await
                 .map_err(gql)?;
             for path in projects {
-                if let ResourcePath::Project(_, project) = path {
-                    if let Some(page) = pages.get(&project) {
-                        out.insert(TracksOf(path, request), page.clone());
-                    }
+                if let ResourcePath::Project(_, project) = path
+                    && let Some(page) = pages.get(&project)
+                {
+                    out.insert(TracksOf(path, request), page.clone());
                 }
             }
         }

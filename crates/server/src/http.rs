@@ -187,19 +187,19 @@ async fn graphql_post(
             );
         }
     };
-    if let BatchRequest::Batch(requests) = &batch {
-        if requests.len() > state.max_batch {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                &format!(
-                    "a batch may hold at most {} operations; this one holds {}",
-                    state.max_batch,
-                    requests.len()
-                ),
-                &request_id,
-            );
-        }
+    if let BatchRequest::Batch(requests) = &batch
+        && requests.len() > state.max_batch
+    {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            &format!(
+                "a batch may hold at most {} operations; this one holds {}",
+                state.max_batch,
+                requests.len()
+            ),
+            &request_id,
+        );
     }
     let actor = match actor_from(&state.composition.app, &headers) {
         Ok(actor) => actor,
