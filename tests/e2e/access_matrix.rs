@@ -2,36 +2,20 @@
 //! and tracks. Non-members get NOT_FOUND (existence does not leak), readers without the right
 //! get FORBIDDEN.
 
-use backline_e2e::{TestApp, TestUser, code, str_at};
+use backline_e2e::{Hierarchy, TestApp, TestUser, code};
 use serde_json::{Value, json};
 
-use crate::workspace::{CREATE_PROJECT, CREATE_SPACE, CREATE_TRACK};
-
-struct World {
-    space: String,
-    project: String,
-    track: String,
-}
-
-async fn world(app: &TestApp, owner: &TestUser, members: &[(&TestUser, &str)]) -> anyhow::Result<World> {
-    let t = Some(owner.token.as_str());
-    let space = str_at(
-        &app.ok(t, CREATE_SPACE, json!({"name": "Matrix"})).await?,
-        "/createArtistSpace/id",
-    )?;
-    let project = str_at(
-        &app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?,
-        "/createProject/id",
-    )?;
-    let track = str_at(
-        &app.ok(t, CREATE_TRACK, json!({"p": project, "t": "T"})).await?,
-        "/createTrack/id",
-    )?;
+async fn world(app: &TestApp, owner: &TestUser, members: &[(&TestUser, &str)]) -> anyhow::Result<Hierarchy> {
+    let world = app.hierarchy(owner, "Matrix").await?;
     for (user, role) in members {
-        app.ok(t, "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }", json!({"r": space, "u": user.id, "role": role}))
-            .await?;
+        app.ok(
+            Some(&owner.token),
+            "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }",
+            json!({"r": world.space, "u": user.id, "role": role}),
+        )
+        .await?;
     }
-    Ok(World { space, project, track })
+    Ok(world)
 }
 
 fn outcome(body: &Value) -> String {

@@ -1,27 +1,14 @@
 //! Bad input to every mutation gets BAD_USER_INPUT (with the field) and writes nothing.
 
-use backline_e2e::{TestApp, code, str_at};
+use backline_e2e::{TestApp, code};
 use serde_json::json;
-
-use crate::workspace::{CREATE_PROJECT, CREATE_SPACE, CREATE_TRACK};
 
 #[tokio::test]
 async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
     let ana = app.user("bad").await?;
     let t = Some(ana.token.as_str());
-    let space = str_at(
-        &app.ok(t, CREATE_SPACE, json!({"name": "Solid"})).await?,
-        "/createArtistSpace/id",
-    )?;
-    let project = str_at(
-        &app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?,
-        "/createProject/id",
-    )?;
-    let track = str_at(
-        &app.ok(t, CREATE_TRACK, json!({"p": project, "t": "T"})).await?,
-        "/createTrack/id",
-    )?;
+    let backline_e2e::Hierarchy { space, project, track } = app.hierarchy(&ana, "Solid").await?;
     let long = "x".repeat(121);
     let cases: Vec<(&str, String, serde_json::Value, &str)> = vec![
         ("signUp email", "mutation { signUp(input: {email: \"nope\", username: \"fine_name\", password: \"long enough\"}) { accessToken } }".into(), json!({}), "email"),

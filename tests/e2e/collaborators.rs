@@ -3,7 +3,7 @@
 use backline_e2e::{TestApp, code, str_at};
 use serde_json::json;
 
-use crate::workspace::{CREATE_PROJECT, CREATE_SPACE, CREATE_TRACK};
+use crate::workspace::{CREATE_PROJECT, CREATE_SPACE};
 
 const ADD: &str = "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role user { username } } }";
 const UPDATE: &str = "mutation($r: ID!, $u: ID!, $role: Role!) { updateCollaboratorRole(input: {resourceId: $r, userId: $u, role: $role}) { role } }";
@@ -192,21 +192,7 @@ async fn managing_collaborators_follows_the_rules() -> anyhow::Result<()> {
 async fn roles_on_a_track_do_not_reveal_the_space() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
     let (owner, guest) = (app.user("own").await?, app.user("gst").await?);
-    let space = str_at(
-        &app.ok(Some(&owner.token), CREATE_SPACE, json!({"name": "Private"}))
-            .await?,
-        "/createArtistSpace/id",
-    )?;
-    let project = str_at(
-        &app.ok(Some(&owner.token), CREATE_PROJECT, json!({"s": space, "name": "P"}))
-            .await?,
-        "/createProject/id",
-    )?;
-    let track = str_at(
-        &app.ok(Some(&owner.token), CREATE_TRACK, json!({"p": project, "t": "T"}))
-            .await?,
-        "/createTrack/id",
-    )?;
+    let backline_e2e::Hierarchy { space, track, .. } = app.hierarchy(&owner, "Private").await?;
     app.ok(
         Some(&owner.token),
         ADD,

@@ -134,6 +134,39 @@ impl TestApp {
         })
     }
 
+    /// Creates a space with one project holding one track, as `user`; returns their ids.
+    ///
+    /// # Errors
+    /// Fails when a creation fails.
+    pub async fn hierarchy(&self, user: &TestUser, name: &str) -> anyhow::Result<Hierarchy> {
+        let token = Some(user.token.as_str());
+        let space = self
+            .ok(
+                token,
+                "mutation($n: String!) { createArtistSpace(input: {name: $n}) { id } }",
+                json!({"n": name}),
+            )
+            .await?;
+        let space = str_at(&space, "/createArtistSpace/id")?;
+        let project = self
+            .ok(
+                token,
+                "mutation($s: ID!) { createProject(input: {artistSpaceId: $s, name: \"P\"}) { id } }",
+                json!({"s": space}),
+            )
+            .await?;
+        let project = str_at(&project, "/createProject/id")?;
+        let track = self
+            .ok(
+                token,
+                "mutation($p: ID!) { createTrack(input: {projectId: $p, title: \"T\"}) { id } }",
+                json!({"p": project}),
+            )
+            .await?;
+        let track = str_at(&track, "/createTrack/id")?;
+        Ok(Hierarchy { space, project, track })
+    }
+
     /// Stops the server.
     ///
     /// # Errors
@@ -141,6 +174,17 @@ impl TestApp {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.server.stop().await
     }
+}
+
+/// Ids of a space, a project in it and a track in that project.
+#[derive(Debug, Clone)]
+pub struct Hierarchy {
+    /// The space's id.
+    pub space: String,
+    /// The project's id.
+    pub project: String,
+    /// The track's id.
+    pub track: String,
 }
 
 /// The JWT secret test servers use (so tests can forge tokens).

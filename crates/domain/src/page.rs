@@ -54,6 +54,17 @@ pub struct Page<T> {
     pub has_previous_page: bool,
 }
 
+impl<T> Default for Page<T> {
+    /// An empty page with nothing before or after it.
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        }
+    }
+}
+
 impl<T> Page<T> {
     /// Builds a page from rows fetched with one extra row (`limit + 1`) in the request's
     /// reading order, so the extra row tells whether more exist.

@@ -78,10 +78,29 @@ pub(crate) fn list_complexity(child: usize, first: Option<i32>, last: Option<i32
     size.saturating_mul(child).saturating_add(1)
 }
 
-/// Declares `$connection` and `$edge` for node type `$node` (which has `fn cursor_id`), whose
-/// total is computed by `TotalCount`.
+/// Declares `$connection` and `$edge` for node type `$node` (a wrapper of the domain type
+/// `$inner` with `fn cursor_id`), whose total is computed by `TotalCount`.
 macro_rules! connection {
-    ($connection:ident, $edge:ident, $node:ty, $gql_connection:literal, $gql_edge:literal, $what:literal) => {
+    ($connection:ident, $edge:ident, $node:ident($inner:ty), $gql_connection:literal, $gql_edge:literal, $what:literal) => {
+        impl From<$inner> for $node {
+            fn from(value: $inner) -> Self {
+                Self(value)
+            }
+        }
+
+        impl $connection {
+            /// The connection for one page of domain items.
+            pub(crate) fn new(page: backline_domain::page::Page<$inner>, total: crate::types::TotalCount) -> Self {
+                let page = page.map($node::from);
+                Self {
+                    items: page.items,
+                    has_next_page: page.has_next_page,
+                    has_previous_page: page.has_previous_page,
+                    total,
+                }
+            }
+        }
+
         /// One item of a list, with its cursor.
         #[derive(Clone)]
         pub(crate) struct $edge(pub(crate) $node);

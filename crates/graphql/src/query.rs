@@ -4,7 +4,6 @@ use async_graphql::{Context, ID, Object};
 use backline_application::identity::{find_user, find_user_by_username};
 use backline_application::workspace::{
     SpaceLookup, find_artist_space, find_project, find_project_by_short_id, find_track, find_track_by_short_id,
-    my_artist_spaces,
 };
 use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
 
@@ -12,7 +11,7 @@ use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, decode, decode_any};
 use crate::pagination::page_request;
-use crate::types::{ArtistSpaceConnection, ArtistSpaceNode, Node, ProjectNode, TotalCount, TrackNode, UserNode};
+use crate::types::{ArtistSpaceConnection, ArtistSpaceNode, Node, ProjectNode, TrackNode, UserNode};
 
 /// Everything that can be read.
 pub struct QueryRoot;
@@ -172,14 +171,6 @@ impl QueryRoot {
         #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
         #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<ArtistSpaceConnection> {
-        let request = page_request(first, after, last, before)?;
-        let (app, context) = parts(ctx)?;
-        let page = my_artist_spaces(app, &context.actor, request).await.gql()?;
-        Ok(ArtistSpaceConnection {
-            items: page.items.into_iter().map(ArtistSpaceNode).collect(),
-            has_next_page: page.has_next_page,
-            has_previous_page: page.has_previous_page,
-            total: TotalCount::MySpaces,
-        })
+        crate::types::my_spaces(ctx, page_request(first, after, last, before)?).await
     }
 }

@@ -40,10 +40,6 @@ fn grantable(role: Role, granter: Role) -> AppResult<()> {
     Ok(())
 }
 
-fn kind_of(path: ResourcePath) -> backline_domain::access::ResourceKind {
-    path.kind()
-}
-
 /// Gives `user` a role on a resource.
 pub async fn add_collaborator(
     app: &App,
@@ -60,7 +56,7 @@ pub async fn add_collaborator(
     let collaborator = Collaborator {
         id: CollaboratorId(app.ids.uuid()),
         resource_id: path.id(),
-        resource_kind: kind_of(path),
+        resource_kind: path.kind(),
         user_id: user,
         role,
         added_at: app.clock.now(),
@@ -175,7 +171,7 @@ pub async fn transfer_ownership(
     let row = Collaborator {
         id: CollaboratorId(app.ids.uuid()),
         resource_id: path.id(),
-        resource_kind: kind_of(path),
+        resource_kind: path.kind(),
         user_id: new_owner,
         role: Role::Owner,
         added_at: app.clock.now(),

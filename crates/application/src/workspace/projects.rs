@@ -3,12 +3,11 @@
 use backline_domain::access::{Action, ResourceKind};
 use backline_domain::ids::{ArtistSpaceId, CollaboratorId, ProjectId};
 use backline_domain::roles::Role;
-use backline_domain::values::{Description, Name, ShortId, Slug, SlugType};
+use backline_domain::values::{Description, Name, ShortId, SlugType};
 use backline_domain::workspace::{Collaborator, Project, ProjectStatus};
 
-use super::INSERT_ATTEMPTS;
-use super::slugs::{free_slug, premium_slug};
-use super::spaces::{SpaceLookup, find_artist_space};
+use super::resource::{load_project, load_space};
+use super::slugs::{insert_with_unique_ids, premium_slug};
 use crate::access::{authorize, authorize_create, readable_or_not_found};
 use crate::error::{AppError, AppResult};
 use crate::ports::{RepoError, SiblingScope};
@@ -45,7 +44,7 @@ pub struct UpdateProject {
 /// Creates a project in a space (Project C on the space: owner and admin).
 pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> AppResult<Project> {
     let creator = actor.require()?;
-    let space = find_artist_space(app, actor, SpaceLookup::Id(input.artist_space_id)).await?;
+    let space = load_space(app, input.artist_space_id).await?;
     authorize_create(app, actor, space.path(), ResourceKind::Project).await?;
     let name = Name::parse(&input.name, "name")?;
     let description = input
@@ -58,7 +57,7 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
         None => None,
     };
     let now = app.clock.now();
-    let mut project = Project {
+    let project = Project {
         id: ProjectId(app.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
@@ -80,44 +79,34 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
         role: Role::Owner,
         added_at: now,
     };
-    let scope = SiblingScope::ProjectsOf(space.id);
-    for _ in 0..INSERT_ATTEMPTS {
-        project.short_id = app.ids.short_id();
-        (project.slug, project.slug_type) = match &chosen {
-            Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
-            None => (
-                free_slug(app, scope, &Slug::from_name(&project.name))
-                    .await?
-                    .as_str()
-                    .to_owned(),
-                SlugType::Auto,
-            ),
-        };
-        match app.workspace.insert_project(&project, &collaborator).await {
-            Ok(()) => return Ok(project),
-            Err(RepoError::Duplicate("slug")) if chosen.is_some() => {
-                return Err(AppError::conflict(
-                    "slug",
-                    "another project in this space has this slug",
-                ));
+    insert_with_unique_ids(
+        app,
+        SiblingScope::ProjectsOf(space.id),
+        &project.name.clone(),
+        chosen,
+        "another project in this space has this slug",
+        |short_id, slug, slug_type| {
+            let project = Project {
+                short_id,
+                slug,
+                slug_type,
+                ..project.clone()
+            };
+            let collaborator = &collaborator;
+            async move {
+                app.workspace
+                    .insert_project(&project, collaborator)
+                    .await
+                    .map(|()| project)
             }
-            Err(RepoError::Duplicate(_)) => continue,
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(AppError::Internal(anyhow::anyhow!(
-        "could not find a free short id or slug for a project"
-    )))
+        },
+    )
+    .await
 }
 
 /// Finds a project the caller can read; `NOT_FOUND` otherwise.
 pub async fn find_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<Project> {
-    let project = app
-        .workspace
-        .projects(&[id])
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound("project"))?;
+    let project = load_project(app, id).await?;
     readable_or_not_found(app, actor, project.path()).await?;
     Ok(project)
 }
@@ -136,7 +125,7 @@ pub async fn find_project_by_short_id(app: &App, actor: &Actor, short_id: &str) 
 
 /// Changes a project (Project U: owner and admin).
 pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: UpdateProject) -> AppResult<Project> {
-    let mut project = find_project(app, actor, id).await?;
+    let mut project = load_project(app, id).await?;
     authorize(app, actor, project.path(), ResourceKind::Project, Action::Update).await?;
     if let Some(name) = input.name {
         project.name = Name::parse(&name, "name")?.as_str().to_owned();
@@ -151,9 +140,7 @@ pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: Upda
         project.status = status;
     }
     if let Some(raw) = input.slug {
-        let space_owner = super::resolve(app, super::ResourceRef::Space(project.artist_space_id))
-            .await?
-            .1;
+        let space_owner = load_space(app, project.artist_space_id).await?.owner_id;
         let (slug, slug_type) = premium_slug(app, space_owner, &raw).await?;
         project.slug = slug.as_str().to_owned();
         project.slug_type = slug_type;
@@ -171,7 +158,7 @@ pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: Upda
 
 /// Deletes a project and its tracks in one transaction (Project D: owner and admin).
 pub async fn delete_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<ProjectId> {
-    let project = find_project(app, actor, id).await?;
+    let project = load_project(app, id).await?;
     authorize(app, actor, project.path(), ResourceKind::Project, Action::Delete).await?;
     app.workspace.delete_project(project.id).await?;
     Ok(project.id)

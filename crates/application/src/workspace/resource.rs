@@ -1,7 +1,7 @@
 //! Naming a space, project or track generically (collaborators apply to all three).
 
 use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
-use backline_domain::workspace::ResourcePath;
+use backline_domain::workspace::{ArtistSpace, Project, ResourcePath, Track};
 
 use crate::App;
 use crate::error::{AppError, AppResult};
@@ -17,29 +17,40 @@ pub enum ResourceRef {
     Track(TrackId),
 }
 
+/// Loads a space by id, without any access check; `NOT_FOUND` when it does not exist.
+pub(crate) async fn load_space(app: &App, id: ArtistSpaceId) -> AppResult<ArtistSpace> {
+    app.workspace
+        .spaces(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("artist space"))
+}
+
+/// Loads a project by id, without any access check; `NOT_FOUND` when it does not exist.
+pub(crate) async fn load_project(app: &App, id: ProjectId) -> AppResult<Project> {
+    app.workspace
+        .projects(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("project"))
+}
+
+/// Loads a track by id, without any access check; `NOT_FOUND` when it does not exist.
+pub(crate) async fn load_track(app: &App, id: TrackId) -> AppResult<Track> {
+    app.workspace
+        .tracks(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("track"))
+}
+
 /// Loads where a resource sits and who owns it; `NOT_FOUND` when it does not exist.
 pub async fn resolve(app: &App, resource: ResourceRef) -> AppResult<(ResourcePath, UserId)> {
-    match resource {
-        ResourceRef::Space(id) => app
-            .workspace
-            .spaces(&[id])
-            .await?
-            .pop()
-            .map(|space| (space.path(), space.owner_id))
-            .ok_or(AppError::NotFound("artist space")),
-        ResourceRef::Project(id) => app
-            .workspace
-            .projects(&[id])
-            .await?
-            .pop()
-            .map(|project| (project.path(), project.owner_id))
-            .ok_or(AppError::NotFound("project")),
-        ResourceRef::Track(id) => app
-            .workspace
-            .tracks(&[id])
-            .await?
-            .pop()
-            .map(|track| (track.path(), track.owner_id))
-            .ok_or(AppError::NotFound("track")),
-    }
+    Ok(match resource {
+        ResourceRef::Space(id) => load_space(app, id).await.map(|space| (space.path(), space.owner_id))?,
+        ResourceRef::Project(id) => load_project(app, id)
+            .await
+            .map(|project| (project.path(), project.owner_id))?,
+        ResourceRef::Track(id) => load_track(app, id).await.map(|track| (track.path(), track.owner_id))?,
+    })
 }

@@ -3,11 +3,11 @@
 use backline_domain::access::{Action, ResourceKind};
 use backline_domain::ids::{ArtistSpaceId, CollaboratorId};
 use backline_domain::roles::Role;
-use backline_domain::values::{CountryCode, Description, Name, NamedLinks, ShortId, Slug, SlugType};
+use backline_domain::values::{CountryCode, Description, Name, NamedLinks, ShortId, SlugType};
 use backline_domain::workspace::{ArtistSpace, Collaborator};
 
-use super::INSERT_ATTEMPTS;
-use super::slugs::{free_slug, premium_slug};
+use super::resource::load_space;
+use super::slugs::{insert_with_unique_ids, premium_slug};
 use crate::access::{authorize, readable_or_not_found};
 use crate::error::{AppError, AppResult};
 use crate::ports::{RepoError, SiblingScope};
@@ -83,7 +83,7 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         None => None,
     };
     let now = app.clock.now();
-    let mut space = ArtistSpace {
+    let space = ArtistSpace {
         id: ArtistSpaceId(app.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
@@ -105,36 +105,30 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         role: Role::Owner,
         added_at: now,
     };
-    for _ in 0..INSERT_ATTEMPTS {
-        space.short_id = app.ids.short_id();
-        (space.slug, space.slug_type) = match &chosen {
-            Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
-            None => (
-                free_slug(app, SiblingScope::Spaces, &Slug::from_name(&space.name))
-                    .await?
-                    .as_str()
-                    .to_owned(),
-                SlugType::Auto,
-            ),
-        };
-        match app.workspace.insert_space(&space, &collaborator).await {
-            Ok(()) => return Ok(space),
-            Err(RepoError::Duplicate("slug")) if chosen.is_some() => {
-                return Err(AppError::conflict("slug", "this slug is taken; choose another"));
-            }
-            Err(RepoError::Duplicate(_)) => continue,
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(AppError::Internal(anyhow::anyhow!(
-        "could not find a free short id or slug for a space"
-    )))
+    insert_with_unique_ids(
+        app,
+        SiblingScope::Spaces,
+        &space.name.clone(),
+        chosen,
+        "this slug is taken; choose another",
+        |short_id, slug, slug_type| {
+            let space = ArtistSpace {
+                short_id,
+                slug,
+                slug_type,
+                ..space.clone()
+            };
+            let collaborator = &collaborator;
+            async move { app.workspace.insert_space(&space, collaborator).await.map(|()| space) }
+        },
+    )
+    .await
 }
 
 /// Finds a space the caller can read; `NOT_FOUND` otherwise.
 pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
     let space = match lookup {
-        SpaceLookup::Id(id) => app.workspace.spaces(&[id]).await?.pop(),
+        SpaceLookup::Id(id) => Some(load_space(app, id).await?),
         SpaceLookup::ShortId(short_id) => match ShortId::parse(&short_id) {
             Ok(short_id) => app.workspace.space_by_short_id(short_id.as_str()).await?,
             Err(_) => None,
@@ -153,7 +147,7 @@ pub async fn update_artist_space(
     id: ArtistSpaceId,
     input: UpdateArtistSpace,
 ) -> AppResult<ArtistSpace> {
-    let mut space = find_artist_space(app, actor, SpaceLookup::Id(id)).await?;
+    let mut space = load_space(app, id).await?;
     authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
     if let Some(name) = input.name {
         space.name = Name::parse(&name, "name")?.as_str().to_owned();
@@ -185,7 +179,7 @@ pub async fn update_artist_space(
 
 /// Deletes a space with everything in it, in one transaction (ArtistSpace D: owner only).
 pub async fn delete_artist_space(app: &App, actor: &Actor, id: ArtistSpaceId) -> AppResult<ArtistSpaceId> {
-    let space = find_artist_space(app, actor, SpaceLookup::Id(id)).await?;
+    let space = load_space(app, id).await?;
     authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Delete).await?;
     app.workspace.delete_space(space.id).await?;
     Ok(space.id)

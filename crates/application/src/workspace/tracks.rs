@@ -3,12 +3,11 @@
 use backline_domain::access::{Action, ResourceKind};
 use backline_domain::ids::{CollaboratorId, ProjectId, TrackId};
 use backline_domain::roles::Role;
-use backline_domain::values::{Name, ShortId, Slug, SlugType};
+use backline_domain::values::{Name, ShortId, SlugType};
 use backline_domain::workspace::{Collaborator, Track, TrackStatus};
 
-use super::INSERT_ATTEMPTS;
-use super::projects::find_project;
-use super::slugs::{free_slug, premium_slug};
+use super::resource::{load_project, load_space, load_track};
+use super::slugs::{insert_with_unique_ids, premium_slug};
 use crate::access::{authorize, authorize_create, readable_or_not_found};
 use crate::error::{AppError, AppResult};
 use crate::ports::{RepoError, SiblingScope};
@@ -45,20 +44,18 @@ pub struct UpdateTrack {
 /// Creates a track in a project (Track C on the project: owner and admin).
 pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppResult<Track> {
     let creator = actor.require()?;
-    let project = find_project(app, actor, input.project_id).await?;
+    let project = load_project(app, input.project_id).await?;
     authorize_create(app, actor, project.path(), ResourceKind::Track).await?;
     let title = Name::parse(&input.title, "title")?;
     let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
         Some(raw) => {
-            let space_owner = super::resolve(app, super::ResourceRef::Space(project.artist_space_id))
-                .await?
-                .1;
+            let space_owner = load_space(app, project.artist_space_id).await?.owner_id;
             Some(premium_slug(app, space_owner, &raw).await?)
         }
         None => None,
     };
     let now = app.clock.now();
-    let mut track = Track {
+    let track = Track {
         id: TrackId(app.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
@@ -80,44 +77,29 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
         role: Role::Owner,
         added_at: now,
     };
-    let scope = SiblingScope::TracksOf(project.id);
-    for _ in 0..INSERT_ATTEMPTS {
-        track.short_id = app.ids.short_id();
-        (track.slug, track.slug_type) = match &chosen {
-            Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
-            None => (
-                free_slug(app, scope, &Slug::from_name(&track.title))
-                    .await?
-                    .as_str()
-                    .to_owned(),
-                SlugType::Auto,
-            ),
-        };
-        match app.workspace.insert_track(&track, &collaborator).await {
-            Ok(()) => return Ok(track),
-            Err(RepoError::Duplicate("slug")) if chosen.is_some() => {
-                return Err(AppError::conflict(
-                    "slug",
-                    "another track in this project has this slug",
-                ));
-            }
-            Err(RepoError::Duplicate(_)) => continue,
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(AppError::Internal(anyhow::anyhow!(
-        "could not find a free short id or slug for a track"
-    )))
+    insert_with_unique_ids(
+        app,
+        SiblingScope::TracksOf(project.id),
+        &track.title.clone(),
+        chosen,
+        "another track in this project has this slug",
+        |short_id, slug, slug_type| {
+            let track = Track {
+                short_id,
+                slug,
+                slug_type,
+                ..track.clone()
+            };
+            let collaborator = &collaborator;
+            async move { app.workspace.insert_track(&track, collaborator).await.map(|()| track) }
+        },
+    )
+    .await
 }
 
 /// Finds a track the caller can read; `NOT_FOUND` otherwise.
 pub async fn find_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<Track> {
-    let track = app
-        .workspace
-        .tracks(&[id])
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound("track"))?;
+    let track = load_track(app, id).await?;
     readable_or_not_found(app, actor, track.path()).await?;
     Ok(track)
 }
@@ -136,7 +118,7 @@ pub async fn find_track_by_short_id(app: &App, actor: &Actor, short_id: &str) ->
 
 /// Changes a track (Track U: owner, admin and editor).
 pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTrack) -> AppResult<Track> {
-    let mut track = find_track(app, actor, id).await?;
+    let mut track = load_track(app, id).await?;
     authorize(app, actor, track.path(), ResourceKind::Track, Action::Update).await?;
     if let Some(title) = input.title {
         track.title = Name::parse(&title, "title")?.as_str().to_owned();
@@ -148,9 +130,7 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
         track.is_public = is_public;
     }
     if let Some(raw) = input.slug {
-        let space_owner = super::resolve(app, super::ResourceRef::Space(track.artist_space_id))
-            .await?
-            .1;
+        let space_owner = load_space(app, track.artist_space_id).await?.owner_id;
         let (slug, slug_type) = premium_slug(app, space_owner, &raw).await?;
         track.slug = slug.as_str().to_owned();
         track.slug_type = slug_type;
@@ -165,7 +145,7 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
 
 /// Deletes a track (Track D: owner and admin).
 pub async fn delete_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<TrackId> {
-    let track = find_track(app, actor, id).await?;
+    let track = load_track(app, id).await?;
     authorize(app, actor, track.path(), ResourceKind::Track, Action::Delete).await?;
     app.workspace.delete_track(track.id).await?;
     Ok(track.id)

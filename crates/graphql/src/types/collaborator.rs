@@ -52,7 +52,7 @@ impl CollaboratorNode {
 connection!(
     CollaboratorConnection,
     CollaboratorEdge,
-    CollaboratorNode,
+    CollaboratorNode(Collaborator),
     "CollaboratorConnection",
     "CollaboratorEdge",
     "How many collaborators the resource has in all."

@@ -12,7 +12,7 @@ pub(crate) use collaborator::{CollaboratorConnection, CollaboratorNode};
 pub(crate) use enums::{GqlPlan, GqlProjectStatus, GqlRole, GqlTrackStatus};
 pub(crate) use node::Node;
 pub(crate) use user::{SubscriptionNode, UserNode};
-pub(crate) use workspace::{ArtistSpaceConnection, ArtistSpaceNode, ProjectNode, TrackNode};
+pub(crate) use workspace::{ArtistSpaceConnection, ArtistSpaceNode, ProjectNode, TrackNode, my_spaces};
 
 use backline_domain::ids::ArtistSpaceId;
 use backline_domain::workspace::ResourcePath;

@@ -2,17 +2,18 @@
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use backline_application::identity::{list_sessions, storage_limit, visible_email};
-use backline_application::workspace::my_artist_spaces;
 use backline_domain::identity::{Session, Subscription, User};
 use chrono::{DateTime, Utc};
 
 use super::enums::{GqlAuthMethod, GqlBillingCycle, GqlPlan, GqlPlatformRole, GqlSubscriptionStatus};
-use super::{ArtistSpaceConnection, ArtistSpaceNode, TotalCount};
+use super::workspace::my_spaces;
+use super::{ArtistSpaceConnection, TotalCount};
 use crate::context::parts;
 use crate::error::GqlResult;
 use crate::ids::{Kind, encode};
 use crate::loaders::SubscriptionOf;
 use crate::pagination::page_request;
+use backline_domain::page::Page;
 
 /// A person with an account. Profiles are visible to every signed-in user; the email only to
 /// the user themself and platform admins.
@@ -90,13 +91,14 @@ impl UserNode {
     /// Plan and storage use; null unless you are this user or a platform admin.
     async fn subscription(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SubscriptionNode>> {
         let (app, request) = parts(ctx)?;
-        let admin = request
-            .actor
-            .platform_role(app)
-            .await
-            .gql()?
-            .is_some_and(|role| role.is_platform_admin());
-        if !self.is_self(ctx)? && !admin {
+        let allowed = self.is_self(ctx)?
+            || request
+                .actor
+                .platform_role(app)
+                .await
+                .gql()?
+                .is_some_and(|role| role.is_platform_admin());
+        if !allowed {
             return Ok(None);
         }
         let subscription = request.loaders.0.load_one(SubscriptionOf(self.user.id)).await?;
@@ -133,22 +135,10 @@ impl UserNode {
         #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<ArtistSpaceConnection> {
         let request = page_request(first, after, last, before)?;
-        let (app, context) = parts(ctx)?;
         if !self.is_self(ctx)? {
-            return Ok(ArtistSpaceConnection {
-                items: Vec::new(),
-                has_next_page: false,
-                has_previous_page: false,
-                total: TotalCount::MySpaces,
-            });
+            return Ok(ArtistSpaceConnection::new(Page::default(), TotalCount::MySpaces));
         }
-        let page = my_artist_spaces(app, &context.actor, request).await.gql()?;
-        Ok(ArtistSpaceConnection {
-            items: page.items.into_iter().map(ArtistSpaceNode).collect(),
-            has_next_page: page.has_next_page,
-            has_previous_page: page.has_previous_page,
-            total: TotalCount::MySpaces,
-        })
+        my_spaces(ctx, request).await
     }
 
     /// When the account was created.

@@ -6,13 +6,14 @@ use backline_domain::workspace::{ArtistSpace, Project, ResourcePath, Track};
 use chrono::{DateTime, Utc};
 
 use super::enums::GqlSlugType;
-use super::{
-    CollaboratorConnection, CollaboratorNode, GqlProjectStatus, GqlRole, GqlTrackStatus, TotalCount, UserNode,
-};
+use super::{CollaboratorConnection, GqlProjectStatus, GqlRole, GqlTrackStatus, TotalCount, UserNode};
 use crate::context::parts;
+use crate::error::GqlResult;
 use crate::ids::{Kind, encode};
 use crate::loaders::{CollaboratorsOf, ProjectsOf, RoleOn, TracksOf};
 use crate::pagination::{connection, page_request};
+use backline_application::workspace::my_artist_spaces;
+use backline_domain::page::PageRequest;
 
 async fn owner(ctx: &Context<'_>, id: UserId) -> async_graphql::Result<UserNode> {
     let (_, request) = parts(ctx)?;
@@ -45,17 +46,15 @@ async fn collaborators(
         .0
         .load_one(CollaboratorsOf(path, request))
         .await?
-        .unwrap_or_else(|| backline_domain::page::Page {
-            items: Vec::new(),
-            has_next_page: false,
-            has_previous_page: false,
-        });
-    Ok(CollaboratorConnection {
-        items: page.items.into_iter().map(CollaboratorNode).collect(),
-        has_next_page: page.has_next_page,
-        has_previous_page: page.has_previous_page,
-        total: TotalCount::Collaborators(path),
-    })
+        .unwrap_or_default();
+    Ok(CollaboratorConnection::new(page, TotalCount::Collaborators(path)))
+}
+
+/// The caller's artist spaces as a connection (for `myArtistSpaces` and `me.artistSpaces`).
+pub(crate) async fn my_spaces(ctx: &Context<'_>, request: PageRequest) -> async_graphql::Result<ArtistSpaceConnection> {
+    let (app, context) = parts(ctx)?;
+    let page = my_artist_spaces(app, &context.actor, request).await.gql()?;
+    Ok(ArtistSpaceConnection::new(page, TotalCount::MySpaces))
 }
 
 /// An artist, band or label: the top-level container of projects.
@@ -151,16 +150,13 @@ impl ArtistSpaceNode {
     ) -> async_graphql::Result<ProjectConnection> {
         let request = page_request(first, after, last, before)?;
         let (_, context) = parts(ctx)?;
-        let page = context.loaders.0.load_one(ProjectsOf(self.0.id, request)).await?;
-        let (items, next, previous) = page.map_or((Vec::new(), false, false), |page| {
-            (page.items, page.has_next_page, page.has_previous_page)
-        });
-        Ok(ProjectConnection {
-            items: items.into_iter().map(ProjectNode).collect(),
-            has_next_page: next,
-            has_previous_page: previous,
-            total: TotalCount::Projects(self.0.id),
-        })
+        let page = context
+            .loaders
+            .0
+            .load_one(ProjectsOf(self.0.id, request))
+            .await?
+            .unwrap_or_default();
+        Ok(ProjectConnection::new(page, TotalCount::Projects(self.0.id)))
     }
 
     /// When the space was created.
@@ -274,16 +270,13 @@ impl ProjectNode {
         let request = page_request(first, after, last, before)?;
         let (_, context) = parts(ctx)?;
         let path = self.0.path();
-        let page = context.loaders.0.load_one(TracksOf(path, request)).await?;
-        let (items, next, previous) = page.map_or((Vec::new(), false, false), |page| {
-            (page.items, page.has_next_page, page.has_previous_page)
-        });
-        Ok(TrackConnection {
-            items: items.into_iter().map(TrackNode).collect(),
-            has_next_page: next,
-            has_previous_page: previous,
-            total: TotalCount::Tracks(path),
-        })
+        let page = context
+            .loaders
+            .0
+            .load_one(TracksOf(path, request))
+            .await?
+            .unwrap_or_default();
+        Ok(TrackConnection::new(page, TotalCount::Tracks(path)))
     }
 
     /// When the project was created.
@@ -399,7 +392,7 @@ impl TrackNode {
 connection!(
     ArtistSpaceConnection,
     ArtistSpaceEdge,
-    ArtistSpaceNode,
+    ArtistSpaceNode(ArtistSpace),
     "ArtistSpaceConnection",
     "ArtistSpaceEdge",
     "How many artist spaces the list holds in all."
@@ -407,7 +400,7 @@ connection!(
 connection!(
     ProjectConnection,
     ProjectEdge,
-    ProjectNode,
+    ProjectNode(Project),
     "ProjectConnection",
     "ProjectEdge",
     "How many projects the space has in all."
@@ -415,7 +408,7 @@ connection!(
 connection!(
     TrackConnection,
     TrackEdge,
-    TrackNode,
+    TrackNode(Track),
     "TrackConnection",
     "TrackEdge",
     "How many tracks the project has in all."
