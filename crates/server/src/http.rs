@@ -111,14 +111,20 @@ fn with_context(batch: BatchRequest, app: &App, actor: Actor, meta: &ClientMeta)
     }
 }
 
+/// Authenticates the caller, runs the batch with a request context, and gives every error a
+/// code and the request id.
 async fn execute(
     state: &HttpState,
     batch: BatchRequest,
-    actor: Actor,
-    meta: &ClientMeta,
+    headers: &HeaderMap,
+    peer: SocketAddr,
     request_id: &str,
 ) -> axum::response::Response {
-    let batch = with_context(batch, &state.composition.app, actor, meta);
+    let actor = match actor_from(&state.composition.app, headers) {
+        Ok(actor) => actor,
+        Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, request_id),
+    };
+    let batch = with_context(batch, &state.composition.app, actor, &client_meta(headers, peer));
     let mut response = state.composition.schema.execute_batch(batch).await;
     match &mut response {
         BatchResponse::Single(single) => ensure_error_codes(single, request_id),
@@ -201,11 +207,7 @@ async fn graphql_post(
             &request_id,
         );
     }
-    let actor = match actor_from(&state.composition.app, &headers) {
-        Ok(actor) => actor,
-        Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, &request_id),
-    };
-    execute(&state, batch, actor, &client_meta(&headers, peer), &request_id).await
+    execute(&state, batch, &headers, peer, &request_id).await
 }
 
 /// Whether a GET request's document contains a mutation or subscription.
@@ -265,18 +267,7 @@ async fn graphql_get(
             &request_id,
         );
     }
-    let actor = match actor_from(&state.composition.app, &headers) {
-        Ok(actor) => actor,
-        Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, &request_id),
-    };
-    execute(
-        &state,
-        BatchRequest::Single(request),
-        actor,
-        &client_meta(&headers, peer),
-        &request_id,
-    )
-    .await
+    execute(&state, BatchRequest::Single(request), &headers, peer, &request_id).await
 }
 
 /// Reads the token from a `connection_init` payload: `Authorization`, `authorization` or `token`.
