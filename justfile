@@ -25,9 +25,9 @@ lint:
 schema:
     cargo run -q -p backline_server -- export-schema > schema.graphql
 
-# Load-test `me` and the nested query (see docs/performance.md).
+# Load-test `me` and the nested query on SQLite and PostgreSQL (needs wrk; see docs/performance.md).
 bench:
-    @echo "see docs/performance.md for the load-generator commands"
+    bash bench/run.sh
 
 # Everything CI runs.
 ci:

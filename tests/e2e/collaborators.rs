@@ -209,6 +209,15 @@ async fn roles_on_a_track_do_not_reveal_the_space() -> anyhow::Result<()> {
     assert_eq!(seen["track"]["viewerRole"], "VIEWER");
     assert!(seen["track"]["project"].is_null());
     assert!(seen["track"]["artistSpace"].is_null());
+    // A role on the track alone still lists the track's collaborators (its own row decides).
+    let listed = app
+        .ok(
+            Some(&guest.token),
+            "query($id: ID!) { track(id: $id) { collaborators { totalCount } } }",
+            json!({"id": track}),
+        )
+        .await?;
+    assert_eq!(listed["track"]["collaborators"]["totalCount"], 2);
     assert_eq!(
         code(
             &app.gql(

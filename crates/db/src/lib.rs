@@ -22,6 +22,9 @@ pub use repos::{
     SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
 
+/// Statements slower than this are logged as warnings; all are logged at `trace` level.
+const SLOW_STATEMENT: Duration = Duration::from_millis(200);
+
 /// A pool of connections to Backline's database, with a counter of executed statements (used
 /// by tests that prove nested queries do not multiply statements).
 #[derive(Clone)]
@@ -66,8 +69,13 @@ impl Database {
         let statements = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&statements);
         let mut connection = connection;
-        connection.set_metric_callback(move |_info| {
+        connection.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            if info.elapsed >= SLOW_STATEMENT {
+                tracing::warn!(elapsed_ms = info.elapsed.as_millis(), sql = %info.statement.sql, "slow statement");
+            } else {
+                tracing::trace!(elapsed_us = info.elapsed.as_micros(), sql = %info.statement.sql, "statement");
+            }
         });
         Ok(Self { connection, statements })
     }

@@ -199,6 +199,15 @@ impl ResourcePath {
         }
     }
 
+    /// The resource's ancestors, nearest first (empty for a space).
+    pub fn ancestors(self) -> Vec<uuid::Uuid> {
+        match self {
+            ResourcePath::Space(_) => Vec::new(),
+            ResourcePath::Project(space, _) => vec![space.0],
+            ResourcePath::Track(space, project, _) => vec![project.0, space.0],
+        }
+    }
+
     /// The space the resource belongs to.
     pub fn space_id(self) -> ArtistSpaceId {
         match self {
@@ -260,6 +269,8 @@ mod tests {
         let (s, p, t) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
         let path = ResourcePath::Track(s.into(), p.into(), t.into());
         assert_eq!(path.lineage(), vec![t, p, s]);
+        assert_eq!(path.ancestors(), vec![p, s]);
+        assert!(ResourcePath::Space(s.into()).ancestors().is_empty());
         assert_eq!(path.id(), t);
         assert_eq!(path.kind(), ResourceKind::Track);
     }

@@ -51,8 +51,7 @@ pub fn build_schema(app: backline_application::App, options: &SchemaOptions) -> 
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(limits.max_recursive_depth)
-        .limit_directives(limits.max_directives)
-        .extension(limits::OperationLimits::new(limits.max_aliases, limits.max_root_fields));
+        .limit_directives(limits.max_directives);
     if !options.introspection {
         builder = builder.disable_introspection();
     }

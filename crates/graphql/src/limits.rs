@@ -1,13 +1,13 @@
 //! Query limits beyond async-graphql's own (depth, complexity, recursion, directives): at most
 //! `max_aliases` aliases and `max_root_fields` root fields per operation, counted through
-//! fragments, checked right after parsing.
+//! fragments. The gateway checks them once per operation before executing it; they are not a
+//! schema extension because any extension makes async-graphql route every field through the
+//! extension chain, which costs more than the check on large responses.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, ServerError, ServerResult, Variables};
+use async_graphql::{Name, Positioned, ServerError, ServerResult};
 
 /// The limits every request is held to.
 #[derive(Debug, Clone)]
@@ -37,35 +37,6 @@ impl Default for Limits {
             max_root_fields: 20,
         }
     }
-}
-
-/// The extension that counts aliases and root fields.
-pub(crate) struct OperationLimits {
-    max_aliases: usize,
-    max_root_fields: usize,
-}
-
-impl OperationLimits {
-    pub(crate) fn new(max_aliases: usize, max_root_fields: usize) -> Self {
-        Self {
-            max_aliases,
-            max_root_fields,
-        }
-    }
-}
-
-impl ExtensionFactory for OperationLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(OperationLimitsExtension {
-            max_aliases: self.max_aliases,
-            max_root_fields: self.max_root_fields,
-        })
-    }
-}
-
-struct OperationLimitsExtension {
-    max_aliases: usize,
-    max_root_fields: usize,
 }
 
 /// Fragments may be spread many times; a spread chain longer than this is a cycle, which
@@ -108,7 +79,7 @@ impl Counter<'_> {
     }
 }
 
-fn check(document: &ExecutableDocument, max_aliases: usize, max_root_fields: usize) -> ServerResult<()> {
+fn check_document(document: &ExecutableDocument, max_aliases: usize, max_root_fields: usize) -> ServerResult<()> {
     for (_, operation) in document.operations.iter() {
         let mut counter = Counter {
             fragments: &document.fragments,
@@ -136,18 +107,20 @@ fn check(document: &ExecutableDocument, max_aliases: usize, max_root_fields: usi
     Ok(())
 }
 
-#[async_trait::async_trait]
-impl Extension for OperationLimitsExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        check(&document, self.max_aliases, self.max_root_fields)?;
-        Ok(document)
+impl Limits {
+    /// Checks the alias and root-field limits of a request's document. The document is parsed
+    /// into the request, so execution does not parse it again. A document that does not parse
+    /// passes here: execution reports the syntax error with its position.
+    ///
+    /// # Errors
+    /// The first operation over a limit, with a message naming the limit.
+    pub fn check_request(&self, request: &mut async_graphql::Request) -> Result<(), String> {
+        match request.parsed_query() {
+            Ok(document) => {
+                check_document(document, self.max_aliases, self.max_root_fields).map_err(|error| error.message)
+            }
+            Err(_) => Ok(()),
+        }
     }
 }
 
@@ -158,7 +131,7 @@ mod tests {
     fn run(query: &str) -> ServerResult<()> {
         let document =
             async_graphql::parser::parse_query(query).map_err(|error| ServerError::new(error.to_string(), None))?;
-        check(&document, 3, 2)
+        check_document(&document, 3, 2)
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct Composition {
     pub database: Database,
     /// The GraphQL schema.
     pub schema: BacklineSchema,
+    /// The query limits the schema was built with (the gateway checks aliases and root fields).
+    pub limits: Limits,
     /// The outbox, when mail is recorded rather than sent.
     pub outbox: Option<OutboxMailer>,
 }
@@ -110,18 +112,17 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
             ..AppSettings::default()
         },
     };
-    let schema = build_schema(
-        app.clone(),
-        &SchemaOptions {
-            introspection: config.introspection_enabled(),
-            suggestions: config.suggestions_enabled(),
-            limits: Limits::default(),
-        },
-    );
+    let options = SchemaOptions {
+        introspection: config.introspection_enabled(),
+        suggestions: config.suggestions_enabled(),
+        limits: Limits::default(),
+    };
+    let schema = build_schema(app.clone(), &options);
     Ok(Composition {
         app,
         database,
         schema,
+        limits: options.limits,
         outbox,
     })
 }

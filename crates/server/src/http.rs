@@ -115,11 +115,20 @@ fn with_context(batch: BatchRequest, app: &App, actor: Actor, meta: &ClientMeta)
 /// code and the request id.
 async fn execute(
     state: &HttpState,
-    batch: BatchRequest,
+    mut batch: BatchRequest,
     headers: &HeaderMap,
     peer: SocketAddr,
     request_id: &str,
 ) -> axum::response::Response {
+    let over_limit = match &mut batch {
+        BatchRequest::Single(request) => state.composition.limits.check_request(request).err(),
+        BatchRequest::Batch(requests) => requests
+            .iter_mut()
+            .find_map(|request| state.composition.limits.check_request(request).err()),
+    };
+    if let Some(message) = over_limit {
+        return refusal(StatusCode::OK, "BAD_USER_INPUT", &message, request_id);
+    }
     let actor = match actor_from(&state.composition.app, headers) {
         Ok(actor) => actor,
         Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, request_id),

@@ -3,4 +3,6 @@
 
 mod effective_role;
 
-pub use effective_role::{authorize, authorize_create, effective_role, effective_roles, readable_or_not_found};
+pub use effective_role::{
+    authorize, authorize_create, effective_role, effective_roles, readable_or_not_found, readable_paths,
+};

@@ -1,36 +1,21 @@
 //! Lists and batched look-ups for the API's nested fields. Each function authorizes the whole
-//! batch with one role look-up, so nesting never costs a query per item.
+//! batch with at most two role look-ups, so nesting never costs a query per item.
 
 use std::collections::HashMap;
 
-use backline_domain::access::{Action, permits};
 use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId};
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::roles::Role;
 use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ResourcePath, Track};
 use uuid::Uuid;
 
-use crate::access::effective_roles;
+use crate::access::{effective_roles, readable_paths};
 use crate::error::AppResult;
 use crate::{Actor, App};
 
 /// The caller's effective role on each of `paths` (absent when none), keyed by resource id.
 pub async fn viewer_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<HashMap<Uuid, Role>> {
     effective_roles(app, actor, paths).await
-}
-
-/// The subset of `paths` the caller can read.
-async fn readable(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<Vec<ResourcePath>> {
-    let roles = effective_roles(app, actor, paths).await?;
-    Ok(paths
-        .iter()
-        .copied()
-        .filter(|path| {
-            roles
-                .get(&path.id())
-                .is_some_and(|role| permits(*role, path.kind(), Action::Read))
-        })
-        .collect())
 }
 
 /// The spaces the caller holds a role on directly, newest first.
@@ -49,7 +34,7 @@ pub async fn count_my_artist_spaces(app: &App, actor: &Actor) -> AppResult<u64> 
 pub async fn spaces_by_ids(app: &App, actor: &Actor, ids: &[ArtistSpaceId]) -> AppResult<Vec<ArtistSpace>> {
     let spaces = app.workspace.spaces(ids).await?;
     let paths: Vec<_> = spaces.iter().map(ArtistSpace::path).collect();
-    let allowed = readable(app, actor, &paths).await?;
+    let allowed = readable_paths(app, actor, &paths).await?;
     Ok(spaces
         .into_iter()
         .filter(|space| allowed.contains(&space.path()))
@@ -60,7 +45,7 @@ pub async fn spaces_by_ids(app: &App, actor: &Actor, ids: &[ArtistSpaceId]) -> A
 pub async fn projects_by_ids(app: &App, actor: &Actor, ids: &[ProjectId]) -> AppResult<Vec<Project>> {
     let projects = app.workspace.projects(ids).await?;
     let paths: Vec<_> = projects.iter().map(Project::path).collect();
-    let allowed = readable(app, actor, &paths).await?;
+    let allowed = readable_paths(app, actor, &paths).await?;
     Ok(projects
         .into_iter()
         .filter(|project| allowed.contains(&project.path()))
@@ -71,7 +56,7 @@ pub async fn projects_by_ids(app: &App, actor: &Actor, ids: &[ProjectId]) -> App
 pub async fn tracks_by_ids(app: &App, actor: &Actor, ids: &[TrackId]) -> AppResult<Vec<Track>> {
     let tracks = app.workspace.tracks(ids).await?;
     let paths: Vec<_> = tracks.iter().map(Track::path).collect();
-    let allowed = readable(app, actor, &paths).await?;
+    let allowed = readable_paths(app, actor, &paths).await?;
     Ok(tracks
         .into_iter()
         .filter(|track| allowed.contains(&track.path()))
@@ -106,7 +91,7 @@ pub async fn projects_in(
     page: PageRequest,
 ) -> AppResult<HashMap<ArtistSpaceId, Page<Project>>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
-    let allowed = space_ids(&readable(app, actor, &paths).await?);
+    let allowed = space_ids(&readable_paths(app, actor, &paths).await?);
     Ok(app.workspace.projects_of(&allowed, page).await?)
 }
 
@@ -117,7 +102,7 @@ pub async fn count_projects_in(
     spaces: &[ArtistSpaceId],
 ) -> AppResult<HashMap<ArtistSpaceId, u64>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
-    let allowed = space_ids(&readable(app, actor, &paths).await?);
+    let allowed = space_ids(&readable_paths(app, actor, &paths).await?);
     Ok(app.workspace.count_projects_of(&allowed).await?)
 }
 
@@ -128,7 +113,7 @@ pub async fn tracks_in(
     projects: &[ResourcePath],
     page: PageRequest,
 ) -> AppResult<HashMap<ProjectId, Page<Track>>> {
-    let allowed = project_ids(&readable(app, actor, projects).await?);
+    let allowed = project_ids(&readable_paths(app, actor, projects).await?);
     Ok(app.workspace.tracks_of(&allowed, page).await?)
 }
 
@@ -138,7 +123,7 @@ pub async fn count_tracks_in(
     actor: &Actor,
     projects: &[ResourcePath],
 ) -> AppResult<HashMap<ProjectId, u64>> {
-    let allowed = project_ids(&readable(app, actor, projects).await?);
+    let allowed = project_ids(&readable_paths(app, actor, projects).await?);
     Ok(app.workspace.count_tracks_of(&allowed).await?)
 }
 
@@ -149,7 +134,7 @@ pub async fn collaborators_of(
     resources: &[ResourcePath],
     page: PageRequest,
 ) -> AppResult<HashMap<Uuid, Page<Collaborator>>> {
-    let allowed: Vec<Uuid> = readable(app, actor, resources)
+    let allowed: Vec<Uuid> = readable_paths(app, actor, resources)
         .await?
         .iter()
         .map(|path| path.id())
@@ -163,7 +148,7 @@ pub async fn count_collaborators_of(
     actor: &Actor,
     resources: &[ResourcePath],
 ) -> AppResult<HashMap<Uuid, u64>> {
-    let allowed: Vec<Uuid> = readable(app, actor, resources)
+    let allowed: Vec<Uuid> = readable_paths(app, actor, resources)
         .await?
         .iter()
         .map(|path| path.id())
