@@ -3,10 +3,12 @@
 use std::collections::HashMap;
 
 use backline_domain::access::{Action, ResourceKind, permits};
+use backline_domain::ids::UserId;
 use backline_domain::roles::Role;
 use backline_domain::workspace::{ResourcePath, effective_role as highest};
 
 use crate::error::{AppError, AppResult};
+use crate::ports::CollaboratorRepository;
 use crate::{Actor, App};
 
 fn kind_name(kind: ResourceKind) -> &'static str {
@@ -101,9 +103,18 @@ pub async fn readable_or_not_found(app: &App, actor: &Actor, path: ResourcePath)
 /// Nested lists under a readable parent therefore cost one small look-up, not one over every
 /// child.
 pub async fn readable_paths(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<Vec<ResourcePath>> {
-    let Some(user) = actor.user_id() else {
-        return Ok(Vec::new());
-    };
+    match actor.user_id() {
+        Some(user) => readable_by(app.collaborators.as_ref(), user, paths).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`readable_paths`] for a known user, over the collaborator port alone.
+async fn readable_by(
+    collaborators: &dyn CollaboratorRepository,
+    user: UserId,
+    paths: &[ResourcePath],
+) -> AppResult<Vec<ResourcePath>> {
     let reads = |held: &[&HashMap<uuid::Uuid, Role>], path: &ResourcePath, ids: &[uuid::Uuid]| {
         highest(
             ids.iter()
@@ -117,7 +128,7 @@ pub async fn readable_paths(app: &App, actor: &Actor, paths: &[ResourcePath]) ->
     let inherited = if ancestors.is_empty() {
         HashMap::new()
     } else {
-        app.collaborators.roles_of(user, &ancestors).await?
+        collaborators.roles_of(user, &ancestors).await?
     };
     let open: Vec<uuid::Uuid> = paths
         .iter()
@@ -127,11 +138,126 @@ pub async fn readable_paths(app: &App, actor: &Actor, paths: &[ResourcePath]) ->
     let own = if open.is_empty() {
         HashMap::new()
     } else {
-        app.collaborators.roles_of(user, &open).await?
+        collaborators.roles_of(user, &open).await?
     };
     Ok(paths
         .iter()
         .copied()
         .filter(|path| reads(&[&inherited, &own], path, &path.lineage()))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId};
+    use backline_domain::page::{Page, PageRequest};
+    use backline_domain::workspace::Collaborator;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::ports::{RepoError, RepoResult};
+
+    /// Collaborator rows in memory; counts role look-ups.
+    #[derive(Default)]
+    struct Rows {
+        rows: Mutex<Vec<(Uuid, UserId, Role)>>,
+        lookups: AtomicUsize,
+    }
+
+    impl Rows {
+        fn grant(&self, resource: Uuid, user: UserId, role: Role) {
+            if let Ok(mut rows) = self.rows.lock() {
+                rows.push((resource, user, role));
+            }
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl CollaboratorRepository for Rows {
+        async fn roles_of(&self, user: UserId, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, Role>> {
+            self.lookups.fetch_add(1, Ordering::Relaxed);
+            let rows = self
+                .rows
+                .lock()
+                .map_err(|_| RepoError::Unknown(anyhow::anyhow!("poisoned")))?;
+            Ok(rows
+                .iter()
+                .filter(|(resource, holder, _)| *holder == user && resource_ids.contains(resource))
+                .map(|(resource, _, role)| (*resource, *role))
+                .collect())
+        }
+        async fn find(&self, _: Uuid, _: UserId) -> RepoResult<Option<Collaborator>> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
+        async fn insert(&self, _: &Collaborator) -> RepoResult<()> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
+        async fn set_role(&self, _: Uuid, _: UserId, _: Role) -> RepoResult<()> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
+        async fn remove(&self, _: Uuid, _: UserId) -> RepoResult<bool> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
+        async fn transfer_ownership(&self, _: ResourcePath, _: UserId, _: &Collaborator) -> RepoResult<()> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
+        async fn page_for(&self, _: &[Uuid], _: PageRequest) -> RepoResult<HashMap<Uuid, Page<Collaborator>>> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
+        async fn count_for(&self, _: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
+    }
+
+    fn tracks(space: ArtistSpaceId, project: ProjectId, n: usize) -> Vec<ResourcePath> {
+        (0..n)
+            .map(|_| ResourcePath::Track(space, project, TrackId(Uuid::now_v7())))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_role_on_the_space_settles_every_track_with_one_look_up() -> AppResult<()> {
+        let rows = Rows::default();
+        let user = UserId(Uuid::now_v7());
+        let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
+        rows.grant(space.0, user, Role::Viewer);
+        let paths = tracks(space, project, 50);
+        assert_eq!(readable_by(&rows, user, &paths).await?, paths);
+        assert_eq!(rows.lookups.load(Ordering::Relaxed), 1);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn own_rows_are_read_only_for_paths_no_ancestor_settles() -> AppResult<()> {
+        let rows = Rows::default();
+        let (user, stranger) = (UserId(Uuid::now_v7()), UserId(Uuid::now_v7()));
+        let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
+        let paths = tracks(space, project, 3);
+        rows.grant(paths[1].id(), user, Role::Editor);
+        assert_eq!(readable_by(&rows, user, &paths).await?, vec![paths[1]]);
+        assert_eq!(rows.lookups.load(Ordering::Relaxed), 2);
+        assert!(readable_by(&rows, stranger, &paths).await?.is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn spaces_have_no_ancestors_and_keep_their_order() -> AppResult<()> {
+        let rows = Rows::default();
+        let user = UserId(Uuid::now_v7());
+        let spaces: Vec<_> = (0..4)
+            .map(|_| ResourcePath::Space(ArtistSpaceId(Uuid::now_v7())))
+            .collect();
+        rows.grant(spaces[3].id(), user, Role::Owner);
+        rows.grant(spaces[0].id(), user, Role::Viewer);
+        assert_eq!(readable_by(&rows, user, &spaces).await?, vec![spaces[0], spaces[3]]);
+        assert_eq!(
+            rows.lookups.load(Ordering::Relaxed),
+            1,
+            "no ancestor look-up for spaces"
+        );
+        Ok(())
+    }
 }

@@ -179,3 +179,25 @@ pub async fn transfer_ownership(
     app.collaborators.transfer_ownership(path, owner, &row).await?;
     Ok(app.collaborators.find(path.id(), new_owner).await?.unwrap_or(row))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nobody_grants_owner_or_above_their_own_role() {
+        for granter in Role::ALL {
+            for role in Role::ALL {
+                let result = grantable(role, granter);
+                match (role, role <= granter) {
+                    (Role::Owner, _) => assert!(
+                        matches!(result, Err(AppError::InvalidInput { .. })),
+                        "{role} by {granter}"
+                    ),
+                    (_, true) => assert!(result.is_ok(), "{role} by {granter}"),
+                    (_, false) => assert!(matches!(result, Err(AppError::Forbidden(_))), "{role} by {granter}"),
+                }
+            }
+        }
+    }
+}
