@@ -30,6 +30,18 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
         ("updateMe username", "mutation { updateMe(input: {username: \"x\"}) { id } }".into(), json!({}), "username"),
         ("updateMe country", "mutation { updateMe(input: {countryCode: \"ZZ\"}) { id } }".into(), json!({}), "countryCode"),
         ("logIn email shape", "mutation { logIn(input: {email: 5, password: \"x\"}) { accessToken } }".into(), json!({}), ""),
+        ("updateCollaboratorRole user", "mutation($r: ID!) { updateCollaboratorRole(input: {resourceId: $r, userId: \"spc_1\", role: VIEWER}) { role } }".into(), json!({"r": space}), "userId"),
+        ("updateCollaboratorRole role", "mutation($r: ID!, $u: ID!) { updateCollaboratorRole(input: {resourceId: $r, userId: $u, role: CAPTAIN}) { role } }".into(), json!({"r": space, "u": ana.id}), ""),
+        ("removeCollaborator resource", "mutation($u: ID!) { removeCollaborator(input: {resourceId: \"nope\", userId: $u}) { role } }".into(), json!({"u": ana.id}), "resourceId"),
+        ("leaveResource resource", "mutation { leaveResource(resourceId: \"ses_0190\") { role } }".into(), json!({}), "resourceId"),
+        ("transferOwnership user", "mutation($r: ID!) { transferOwnership(input: {resourceId: $r, userId: \"trk_x\"}) { role } }".into(), json!({"r": space}), "userId"),
+        ("transferOwnership self", "mutation($r: ID!, $u: ID!) { transferOwnership(input: {resourceId: $r, userId: $u}) { role } }".into(), json!({"r": space, "u": ana.id}), "userId"),
+        ("revokeSession id", "mutation { revokeSession(id: \"garbage\") }".into(), json!({}), "id"),
+        ("setUserPlan user", "mutation { setUserPlan(userId: \"prj_1\", plan: PRO) { plan } }".into(), json!({}), "userId"),
+        ("verifyEmail token", "mutation { verifyEmail(token: \"\") { id } }".into(), json!({}), "token"),
+        ("changePassword new", "mutation { changePassword(input: {currentPassword: \"correct horse battery\", newPassword: \"short\"}) }".into(), json!({}), "newPassword"),
+        ("createProject status", "mutation($s: ID!) { createProject(input: {artistSpaceId: $s, name: \"A\", status: DONE}) { id } }".into(), json!({"s": space}), ""),
+        ("updateTrack slug", "mutation($id: ID!) { updateTrack(id: $id, input: {slug: \"Not Valid\"}) { id } }".into(), json!({"id": track}), ""),
     ];
     let before = app
         .ok(
