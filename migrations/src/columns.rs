@@ -80,3 +80,7 @@ pub(crate) fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateS
     }
     statement.to_owned()
 }
+
+pub(crate) fn integer(column: &str) -> ColumnDef {
+    ColumnDef::new(name(column)).integer().not_null().to_owned()
+}

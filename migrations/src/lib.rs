@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod columns;
 mod m20261123_000001_identity;
 mod m20261123_000002_workspace;
+mod m20261123_000003_media;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_identity::Migration),
             Box::new(m20261123_000002_workspace::Migration),
+            Box::new(m20261123_000003_media::Migration),
         ]
     }
 }

@@ -167,6 +167,108 @@ impl TestApp {
         Ok(Hierarchy { space, project, track })
     }
 
+    /// The server's application (for maintenance use cases the CLI runs: gc, verify).
+    pub fn app(&self) -> &backline_application::App {
+        &self.server.composition.app
+    }
+
+    /// Sends a GraphQL multipart request (the spec apollo-upload-client speaks): `query` with
+    /// `variables`, and `bytes` as the file at the variable path `file_path` (e.g.
+    /// `variables.input.file`).
+    ///
+    /// # Errors
+    /// Fails on transport errors or a non-JSON body.
+    pub async fn multipart(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        file_path: &str,
+        upload: Upload<'_>,
+    ) -> anyhow::Result<Value> {
+        let operations = json!({ "query": query, "variables": variables });
+        let map = json!({ "0": [file_path] });
+        let mut part = reqwest::multipart::Part::bytes(upload.bytes.to_vec()).file_name(upload.name.to_owned());
+        if let Some(content_type) = upload.content_type {
+            part = part.mime_str(content_type)?;
+        }
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", map.to_string())
+            .part("0", part);
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .header("apollo-require-preflight", "true")
+            .multipart(form);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        anyhow::ensure!(
+            status.is_success() || body.get("errors").is_some(),
+            "HTTP {status} without errors: {body}"
+        );
+        Ok(body)
+    }
+
+    /// Uploads `upload` as the next version of `track`; returns the whole response.
+    ///
+    /// # Errors
+    /// Fails on transport errors.
+    pub async fn upload(&self, token: &str, track: &str, upload: Upload<'_>) -> anyhow::Result<Value> {
+        self.multipart(
+            Some(token),
+            &format!("mutation($input: UploadFileInput!) {{ uploadFile(input: $input) {{ {FILE_FIELDS} }} }}"),
+            json!({ "input": { "trackId": track, "file": null } }),
+            "variables.input.file",
+            upload,
+        )
+        .await
+    }
+
+    /// Uploads and fails unless it succeeded; returns the file.
+    ///
+    /// # Errors
+    /// Fails when the upload is refused.
+    pub async fn upload_ok(&self, token: &str, track: &str, upload: Upload<'_>) -> anyhow::Result<Value> {
+        let body = self.upload(token, track, upload).await?;
+        anyhow::ensure!(body.get("errors").is_none(), "upload refused: {body}");
+        Ok(body["data"]["uploadFile"].clone())
+    }
+
+    /// Polls a file until its analysis is READY or FAILED (at most a minute); returns it.
+    ///
+    /// # Errors
+    /// Fails when the file cannot be read or analysis does not finish.
+    pub async fn analysed(&self, token: &str, file: &str) -> anyhow::Result<Value> {
+        let query = format!("query($id: ID!) {{ file(id: $id) {{ {FILE_FIELDS} }} }}");
+        for _ in 0..600 {
+            let data = self.ok(Some(token), &query, json!({ "id": file })).await?;
+            let status = data["file"]["analysis"]["status"].as_str().unwrap_or("");
+            if status == "READY" || status == "FAILED" {
+                return Ok(data["file"].clone());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("analysis of {file} did not finish within a minute")
+    }
+
+    /// Bytes used by `token`'s owner.
+    ///
+    /// # Errors
+    /// Fails when `me` cannot be read.
+    pub async fn storage_used(&self, token: &str) -> anyhow::Result<i64> {
+        let data = self
+            .ok(Some(token), "{ me { subscription { storage { used } } } }", json!({}))
+            .await?;
+        data.pointer("/me/subscription/storage/used")
+            .and_then(Value::as_i64)
+            .context("no storage.used")
+    }
+
     /// Stops the server.
     ///
     /// # Errors
@@ -174,6 +276,53 @@ impl TestApp {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.server.stop().await
     }
+}
+
+/// The fields tests read from a `File`.
+pub const FILE_FIELDS: &str = "id name type contentType size sha256 version isFinalVersion url createdAt \
+    owner { username } track { id } analysis { status error analyzedAt } \
+    metadata { durationSeconds sampleRate channels bitsPerSample codec container bitrate } \
+    loudness { integratedLufs loudnessRange samplePeakDbfs truePeakDbtp }";
+
+/// A file to upload.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    /// The file name sent.
+    pub name: &'a str,
+    /// The part's declared content type.
+    pub content_type: Option<&'a str>,
+    /// The content.
+    pub bytes: &'a [u8],
+}
+
+impl<'a> Upload<'a> {
+    /// A file with no declared type.
+    pub fn new(name: &'a str, bytes: &'a [u8]) -> Self {
+        Self {
+            name,
+            content_type: None,
+            bytes,
+        }
+    }
+
+    /// The same file declaring `content_type`.
+    pub fn typed(self, content_type: &'a str) -> Self {
+        Self {
+            content_type: Some(content_type),
+            ..self
+        }
+    }
+}
+
+/// A committed fixture from `tests/fixtures` (see its README).
+///
+/// # Errors
+/// Fails when the file is missing.
+pub fn fixture(name: &str) -> anyhow::Result<Vec<u8>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
 }
 
 /// Ids of a space, a project in it and a track in that project.

@@ -7,8 +7,9 @@ use backline_domain::roles::{Plan, PlatformRole};
 
 use crate::error::AppResult;
 use crate::ports::{
-    BlobStore, Clock, CollaboratorRepository, EmailTokenRepository, IdGenerator, LoginThrottle, Mailer, PasswordHasher,
-    SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
+    AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, EmailTokenRepository, FileRepository, IdGenerator,
+    ImageProcessor, ImageRepository, JobQueue, LoginThrottle, Mailer, PasswordHasher, SessionRepository, TokenIssuer,
+    UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -59,6 +60,51 @@ pub struct AppSettings {
     pub refresh_token_ttl: chrono::Duration,
     /// Email verification token lifetime.
     pub email_token_ttl: chrono::Duration,
+    /// Uploads, signed URLs and analysis.
+    pub media: MediaSettings,
+}
+
+/// Settings for uploads, signed URLs and analysis.
+#[derive(Clone)]
+pub struct MediaSettings {
+    /// The largest file `uploadFile` accepts, in bytes (default 2 GiB).
+    pub max_upload_bytes: u64,
+    /// The largest image `uploadImage` accepts, in bytes (default 25 MiB).
+    pub max_image_bytes: u64,
+    /// How long a signed content URL stays valid (default 1 hour).
+    pub url_ttl: chrono::Duration,
+    /// The HMAC key that signs content URLs.
+    pub signing_key: Vec<u8>,
+    /// Tries an analysis job gets before it ends FAILED (default 5).
+    pub max_attempts: i32,
+    /// How long a worker holds a claimed job before others may take it over (default 10 min).
+    pub job_lease: chrono::Duration,
+}
+
+impl std::fmt::Debug for MediaSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaSettings")
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("max_image_bytes", &self.max_image_bytes)
+            .field("url_ttl", &self.url_ttl)
+            .field("signing_key", &"<redacted>")
+            .field("max_attempts", &self.max_attempts)
+            .field("job_lease", &self.job_lease)
+            .finish()
+    }
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 2 << 30,
+            max_image_bytes: 25 << 20,
+            url_ttl: chrono::Duration::hours(1),
+            signing_key: Vec::new(),
+            max_attempts: 5,
+            job_lease: chrono::Duration::minutes(10),
+        }
+    }
 }
 
 impl Default for AppSettings {
@@ -68,6 +114,7 @@ impl Default for AppSettings {
             plan_limits: PlanLimits::default(),
             refresh_token_ttl: chrono::Duration::days(30),
             email_token_ttl: chrono::Duration::hours(24),
+            media: MediaSettings::default(),
         }
     }
 }
@@ -85,8 +132,18 @@ pub struct App {
     pub workspace: Arc<dyn WorkspaceRepository>,
     /// Collaborator rows.
     pub collaborators: Arc<dyn CollaboratorRepository>,
+    /// Stored files (track versions).
+    pub files: Arc<dyn FileRepository>,
+    /// Uploaded images.
+    pub images: Arc<dyn ImageRepository>,
+    /// Background jobs.
+    pub jobs: Arc<dyn JobQueue>,
     /// File bodies.
     pub blobs: Arc<dyn BlobStore>,
+    /// Audio decoding and measurement.
+    pub analyzer: Arc<dyn AudioAnalyzer>,
+    /// Image decoding and resizing.
+    pub image_processor: Arc<dyn ImageProcessor>,
     /// Password hashing.
     pub hasher: Arc<dyn PasswordHasher>,
     /// Access tokens.

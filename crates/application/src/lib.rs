@@ -5,8 +5,9 @@ pub mod access;
 pub mod app;
 pub mod error;
 pub mod identity;
+pub mod media;
 pub mod ports;
 pub mod workspace;
 
-pub use app::{Actor, App, AppSettings, ClientMeta, PlanLimits};
+pub use app::{Actor, App, AppSettings, ClientMeta, MediaSettings, PlanLimits};
 pub use error::AppError;

@@ -19,7 +19,8 @@ use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
-    SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+    SqlCollaboratorRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlJobQueue,
+    SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
 
 /// Statements slower than this are logged as warnings; all are logged at `trace` level.

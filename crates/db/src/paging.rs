@@ -30,10 +30,12 @@ impl Params {
 
 /// Fetches a page of rows of `E` for each value of `parent_column` in `parents`, newest first,
 /// and groups them by parent. `extra` adds a fixed condition (without placeholders).
+#[expect(clippy::too_many_arguments, reason = "each argument names one part of the query")]
 pub(crate) async fn children_pages<E, K>(
     db: &impl ConnectionTrait,
     table: &str,
     parent_column: &str,
+    order_column: &str,
     extra: Option<&str>,
     parents: &[Uuid],
     request: PageRequest,
@@ -54,11 +56,20 @@ where
     };
     let list: Vec<String> = parents.iter().map(|id| params.push(*id)).collect();
     let mut conditions = vec![format!("{parent_column} IN ({})", list.join(", "))];
+    // Cursors are row ids; when ordering by another column, compare with the cursor row's value.
+    let cursor = |params: &mut Params, id: Uuid| {
+        let placeholder = params.push(id);
+        if order_column == "id" {
+            placeholder
+        } else {
+            format!("(SELECT {order_column} FROM {table} WHERE id = {placeholder})")
+        }
+    };
     if let Some(after) = request.after {
-        conditions.push(format!("id < {}", params.push(after)));
+        conditions.push(format!("{order_column} < {}", cursor(&mut params, after)));
     }
     if let Some(before) = request.before {
-        conditions.push(format!("id > {}", params.push(before)));
+        conditions.push(format!("{order_column} > {}", cursor(&mut params, before)));
     }
     if let Some(extra) = extra {
         conditions.push(extra.to_owned());
@@ -69,8 +80,8 @@ where
     };
     let limit = request.limit.saturating_add(1);
     let sql = format!(
-        "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY {parent_column} ORDER BY id {order}) AS page_row \
-         FROM {table} t WHERE {conditions}) w WHERE w.page_row <= {limit} ORDER BY w.id {order}",
+        "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY {parent_column} ORDER BY {order_column} {order}) AS page_row \
+         FROM {table} t WHERE {conditions}) w WHERE w.page_row <= {limit} ORDER BY w.{order_column} {order}",
         conditions = conditions.join(" AND "),
     );
     let rows = E::find()

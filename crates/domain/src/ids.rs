@@ -54,3 +54,15 @@ id_type!(
     /// Identifies one collaborator row (a user's role on one resource).
     CollaboratorId
 );
+id_type!(
+    /// Identifies one stored file (one version of a track's audio, or an attachment).
+    FileId
+);
+id_type!(
+    /// Identifies one uploaded image (an avatar, artist image or cover) and its variants.
+    ImageId
+);
+id_type!(
+    /// Identifies one background job.
+    JobId
+);

@@ -6,6 +6,7 @@ pub mod access;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod media;
 pub mod page;
 pub mod roles;
 pub mod values;

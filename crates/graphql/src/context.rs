@@ -12,6 +12,7 @@ pub struct RequestContext {
     pub(crate) actor: Arc<Actor>,
     pub(crate) meta: ClientMeta,
     pub(crate) loaders: Loaders,
+    pub(crate) base_url: String,
 }
 
 impl RequestContext {
@@ -22,7 +23,15 @@ impl RequestContext {
             loaders: Loaders::new(app, &actor),
             actor,
             meta,
+            base_url: String::new(),
         }
+    }
+
+    /// Makes content URLs absolute under `base_url` (e.g. `https://api.backline.example`);
+    /// without it they are relative paths.
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into().trim_end_matches('/').to_owned();
+        self
     }
 }
 

@@ -12,6 +12,7 @@ pub(crate) enum Kind {
     Project,
     Track,
     Session,
+    File,
 }
 
 impl Kind {
@@ -22,6 +23,7 @@ impl Kind {
             Kind::Project => "prj",
             Kind::Track => "trk",
             Kind::Session => "ses",
+            Kind::File => "fil",
         }
     }
 
@@ -32,10 +34,18 @@ impl Kind {
             Kind::Project => "project",
             Kind::Track => "track",
             Kind::Session => "session",
+            Kind::File => "file",
         }
     }
 
-    const ALL: [Kind; 5] = [Kind::User, Kind::ArtistSpace, Kind::Project, Kind::Track, Kind::Session];
+    const ALL: [Kind; 6] = [
+        Kind::User,
+        Kind::ArtistSpace,
+        Kind::Project,
+        Kind::Track,
+        Kind::Session,
+        Kind::File,
+    ];
 }
 
 /// The global id of an object.

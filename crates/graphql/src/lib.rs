@@ -18,6 +18,7 @@ pub use error::{CODE_BAD_USER_INPUT, ensure_error_codes};
 pub use limits::Limits;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use types::media::waveform_json;
 
 /// Backline's schema type.
 pub type BacklineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use backline_application::identity::users_by_ids;
+use backline_application::media::{count_files_in, files_in, final_files_of, find_images, latest_files_of};
 use backline_application::workspace::{
     collaborators_of, count_collaborators_of, count_projects_in, count_tracks_in, projects_by_ids, projects_in,
-    spaces_by_ids, tracks_in, viewer_roles,
+    spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
 };
 use backline_application::{Actor, App};
 use backline_domain::identity::{Subscription, User};
-use backline_domain::ids::{ArtistSpaceId, ProjectId, UserId};
+use backline_domain::ids::{ArtistSpaceId, ImageId, ProjectId, TrackId, UserId};
+use backline_domain::media::{Image, MediaFile};
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::roles::Role;
 use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ResourcePath, Track};
@@ -250,6 +252,130 @@ impl Loader<CollaboratorCount> for Batch {
         Ok(keys
             .iter()
             .filter_map(|key| counts.get(&key.0.id()).map(|count| (*key, *count)))
+            .collect())
+    }
+}
+
+impl Loader<ImageId> for Batch {
+    type Value = Image;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ImageId]) -> LoadResult<ImageId, Image> {
+        Ok(find_images(&self.app, keys)
+            .await
+            .map_err(gql)?
+            .into_iter()
+            .map(|image| (image.id, image))
+            .collect())
+    }
+}
+
+impl Loader<TrackId> for Batch {
+    type Value = Track;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[TrackId]) -> LoadResult<TrackId, Track> {
+        Ok(tracks_by_ids(&self.app, &self.actor, keys)
+            .await
+            .map_err(gql)?
+            .into_iter()
+            .map(|track| (track.id, track))
+            .collect())
+    }
+}
+
+/// Key of the file-page loader: a track and a page request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct FilesOf(pub(crate) ResourcePath, pub(crate) PageRequest);
+
+fn track_of(path: ResourcePath) -> Option<TrackId> {
+    match path {
+        ResourcePath::Track(_, _, track) => Some(track),
+        _ => None,
+    }
+}
+
+impl Loader<FilesOf> for Batch {
+    type Value = Page<MediaFile>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[FilesOf]) -> LoadResult<FilesOf, Page<MediaFile>> {
+        let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
+        let mut out = HashMap::new();
+        for (request, tracks) in by_request(&pairs) {
+            let pages = files_in(&self.app, &self.actor, &tracks, request).await.map_err(gql)?;
+            for path in tracks {
+                if let Some(page) = track_of(path).and_then(|track| pages.get(&track)) {
+                    out.insert(FilesOf(path, request), page.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Key of the file-count loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct FileCount(pub(crate) ResourcePath);
+
+impl Loader<FileCount> for Batch {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[FileCount]) -> LoadResult<FileCount, u64> {
+        let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
+        let counts = count_files_in(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| {
+                track_of(key.0)
+                    .and_then(|track| counts.get(&track))
+                    .map(|count| (*key, *count))
+            })
+            .collect())
+    }
+}
+
+/// Key of the latest-version loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct LatestFile(pub(crate) ResourcePath);
+
+impl Loader<LatestFile> for Batch {
+    type Value = MediaFile;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[LatestFile]) -> LoadResult<LatestFile, MediaFile> {
+        let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
+        let mut found = latest_files_of(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| {
+                track_of(key.0)
+                    .and_then(|track| found.remove(&track))
+                    .map(|file| (*key, file))
+            })
+            .collect())
+    }
+}
+
+/// Key of the final-version loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct FinalFile(pub(crate) ResourcePath);
+
+impl Loader<FinalFile> for Batch {
+    type Value = MediaFile;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[FinalFile]) -> LoadResult<FinalFile, MediaFile> {
+        let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
+        let mut found = final_files_of(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| {
+                track_of(key.0)
+                    .and_then(|track| found.remove(&track))
+                    .map(|file| (*key, file))
+            })
             .collect())
     }
 }

@@ -2,16 +2,17 @@
 
 use async_graphql::{Context, ID, Object};
 use backline_application::identity::{find_user, find_user_by_username};
+use backline_application::media::find_file;
 use backline_application::workspace::{
     SpaceLookup, find_artist_space, find_project, find_project_by_short_id, find_track, find_track_by_short_id,
 };
-use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
+use backline_domain::ids::{ArtistSpaceId, FileId, ProjectId, TrackId, UserId};
 
 use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, decode, decode_any};
 use crate::pagination::page_request;
-use crate::types::{ArtistSpaceConnection, ArtistSpaceNode, Node, ProjectNode, TrackNode, UserNode};
+use crate::types::{ArtistSpaceConnection, ArtistSpaceNode, FileNode, Node, ProjectNode, TrackNode, UserNode};
 
 /// Everything that can be read.
 pub struct QueryRoot;
@@ -85,6 +86,9 @@ impl QueryRoot {
             Kind::Track => find_track(app, &request.actor, TrackId(uuid))
                 .await
                 .map(|track| Node::Track(TrackNode(track))),
+            Kind::File => find_file(app, &request.actor, FileId(uuid))
+                .await
+                .map(|file| Node::File(FileNode(file))),
             Kind::Session => return Ok(None),
         };
         match found {
@@ -159,6 +163,17 @@ impl QueryRoot {
             (None, None) => return Err(bad_input("id", "give exactly one of id, shortId")),
         };
         Ok(TrackNode(track.gql()?))
+    }
+
+    /// A file (track version) by id.
+    async fn file(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file's global id.")] id: ID,
+    ) -> async_graphql::Result<FileNode> {
+        let (app, request) = parts(ctx)?;
+        let id = FileId(decode(Kind::File, &id, "id")?);
+        Ok(FileNode(find_file(app, &request.actor, id).await.gql()?))
     }
 
     /// The artist spaces you own or collaborate on (with a role on the space itself), newest first.

@@ -3,13 +3,15 @@
 use std::sync::Arc;
 
 use backline_application::ports::{Mailer, TokenIssuer};
-use backline_application::{App, AppSettings, PlanLimits};
+use backline_application::{App, AppSettings, MediaSettings, PlanLimits};
+use backline_audio::SymphoniaAnalyzer;
 use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
-    Database, OutboxMailer, SqlCollaboratorRepository, SqlEmailTokenRepository, SqlSessionRepository,
-    SqlUserRepository, SqlWorkspaceRepository,
+    Database, OutboxMailer, SqlCollaboratorRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository,
+    SqlJobQueue, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
+use backline_images::ImageResizer;
 use backline_mail::SmtpMailer;
 use backline_storage::ObjectBlobStore;
 
@@ -60,6 +62,16 @@ fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     Ok(secret.into_bytes())
 }
 
+/// The key that signs content URLs, derived from the token secret so that one secret
+/// configures both, yet a token signature is never a valid URL signature.
+fn signing_key(secret: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(b"backline content urls\0");
+    hasher.update(secret);
+    hasher.finalize().to_vec()
+}
+
 /// Connects to the database and blob store, applies pending migrations, and wires the adapters.
 ///
 /// # Errors
@@ -71,7 +83,8 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
     database.migrate_up().await?;
     let blobs =
         ObjectBlobStore::from_url(&config.blob_url).map_err(|error| anyhow::anyhow!("BACKLINE_BLOB_URL: {error}"))?;
-    let tokens: Arc<dyn TokenIssuer> = Arc::new(JwtIssuer::new(&jwt_secret(config)?)?);
+    let secret = jwt_secret(config)?;
+    let tokens: Arc<dyn TokenIssuer> = Arc::new(JwtIssuer::new(&secret)?);
     let (mailer, outbox): (Arc<dyn Mailer>, Option<OutboxMailer>) = match &config.smtp_url {
         Some(url) => (
             Arc::new(
@@ -91,7 +104,12 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         email_tokens: Arc::new(SqlEmailTokenRepository::new(database.clone())),
         workspace: Arc::new(SqlWorkspaceRepository::new(database.clone())),
         collaborators: Arc::new(SqlCollaboratorRepository::new(database.clone())),
+        files: Arc::new(SqlFileRepository::new(database.clone())),
+        images: Arc::new(SqlImageRepository::new(database.clone())),
+        jobs: Arc::new(SqlJobQueue::new(database.clone())),
         blobs: Arc::new(blobs),
+        analyzer: Arc::new(SymphoniaAnalyzer::new()),
+        image_processor: Arc::new(ImageResizer::new(config.max_image_pixels)),
         hasher: Arc::new(Argon2Hasher::new()?),
         tokens,
         mailer,
@@ -108,6 +126,13 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
                 pro: config.storage_limit_pro.0,
                 team: config.storage_limit_team.0,
                 enterprise: config.storage_limit_enterprise.0,
+            },
+            media: MediaSettings {
+                max_upload_bytes: config.max_upload_bytes,
+                max_image_bytes: config.max_image_bytes,
+                url_ttl: chrono::Duration::seconds(config.url_ttl_seconds.max(1)),
+                signing_key: signing_key(&secret),
+                ..MediaSettings::default()
             },
             ..AppSettings::default()
         },

@@ -125,6 +125,27 @@ pub struct Config {
     /// Storage limit of the ENTERPRISE plan.
     #[arg(long, env = "BACKLINE_STORAGE_LIMIT_ENTERPRISE", default_value = "unlimited")]
     pub storage_limit_enterprise: Limit,
+    /// Largest file `uploadFile` accepts, in bytes (default 2 GiB).
+    #[arg(long, env = "BACKLINE_MAX_UPLOAD_BYTES", default_value_t = 2 << 30)]
+    pub max_upload_bytes: u64,
+    /// Largest image `uploadImage` accepts, in bytes (default 25 MiB).
+    #[arg(long, env = "BACKLINE_MAX_IMAGE_BYTES", default_value_t = 25 << 20)]
+    pub max_image_bytes: u64,
+    /// Largest image accepted, in pixels (width times height); larger ones are refused as
+    /// possible decompression bombs.
+    #[arg(long, env = "BACKLINE_MAX_IMAGE_PIXELS", default_value_t = 50_000_000)]
+    pub max_image_pixels: u64,
+    /// Analysis workers in this process (each decodes one file at a time on a blocking
+    /// thread); 0 runs none, leaving analysis to other replicas.
+    #[arg(long, env = "BACKLINE_ANALYSIS_WORKERS", default_value_t = 1)]
+    pub analysis_workers: usize,
+    /// Lifetime of signed content URLs, in seconds.
+    #[arg(long, env = "BACKLINE_URL_TTL_SECONDS", default_value_t = 3600)]
+    pub url_ttl_seconds: i64,
+    /// The API's public base URL, for absolute content URLs (e.g. `https://api.example.com`);
+    /// when unset, URLs are built from the request's `Host` header.
+    #[arg(long, env = "BACKLINE_API_URL")]
+    pub api_url: Option<String>,
 }
 
 impl Config {

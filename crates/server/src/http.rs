@@ -17,31 +17,44 @@ use axum::routing::get;
 use backline_application::identity::authenticate;
 use backline_application::{Actor, App, ClientMeta};
 use backline_graphql::{BacklineSchema, RequestContext, ensure_error_codes};
+use futures::TryStreamExt;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::compose::Composition;
+use crate::config::Config;
+use crate::content::{file_content, file_waveform, image_content};
+
+/// Most files one multipart request may carry.
+const MAX_UPLOADS: usize = 4;
 
 /// Router state.
 #[derive(Clone)]
 pub(crate) struct HttpState {
-    composition: Composition,
+    pub(crate) composition: Composition,
     graphiql: bool,
     max_body_bytes: usize,
+    max_upload_bytes: u64,
     max_batch: usize,
+    api_url: Option<String>,
 }
 
 /// Builds the router.
-pub(crate) fn router(composition: Composition, graphiql: bool, max_body_bytes: usize, max_batch: usize) -> Router {
+pub(crate) fn router(composition: Composition, config: &Config) -> Router {
     let state = HttpState {
         composition,
-        graphiql,
-        max_body_bytes,
-        max_batch,
+        graphiql: config.graphiql_enabled(),
+        max_body_bytes: config.max_body_bytes,
+        max_upload_bytes: config.max_upload_bytes,
+        max_batch: config.max_batch,
+        api_url: config.api_url.clone(),
     };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
+        .route("/files/{id}/content", get(file_content))
+        .route("/files/{id}/{name}", get(file_waveform))
+        .route("/images/{id}/{variant}", get(image_content))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(state)
@@ -58,7 +71,7 @@ pub(crate) fn router(composition: Composition, graphiql: bool, max_body_bytes: u
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-fn request_id(headers: &HeaderMap) -> String {
+pub(crate) fn request_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())
@@ -77,7 +90,7 @@ fn client_meta(headers: &HeaderMap, peer: SocketAddr) -> ClientMeta {
 }
 
 /// A JSON error response with one error carrying `code` (for refusals before execution).
-fn refusal(status: StatusCode, code: &str, message: &str, request_id: &str) -> axum::response::Response {
+pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, request_id: &str) -> axum::response::Response {
     let body = serde_json::json!({
         "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }]
     });
@@ -96,15 +109,34 @@ fn json_response(response: &BatchResponse) -> axum::response::Response {
 }
 
 /// Authenticates the caller from the `Authorization` header.
-fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, String> {
+pub(crate) fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, String> {
     let header = headers
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("invalid"));
     authenticate(app, header).map_err(|error| error.to_string())
 }
 
-fn with_context(batch: BatchRequest, app: &App, actor: Actor, meta: &ClientMeta) -> BatchRequest {
-    let context = |request: Request| request.data(RequestContext::new(app, actor.clone(), meta.clone()));
+/// The base of absolute content URLs: the configured API URL, or the request's own host.
+fn base_url(state: &HttpState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.api_url {
+        return url.clone();
+    }
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    match header("host") {
+        Some(host) if !host.contains(['/', ' ', '@']) => {
+            let scheme = match header("x-forwarded-proto") {
+                Some("https") => "https",
+                _ => "http",
+            };
+            format!("{scheme}://{host}")
+        }
+        _ => String::new(),
+    }
+}
+
+fn with_context(batch: BatchRequest, app: &App, actor: Actor, meta: &ClientMeta, base: &str) -> BatchRequest {
+    let context =
+        |request: Request| request.data(RequestContext::new(app, actor.clone(), meta.clone()).with_base_url(base));
     match batch {
         BatchRequest::Single(request) => BatchRequest::Single(context(request)),
         BatchRequest::Batch(requests) => BatchRequest::Batch(requests.into_iter().map(context).collect()),
@@ -133,7 +165,8 @@ async fn execute(
         Ok(actor) => actor,
         Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, request_id),
     };
-    let batch = with_context(batch, &state.composition.app, actor, &client_meta(headers, peer));
+    let base = base_url(state, headers);
+    let batch = with_context(batch, &state.composition.app, actor, &client_meta(headers, peer), &base);
     let mut response = state.composition.schema.execute_batch(batch).await;
     match &mut response {
         BatchResponse::Single(single) => ensure_error_codes(single, request_id),
@@ -173,26 +206,45 @@ async fn graphql_post(
             &request_id,
         );
     }
-    let bytes = match axum::body::to_bytes(body, state.max_body_bytes).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return refusal(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                &format!("the request body is larger than {} bytes", state.max_body_bytes),
-                &request_id,
-            );
-        }
-    };
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let options = MultipartOptions::default()
-        .max_file_size(state.max_body_bytes)
-        .max_num_files(16);
-    let batch = match async_graphql::http::receive_batch_body(content_type, &bytes[..], options).await {
+    let multipart = content_type
+        .as_deref()
+        .is_some_and(|value| value.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let received = if multipart {
+        // Uploads stream through: each file part is spooled to an anonymous temporary file as
+        // it arrives (memory stays flat), then streamed from there to the blob store.
+        let options = MultipartOptions::default()
+            .max_file_size(usize::try_from(state.max_upload_bytes).unwrap_or(usize::MAX))
+            .max_num_files(MAX_UPLOADS);
+        let reader = body.into_data_stream().map_err(std::io::Error::other).into_async_read();
+        async_graphql::http::receive_batch_body(content_type, reader, options).await
+    } else {
+        let bytes = match axum::body::to_bytes(body, state.max_body_bytes).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                return refusal(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "PAYLOAD_TOO_LARGE",
+                    &format!("the request body is larger than {} bytes", state.max_body_bytes),
+                    &request_id,
+                );
+            }
+        };
+        async_graphql::http::receive_batch_body(content_type, &bytes[..], MultipartOptions::default()).await
+    };
+    let batch = match received {
         Ok(batch) => batch,
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
+            return refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                &format!("an uploaded file is larger than {} bytes", state.max_upload_bytes),
+                &request_id,
+            );
+        }
         Err(error) => {
             return refusal(
                 StatusCode::BAD_REQUEST,
@@ -295,6 +347,7 @@ async fn graphql_ws(
     upgrade: WebSocketUpgrade,
 ) -> axum::response::Response {
     let meta = client_meta(&headers, peer);
+    let base = base_url(&state, &headers);
     let schema: BacklineSchema = state.composition.schema.clone();
     let app = state.composition.app.clone();
     upgrade
@@ -305,7 +358,7 @@ async fn graphql_ws(
                     let actor = authenticate(&app, token_from_init(&payload).as_deref())
                         .map_err(|error| async_graphql::Error::new(error.to_string()))?;
                     let mut data = Data::default();
-                    data.insert(RequestContext::new(&app, actor, meta));
+                    data.insert(RequestContext::new(&app, actor, meta).with_base_url(base));
                     Ok(data)
                 })
                 .serve()

@@ -3,9 +3,11 @@
 
 pub mod compose;
 pub mod config;
+mod content;
 mod http;
 pub mod seed;
 pub mod telemetry;
+mod workers;
 
 use std::net::SocketAddr;
 
@@ -24,6 +26,7 @@ pub struct RunningServer {
     pub composition: Composition,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    workers: Option<workers::Workers>,
 }
 
 impl RunningServer {
@@ -36,6 +39,9 @@ impl RunningServer {
             let _ = shutdown.send(());
         }
         (&mut self.task).await??;
+        if let Some(workers) = self.workers.take() {
+            workers.stop().await;
+        }
         Ok(())
     }
 }
@@ -57,15 +63,12 @@ pub async fn serve(
         tracing::info!("GraphiQL: http://{addr}/graphql");
     }
     tracing::info!(%addr, "Backline is listening");
-    let router = http::router(
-        composition,
-        config.graphiql_enabled(),
-        config.max_body_bytes,
-        config.max_batch,
-    );
+    let workers = workers::Workers::spawn(&composition.app, config.analysis_workers);
+    let router = http::router(composition, &config);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await?;
+    workers.stop().await;
     tracing::info!("Backline stopped");
     Ok(())
 }
@@ -78,12 +81,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let composition = compose(&config).await?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let router = http::router(
-        composition.clone(),
-        config.graphiql_enabled(),
-        config.max_body_bytes,
-        config.max_batch,
-    );
+    let workers = workers::Workers::spawn(&composition.app, config.analysis_workers);
+    let router = http::router(composition.clone(), &config);
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -97,6 +96,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         composition,
         shutdown: Some(shutdown),
         task,
+        workers: Some(workers),
     })
 }
 

@@ -32,6 +32,17 @@ enum Command {
     ExportSchema,
     /// Create a demo user with an artist space, projects and tracks; print the login.
     SeedDemo,
+    /// Remove orphan blobs (written, but whose upload never committed) older than an hour.
+    /// Safe while the server runs.
+    Gc {
+        /// Only remove orphans older than this many minutes.
+        #[arg(long, default_value_t = 60)]
+        older_than_minutes: i64,
+    },
+    /// Re-hash every stored file and report those whose content no longer matches the
+    /// SHA-256 recorded at upload, or is missing. Exits with 1 when any is found. Safe while
+    /// the server runs.
+    Verify,
 }
 
 #[derive(Subcommand, Clone, Copy)]
@@ -68,6 +79,41 @@ async fn main() -> anyhow::Result<()> {
                     if migration.applied { "applied" } else { "pending" },
                     migration.name
                 );
+            }
+            Ok(())
+        }
+        Command::Gc { older_than_minutes } => {
+            let composition = compose(&cli.config).await?;
+            let min_age = chrono::Duration::minutes(older_than_minutes.max(0));
+            let report = backline_application::media::collect_orphans(&composition.app, min_age).await?;
+            for key in &report.removed {
+                println!("removed {key}");
+            }
+            println!(
+                "examined {} blobs, removed {} orphans ({} bytes)",
+                report.examined,
+                report.removed.len(),
+                report.bytes
+            );
+            Ok(())
+        }
+        Command::Verify => {
+            let composition = compose(&cli.config).await?;
+            let report = backline_application::media::verify_blobs(&composition.app).await?;
+            for (file, key, expected, actual) in &report.mismatched {
+                println!("MISMATCH file {file} ({key}): recorded {expected}, found {actual}");
+            }
+            for (file, key) in &report.missing {
+                println!("MISSING file {file} ({key})");
+            }
+            println!(
+                "checked {} files: {} mismatched, {} missing",
+                report.checked,
+                report.mismatched.len(),
+                report.missing.len()
+            );
+            if !report.is_clean() {
+                std::process::exit(1);
             }
             Ok(())
         }

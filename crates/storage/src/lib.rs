@@ -4,9 +4,13 @@
 
 use std::sync::Arc;
 
-use backline_application::ports::BlobStore;
+use std::ops::Range;
+
+use backline_application::ports::{BlobInfo, BlobRead, BlobStore, BlobWriter, ByteStream};
+use bytes::Bytes;
+use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{ObjectStore, PutPayload};
+use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore, PutPayload, WriteMultipart};
 use url::Url;
 
 /// A blob store behind an `object_store` backend.
@@ -58,6 +62,61 @@ impl ObjectBlobStore {
     fn path(&self, key: &str) -> Path {
         Path::from_iter(self.prefix.parts().chain(Path::from(key).parts()))
     }
+
+    /// The key of a listed object: its location without the store's prefix.
+    fn key_of(&self, location: &Path) -> String {
+        let skip = self.prefix.parts().count();
+        location
+            .parts()
+            .skip(skip)
+            .map(|part| part.as_ref().to_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn info(&self, meta: &ObjectMeta) -> BlobInfo {
+        BlobInfo {
+            key: self.key_of(&meta.location),
+            size: meta.size,
+            last_modified: meta.last_modified,
+        }
+    }
+}
+
+/// Parts of this size are sent to the store as they fill; at most a few are held in memory.
+const PART_BYTES: usize = 8 << 20;
+
+/// A multipart upload in progress.
+struct MultipartWriter {
+    upload: WriteMultipart,
+}
+
+#[async_trait::async_trait]
+impl BlobWriter for MultipartWriter {
+    async fn write(&mut self, chunk: Bytes) -> anyhow::Result<()> {
+        // Back-pressure: wait while more than two parts are in flight.
+        self.upload.wait_for_capacity(2).await?;
+        self.upload.put(chunk);
+        Ok(())
+    }
+
+    async fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        self.upload.finish().await?;
+        Ok(())
+    }
+
+    async fn abort(self: Box<Self>) -> anyhow::Result<()> {
+        self.upload.abort().await?;
+        Ok(())
+    }
+}
+
+fn not_found<T>(result: object_store::Result<T>) -> anyhow::Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(object_store::Error::NotFound { .. }) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
 }
 
 #[async_trait::async_trait]
@@ -65,6 +124,40 @@ impl BlobStore for ObjectBlobStore {
     async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
         self.store.put(&self.path(key), PutPayload::from(bytes)).await?;
         Ok(())
+    }
+
+    async fn writer(&self, key: &str) -> anyhow::Result<Box<dyn BlobWriter>> {
+        let upload = self.store.put_multipart(&self.path(key)).await?;
+        Ok(Box::new(MultipartWriter {
+            upload: WriteMultipart::new_with_chunk_size(upload, PART_BYTES),
+        }))
+    }
+
+    async fn read(&self, key: &str, range: Option<Range<u64>>) -> anyhow::Result<Option<BlobRead>> {
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..GetOptions::default()
+        };
+        let Some(result) = not_found(self.store.get_opts(&self.path(key), options).await)? else {
+            return Ok(None);
+        };
+        let size = result.meta.size;
+        let stream: ByteStream = Box::pin(result.into_stream().map_err(std::io::Error::other));
+        Ok(Some(BlobRead { size, stream }))
+    }
+
+    async fn head(&self, key: &str) -> anyhow::Result<Option<BlobInfo>> {
+        Ok(not_found(self.store.head(&self.path(key)).await)?.map(|meta| self.info(&meta)))
+    }
+
+    async fn list(&self, prefix: &str) -> anyhow::Result<Vec<BlobInfo>> {
+        let folder = self.path(prefix);
+        let mut listing = self.store.list(Some(&folder));
+        let mut blobs = Vec::new();
+        while let Some(meta) = listing.next().await {
+            blobs.push(self.info(&meta?));
+        }
+        Ok(blobs)
     }
 
     async fn get(&self, key: &str) -> anyhow::Result<Option<Vec<u8>>> {
@@ -83,7 +176,6 @@ impl BlobStore for ObjectBlobStore {
     }
 
     async fn ping(&self) -> anyhow::Result<()> {
-        use futures::StreamExt;
         let mut listing = self.store.list(Some(&self.prefix));
         match listing.next().await {
             Some(Err(error)) => Err(error.into()),
@@ -102,7 +194,34 @@ mod tests {
         store.delete("tracks/a/v1").await?;
         assert_eq!(store.get("tracks/a/v1").await?, None);
         store.delete("tracks/a/v1").await?;
+        streams(store).await?;
         store.ping().await
+    }
+
+    async fn streams(store: &ObjectBlobStore) -> anyhow::Result<()> {
+        let mut writer = store.writer("files/x").await?;
+        for chunk in 0..20u8 {
+            writer.write(Bytes::from(vec![chunk; 1 << 20])).await?;
+        }
+        assert!(
+            store.head("files/x").await?.is_none(),
+            "nothing is visible before finish"
+        );
+        writer.finish().await?;
+        let info = store.head("files/x").await?.ok_or_else(|| anyhow::anyhow!("missing"))?;
+        assert_eq!(info.size, 20 << 20);
+        let read = store.read("files/x", Some((3 << 20) + 5..(3 << 20) + 9)).await?;
+        let read = read.ok_or_else(|| anyhow::anyhow!("missing"))?;
+        assert_eq!(read.size, 20 << 20);
+        let bytes: Vec<Bytes> = read.stream.try_collect().await?;
+        assert_eq!(bytes.concat(), vec![3u8; 4]);
+        assert_eq!(store.list("files").await?, vec![info]);
+        let aborted = store.writer("files/y").await?;
+        aborted.abort().await?;
+        assert!(store.head("files/y").await?.is_none());
+        assert!(store.read("files/y", None).await?.is_none());
+        store.delete("files/x").await?;
+        Ok(())
     }
 
     #[tokio::test]

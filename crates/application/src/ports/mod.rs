@@ -1,20 +1,28 @@
 //! Ports: the traits the use cases need from the outside world. Adapters in other crates
 //! implement them; the server's composition root picks which.
 
+mod analyzer;
 mod blobs;
 mod collaborators;
 mod credentials;
 mod email_tokens;
+mod files;
+mod images;
+mod jobs;
 mod mailer;
 mod sessions;
 mod system;
 mod users;
 mod workspace;
 
-pub use blobs::BlobStore;
+pub use analyzer::{AnalysisFailure, AudioAnalyzer, AudioReport};
+pub use blobs::{BlobInfo, BlobRead, BlobStore, BlobWriter, ByteStream};
 pub use collaborators::CollaboratorRepository;
 pub use credentials::{AccessClaims, LoginThrottle, PasswordHasher, TokenIssuer};
 pub use email_tokens::{EmailTokenPurpose, EmailTokenRepository};
+pub use files::{FileRepository, NewVersion};
+pub use images::{ImageProcessor, ImageRefusal, ImageRepository, ImageSet, ProcessedImage};
+pub use jobs::{Job, JobKind, JobQueue};
 pub use mailer::{MailMessage, Mailer};
 pub use sessions::{RefreshTokenRecord, RotateOutcome, SessionRepository};
 pub use system::{Clock, IdGenerator};

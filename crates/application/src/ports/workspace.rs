@@ -42,11 +42,13 @@ pub trait WorkspaceRepository: Send + Sync + 'static {
     async fn update_track(&self, track: &Track) -> RepoResult<()>;
 
     /// Deletes a space with all its projects, tracks and collaborators in one transaction.
-    async fn delete_space(&self, id: ArtistSpaceId) -> RepoResult<()>;
+    /// Files and images inside go too, their bytes returned to their owners' storage; the
+    /// result lists the blob keys they held, for the caller to remove.
+    async fn delete_space(&self, id: ArtistSpaceId) -> RepoResult<Vec<String>>;
     /// Deletes a project with its tracks and collaborators in one transaction.
-    async fn delete_project(&self, id: ProjectId) -> RepoResult<()>;
+    async fn delete_project(&self, id: ProjectId) -> RepoResult<Vec<String>>;
     /// Deletes a track and its collaborators in one transaction.
-    async fn delete_track(&self, id: TrackId) -> RepoResult<()>;
+    async fn delete_track(&self, id: TrackId) -> RepoResult<Vec<String>>;
 
     /// Spaces by id.
     async fn spaces(&self, ids: &[ArtistSpaceId]) -> RepoResult<Vec<ArtistSpace>>;

@@ -3,7 +3,7 @@
 mod collaborators;
 mod listing;
 mod projects;
-mod resource;
+pub(crate) mod resource;
 mod slugs;
 mod spaces;
 mod tracks;

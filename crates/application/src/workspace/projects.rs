@@ -160,6 +160,7 @@ pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: Upda
 pub async fn delete_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<ProjectId> {
     let project = load_project(app, id).await?;
     authorize(app, actor, project.path(), ResourceKind::Project, Action::Delete).await?;
-    app.workspace.delete_project(project.id).await?;
+    let released = app.workspace.delete_project(project.id).await?;
+    crate::media::remove_blobs(app, &released).await;
     Ok(project.id)
 }

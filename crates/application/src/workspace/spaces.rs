@@ -181,6 +181,7 @@ pub async fn update_artist_space(
 pub async fn delete_artist_space(app: &App, actor: &Actor, id: ArtistSpaceId) -> AppResult<ArtistSpaceId> {
     let space = load_space(app, id).await?;
     authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Delete).await?;
-    app.workspace.delete_space(space.id).await?;
+    let released = app.workspace.delete_space(space.id).await?;
+    crate::media::remove_blobs(app, &released).await;
     Ok(space.id)
 }

@@ -147,6 +147,7 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
 pub async fn delete_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<TrackId> {
     let track = load_track(app, id).await?;
     authorize(app, actor, track.path(), ResourceKind::Track, Action::Delete).await?;
-    app.workspace.delete_track(track.id).await?;
+    let released = app.workspace.delete_track(track.id).await?;
+    crate::media::remove_blobs(app, &released).await;
     Ok(track.id)
 }

@@ -7,6 +7,9 @@
 pub(crate) mod artist_spaces;
 pub(crate) mod collaborators;
 pub(crate) mod email_tokens;
+pub(crate) mod files;
+pub(crate) mod images;
+pub(crate) mod jobs;
 pub(crate) mod mail_outbox;
 pub(crate) mod projects;
 pub(crate) mod refresh_tokens;

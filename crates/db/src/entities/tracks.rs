@@ -16,6 +16,7 @@ pub struct Model {
     pub owner_id: Uuid,
     pub status: String,
     pub is_public: bool,
+    pub file_versions: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -161,6 +161,7 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
             self.db.conn(),
             "collaborators",
             "resource_id",
+            "id",
             None,
             resource_ids,
             page,

@@ -2,12 +2,18 @@
 
 mod collaborators;
 mod email_tokens;
+pub(crate) mod files;
+pub(crate) mod images;
+pub(crate) mod jobs;
 mod sessions;
 mod users;
 mod workspace;
 
 pub use collaborators::SqlCollaboratorRepository;
 pub use email_tokens::SqlEmailTokenRepository;
+pub use files::SqlFileRepository;
+pub use images::SqlImageRepository;
+pub use jobs::SqlJobQueue;
 pub use sessions::SqlSessionRepository;
 pub use users::SqlUserRepository;
 pub use workspace::SqlWorkspaceRepository;

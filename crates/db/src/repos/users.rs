@@ -156,7 +156,6 @@ impl UserRepository for SqlUserRepository {
             id: Set(user.id.0),
             username: Set(user.username.clone()),
             username_key: Set(user.username.to_ascii_lowercase()),
-            image: Set(user.image.clone()),
             country_code: Set(user.country_code.clone()),
             updated_at: Set(user.updated_at),
             ..Default::default()

@@ -16,9 +16,11 @@ use uuid::Uuid;
 
 use crate::Database;
 use crate::convert::{self, resource_kind_str};
-use crate::entities::{artist_spaces, collaborators, projects, tracks};
+use crate::entities::{artist_spaces, collaborators, files, projects, tracks};
 use crate::error::repo_error;
 use crate::paging::{children_counts, children_pages};
+use crate::repos::files::release_files;
+use crate::repos::images::release_images;
 
 /// The workspace hierarchy on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -79,6 +81,7 @@ fn track_row(track: &Track) -> tracks::ActiveModel {
         owner_id: Set(track.owner_id.0),
         status: Set(track.status.as_str().to_owned()),
         is_public: Set(track.is_public),
+        file_versions: sea_orm::ActiveValue::NotSet,
         created_at: Set(track.created_at),
         updated_at: Set(track.updated_at),
     }
@@ -141,20 +144,18 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn update_space(&self, space: &ArtistSpace) -> RepoResult<()> {
-        space_row(space)
-            .reset_all()
-            .update(self.db.conn())
-            .await
-            .map_err(repo_error)?;
+        let mut row = space_row(space).reset_all();
+        // The image is set only by uploadImage, in its own transaction.
+        row.image = sea_orm::ActiveValue::NotSet;
+        row.update(self.db.conn()).await.map_err(repo_error)?;
         Ok(())
     }
 
     async fn update_project(&self, project: &Project) -> RepoResult<()> {
-        project_row(project)
-            .reset_all()
-            .update(self.db.conn())
-            .await
-            .map_err(repo_error)?;
+        let mut row = project_row(project).reset_all();
+        // The image is set only by uploadImage, in its own transaction.
+        row.image = sea_orm::ActiveValue::NotSet;
+        row.update(self.db.conn()).await.map_err(repo_error)?;
         Ok(())
     }
 
@@ -167,7 +168,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         Ok(())
     }
 
-    async fn delete_space(&self, id: ArtistSpaceId) -> RepoResult<()> {
+    async fn delete_space(&self, id: ArtistSpaceId) -> RepoResult<Vec<String>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let project_ids: Vec<Uuid> = projects::Entity::find()
             .select_only()
@@ -178,6 +179,10 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
             .await
             .map_err(repo_error)?;
         let track_ids = track_ids_where(&txn, Condition::all().add(tracks::Column::ArtistSpaceId.eq(id.0))).await?;
+        let mut released = release_files(&txn, Condition::all().add(files::Column::ArtistSpaceId.eq(id.0))).await?;
+        let mut shown = vec![id.0];
+        shown.extend(&project_ids);
+        released.extend(release_images(&txn, &shown).await?);
         let mut resources = vec![id.0];
         resources.extend(&project_ids);
         resources.extend(&track_ids);
@@ -196,11 +201,14 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        txn.commit().await.map_err(repo_error)
+        txn.commit().await.map_err(repo_error)?;
+        Ok(released)
     }
 
-    async fn delete_project(&self, id: ProjectId) -> RepoResult<()> {
+    async fn delete_project(&self, id: ProjectId) -> RepoResult<Vec<String>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let mut released = release_files(&txn, Condition::all().add(files::Column::ProjectId.eq(id.0))).await?;
+        released.extend(release_images(&txn, &[id.0]).await?);
         let mut resources = track_ids_where(&txn, Condition::all().add(tracks::Column::ProjectId.eq(id.0))).await?;
         resources.push(id.0);
         delete_collaborators(&txn, resources).await?;
@@ -213,17 +221,20 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        txn.commit().await.map_err(repo_error)
+        txn.commit().await.map_err(repo_error)?;
+        Ok(released)
     }
 
-    async fn delete_track(&self, id: TrackId) -> RepoResult<()> {
+    async fn delete_track(&self, id: TrackId) -> RepoResult<Vec<String>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let released = release_files(&txn, Condition::all().add(files::Column::TrackId.eq(id.0))).await?;
         delete_collaborators(&txn, vec![id.0]).await?;
         tracks::Entity::delete_by_id(id.0)
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        txn.commit().await.map_err(repo_error)
+        txn.commit().await.map_err(repo_error)?;
+        Ok(released)
     }
 
     async fn spaces(&self, ids: &[ArtistSpaceId]) -> RepoResult<Vec<ArtistSpace>> {
@@ -405,6 +416,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
             self.db.conn(),
             "projects",
             "artist_space_id",
+            "id",
             None,
             &ids,
             page,
@@ -432,6 +444,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
             self.db.conn(),
             "tracks",
             "project_id",
+            "id",
             None,
             &ids,
             page,

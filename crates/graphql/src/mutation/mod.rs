@@ -2,6 +2,7 @@
 
 mod collaborators;
 mod identity;
+mod media;
 mod workspace;
 
 use async_graphql::MergedObject;
@@ -12,4 +13,5 @@ pub struct MutationRoot(
     identity::IdentityMutation,
     workspace::WorkspaceMutation,
     collaborators::CollaboratorMutation,
+    media::MediaMutation,
 );

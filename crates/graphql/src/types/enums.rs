@@ -1,6 +1,7 @@
 //! GraphQL enums mirroring the domain's.
 
 use async_graphql::Enum;
+use backline_domain::media::{AnalysisStatus, FileType, ImageTarget};
 use backline_domain::roles::{AuthMethod, BillingCycle, Plan, PlatformRole, Role, SubscriptionStatus};
 use backline_domain::values::SlugType;
 use backline_domain::workspace::{ProjectStatus, TrackStatus};
@@ -148,5 +149,45 @@ mirror!(
         Approved,
         /// Released.
         Published,
+    }
+);
+
+mirror!(
+    /// What a file holds.
+    GqlFileType as "FileType" <=> FileType {
+        /// Audio: a version of a track.
+        Audio,
+        /// A picture.
+        Image,
+        /// Video.
+        Video,
+        /// A document.
+        Document,
+    }
+);
+
+mirror!(
+    /// Where a file's analysis stands.
+    GqlAnalysisStatus as "AnalysisStatus" <=> AnalysisStatus {
+        /// Waiting for a worker.
+        Pending,
+        /// Being decoded and measured.
+        Processing,
+        /// Done: metadata, loudness and waveform are set.
+        Ready,
+        /// The file could not be analysed (see `error`); it stays downloadable.
+        Failed,
+    }
+);
+
+mirror!(
+    /// What an uploaded image is for.
+    GqlImageTarget as "ImageTarget" <=> ImageTarget {
+        /// Your own avatar (`targetId` is your user id).
+        UserAvatar,
+        /// An artist space's image (needs Space U: owner or admin).
+        ArtistSpace,
+        /// A project's cover art (needs Project U: owner or admin).
+        ProjectCover,
     }
 );

@@ -3,13 +3,15 @@
 mod auth;
 mod collaborator;
 mod enums;
+pub(crate) mod media;
 mod node;
 mod user;
 mod workspace;
 
 pub(crate) use auth::AuthPayloadNode;
 pub(crate) use collaborator::{CollaboratorConnection, CollaboratorNode};
-pub(crate) use enums::{GqlPlan, GqlProjectStatus, GqlRole, GqlTrackStatus};
+pub(crate) use enums::{GqlImageTarget, GqlPlan, GqlProjectStatus, GqlRole, GqlTrackStatus};
+pub(crate) use media::{FileNode, ImageNode};
 pub(crate) use node::Node;
 pub(crate) use user::{SubscriptionNode, UserNode};
 pub(crate) use workspace::{ArtistSpaceConnection, ArtistSpaceNode, ProjectNode, TrackNode, my_spaces};
@@ -19,7 +21,7 @@ use backline_domain::workspace::ResourcePath;
 
 use crate::context::parts;
 use crate::error::GqlResult;
-use crate::loaders::{CollaboratorCount, ProjectCount, TrackCount};
+use crate::loaders::{CollaboratorCount, FileCount, ProjectCount, TrackCount};
 
 /// What a connection's `totalCount` counts; resolved lazily, only when asked for.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +34,8 @@ pub(crate) enum TotalCount {
     Tracks(ResourcePath),
     /// Collaborators of a resource.
     Collaborators(ResourcePath),
+    /// Files of a track.
+    Files(ResourcePath),
 }
 
 impl TotalCount {
@@ -45,6 +49,7 @@ impl TotalCount {
             TotalCount::Projects(space) => loader.load_one(ProjectCount(space)).await?.unwrap_or(0),
             TotalCount::Tracks(project) => loader.load_one(TrackCount(project)).await?.unwrap_or(0),
             TotalCount::Collaborators(resource) => loader.load_one(CollaboratorCount(resource)).await?.unwrap_or(0),
+            TotalCount::Files(track) => loader.load_one(FileCount(track)).await?.unwrap_or(0),
         })
     }
 }

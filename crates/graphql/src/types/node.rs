@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, Interface};
 
-use super::{ArtistSpaceNode, ProjectNode, TrackNode, UserNode};
+use super::{ArtistSpaceNode, FileNode, ProjectNode, TrackNode, UserNode};
 
 /// An object with a global id. Ask for any of them with `node(id:)`.
 #[derive(Interface)]
@@ -16,4 +16,6 @@ pub(crate) enum Node {
     Project(ProjectNode),
     /// A track.
     Track(TrackNode),
+    /// A file (a track version).
+    File(FileNode),
 }

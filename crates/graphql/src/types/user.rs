@@ -63,9 +63,9 @@ impl UserNode {
         visible_email(app, &request.actor, &self.user).await.gql()
     }
 
-    /// Profile picture URL.
-    async fn image(&self) -> Option<&str> {
-        self.user.image.as_deref()
+    /// Profile picture, with thumbnail and medium variants; set it with `uploadImage`.
+    async fn image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::ImageNode>> {
+        super::media::image_of(ctx, self.user.image.as_deref()).await
     }
 
     /// How this account signs in.

@@ -6,16 +6,17 @@ use backline_domain::workspace::{ArtistSpace, Project, ResourcePath, Track};
 use chrono::{DateTime, Utc};
 
 use super::enums::GqlSlugType;
+use super::media::{FileConnection, FileNode, ImageNode, image_of};
 use super::{CollaboratorConnection, GqlProjectStatus, GqlRole, GqlTrackStatus, TotalCount, UserNode};
 use crate::context::parts;
 use crate::error::GqlResult;
 use crate::ids::{Kind, encode};
-use crate::loaders::{CollaboratorsOf, ProjectsOf, RoleOn, TracksOf};
+use crate::loaders::{CollaboratorsOf, FilesOf, FinalFile, LatestFile, ProjectsOf, RoleOn, TracksOf};
 use crate::pagination::{connection, page_request};
 use backline_application::workspace::my_artist_spaces;
 use backline_domain::page::PageRequest;
 
-async fn owner(ctx: &Context<'_>, id: UserId) -> async_graphql::Result<UserNode> {
+pub(crate) async fn owner(ctx: &Context<'_>, id: UserId) -> async_graphql::Result<UserNode> {
     let (_, request) = parts(ctx)?;
     request
         .loaders
@@ -95,9 +96,9 @@ impl ArtistSpaceNode {
         &self.0.name
     }
 
-    /// Artist image URL.
-    async fn image(&self) -> Option<&str> {
-        self.0.image.as_deref()
+    /// The artist image, with thumbnail and medium variants; set it with `uploadImage`.
+    async fn image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ImageNode>> {
+        image_of(ctx, self.0.image.as_deref()).await
     }
 
     /// Short biography.
@@ -208,9 +209,9 @@ impl ProjectNode {
         &self.0.name
     }
 
-    /// Cover art URL.
-    async fn image(&self) -> Option<&str> {
-        self.0.image.as_deref()
+    /// The cover art, with thumbnail and medium variants; set it with `uploadImage`.
+    async fn image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ImageNode>> {
+        image_of(ctx, self.0.image.as_deref()).await
     }
 
     /// Notes.
@@ -376,6 +377,50 @@ impl TrackNode {
         #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<CollaboratorConnection> {
         collaborators(ctx, self.0.path(), first, after, last, before).await
+    }
+
+    /// Uploaded versions, newest first.
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    async fn files(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<FileConnection> {
+        let request = page_request(first, after, last, before)?;
+        let (_, context) = parts(ctx)?;
+        let path = self.0.path();
+        let page = context
+            .loaders
+            .0
+            .load_one(FilesOf(path, request))
+            .await?
+            .unwrap_or_default();
+        Ok(FileConnection::new(page, TotalCount::Files(path)))
+    }
+
+    /// The newest version; null before the first upload.
+    async fn latest_file(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<FileNode>> {
+        let (_, context) = parts(ctx)?;
+        Ok(context
+            .loaders
+            .0
+            .load_one(LatestFile(self.0.path()))
+            .await?
+            .map(FileNode))
+    }
+
+    /// The version approved as final (`approveFileVersion`); null until one is.
+    async fn final_file(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<FileNode>> {
+        let (_, context) = parts(ctx)?;
+        Ok(context
+            .loaders
+            .0
+            .load_one(FinalFile(self.0.path()))
+            .await?
+            .map(FileNode))
     }
 
     /// When the track was created.

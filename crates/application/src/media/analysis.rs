@@ -1,0 +1,133 @@
+//! The analysis worker's unit of work: claim one job, analyse the file, record the outcome.
+
+use backline_domain::ids::FileId;
+use backline_domain::media::{Analysis, AnalysisStatus, MediaFile, sniff};
+
+use super::files::load_file;
+use crate::App;
+use crate::error::{AppError, AppResult};
+use crate::ports::{AnalysisFailure, AudioReport, Job, JobKind};
+
+/// Delay before the first retry; each further retry doubles it.
+pub const RETRY_BACKOFF: chrono::Duration = chrono::Duration::seconds(5);
+
+/// Claims one due job and runs it. Returns whether there was one (a worker sleeps when not).
+///
+/// # Errors
+/// Only when the job queue itself cannot be reached; a job's own failure is recorded on the
+/// job and the file.
+pub async fn run_next_job(app: &App) -> AppResult<bool> {
+    let now = app.clock.now();
+    let Some(job) = app.jobs.claim(now, app.settings.media.job_lease).await? else {
+        return Ok(false);
+    };
+    match job.kind {
+        JobKind::AnalyzeFile => analyze(app, &job).await?,
+    }
+    Ok(true)
+}
+
+async fn analyze(app: &App, job: &Job) -> AppResult<()> {
+    let file = match load_file(app, FileId(job.subject)).await {
+        Ok(file) => file,
+        Err(AppError::NotFound(_)) => return Ok(app.jobs.complete(job.id).await?),
+        Err(error) => return retry_or_fail(app, job, None, &error.to_string()).await,
+    };
+    let mut analysis = file.analysis.clone();
+    analysis.status = AnalysisStatus::Processing;
+    app.files.set_analysis(file.id, &analysis).await?;
+    match measure(app, &file).await {
+        Ok(report) => {
+            let key = format!("waveforms/{}.dat", file.id);
+            if let Err(error) = app.blobs.put(&key, report.waveform.to_dat()).await {
+                return retry_or_fail(app, job, Some(&file), &error.to_string()).await;
+            }
+            let mut metadata = report.metadata;
+            if metadata.duration_seconds > 0.0 {
+                // Average bitrate over the whole file, container included.
+                metadata.bitrate = Some((file.size as f64 * 8.0 / metadata.duration_seconds).round() as i64);
+            }
+            let ready = Analysis {
+                status: AnalysisStatus::Ready,
+                error: None,
+                analyzed_at: Some(app.clock.now()),
+                metadata: Some(metadata),
+                loudness: Some(report.loudness),
+                waveform_key: Some(key),
+            };
+            app.files.set_analysis(file.id, &ready).await?;
+            app.jobs.complete(job.id).await?;
+            tracing::info!(file = %file.id, "analysis ready");
+            Ok(())
+        }
+        Err(AnalysisFailure::Media(reason)) => {
+            tracing::info!(file = %file.id, %reason, "analysis failed: the media cannot be decoded");
+            failed(app, &file, &reason).await?;
+            Ok(app.jobs.fail(job.id, &reason).await?)
+        }
+        Err(AnalysisFailure::Transient(error)) => retry_or_fail(app, job, Some(&file), &format!("{error:#}")).await,
+    }
+}
+
+async fn measure(app: &App, file: &MediaFile) -> Result<AudioReport, AnalysisFailure> {
+    let head = app
+        .blobs
+        .read(&file.blob_key, Some(0..(file.size.max(0) as u64).min(64 * 1024)))
+        .await?;
+    let Some(head) = head else {
+        return Err(AnalysisFailure::Transient(anyhow::anyhow!(
+            "the file's content is missing from the blob store"
+        )));
+    };
+    let head = collect_head(head.stream).await?;
+    let Some(format) = sniff(&head) else {
+        return Err(AnalysisFailure::Media(
+            "the content is not a supported audio format".into(),
+        ));
+    };
+    let Some(content) = app.blobs.read(&file.blob_key, None).await? else {
+        return Err(AnalysisFailure::Transient(anyhow::anyhow!(
+            "the file's content is missing from the blob store"
+        )));
+    };
+    app.analyzer.analyze(content.stream, format).await
+}
+
+async fn collect_head(mut stream: crate::ports::ByteStream) -> Result<Vec<u8>, AnalysisFailure> {
+    use futures::StreamExt;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        bytes.extend_from_slice(&chunk.map_err(anyhow::Error::from)?);
+    }
+    Ok(bytes)
+}
+
+async fn failed(app: &App, file: &MediaFile, reason: &str) -> AppResult<()> {
+    let analysis = Analysis {
+        status: AnalysisStatus::Failed,
+        error: Some(reason.to_owned()),
+        analyzed_at: Some(app.clock.now()),
+        ..Analysis::pending()
+    };
+    Ok(app.files.set_analysis(file.id, &analysis).await?)
+}
+
+/// Schedules another try with exponential backoff, or ends the job FAILED after the last one.
+async fn retry_or_fail(app: &App, job: &Job, file: Option<&MediaFile>, reason: &str) -> AppResult<()> {
+    if job.attempts >= app.settings.media.max_attempts {
+        tracing::warn!(job = %job.id, %reason, "analysis failed after the last try");
+        if let Some(file) = file {
+            failed(app, file, &format!("gave up after {} tries: {reason}", job.attempts)).await?;
+        }
+        return Ok(app.jobs.fail(job.id, reason).await?);
+    }
+    let delay = RETRY_BACKOFF * 2i32.saturating_pow(u32::try_from(job.attempts.saturating_sub(1)).unwrap_or(0));
+    tracing::warn!(job = %job.id, %reason, retry_in = %delay, "analysis failed; will retry");
+    if let Some(file) = file {
+        let mut analysis = file.analysis.clone();
+        analysis.status = AnalysisStatus::Pending;
+        analysis.error = Some(format!("try {} failed, retrying: {reason}", job.attempts));
+        app.files.set_analysis(file.id, &analysis).await?;
+    }
+    Ok(app.jobs.retry(job.id, app.clock.now() + delay, reason).await?)
+}

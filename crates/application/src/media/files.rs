@@ -1,0 +1,140 @@
+//! Finding, listing, approving and deleting files.
+
+use std::collections::HashMap;
+
+use backline_domain::access::{Action, ResourceKind};
+use backline_domain::ids::{FileId, TrackId, UserId};
+use backline_domain::media::MediaFile;
+use backline_domain::page::{Page, PageRequest};
+use backline_domain::workspace::ResourcePath;
+
+use crate::access::{authorize, readable_or_not_found, readable_paths};
+use crate::error::{AppError, AppResult};
+use crate::ports::{BlobRead, RepoError};
+use crate::{Actor, App};
+
+/// Loads a file without any access check; `NOT_FOUND` when it does not exist.
+pub(crate) async fn load_file(app: &App, id: FileId) -> AppResult<MediaFile> {
+    app.files.files(&[id]).await?.pop().ok_or(AppError::NotFound("file"))
+}
+
+/// Finds a file the caller can read (File R on its track); `NOT_FOUND` otherwise.
+pub async fn find_file(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
+    let file = load_file(app, id).await?;
+    readable_or_not_found(app, actor, file.path()).await?;
+    Ok(file)
+}
+
+fn track_ids(paths: &[ResourcePath]) -> Vec<TrackId> {
+    paths
+        .iter()
+        .filter_map(|path| match path {
+            ResourcePath::Track(_, _, track) => Some(*track),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A page of files of each readable track in `tracks`, newest version first.
+pub async fn files_in(
+    app: &App,
+    actor: &Actor,
+    tracks: &[ResourcePath],
+    page: PageRequest,
+) -> AppResult<HashMap<TrackId, Page<MediaFile>>> {
+    let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
+    Ok(app.files.page_for_tracks(&allowed, page).await?)
+}
+
+/// How many files each readable track holds.
+pub async fn count_files_in(app: &App, actor: &Actor, tracks: &[ResourcePath]) -> AppResult<HashMap<TrackId, u64>> {
+    let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
+    Ok(app.files.count_for_tracks(&allowed).await?)
+}
+
+/// The newest version of each readable track.
+pub async fn latest_files_of(
+    app: &App,
+    actor: &Actor,
+    tracks: &[ResourcePath],
+) -> AppResult<HashMap<TrackId, MediaFile>> {
+    let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
+    Ok(app.files.latest_for_tracks(&allowed).await?)
+}
+
+/// The version approved as final of each readable track.
+pub async fn final_files_of(
+    app: &App,
+    actor: &Actor,
+    tracks: &[ResourcePath],
+) -> AppResult<HashMap<TrackId, MediaFile>> {
+    let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
+    Ok(app.files.final_for_tracks(&allowed).await?)
+}
+
+/// Approves one version as the track's final one, clearing the flag on the others (Track U:
+/// owner, admin, editor).
+pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
+    let file = load_file(app, id).await?;
+    authorize(app, actor, file.path(), ResourceKind::Track, Action::Update).await?;
+    match app.files.approve(id).await {
+        Ok(file) => Ok(file),
+        Err(RepoError::NotFound) => Err(AppError::NotFound("file")),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Deletes a version (File D: owner, admin): its blob and derivatives are removed and its bytes
+/// return to the uploader's storage. Its version number is not reused.
+pub async fn delete_file(app: &App, actor: &Actor, id: FileId) -> AppResult<FileId> {
+    let file = load_file(app, id).await?;
+    authorize(app, actor, file.path(), ResourceKind::File, Action::Delete).await?;
+    let deleted = app.files.delete(id).await?.ok_or(AppError::NotFound("file"))?;
+    super::remove_blobs(app, &deleted.blob_keys()).await;
+    Ok(id)
+}
+
+/// Opens a file's content (or `range` of it) for a caller already authorized (by a signed URL
+/// or [`find_file`]).
+pub async fn file_blob(app: &App, file: &MediaFile, range: Option<std::ops::Range<u64>>) -> AppResult<BlobRead> {
+    app.blobs
+        .read(&file.blob_key, range)
+        .await?
+        .ok_or(AppError::NotFound("file content"))
+}
+
+/// Storage left for a user, `None` when unlimited.
+pub async fn storage_remaining(app: &App, user: UserId) -> AppResult<Option<u64>> {
+    super::receive::storage_left(app, user).await
+}
+
+/// How a content request proves it may read a file.
+#[derive(Debug, Clone, Copy)]
+pub enum ContentAccess<'a> {
+    /// A signed URL's `exp` and `sig`.
+    Signed {
+        /// Expiry, Unix seconds.
+        expires: i64,
+        /// The hex HMAC.
+        signature: &'a str,
+    },
+    /// A signed-in caller (the `Authorization` header), checked for File R.
+    Caller(&'a Actor),
+}
+
+/// Loads a file for its content endpoints: a valid, unexpired signature for this very file, or
+/// a caller who may read it. A bad signature is `FORBIDDEN`; an unreadable file `NOT_FOUND`.
+pub async fn file_for_content(app: &App, access: ContentAccess<'_>, id: FileId) -> AppResult<MediaFile> {
+    match access {
+        ContentAccess::Signed { expires, signature } => {
+            let scope = super::SignedScope::File(id.0);
+            if !super::verify_signature(app, scope, expires, signature, app.clock.now()) {
+                return Err(AppError::Forbidden(
+                    "the link has expired or was altered; ask the API for a fresh `url`".into(),
+                ));
+            }
+            load_file(app, id).await
+        }
+        ContentAccess::Caller(actor) => find_file(app, actor, id).await,
+    }
+}

@@ -1,0 +1,123 @@
+//! Images: avatars, artist images and cover art, with thumbnail and medium variants.
+
+use backline_domain::access::{Action, ResourceKind};
+use backline_domain::ids::{ArtistSpaceId, ImageId, ProjectId, UserId};
+use backline_domain::media::{FileType, Image, ImageTarget, ImageVariant};
+
+use super::receive::{collect, sniff_head};
+use crate::access::authorize;
+use crate::error::{AppError, AppResult};
+use crate::ports::{BlobRead, ByteStream, ImageRefusal, ImageSet};
+use crate::workspace::resource::{load_project, load_space};
+use crate::{Actor, App};
+
+/// An image to set on a user, space or project.
+pub struct UploadImage {
+    /// What it is for.
+    pub target: ImageTarget,
+    /// The user, space or project.
+    pub target_id: uuid::Uuid,
+    /// The content type the client declared, if any; it must agree with the content.
+    pub declared_type: Option<String>,
+    /// The content.
+    pub content: ByteStream,
+}
+
+async fn authorize_target(app: &App, actor: &Actor, target: ImageTarget, id: uuid::Uuid) -> AppResult<()> {
+    let user = actor.require()?;
+    match target {
+        ImageTarget::UserAvatar => {
+            if UserId(id) != user {
+                return Err(AppError::Forbidden("you may only set your own avatar".into()));
+            }
+        }
+        ImageTarget::ArtistSpace => {
+            let space = load_space(app, ArtistSpaceId(id)).await?;
+            authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
+        }
+        ImageTarget::ProjectCover => {
+            let project = load_project(app, ProjectId(id)).await?;
+            authorize(app, actor, project.path(), ResourceKind::Project, Action::Update).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sets the image of a user (their own avatar), an artist space (Space U) or a project's cover
+/// (Project U). The image is decoded with a pixel limit, re-encoded without metadata into an
+/// original, a 640 px and a 160 px variant, and counts against the uploader's storage; the
+/// image it replaces is deleted.
+pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppResult<Image> {
+    let user = actor.require()?;
+    authorize_target(app, actor, input.target, input.target_id).await?;
+    let mut content = input.content;
+    let (format, head) = sniff_head(&mut content, input.declared_type.as_deref(), "file").await?;
+    if format.file_type() != FileType::Image {
+        return Err(AppError::invalid(
+            "file",
+            "the content is audio, not an image (PNG, JPEG, WebP or GIF)",
+        ));
+    }
+    let bytes = collect(head, content, app.settings.media.max_image_bytes).await?;
+    let processed = app.image_processor.process(bytes).await.map_err(|error| match error {
+        ImageRefusal::Invalid(reason) => AppError::invalid("file", reason),
+        ImageRefusal::Internal(error) => AppError::Internal(error),
+    })?;
+    let size: usize = processed.variants.iter().map(|(_, bytes)| bytes.len()).sum();
+    let image = Image {
+        id: ImageId(app.ids.uuid()),
+        owner_id: user,
+        content_type: processed.content_type,
+        width: processed.width,
+        height: processed.height,
+        size: i64::try_from(size).map_err(|error| AppError::Internal(error.into()))?,
+        created_at: app.clock.now(),
+    };
+    let keys = image.blob_keys();
+    for (variant, bytes) in processed.variants {
+        if let Err(error) = app.blobs.put(&image.blob_key(variant), bytes).await {
+            super::remove_blobs(app, &keys).await;
+            return Err(error.into());
+        }
+    }
+    let limit = app
+        .users
+        .subscription(user)
+        .await?
+        .and_then(|subscription| crate::identity::storage_limit(app, &subscription));
+    let outcome = app.images.set(input.target, input.target_id, &image, limit).await;
+    let refusal = match outcome {
+        Ok(ImageSet::Set { replaced }) => {
+            if let Some(old) = replaced {
+                super::remove_blobs(app, &old.blob_keys()).await;
+            }
+            return Ok(image);
+        }
+        Ok(ImageSet::QuotaExceeded) => AppError::QuotaExceeded("the image does not fit in your plan's storage".into()),
+        Ok(ImageSet::TargetGone) => AppError::NotFound("image target"),
+        Err(error) => error.into(),
+    };
+    super::remove_blobs(app, &keys).await;
+    Err(refusal)
+}
+
+/// Images by id. Callers pass ids from records they were allowed to read.
+pub async fn find_images(app: &App, ids: &[ImageId]) -> AppResult<Vec<Image>> {
+    Ok(app.images.images(ids).await?)
+}
+
+/// Opens one variant of an image for a caller holding a valid signature.
+pub async fn image_blob(app: &App, id: ImageId, variant: ImageVariant) -> AppResult<(Image, BlobRead)> {
+    let image = app
+        .images
+        .images(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("image"))?;
+    let blob = app
+        .blobs
+        .read(&image.blob_key(variant), None)
+        .await?
+        .ok_or(AppError::NotFound("image content"))?;
+    Ok((image, blob))
+}

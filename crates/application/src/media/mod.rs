@@ -1,0 +1,35 @@
+//! Media: uploading track versions and images, approving and deleting versions, signed content
+//! URLs, waveforms, the analysis worker, and blob maintenance (orphan collection, integrity
+//! checks).
+
+mod analysis;
+mod files;
+mod images;
+mod maintenance;
+mod receive;
+mod signing;
+mod upload;
+mod waveform;
+
+pub use analysis::{RETRY_BACKOFF, run_next_job};
+pub use files::{
+    ContentAccess, approve_file_version, count_files_in, delete_file, file_blob, file_for_content, files_in,
+    final_files_of, find_file, latest_files_of, storage_remaining,
+};
+pub use images::{UploadImage, find_images, image_blob, upload_image};
+pub use maintenance::{OrphanReport, VerifyReport, collect_orphans, verify_blobs};
+pub use signing::{SignedScope, sign_url, verify_signature};
+pub use upload::{UploadFile, upload_file};
+pub use waveform::{WaveformRequest, waveform_of};
+
+use crate::App;
+
+/// Removes blobs whose rows are gone. Failures are logged, not returned: the rows are already
+/// deleted, and `backline gc` removes whatever is left.
+pub(crate) async fn remove_blobs(app: &App, keys: &[String]) {
+    for key in keys {
+        if let Err(error) = app.blobs.delete(key).await {
+            tracing::warn!(%key, %error, "could not remove a blob; `backline gc` will");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Uploading a new version of a track.
+
+use backline_domain::access::ResourceKind;
+use backline_domain::ids::{FileId, TrackId};
+use backline_domain::media::{Analysis, AnalysisStatus, FileType, MediaFile, display_name};
+
+use super::receive::{Caps, sniff_head, storage_left, store};
+use crate::access::authorize_create;
+use crate::error::{AppError, AppResult};
+use crate::ports::{ByteStream, NewVersion};
+use crate::workspace::resource::load_track;
+use crate::{Actor, App};
+
+/// A file to add to a track as its next version.
+pub struct UploadFile {
+    /// The track.
+    pub track_id: TrackId,
+    /// The name to show (the client's file name when not given); sanitised.
+    pub name: String,
+    /// The content type the client declared, if any; it must agree with the content.
+    pub declared_type: Option<String>,
+    /// The size the client announced, if known (checked again while streaming).
+    pub size_hint: Option<u64>,
+    /// The content.
+    pub content: ByteStream,
+}
+
+/// Adds a file to a track as its next version (File C on the track: owner, admin, editor).
+/// The content is sniffed, hashed and streamed to the blob store before the row commits; it
+/// counts against the uploader's storage. Audio versions are queued for analysis.
+pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResult<MediaFile> {
+    let user = actor.require()?;
+    let track = load_track(app, input.track_id).await?;
+    authorize_create(app, actor, track.path(), ResourceKind::File).await?;
+    let caps = Caps {
+        max_bytes: app.settings.media.max_upload_bytes,
+        storage_left: storage_left(app, user).await?,
+    };
+    if let Some(size) = input.size_hint {
+        caps.check(size)?;
+    }
+    let mut content = input.content;
+    let (format, head) = sniff_head(&mut content, input.declared_type.as_deref(), "file").await?;
+    let id = FileId(app.ids.uuid());
+    let blob_key = format!("files/{id}");
+    let received = store(app, &blob_key, head, content, caps).await?;
+    let file_type = format.file_type();
+    let mut analysis = Analysis::pending();
+    if file_type != FileType::Audio {
+        analysis.status = AnalysisStatus::Ready;
+        analysis.analyzed_at = Some(app.clock.now());
+    }
+    let file = MediaFile {
+        id,
+        name: display_name(&input.name),
+        file_type,
+        content_type: format.content_type().to_owned(),
+        size: i64::try_from(received.size).map_err(|error| AppError::Internal(error.into()))?,
+        sha256: received.sha256,
+        version: 0,
+        is_final_version: false,
+        owner_id: user,
+        artist_space_id: track.artist_space_id,
+        project_id: track.project_id,
+        track_id: track.id,
+        blob_key: blob_key.clone(),
+        analysis,
+        created_at: app.clock.now(),
+    };
+    let limit = app
+        .users
+        .subscription(user)
+        .await?
+        .and_then(|subscription| crate::identity::storage_limit(app, &subscription));
+    let outcome = app.files.insert_version(&file, limit).await;
+    let refusal = match outcome {
+        Ok(NewVersion::Created(file)) => return Ok(*file),
+        Ok(NewVersion::QuotaExceeded { used }) => AppError::QuotaExceeded(format!(
+            "the file does not fit in your plan's storage ({used} bytes used of {})",
+            limit.unwrap_or(i64::MAX)
+        )),
+        Ok(NewVersion::TrackGone) => AppError::NotFound("track"),
+        Err(error) => error.into(),
+    };
+    super::remove_blobs(app, &[blob_key]).await;
+    Err(refusal)
+}

@@ -1,0 +1,328 @@
+//! Files (track versions), their analysis, waveforms, and images.
+
+use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
+use backline_application::media::{SignedScope, WaveformRequest, sign_url, waveform_of};
+use backline_domain::media::{Image, ImageVariant, MediaFile, Waveform};
+use chrono::{DateTime, Utc};
+
+use super::enums::{GqlAnalysisStatus, GqlFileType};
+use super::{TrackNode, UserNode};
+use crate::context::parts;
+use crate::error::{GqlResult, bad_input};
+use crate::ids::{Kind, encode};
+
+/// How a waveform lays out channels.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "WaveformChannels")]
+pub(crate) enum GqlWaveformChannels {
+    /// One channel: per pixel, the lowest minimum and highest maximum of all channels.
+    Merged,
+    /// One min/max pair per channel per pixel, interleaved as audiowaveform does.
+    Separate,
+}
+
+/// The audiowaveform JSON object for a waveform.
+pub fn waveform_json(waveform: &Waveform) -> serde_json::Value {
+    serde_json::json!({
+        "version": 2,
+        "channels": waveform.channels,
+        "sample_rate": waveform.sample_rate,
+        "samples_per_pixel": waveform.samples_per_pixel,
+        "bits": waveform.bits,
+        "length": waveform.length,
+        "data": waveform.data,
+    })
+}
+
+/// Reads the waveform arguments into a request; `BAD_USER_INPUT` when out of range.
+pub(crate) fn waveform_request(
+    samples_per_pixel: Option<i32>,
+    channels: GqlWaveformChannels,
+    bits: Option<i32>,
+) -> async_graphql::Result<WaveformRequest> {
+    let samples_per_pixel = samples_per_pixel
+        .map(|value| u32::try_from(value).map_err(|_| bad_input("samplesPerPixel", "must be positive")))
+        .transpose()?;
+    let bits = match bits {
+        None | Some(16) => 16,
+        Some(8) => 8,
+        Some(_) => return Err(bad_input("bits", "bits must be 8 or 16")),
+    };
+    Ok(WaveformRequest {
+        samples_per_pixel,
+        merged: channels == GqlWaveformChannels::Merged,
+        bits: Some(bits),
+    })
+}
+
+/// A stored file: for audio, one version of a track.
+#[derive(Clone)]
+pub(crate) struct FileNode(pub(crate) MediaFile);
+
+impl FileNode {
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.0.id.0
+    }
+
+    fn signed(&self, ctx: &Context<'_>, path: &str) -> async_graphql::Result<String> {
+        let (app, request) = parts(ctx)?;
+        let query = sign_url(app, SignedScope::File(self.0.id.0), app.clock.now());
+        Ok(format!("{}/files/{}/{path}?{query}", request.base_url, self.0.id))
+    }
+}
+
+/// A stored file: for audio, one version of a track, with what analysis measured.
+#[Object(name = "File")]
+impl FileNode {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        encode(Kind::File, self.0.id.0)
+    }
+
+    /// The original file name, for display.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the file holds.
+    #[graphql(name = "type")]
+    async fn file_type(&self) -> GqlFileType {
+        self.0.file_type.into()
+    }
+
+    /// Content type, from the content itself (not the name or what the uploader declared).
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+
+    /// Size in bytes.
+    async fn size(&self) -> i64 {
+        self.0.size
+    }
+
+    /// SHA-256 of the content, lowercase hex.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+
+    /// Version number on its track: 1, 2, 3, … in upload order; never reused.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Whether this version is approved as the track's final one.
+    async fn is_final_version(&self) -> bool {
+        self.0.is_final_version
+    }
+
+    /// Who uploaded it.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+        super::workspace::owner(ctx, self.0.owner_id).await
+    }
+
+    /// The track it belongs to.
+    async fn track(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TrackNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(self.0.track_id).await?.map(TrackNode))
+    }
+
+    /// A short-lived signed URL of the content (valid for an hour by default), usable directly
+    /// as `<audio src>`: it supports `Range` requests (seeking), `HEAD` and `ETag`. Add
+    /// `&download=1` to download it under its original name.
+    async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        self.signed(ctx, "content")
+    }
+
+    /// A short-lived signed URL of the waveform as audiowaveform JSON (accepts
+    /// `samplesPerPixel`, `channels=merged|separate` and `bits` query parameters).
+    async fn waveform_json_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        self.signed(ctx, "waveform.json")
+    }
+
+    /// A short-lived signed URL of the waveform as audiowaveform binary (`.dat`), same
+    /// parameters.
+    async fn waveform_dat_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        self.signed(ctx, "waveform.dat")
+    }
+
+    /// Where analysis stands.
+    async fn analysis(&self) -> AnalysisNode {
+        AnalysisNode {
+            status: self.0.analysis.status.into(),
+            error: self.0.analysis.error.clone(),
+            analyzed_at: self.0.analysis.analyzed_at,
+        }
+    }
+
+    /// Format facts measured by decoding the whole file; null until analysed.
+    async fn metadata(&self) -> Option<MetadataNode> {
+        self.0.analysis.metadata.as_ref().map(|metadata| MetadataNode {
+            duration_seconds: metadata.duration_seconds,
+            sample_rate: i32::try_from(metadata.sample_rate).unwrap_or(i32::MAX),
+            channels: i32::from(metadata.channels),
+            bits_per_sample: metadata
+                .bits_per_sample
+                .map(|bits| i32::try_from(bits).unwrap_or(i32::MAX)),
+            codec: metadata.codec.clone(),
+            container: metadata.container.clone(),
+            bitrate: metadata.bitrate,
+        })
+    }
+
+    /// Loudness per EBU R128 / ITU-R BS.1770; null until analysed.
+    async fn loudness(&self) -> Option<LoudnessNode> {
+        self.0.analysis.loudness.as_ref().map(|loudness| LoudnessNode {
+            integrated_lufs: loudness.integrated_lufs,
+            loudness_range: loudness.loudness_range,
+            sample_peak_dbfs: loudness.sample_peak_dbfs,
+            true_peak_dbtp: loudness.true_peak_dbtp,
+        })
+    }
+
+    /// Min/max peaks in the BBC audiowaveform JSON format (`version channels sample_rate
+    /// samples_per_pixel bits length data`), ready for peaks.js or wavesurfer.js; null until
+    /// analysed. Stored at 256 samples per pixel and served at any coarser zoom.
+    async fn waveform(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Audio frames per pixel: 256 (the stored zoom) or more. Default 256.")]
+        samples_per_pixel: Option<i32>,
+        #[graphql(
+            desc = "MERGED (default) or SEPARATE channels.",
+            default_with = "GqlWaveformChannels::Merged"
+        )]
+        channels: GqlWaveformChannels,
+        #[graphql(desc = "8 or 16 (default 16).")] bits: Option<i32>,
+    ) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
+        let (app, _) = parts(ctx)?;
+        let request = waveform_request(samples_per_pixel, channels, bits)?;
+        let waveform = waveform_of(app, &self.0, request).await.gql()?;
+        Ok(waveform.as_ref().map(|waveform| Json(waveform_json(waveform))))
+    }
+
+    /// When it was uploaded.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Where a file's analysis stands.
+#[derive(SimpleObject)]
+#[graphql(name = "FileAnalysis")]
+pub(crate) struct AnalysisNode {
+    /// PENDING, PROCESSING, READY or FAILED.
+    status: GqlAnalysisStatus,
+    /// Why it failed (or why the last try failed, while retrying).
+    error: Option<String>,
+    /// When it finished.
+    analyzed_at: Option<DateTime<Utc>>,
+}
+
+/// Format facts measured by decoding the whole file.
+#[derive(SimpleObject)]
+#[graphql(name = "FileMetadata")]
+pub(crate) struct MetadataNode {
+    /// Exact duration: decoded frames over the sample rate (not the header's claim).
+    duration_seconds: f64,
+    /// Samples per second per channel.
+    sample_rate: i32,
+    /// Channel count.
+    channels: i32,
+    /// Bits per sample, for PCM and lossless codecs.
+    bits_per_sample: Option<i32>,
+    /// Codec (`pcm_s16le`, `flac`, `mp3`, `vorbis`, `aac`, `alac`, …).
+    codec: String,
+    /// Container (`wav`, `aiff`, `flac`, `mp3`, `ogg`, `mp4`).
+    container: String,
+    /// Average bits per second over the whole file.
+    bitrate: Option<i64>,
+}
+
+/// Loudness per EBU R128 / ITU-R BS.1770. Digital silence has no loudness and no peak.
+#[derive(SimpleObject)]
+#[graphql(name = "Loudness")]
+pub(crate) struct LoudnessNode {
+    /// Integrated (programme) loudness in LUFS (streaming services aim at about -14).
+    integrated_lufs: Option<f64>,
+    /// Loudness range (LRA) in LU.
+    loudness_range: Option<f64>,
+    /// Highest sample in dBFS.
+    sample_peak_dbfs: Option<f64>,
+    /// Highest inter-sample peak in dBTP (4x oversampled).
+    true_peak_dbtp: Option<f64>,
+}
+
+/// An uploaded image (avatar, artist image or cover art) with its variants.
+pub(crate) struct ImageNode(pub(crate) Image);
+
+impl ImageNode {
+    fn signed(&self, ctx: &Context<'_>, variant: ImageVariant) -> async_graphql::Result<String> {
+        let (app, request) = parts(ctx)?;
+        let query = sign_url(app, SignedScope::Image(self.0.id.0, variant), app.clock.now());
+        Ok(format!(
+            "{}/images/{}/{}?{query}",
+            request.base_url,
+            self.0.id,
+            variant.as_str()
+        ))
+    }
+}
+
+/// An uploaded image with its variants. Every variant is re-encoded, so none carries the
+/// upload's metadata (EXIF, GPS). URLs are signed and valid for an hour.
+#[Object(name = "Image")]
+impl ImageNode {
+    /// The full-size image.
+    async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        self.signed(ctx, ImageVariant::Original)
+    }
+
+    /// At most 640 px on the longer side.
+    async fn medium_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        self.signed(ctx, ImageVariant::Medium)
+    }
+
+    /// At most 160 px on the longer side.
+    async fn thumbnail_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        self.signed(ctx, ImageVariant::Thumbnail)
+    }
+
+    /// Width of the full-size image, in pixels.
+    async fn width(&self) -> i32 {
+        i32::try_from(self.0.width).unwrap_or(i32::MAX)
+    }
+
+    /// Height of the full-size image, in pixels.
+    async fn height(&self) -> i32 {
+        i32::try_from(self.0.height).unwrap_or(i32::MAX)
+    }
+
+    /// Content type of every variant (`image/jpeg`, or `image/png` when the image has
+    /// transparency).
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+}
+
+/// Resolves the image a user, space or project shows.
+pub(crate) async fn image_of(ctx: &Context<'_>, stored: Option<&str>) -> async_graphql::Result<Option<ImageNode>> {
+    let Some(id) = stored.and_then(|value| value.parse::<uuid::Uuid>().ok()) else {
+        return Ok(None);
+    };
+    let (_, request) = parts(ctx)?;
+    Ok(request
+        .loaders
+        .0
+        .load_one(backline_domain::ids::ImageId(id))
+        .await?
+        .map(ImageNode))
+}
+
+crate::pagination::connection!(
+    FileConnection,
+    FileEdge,
+    FileNode(MediaFile),
+    "FileConnection",
+    "FileEdge",
+    "How many files (versions) the track holds in all."
+);

@@ -1,0 +1,109 @@
+//! Analysis failures on bad media, orphan collection and integrity checks.
+
+use backline_application::media::{collect_orphans, verify_blobs};
+use backline_audio::testing::{Signal, wav};
+use backline_e2e::{TestApp, Upload, fixture, str_at};
+
+#[tokio::test]
+async fn bad_media_fails_analysis_but_stays_downloadable() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let owner = app.user("bad").await?;
+    let place = app.hierarchy(&owner, "Broken").await?;
+    let good = wav(
+        Signal::Sine {
+            frequency: 440.0,
+            amplitude: 0.5,
+        },
+        44_100,
+        2,
+        44_100,
+        16,
+    );
+    let mut noise_after_header = b"fLaC".to_vec();
+    let mut seed = 1u32;
+    noise_after_header.extend((0..100_000).map(|_| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (seed >> 24) as u8
+    }));
+    let mut absurd = good.clone();
+    absurd[22..24].copy_from_slice(&u16::MAX.to_le_bytes());
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("header-only.wav", good[..44].to_vec()),
+        ("noise.flac", noise_after_header),
+        ("channels.wav", absurd),
+        ("tone.opus", fixture("tone.opus")?),
+    ];
+    for (name, bytes) in cases {
+        let file = app
+            .upload_ok(&owner.token, &place.track, Upload::new(name, &bytes))
+            .await?;
+        let id = str_at(&file, "/id")?;
+        let analysed = app.analysed(&owner.token, &id).await?;
+        assert_eq!(analysed["analysis"]["status"], "FAILED", "{name}: {analysed}");
+        let reason = str_at(&analysed, "/analysis/error")?;
+        assert!(!reason.is_empty(), "{name}");
+        assert!(analysed["metadata"].is_null() && analysed["loudness"].is_null());
+        let download = app.http().get(str_at(&file, "/url")?).send().await?;
+        assert_eq!(download.status(), reqwest::StatusCode::OK, "{name}");
+        assert_eq!(
+            download.bytes().await?.as_ref(),
+            &bytes[..],
+            "{name} stays downloadable"
+        );
+    }
+    // The worker is not wedged: a good file after the bad ones is analysed.
+    let file = app
+        .upload_ok(&owner.token, &place.track, Upload::new("good.wav", &good))
+        .await?;
+    let analysed = app.analysed(&owner.token, &str_at(&file, "/id")?).await?;
+    assert_eq!(analysed["analysis"]["status"], "READY");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn orphans_are_collected_and_corruption_is_reported() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let owner = app.user("gc").await?;
+    let place = app.hierarchy(&owner, "Orphans").await?;
+    let bytes = wav(Signal::Noise { amplitude: 0.2 }, 8_000, 1, 8_000, 16);
+    let file = app
+        .upload_ok(&owner.token, &place.track, Upload::new("kept.wav", &bytes))
+        .await?;
+    let kept_key = format!("files/{}", uuid_of(&str_at(&file, "/id")?)?);
+    // What a crash between writing the blob and committing its row leaves behind.
+    let orphan = format!("files/{}", uuid::Uuid::now_v7());
+    app.app().blobs.put(&orphan, b"RIFF orphan".to_vec()).await?;
+    app.app().blobs.put("images/not-an-id/original", b"x".to_vec()).await?;
+
+    let young = collect_orphans(app.app(), chrono::Duration::hours(1)).await?;
+    assert!(
+        young.removed.is_empty(),
+        "blobs younger than the cut-off are left alone"
+    );
+    let report = collect_orphans(app.app(), chrono::Duration::zero()).await?;
+    assert_eq!(report.removed, vec![orphan.clone()]);
+    assert_eq!(report.bytes, 11);
+    assert!(app.app().blobs.head(&orphan).await?.is_none());
+    assert!(
+        app.app().blobs.head(&kept_key).await?.is_some(),
+        "a committed file's blob stays"
+    );
+
+    let clean = verify_blobs(app.app()).await?;
+    assert_eq!(clean.checked, 1);
+    assert!(clean.is_clean());
+    app.app().blobs.put(&kept_key, b"RIFF tampered".to_vec()).await?;
+    let dirty = verify_blobs(app.app()).await?;
+    assert_eq!(dirty.mismatched.len(), 1);
+    assert_eq!(dirty.mismatched[0].2, str_at(&file, "/sha256")?);
+    app.app().blobs.delete(&kept_key).await?;
+    assert_eq!(verify_blobs(app.app()).await?.missing.len(), 1);
+    app.stop().await
+}
+
+fn uuid_of(id: &str) -> anyhow::Result<uuid::Uuid> {
+    let simple = id
+        .strip_prefix("fil_")
+        .ok_or_else(|| anyhow::anyhow!("not a file id: {id}"))?;
+    Ok(uuid::Uuid::try_parse(simple)?)
+}
