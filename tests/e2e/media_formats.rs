@@ -1,6 +1,6 @@
 //! Uploading every supported format through the multipart spec, analysis, and waveforms.
 
-use backline_audio::testing::{Signal, wav};
+use backline_audio::testing::{Signal, tone, wav};
 use backline_e2e::{TestApp, Upload, fixture, str_at};
 use serde_json::{Value, json};
 
@@ -19,18 +19,8 @@ async fn every_format_uploads_and_is_measured() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
     let owner = app.user("fmt").await?;
     let place = app.hierarchy(&owner, "Formats").await?;
-    let tone = wav(
-        Signal::Sine {
-            frequency: 440.0,
-            amplitude: 0.5,
-        },
-        44_100,
-        2,
-        66_150,
-        16,
-    );
     let cases: Vec<Case> = vec![
-        ("mix.wav", tone, "audio/wav", "wav", "pcm_s16le", 2),
+        ("mix.wav", tone(44_100, 2, 66_150), "audio/wav", "wav", "pcm_s16le", 2),
         ("mix.flac", fixture("tone.flac")?, "audio/flac", "flac", "flac", 2),
         ("mix.mp3", fixture("tone.mp3")?, "audio/mpeg", "mp3", "mp3", 2),
         ("mix.ogg", fixture("tone.ogg")?, "audio/ogg", "ogg", "vorbis", 2),

@@ -1,7 +1,7 @@
 //! Analysis failures on bad media, orphan collection and integrity checks.
 
 use backline_application::media::{collect_orphans, verify_blobs};
-use backline_audio::testing::{Signal, wav};
+use backline_audio::testing::{Signal, random_bytes, tone, wav};
 use backline_e2e::{TestApp, Upload, fixture, str_at};
 
 #[tokio::test]
@@ -9,22 +9,9 @@ async fn bad_media_fails_analysis_but_stays_downloadable() -> anyhow::Result<()>
     let app = TestApp::new().await?;
     let owner = app.user("bad").await?;
     let place = app.hierarchy(&owner, "Broken").await?;
-    let good = wav(
-        Signal::Sine {
-            frequency: 440.0,
-            amplitude: 0.5,
-        },
-        44_100,
-        2,
-        44_100,
-        16,
-    );
+    let good = tone(44_100, 2, 44_100);
     let mut noise_after_header = b"fLaC".to_vec();
-    let mut seed = 1u32;
-    noise_after_header.extend((0..100_000).map(|_| {
-        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        (seed >> 24) as u8
-    }));
+    noise_after_header.extend(random_bytes(100_000, 1));
     let mut absurd = good.clone();
     absurd[22..24].copy_from_slice(&u16::MAX.to_le_bytes());
     let cases: Vec<(&str, Vec<u8>)> = vec![
@@ -106,4 +93,42 @@ fn uuid_of(id: &str) -> anyhow::Result<uuid::Uuid> {
         .strip_prefix("fil_")
         .ok_or_else(|| anyhow::anyhow!("not a file id: {id}"))?;
     Ok(uuid::Uuid::try_parse(simple)?)
+}
+
+#[tokio::test]
+async fn transient_failures_retry_then_end_failed() -> anyhow::Result<()> {
+    // No background workers: the test runs the worker's unit of work itself.
+    let app = TestApp::with_config(|config| {
+        config.analysis_workers = 0;
+        config.analysis_attempts = 3;
+        config.analysis_retry_ms = 0;
+    })
+    .await?;
+    let owner = app.user("rty").await?;
+    let place = app.hierarchy(&owner, "Retries").await?;
+    let bytes = tone(8_000, 1, 8_000);
+    let file = app.upload_ok(&owner.token, &place.track, Upload::new("lost.wav", &bytes)).await?;
+    assert_eq!(file["analysis"]["status"], "PENDING");
+    let id = str_at(&file, "/id")?;
+    // The blob store loses the content (an outage, not bad media): every try fails.
+    app.app().blobs.delete(&format!("files/{}", uuid_of(&id)?)).await?;
+    let mut runs = 0;
+    while backline_application::media::run_next_job(app.app()).await? {
+        runs += 1;
+        anyhow::ensure!(runs < 10, "the job kept running");
+    }
+    assert_eq!(runs, 3, "one run per allowed attempt");
+    let analysed = app.analysed(&owner.token, &id).await?;
+    assert_eq!(analysed["analysis"]["status"], "FAILED");
+    let reason = str_at(&analysed, "/analysis/error")?;
+    assert!(reason.starts_with("gave up after 3 tries"), "{reason}");
+    assert_eq!(app.app().jobs.pending().await?, 0);
+
+    // A good upload is analysed by the same unit of work.
+    let good = app.upload_ok(&owner.token, &place.track, Upload::new("ok.wav", &bytes)).await?;
+    assert!(backline_application::media::run_next_job(app.app()).await?);
+    let analysed = app.analysed(&owner.token, &str_at(&good, "/id")?).await?;
+    assert_eq!(analysed["analysis"]["status"], "READY");
+    assert_eq!(analysed["metadata"]["durationSeconds"], 1.0);
+    app.stop().await
 }

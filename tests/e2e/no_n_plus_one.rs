@@ -54,3 +54,41 @@ async fn nested_lists_cost_a_fixed_number_of_statements() -> anyhow::Result<()> 
     assert!(big_count <= 10, "the nested query took {big_count} statements");
     app.stop().await
 }
+
+const VERSIONS: &str = "query($p: ID!) { project(id: $p) { tracks(first: 20) { nodes { title latestFile { version owner { username } } finalFile { id } files(first: 5) { totalCount nodes { version analysis { status } track { title } } } } } } }";
+
+#[tokio::test]
+async fn track_versions_cost_a_fixed_number_of_statements() -> anyhow::Result<()> {
+    // No analysis workers: their statements would blur the count.
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let user = app.user("versions").await?;
+    let t = Some(user.token.as_str());
+    let bytes = backline_audio::testing::wav(backline_audio::testing::Signal::Silence, 8_000, 1, 80, 16);
+    let mut costs = Vec::new();
+    for (tracks, versions) in [(1, 1), (10, 3)] {
+        let space = str_at(&app.ok(t, CREATE_SPACE, json!({"name": "V"})).await?, "/createArtistSpace/id")?;
+        let project = str_at(
+            &app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?,
+            "/createProject/id",
+        )?;
+        for n in 0..tracks {
+            let track = str_at(
+                &app.ok(t, CREATE_TRACK, json!({"p": project, "t": format!("T{n}")})).await?,
+                "/createTrack/id",
+            )?;
+            for _ in 0..versions {
+                app.upload_ok(&user.token, &track, backline_e2e::Upload::new("v.wav", &bytes))
+                    .await?;
+            }
+        }
+        let before = app.statements();
+        let data = app.ok(t, VERSIONS, json!({ "p": project })).await?;
+        costs.push(app.statements() - before);
+        let nodes = data["project"]["tracks"]["nodes"].as_array().map(Vec::len);
+        assert_eq!(nodes, Some(tracks));
+        assert_eq!(data["project"]["tracks"]["nodes"][0]["files"]["totalCount"], versions);
+        assert_eq!(data["project"]["tracks"]["nodes"][0]["latestFile"]["version"], versions);
+    }
+    assert_eq!(costs[0], costs[1], "statements must not grow with tracks or versions");
+    app.stop().await
+}

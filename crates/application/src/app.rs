@@ -77,6 +77,8 @@ pub struct MediaSettings {
     pub signing_key: Vec<u8>,
     /// Tries an analysis job gets before it ends FAILED (default 5).
     pub max_attempts: i32,
+    /// Delay before the first retry of a failed job; each further retry doubles it (default 5 s).
+    pub retry_backoff: chrono::Duration,
     /// How long a worker holds a claimed job before others may take it over (default 10 min).
     pub job_lease: chrono::Duration,
 }
@@ -89,6 +91,7 @@ impl std::fmt::Debug for MediaSettings {
             .field("url_ttl", &self.url_ttl)
             .field("signing_key", &"<redacted>")
             .field("max_attempts", &self.max_attempts)
+            .field("retry_backoff", &self.retry_backoff)
             .field("job_lease", &self.job_lease)
             .finish()
     }
@@ -102,6 +105,7 @@ impl Default for MediaSettings {
             url_ttl: chrono::Duration::hours(1),
             signing_key: Vec::new(),
             max_attempts: 5,
+            retry_backoff: chrono::Duration::seconds(5),
             job_lease: chrono::Duration::minutes(10),
         }
     }

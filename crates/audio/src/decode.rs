@@ -211,7 +211,9 @@ fn decode(file: File, format: MediaFormat) -> Result<AudioReport, AnalysisFailur
     if frames == 0 {
         return Err(media("no audio could be decoded"));
     }
-    let (loudness, waveform) = meter.finish();
+    let (loudness, waveform) = meter
+        .finish()
+        .ok_or_else(|| AnalysisFailure::Transient(anyhow::anyhow!("the peak meter thread failed")))?;
     Ok(AudioReport {
         metadata: AudioMetadata {
             duration_seconds: frames as f64 / f64::from(rate),

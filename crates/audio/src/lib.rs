@@ -64,7 +64,7 @@ mod tests {
     use backline_application::ports::AnalysisFailure;
 
     use super::*;
-    use crate::testing::{Signal, wav};
+    use crate::testing::{Signal, random_bytes, tone, wav};
 
     fn analyze_bytes(bytes: &[u8], format: MediaFormat) -> Result<AudioReport, AnalysisFailure> {
         let mut file = tempfile::tempfile().map_err(anyhow::Error::from)?;
@@ -166,27 +166,14 @@ mod tests {
 
     #[test]
     fn bad_media_ends_with_a_reason() {
-        let good = wav(
-            Signal::Sine {
-                frequency: 440.0,
-                amplitude: 0.5,
-            },
-            44_100,
-            2,
-            44_100,
-            16,
-        );
+        let good = tone(44_100, 2, 44_100);
         // Zero-length.
         assert!(!refused(b"", MediaFormat::Wav).is_empty());
         // A header and nothing else.
         assert!(!refused(&good[..44], MediaFormat::Wav).is_empty());
         // Random bytes behind an audio header.
         let mut random = good[..44].to_vec();
-        let mut seed = 7u32;
-        random.extend((0..50_000).map(|_| {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 16) as u8
-        }));
+        random.extend(random_bytes(50_000, 7));
         for format in [
             MediaFormat::Flac,
             MediaFormat::Mp3,
@@ -226,16 +213,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_async_analyzer_spools_and_decodes() -> anyhow::Result<()> {
-        let bytes = wav(
-            Signal::Sine {
-                frequency: 440.0,
-                amplitude: 0.5,
-            },
-            44_100,
-            2,
-            44_100,
-            16,
-        );
+        let bytes = tone(44_100, 2, 44_100);
         let chunks: Vec<std::io::Result<bytes::Bytes>> = bytes
             .chunks(1000)
             .map(|chunk| Ok(bytes::Bytes::copy_from_slice(chunk)))

@@ -61,3 +61,30 @@ pub fn wav(signal: Signal, rate: u32, channels: u16, frames: u64, bits: u16) -> 
     }
     out
 }
+
+/// The standard test tone: a 440 Hz sine at half full scale (-6.02 dBFS peak), 16-bit.
+pub fn tone(rate: u32, channels: u16, frames: u64) -> Vec<u8> {
+    wav(
+        Signal::Sine {
+            frequency: 440.0,
+            amplitude: 0.5,
+        },
+        rate,
+        channels,
+        frames,
+        16,
+    )
+}
+
+/// `len` reproducible pseudo-random bytes (for corrupt-media tests).
+pub fn random_bytes(len: usize, seed: u32) -> Vec<u8> {
+    let mut state = seed.max(1);
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect()
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use backline_application::identity::users_by_ids;
-use backline_application::media::{count_files_in, files_in, final_files_of, find_images, latest_files_of};
+use backline_application::media::{TrackVersion, count_files_in, files_in, find_images, track_files};
 use backline_application::workspace::{
     collaborators_of, count_collaborators_of, count_projects_in, count_tracks_in, projects_by_ids, projects_in,
     spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
@@ -76,33 +76,28 @@ impl Loader<SubscriptionOf> for Batch {
     }
 }
 
-impl Loader<ArtistSpaceId> for Batch {
-    type Value = ArtistSpace;
-    type Error = async_graphql::Error;
+/// A loader of records by id, through a use case that authorizes the batch for the actor.
+macro_rules! by_id {
+    ($key:ty, $value:ty, $fetch:path) => {
+        impl Loader<$key> for Batch {
+            type Value = $value;
+            type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[ArtistSpaceId]) -> LoadResult<ArtistSpaceId, ArtistSpace> {
-        Ok(spaces_by_ids(&self.app, &self.actor, keys)
-            .await
-            .map_err(gql)?
-            .into_iter()
-            .map(|space| (space.id, space))
-            .collect())
-    }
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
+                Ok($fetch(&self.app, &self.actor, keys)
+                    .await
+                    .map_err(gql)?
+                    .into_iter()
+                    .map(|value| (value.id, value))
+                    .collect())
+            }
+        }
+    };
 }
 
-impl Loader<ProjectId> for Batch {
-    type Value = Project;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[ProjectId]) -> LoadResult<ProjectId, Project> {
-        Ok(projects_by_ids(&self.app, &self.actor, keys)
-            .await
-            .map_err(gql)?
-            .into_iter()
-            .map(|project| (project.id, project))
-            .collect())
-    }
-}
+by_id!(ArtistSpaceId, ArtistSpace, spaces_by_ids);
+by_id!(ProjectId, Project, projects_by_ids);
+by_id!(TrackId, Track, tracks_by_ids);
 
 /// Key of the viewer-role loader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -270,20 +265,6 @@ impl Loader<ImageId> for Batch {
     }
 }
 
-impl Loader<TrackId> for Batch {
-    type Value = Track;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[TrackId]) -> LoadResult<TrackId, Track> {
-        Ok(tracks_by_ids(&self.app, &self.actor, keys)
-            .await
-            .map_err(gql)?
-            .into_iter()
-            .map(|track| (track.id, track))
-            .collect())
-    }
-}
-
 /// Key of the file-page loader: a track and a page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct FilesOf(pub(crate) ResourcePath, pub(crate) PageRequest);
@@ -336,47 +317,31 @@ impl Loader<FileCount> for Batch {
     }
 }
 
-/// Key of the latest-version loader.
+/// Key of the single-version loader: a track and which of its versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct LatestFile(pub(crate) ResourcePath);
+pub(crate) struct TrackFile(pub(crate) ResourcePath, pub(crate) TrackVersion);
 
-impl Loader<LatestFile> for Batch {
+impl Loader<TrackFile> for Batch {
     type Value = MediaFile;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[LatestFile]) -> LoadResult<LatestFile, MediaFile> {
-        let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
-        let mut found = latest_files_of(&self.app, &self.actor, &paths).await.map_err(gql)?;
-        Ok(keys
-            .iter()
-            .filter_map(|key| {
-                track_of(key.0)
-                    .and_then(|track| found.remove(&track))
-                    .map(|file| (*key, file))
-            })
-            .collect())
-    }
-}
-
-/// Key of the final-version loader.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct FinalFile(pub(crate) ResourcePath);
-
-impl Loader<FinalFile> for Batch {
-    type Value = MediaFile;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[FinalFile]) -> LoadResult<FinalFile, MediaFile> {
-        let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
-        let mut found = final_files_of(&self.app, &self.actor, &paths).await.map_err(gql)?;
-        Ok(keys
-            .iter()
-            .filter_map(|key| {
-                track_of(key.0)
-                    .and_then(|track| found.remove(&track))
-                    .map(|file| (*key, file))
-            })
-            .collect())
+    async fn load(&self, keys: &[TrackFile]) -> LoadResult<TrackFile, MediaFile> {
+        let mut out = HashMap::new();
+        for which in [TrackVersion::Latest, TrackVersion::Final] {
+            let paths: Vec<_> = keys.iter().filter(|key| key.1 == which).map(|key| key.0).collect();
+            if paths.is_empty() {
+                continue;
+            }
+            let mut found = track_files(&self.app, &self.actor, &paths, which)
+                .await
+                .map_err(gql)?;
+            for path in paths {
+                if let Some(file) = track_of(path).and_then(|track| found.remove(&track)) {
+                    out.insert(TrackFile(path, which), file);
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

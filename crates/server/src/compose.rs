@@ -132,6 +132,8 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
                 max_image_bytes: config.max_image_bytes,
                 url_ttl: chrono::Duration::seconds(config.url_ttl_seconds.max(1)),
                 signing_key: signing_key(&secret),
+                max_attempts: config.analysis_attempts.max(1),
+                retry_backoff: chrono::Duration::milliseconds(config.analysis_retry_ms.max(0)),
                 ..MediaSettings::default()
             },
             ..AppSettings::default()

@@ -139,6 +139,13 @@ pub struct Config {
     /// thread); 0 runs none, leaving analysis to other replicas.
     #[arg(long, env = "BACKLINE_ANALYSIS_WORKERS", default_value_t = 1)]
     pub analysis_workers: usize,
+    /// Tries an analysis job gets before it ends FAILED.
+    #[arg(long, env = "BACKLINE_ANALYSIS_ATTEMPTS", default_value_t = 5)]
+    pub analysis_attempts: i32,
+    /// Delay before the first retry of a failed analysis, in milliseconds; each further retry
+    /// doubles it.
+    #[arg(long, env = "BACKLINE_ANALYSIS_RETRY_MS", default_value_t = 5000)]
+    pub analysis_retry_ms: i64,
     /// Lifetime of signed content URLs, in seconds.
     #[arg(long, env = "BACKLINE_URL_TTL_SECONDS", default_value_t = 3600)]
     pub url_ttl_seconds: i64,

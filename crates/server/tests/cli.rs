@@ -144,3 +144,38 @@ fn serves_json_logs_and_stops_gracefully_on_sigterm() -> Result<(), Box<dyn std:
     std::fs::remove_dir_all(dir)?;
     Ok(())
 }
+
+#[test]
+fn gc_removes_only_old_orphans_and_verify_reports() -> Result<(), Box<dyn std::error::Error>> {
+    let (dir, url) = data_dir();
+    let blobs = dir.join("blobs");
+    let data = dir.display().to_string();
+    let blob_url = format!("file://{}", blobs.display());
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("BACKLINE_DATA_DIR", data.as_str()),
+        ("BACKLINE_BLOB_URL", blob_url.as_str()),
+    ];
+    // Blobs whose upload never committed (no file row names them).
+    std::fs::create_dir_all(blobs.join("files"))?;
+    let orphan = "files/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+    std::fs::write(blobs.join(orphan), b"RIFF orphan")?;
+
+    let young = run(&["gc"], &env)?;
+    assert!(young.status.success(), "{}", String::from_utf8_lossy(&young.stderr));
+    let text = String::from_utf8(young.stdout)?;
+    assert!(text.contains("examined 1 blobs, removed 0 orphans"), "{text}");
+    assert!(blobs.join(orphan).exists(), "younger than an hour: kept");
+
+    let old = run(&["gc", "--older-than-minutes", "0"], &env)?;
+    let text = String::from_utf8(old.stdout)?;
+    assert!(text.contains(&format!("removed {orphan}")), "{text}");
+    assert!(text.contains("removed 1 orphans (11 bytes)"), "{text}");
+    assert!(!blobs.join(orphan).exists());
+
+    let verify = run(&["verify"], &env)?;
+    assert!(verify.status.success());
+    assert!(String::from_utf8(verify.stdout)?.contains("checked 0 files: 0 mismatched, 0 missing"));
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}

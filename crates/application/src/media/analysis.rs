@@ -8,9 +8,6 @@ use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::ports::{AnalysisFailure, AudioReport, Job, JobKind};
 
-/// Delay before the first retry; each further retry doubles it.
-pub const RETRY_BACKOFF: chrono::Duration = chrono::Duration::seconds(5);
-
 /// Claims one due job and runs it. Returns whether there was one (a worker sleeps when not).
 ///
 /// # Errors
@@ -121,7 +118,7 @@ async fn retry_or_fail(app: &App, job: &Job, file: Option<&MediaFile>, reason: &
         }
         return Ok(app.jobs.fail(job.id, reason).await?);
     }
-    let delay = RETRY_BACKOFF * 2i32.saturating_pow(u32::try_from(job.attempts.saturating_sub(1)).unwrap_or(0));
+    let delay = app.settings.media.retry_backoff * 2i32.saturating_pow(u32::try_from(job.attempts.saturating_sub(1)).unwrap_or(0));
     tracing::warn!(job = %job.id, %reason, retry_in = %delay, "analysis failed; will retry");
     if let Some(file) = file {
         let mut analysis = file.analysis.clone();

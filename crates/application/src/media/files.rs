@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use backline_domain::access::{Action, ResourceKind};
-use backline_domain::ids::{FileId, TrackId, UserId};
+use backline_domain::ids::{FileId, TrackId};
 use backline_domain::media::MediaFile;
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::workspace::ResourcePath;
@@ -52,24 +52,27 @@ pub async fn count_files_in(app: &App, actor: &Actor, tracks: &[ResourcePath]) -
     Ok(app.files.count_for_tracks(&allowed).await?)
 }
 
-/// The newest version of each readable track.
-pub async fn latest_files_of(
-    app: &App,
-    actor: &Actor,
-    tracks: &[ResourcePath],
-) -> AppResult<HashMap<TrackId, MediaFile>> {
-    let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
-    Ok(app.files.latest_for_tracks(&allowed).await?)
+/// Which single version of a track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrackVersion {
+    /// The highest version.
+    Latest,
+    /// The version approved as final.
+    Final,
 }
 
-/// The version approved as final of each readable track.
-pub async fn final_files_of(
+/// The latest or final version of each readable track in `tracks`.
+pub async fn track_files(
     app: &App,
     actor: &Actor,
     tracks: &[ResourcePath],
+    which: TrackVersion,
 ) -> AppResult<HashMap<TrackId, MediaFile>> {
     let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
-    Ok(app.files.final_for_tracks(&allowed).await?)
+    Ok(match which {
+        TrackVersion::Latest => app.files.latest_for_tracks(&allowed).await?,
+        TrackVersion::Final => app.files.final_for_tracks(&allowed).await?,
+    })
 }
 
 /// Approves one version as the track's final one, clearing the flag on the others (Track U:
@@ -101,11 +104,6 @@ pub async fn file_blob(app: &App, file: &MediaFile, range: Option<std::ops::Rang
         .read(&file.blob_key, range)
         .await?
         .ok_or(AppError::NotFound("file content"))
-}
-
-/// Storage left for a user, `None` when unlimited.
-pub async fn storage_remaining(app: &App, user: UserId) -> AppResult<Option<u64>> {
-    super::receive::storage_left(app, user).await
 }
 
 /// How a content request proves it may read a file.

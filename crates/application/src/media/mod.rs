@@ -11,10 +11,10 @@ mod signing;
 mod upload;
 mod waveform;
 
-pub use analysis::{RETRY_BACKOFF, run_next_job};
+pub use analysis::run_next_job;
 pub use files::{
-    ContentAccess, approve_file_version, count_files_in, delete_file, file_blob, file_for_content, files_in,
-    final_files_of, find_file, latest_files_of, storage_remaining,
+    ContentAccess, TrackVersion, approve_file_version, count_files_in, delete_file, file_blob, file_for_content,
+    files_in, find_file, track_files,
 };
 pub use images::{UploadImage, find_images, image_blob, upload_image};
 pub use maintenance::{OrphanReport, VerifyReport, collect_orphans, verify_blobs};

@@ -90,6 +90,26 @@ fn by_track(models: Vec<files::Model>) -> RepoResult<HashMap<TrackId, MediaFile>
         .collect()
 }
 
+/// Which of `ids` are primary keys (in `column`) of rows of `E`.
+pub(crate) async fn existing_ids<E: EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    column: E::Column,
+    ids: &[Uuid],
+) -> RepoResult<HashSet<Uuid>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let found: Vec<Uuid> = E::find()
+        .select_only()
+        .column(column)
+        .filter(column.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(repo_error)?;
+    Ok(found.into_iter().collect())
+}
+
 /// Adds `delta` bytes to a user's storage use, only while it stays within `limit`. Returns
 /// whether it did.
 pub(crate) async fn add_storage(
@@ -367,18 +387,7 @@ impl FileRepository for SqlFileRepository {
     }
 
     async fn existing(&self, ids: &[Uuid]) -> RepoResult<HashSet<Uuid>> {
-        if ids.is_empty() {
-            return Ok(HashSet::new());
-        }
-        let found: Vec<Uuid> = files::Entity::find()
-            .select_only()
-            .column(files::Column::Id)
-            .filter(files::Column::Id.is_in(ids.iter().copied()))
-            .into_tuple()
-            .all(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(found.into_iter().collect())
+        existing_ids::<files::Entity>(self.db.conn(), files::Column::Id, ids).await
     }
 
     async fn scan(&self, after: Option<FileId>, limit: u64) -> RepoResult<Vec<MediaFile>> {

@@ -9,14 +9,14 @@ use backline_domain::media::{Image, ImageTarget};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::Database;
 use crate::entities::{artist_spaces, images, projects, users};
 use crate::error::repo_error;
-use crate::repos::files::add_storage;
+use crate::repos::files::{add_storage, existing_ids};
 
 /// Images on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -172,17 +172,6 @@ impl ImageRepository for SqlImageRepository {
     }
 
     async fn existing(&self, ids: &[Uuid]) -> RepoResult<HashSet<Uuid>> {
-        if ids.is_empty() {
-            return Ok(HashSet::new());
-        }
-        let found: Vec<Uuid> = images::Entity::find()
-            .select_only()
-            .column(images::Column::Id)
-            .filter(images::Column::Id.is_in(ids.iter().copied()))
-            .into_tuple()
-            .all(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(found.into_iter().collect())
+        existing_ids::<images::Entity>(self.db.conn(), images::Column::Id, ids).await
     }
 }

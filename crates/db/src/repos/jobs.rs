@@ -57,6 +57,22 @@ fn claim_sql(backend: DbBackend) -> &'static str {
     }
 }
 
+impl SqlJobQueue {
+    /// Gives a claimed job back: waiting again (with a new time) or failed, with the reason.
+    async fn release(&self, id: JobId, status: &str, run_at: Option<DateTime<Utc>>, error: &str) -> RepoResult<()> {
+        let mut update = jobs::Entity::update_many()
+            .col_expr(jobs::Column::Status, Expr::value(status))
+            .col_expr(jobs::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(jobs::Column::LastError, Expr::value(error))
+            .filter(jobs::Column::Id.eq(id.0));
+        if let Some(run_at) = run_at {
+            update = update.col_expr(jobs::Column::RunAt, Expr::value(run_at));
+        }
+        update.exec(self.db.conn()).await.map_err(repo_error)?;
+        Ok(())
+    }
+}
+
 #[async_trait::async_trait]
 impl JobQueue for SqlJobQueue {
     async fn enqueue(&self, kind: JobKind, subject: Uuid, run_at: DateTime<Utc>) -> RepoResult<JobId> {
@@ -111,28 +127,11 @@ impl JobQueue for SqlJobQueue {
     }
 
     async fn retry(&self, id: JobId, run_at: DateTime<Utc>, error: &str) -> RepoResult<()> {
-        jobs::Entity::update_many()
-            .col_expr(jobs::Column::Status, Expr::value(PENDING))
-            .col_expr(jobs::Column::RunAt, Expr::value(run_at))
-            .col_expr(jobs::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(jobs::Column::LastError, Expr::value(error))
-            .filter(jobs::Column::Id.eq(id.0))
-            .exec(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        self.release(id, PENDING, Some(run_at), error).await
     }
 
     async fn fail(&self, id: JobId, error: &str) -> RepoResult<()> {
-        jobs::Entity::update_many()
-            .col_expr(jobs::Column::Status, Expr::value(FAILED))
-            .col_expr(jobs::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(jobs::Column::LastError, Expr::value(error))
-            .filter(jobs::Column::Id.eq(id.0))
-            .exec(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        self.release(id, FAILED, None, error).await
     }
 
     async fn pending(&self) -> RepoResult<u64> {

@@ -243,13 +243,9 @@ impl WaveformBuilder {
             let room = (self.samples_per_pixel - self.in_pixel) as usize;
             let end = (start + room).min(frames);
             for (channel, plane) in planes.iter().take(self.channels).enumerate() {
-                let (mut low, mut high) = (self.low[channel], self.high[channel]);
-                for sample in &plane[start..end] {
-                    low = low.min(*sample);
-                    high = high.max(*sample);
-                }
-                self.low[channel] = low;
-                self.high[channel] = high;
+                let (low, high) = min_max(&plane[start..end]);
+                self.low[channel] = self.low[channel].min(low);
+                self.high[channel] = self.high[channel].max(high);
             }
             self.in_pixel += u32::try_from(end - start).unwrap_or(u32::MAX);
             start = end;
@@ -284,6 +280,30 @@ impl WaveformBuilder {
             data: self.data,
         }
     }
+}
+
+/// The smallest and largest of `samples` (`f32::MAX, f32::MIN` when empty). Eight independent
+/// lanes let the compiler use vector instructions.
+fn min_max(samples: &[f32]) -> (f32, f32) {
+    const LANES: usize = 8;
+    let mut low = [f32::MAX; LANES];
+    let mut high = [f32::MIN; LANES];
+    let chunks = samples.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for lane in 0..LANES {
+            let sample = chunk[lane];
+            low[lane] = if sample < low[lane] { sample } else { low[lane] };
+            high[lane] = if sample > high[lane] { sample } else { high[lane] };
+        }
+    }
+    let mut low = low.into_iter().fold(f32::MAX, f32::min);
+    let mut high = high.into_iter().fold(f32::MIN, f32::max);
+    for sample in rest {
+        low = low.min(*sample);
+        high = high.max(*sample);
+    }
+    (low, high)
 }
 
 /// A floating-point sample as a 16-bit value (clamped; NaN as 0).

@@ -11,7 +11,8 @@ use super::{CollaboratorConnection, GqlProjectStatus, GqlRole, GqlTrackStatus, T
 use crate::context::parts;
 use crate::error::GqlResult;
 use crate::ids::{Kind, encode};
-use crate::loaders::{CollaboratorsOf, FilesOf, FinalFile, LatestFile, ProjectsOf, RoleOn, TracksOf};
+use crate::loaders::{CollaboratorsOf, FilesOf, ProjectsOf, RoleOn, TrackFile, TracksOf};
+use backline_application::media::TrackVersion;
 use crate::pagination::{connection, page_request};
 use backline_application::workspace::my_artist_spaces;
 use backline_domain::page::PageRequest;
@@ -407,7 +408,7 @@ impl TrackNode {
         Ok(context
             .loaders
             .0
-            .load_one(LatestFile(self.0.path()))
+            .load_one(TrackFile(self.0.path(), TrackVersion::Latest))
             .await?
             .map(FileNode))
     }
@@ -418,7 +419,7 @@ impl TrackNode {
         Ok(context
             .loaders
             .0
-            .load_one(FinalFile(self.0.path()))
+            .load_one(TrackFile(self.0.path(), TrackVersion::Final))
             .await?
             .map(FileNode))
     }
