@@ -107,7 +107,9 @@ async fn transient_failures_retry_then_end_failed() -> anyhow::Result<()> {
     let owner = app.user("rty").await?;
     let place = app.hierarchy(&owner, "Retries").await?;
     let bytes = tone(8_000, 1, 8_000);
-    let file = app.upload_ok(&owner.token, &place.track, Upload::new("lost.wav", &bytes)).await?;
+    let file = app
+        .upload_ok(&owner.token, &place.track, Upload::new("lost.wav", &bytes))
+        .await?;
     assert_eq!(file["analysis"]["status"], "PENDING");
     let id = str_at(&file, "/id")?;
     // The blob store loses the content (an outage, not bad media): every try fails.
@@ -125,7 +127,9 @@ async fn transient_failures_retry_then_end_failed() -> anyhow::Result<()> {
     assert_eq!(app.app().jobs.pending().await?, 0);
 
     // A good upload is analysed by the same unit of work.
-    let good = app.upload_ok(&owner.token, &place.track, Upload::new("ok.wav", &bytes)).await?;
+    let good = app
+        .upload_ok(&owner.token, &place.track, Upload::new("ok.wav", &bytes))
+        .await?;
     assert!(backline_application::media::run_next_job(app.app()).await?);
     let analysed = app.analysed(&owner.token, &str_at(&good, "/id")?).await?;
     assert_eq!(analysed["analysis"]["status"], "READY");

@@ -66,14 +66,18 @@ async fn track_versions_cost_a_fixed_number_of_statements() -> anyhow::Result<()
     let bytes = backline_audio::testing::wav(backline_audio::testing::Signal::Silence, 8_000, 1, 80, 16);
     let mut costs = Vec::new();
     for (tracks, versions) in [(1, 1), (10, 3)] {
-        let space = str_at(&app.ok(t, CREATE_SPACE, json!({"name": "V"})).await?, "/createArtistSpace/id")?;
+        let space = str_at(
+            &app.ok(t, CREATE_SPACE, json!({"name": "V"})).await?,
+            "/createArtistSpace/id",
+        )?;
         let project = str_at(
             &app.ok(t, CREATE_PROJECT, json!({"s": space, "name": "P"})).await?,
             "/createProject/id",
         )?;
         for n in 0..tracks {
             let track = str_at(
-                &app.ok(t, CREATE_TRACK, json!({"p": project, "t": format!("T{n}")})).await?,
+                &app.ok(t, CREATE_TRACK, json!({"p": project, "t": format!("T{n}")}))
+                    .await?,
                 "/createTrack/id",
             )?;
             for _ in 0..versions {

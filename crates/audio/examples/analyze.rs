@@ -9,7 +9,10 @@ use backline_domain::media::sniff;
 fn main() -> anyhow::Result<()> {
     for path in std::env::args().skip(1) {
         let mut head = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(&path)?, 64 * 1024), &mut head)?;
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::fs::File::open(&path)?, 64 * 1024),
+            &mut head,
+        )?;
         let format = sniff(&head).ok_or_else(|| anyhow::anyhow!("{path}: not a supported format"))?;
         let file = std::fs::File::open(&path)?;
         let started = Instant::now();
@@ -19,8 +22,14 @@ fn main() -> anyhow::Result<()> {
         println!(
             "{path}: {duration:.3} s of audio analysed in {elapsed:.3} s ({:.0}x real time); integrated {:?} LUFS, true peak {:?} dBTP",
             duration / elapsed,
-            report.loudness.integrated_lufs.map(|value| (value * 10.0).round() / 10.0),
-            report.loudness.true_peak_dbtp.map(|value| (value * 10.0).round() / 10.0),
+            report
+                .loudness
+                .integrated_lufs
+                .map(|value| (value * 10.0).round() / 10.0),
+            report
+                .loudness
+                .true_peak_dbtp
+                .map(|value| (value * 10.0).round() / 10.0),
         );
     }
     Ok(())

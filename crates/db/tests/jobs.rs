@@ -20,28 +20,53 @@ async fn claims_due_jobs_once_and_takes_over_expired_leases() -> anyhow::Result<
     let now = Utc::now();
     let lease = Duration::minutes(10);
     let (first, second, later) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-    jobs.enqueue(JobKind::AnalyzeFile, first, now - Duration::seconds(2)).await?;
-    jobs.enqueue(JobKind::AnalyzeFile, second, now - Duration::seconds(1)).await?;
-    jobs.enqueue(JobKind::AnalyzeFile, later, now + Duration::hours(1)).await?;
+    jobs.enqueue(JobKind::AnalyzeFile, first, now - Duration::seconds(2))
+        .await?;
+    jobs.enqueue(JobKind::AnalyzeFile, second, now - Duration::seconds(1))
+        .await?;
+    jobs.enqueue(JobKind::AnalyzeFile, later, now + Duration::hours(1))
+        .await?;
     assert_eq!(jobs.pending().await?, 3);
 
-    let claimed = jobs.claim(now, lease).await?.ok_or_else(|| anyhow::anyhow!("nothing due"))?;
-    assert_eq!((claimed.subject, claimed.attempts, claimed.kind), (first, 1, JobKind::AnalyzeFile));
-    let next = jobs.claim(now, lease).await?.ok_or_else(|| anyhow::anyhow!("nothing due"))?;
-    assert_eq!(next.subject, second, "oldest due first; a leased job is not handed out twice");
+    let claimed = jobs
+        .claim(now, lease)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("nothing due"))?;
+    assert_eq!(
+        (claimed.subject, claimed.attempts, claimed.kind),
+        (first, 1, JobKind::AnalyzeFile)
+    );
+    let next = jobs
+        .claim(now, lease)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("nothing due"))?;
+    assert_eq!(
+        next.subject, second,
+        "oldest due first; a leased job is not handed out twice"
+    );
     assert_eq!(jobs.claim(now, lease).await?, None, "the third is not due");
 
     // A worker that died: its lease runs out and another takes the job, counting the attempt.
     let after_lease = now + lease + Duration::seconds(1);
-    let retaken = jobs.claim(after_lease, lease).await?.ok_or_else(|| anyhow::anyhow!("lease did not expire"))?;
+    let retaken = jobs
+        .claim(after_lease, lease)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("lease did not expire"))?;
     assert_eq!((retaken.subject, retaken.attempts), (first, 2));
 
-    jobs.retry(retaken.id, after_lease + Duration::minutes(5), "blob store timed out").await?;
+    jobs.retry(retaken.id, after_lease + Duration::minutes(5), "blob store timed out")
+        .await?;
     jobs.complete(next.id).await?;
     jobs.fail(retaken.id, "gave up").await?;
-    assert_eq!(jobs.claim(after_lease + Duration::hours(2), lease).await?.map(|job| job.subject), Some(later));
     assert_eq!(
-        jobs.claim(after_lease + Duration::hours(2) + Duration::minutes(1), lease).await?,
+        jobs.claim(after_lease + Duration::hours(2), lease)
+            .await?
+            .map(|job| job.subject),
+        Some(later)
+    );
+    assert_eq!(
+        jobs.claim(after_lease + Duration::hours(2) + Duration::minutes(1), lease)
+            .await?,
         None,
         "failed jobs stay failed, and the one just claimed is leased"
     );
@@ -54,7 +79,8 @@ async fn concurrent_workers_never_share_a_job() -> anyhow::Result<()> {
     let jobs = queue().await?;
     let now = Utc::now();
     for _ in 0..12 {
-        jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), now - Duration::seconds(1)).await?;
+        jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), now - Duration::seconds(1))
+            .await?;
     }
     let claims = (0..16).map(|_| jobs.claim(now, Duration::minutes(10)));
     let mut seen = HashSet::new();
@@ -74,9 +100,15 @@ async fn retried_jobs_wait_for_their_time() -> anyhow::Result<()> {
     let jobs = queue().await?;
     let now = Utc::now();
     jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), now).await?;
-    let job = jobs.claim(now, Duration::minutes(1)).await?.ok_or_else(|| anyhow::anyhow!("nothing due"))?;
+    let job = jobs
+        .claim(now, Duration::minutes(1))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("nothing due"))?;
     jobs.retry(job.id, now + Duration::seconds(30), "try again").await?;
-    assert_eq!(jobs.claim(now + Duration::seconds(29), Duration::minutes(1)).await?, None);
+    assert_eq!(
+        jobs.claim(now + Duration::seconds(29), Duration::minutes(1)).await?,
+        None
+    );
     let again = jobs.claim(now + Duration::seconds(31), Duration::minutes(1)).await?;
     assert_eq!(again.map(|job| job.attempts), Some(2));
     Ok(())

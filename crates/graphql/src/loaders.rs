@@ -332,9 +332,7 @@ impl Loader<TrackFile> for Batch {
             if paths.is_empty() {
                 continue;
             }
-            let mut found = track_files(&self.app, &self.actor, &paths, which)
-                .await
-                .map_err(gql)?;
+            let mut found = track_files(&self.app, &self.actor, &paths, which).await.map_err(gql)?;
             for path in paths {
                 if let Some(file) = track_of(path).and_then(|track| found.remove(&track)) {
                     out.insert(TrackFile(path, which), file);

@@ -118,7 +118,8 @@ async fn retry_or_fail(app: &App, job: &Job, file: Option<&MediaFile>, reason: &
         }
         return Ok(app.jobs.fail(job.id, reason).await?);
     }
-    let delay = app.settings.media.retry_backoff * 2i32.saturating_pow(u32::try_from(job.attempts.saturating_sub(1)).unwrap_or(0));
+    let delay = app.settings.media.retry_backoff
+        * 2i32.saturating_pow(u32::try_from(job.attempts.saturating_sub(1)).unwrap_or(0));
     tracing::warn!(job = %job.id, %reason, retry_in = %delay, "analysis failed; will retry");
     if let Some(file) = file {
         let mut analysis = file.analysis.clone();

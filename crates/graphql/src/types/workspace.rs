@@ -12,8 +12,8 @@ use crate::context::parts;
 use crate::error::GqlResult;
 use crate::ids::{Kind, encode};
 use crate::loaders::{CollaboratorsOf, FilesOf, ProjectsOf, RoleOn, TrackFile, TracksOf};
-use backline_application::media::TrackVersion;
 use crate::pagination::{connection, page_request};
+use backline_application::media::TrackVersion;
 use backline_application::workspace::my_artist_spaces;
 use backline_domain::page::PageRequest;
 
