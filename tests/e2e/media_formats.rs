@@ -27,6 +27,14 @@ async fn every_format_uploads_and_is_measured() -> anyhow::Result<()> {
         ("mix.m4a", fixture("tone.m4a")?, "audio/mp4", "mp4", "aac", 2),
         ("mix-alac.m4a", fixture("tone-alac.m4a")?, "audio/mp4", "mp4", "alac", 2),
         ("mix.aiff", fixture("tone.aiff")?, "audio/aiff", "aiff", "pcm_s16be", 1),
+        (
+            "mix.opus",
+            fixture("tone.opus")?,
+            "audio/ogg; codecs=opus",
+            "ogg",
+            "opus",
+            2,
+        ),
     ];
     let mut ids = Vec::new();
     for (version, (name, bytes, content_type, container, codec, channels)) in cases.iter().enumerate() {
@@ -40,6 +48,9 @@ async fn every_format_uploads_and_is_measured() -> anyhow::Result<()> {
         assert_eq!(uploaded["size"], json!(bytes.len()));
         assert_eq!(uploaded["isFinalVersion"], false);
         assert_eq!(uploaded["owner"]["username"], json!(owner.username));
+        assert_eq!(uploaded["track"]["id"], json!(place.track));
+        assert_eq!(uploaded["project"]["id"], json!(place.project));
+        assert_eq!(uploaded["artistSpace"]["id"], json!(place.space));
         let id = str_at(&uploaded, "/id")?;
         let file = app.analysed(&owner.token, &id).await?;
         assert_eq!(file["analysis"]["status"], "READY", "{name}: {file}");
@@ -49,7 +60,8 @@ async fn every_format_uploads_and_is_measured() -> anyhow::Result<()> {
             (duration - FRAMES / 44_100.0).abs() < 0.001,
             "{name}: {duration} s, not 1.500"
         );
-        assert_eq!(metadata["sampleRate"], 44_100, "{name}");
+        let rate = if *codec == "opus" { 48_000 } else { 44_100 };
+        assert_eq!(metadata["sampleRate"], rate, "{name}");
         assert_eq!(metadata["channels"], json!(channels), "{name}");
         assert_eq!(metadata["container"], json!(container), "{name}");
         assert_eq!(metadata["codec"], json!(codec), "{name}");
@@ -79,9 +91,9 @@ async fn every_format_uploads_and_is_measured() -> anyhow::Result<()> {
         .as_array()
         .map(|nodes| nodes.iter().filter_map(|node| node["version"].as_i64()).collect())
         .unwrap_or_default();
-    assert_eq!(versions, vec![7, 6, 5], "newest version first");
+    assert_eq!(versions, vec![8, 7, 6], "newest version first");
     assert_eq!(track["files"]["pageInfo"]["hasNextPage"], true);
-    assert_eq!(track["latestFile"]["version"], 7);
+    assert_eq!(track["latestFile"]["version"], 8);
     assert_eq!(track["finalFile"], Value::Null);
 
     let node = app

@@ -2,7 +2,7 @@
 
 use backline_application::media::{collect_orphans, verify_blobs};
 use backline_audio::testing::{Signal, random_bytes, tone, wav};
-use backline_e2e::{TestApp, Upload, fixture, str_at};
+use backline_e2e::{TestApp, Upload, str_at};
 
 #[tokio::test]
 async fn bad_media_fails_analysis_but_stays_downloadable() -> anyhow::Result<()> {
@@ -18,7 +18,6 @@ async fn bad_media_fails_analysis_but_stays_downloadable() -> anyhow::Result<()>
         ("header-only.wav", good[..44].to_vec()),
         ("noise.flac", noise_after_header),
         ("channels.wav", absurd),
-        ("tone.opus", fixture("tone.opus")?),
     ];
     for (name, bytes) in cases {
         let file = app

@@ -280,7 +280,7 @@ impl TestApp {
 
 /// The fields tests read from a `File`.
 pub const FILE_FIELDS: &str = "id name type contentType size sha256 version isFinalVersion url createdAt \
-    owner { username } track { id } analysis { status error analyzedAt } \
+    owner { username } artistSpace { id } project { id } track { id } analysis { status error analyzedAt } \
     metadata { durationSeconds sampleRate channels bitsPerSample codec container bitrate } \
     loudness { integratedLufs loudnessRange samplePeakDbfs truePeakDbtp }";
 

@@ -4,10 +4,10 @@ use std::fs::File;
 
 use backline_application::ports::{AnalysisFailure, AudioReport};
 use backline_domain::media::{AudioMetadata, MediaFormat};
-use symphonia::core::audio::{AudioBuffer, Signal};
-use symphonia::core::codecs::{CODEC_TYPE_NULL, DecoderOptions};
+use symphonia::core::audio::AudioBuffer;
+use symphonia::core::codecs::{CODEC_TYPE_NULL, CODEC_TYPE_OPUS, DecoderOptions};
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::FormatOptions;
+use symphonia::core::formats::{FormatOptions, Packet};
 use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
@@ -57,11 +57,6 @@ fn decode(file: File, format: MediaFormat) -> Result<AudioReport, AnalysisFailur
     if format.file_type() != backline_domain::media::FileType::Audio {
         return Err(media("the file is not audio"));
     }
-    if format == MediaFormat::OggOpus {
-        return Err(media(
-            "Opus decoding is not supported yet; the file is stored and playable",
-        ));
-    }
     let size = file.metadata().map_err(anyhow::Error::from)?.len();
     if size == 0 {
         return Err(media("the file is empty"));
@@ -110,24 +105,49 @@ fn decode(file: File, format: MediaFormat) -> Result<AudioReport, AnalysisFailur
     {
         return Err(media("the header declares absurdly large packets"));
     }
-    let codec = symphonia::default::get_codecs()
-        .get_codec(params.codec)
-        .map_or("unknown", |descriptor| descriptor.short_name)
-        .to_owned();
+    let opus = params.codec == CODEC_TYPE_OPUS;
+    let codec = if opus {
+        "opus".to_owned()
+    } else {
+        symphonia::default::get_codecs()
+            .get_codec(params.codec)
+            .map_or("unknown", |descriptor| descriptor.short_name)
+            .to_owned()
+    };
     let bits_per_sample = params.bits_per_sample.or(params.bits_per_coded_sample);
     // MP4 edit lists say how many priming frames to drop and how many frames are real audio.
     let edit = match (raw_edit, params.sample_rate) {
         (Some(raw), Some(rate)) => raw.at_rate(rate),
         _ => None,
     };
-    let (mut skip, mut keep) = edit.map_or((0, u64::MAX), |edit| (edit.skip, edit.keep));
-    let mut decoder = symphonia::default::get_codecs()
-        .make(params, &DecoderOptions::default())
-        .map_err(|error| media(format!("the codec cannot be decoded: {error}")))?;
-
-    let mut meter: Option<(Meter, u16, u32)> = None;
-    let mut buffer: Option<AudioBuffer<f32>> = None;
-    let mut frames: u64 = 0;
+    let mut engine = if opus {
+        let channels = params.channels.map_or(0, |channels| channels.count());
+        if !(1..=2).contains(&channels) {
+            return Err(media(format!(
+                "Opus with {channels} channels is not supported (mono and stereo are)"
+            )));
+        }
+        let decoder = opus_rs::OpusDecoder::new(48_000, channels)
+            .map_err(|error| media(format!("the Opus stream cannot be decoded: {error}")))?;
+        Engine::Opus {
+            decoder: Box::new(decoder),
+            channels,
+            pcm: vec![0.0; OPUS_MAX_FRAMES * channels],
+            planes: vec![Vec::new(); channels],
+        }
+    } else {
+        let decoder = symphonia::default::get_codecs()
+            .make(params, &DecoderOptions::default())
+            .map_err(|error| media(format!("the codec cannot be decoded: {error}")))?;
+        Engine::Symphonia { decoder, buffer: None }
+    };
+    let mut tally = Tally {
+        meter: None,
+        frames: 0,
+        // Opus pre-skip: the demuxer's end trimming counts it, its start trimming does not drop it.
+        skip: edit.map_or(0, |edit| edit.skip) + if opus { u64::from(params.delay.unwrap_or(0)) } else { 0 },
+        keep: edit.map_or(u64::MAX, |edit| edit.keep),
+    };
     let mut errors = 0usize;
     loop {
         let packet = match reader.next_packet() {
@@ -140,7 +160,7 @@ fn decode(file: File, format: MediaFormat) -> Result<AudioReport, AnalysisFailur
                 )));
             }
             Err(error) => {
-                if frames == 0 {
+                if tally.frames == 0 {
                     return Err(media(format!("the stream cannot be read: {error}")));
                 }
                 // A broken tail after good audio: keep what was decoded.
@@ -150,61 +170,21 @@ fn decode(file: File, format: MediaFormat) -> Result<AudioReport, AnalysisFailur
         if packet.track_id() != track.id {
             continue;
         }
-        let decoded = match decoder.decode(&packet) {
+        let decoded = match engine.decode(&packet) {
             Ok(decoded) => decoded,
-            Err(SymphoniaError::DecodeError(reason)) => {
+            Err(Step::Corrupt(reason)) => {
                 errors += 1;
                 if errors > MAX_DECODE_ERRORS {
                     return Err(media(format!("too many corrupt packets (last: {reason})")));
                 }
                 continue;
             }
-            Err(SymphoniaError::IoError(error)) if error.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(error) => return Err(media(format!("decoding failed: {error}"))),
+            Err(Step::End) => break,
+            Err(Step::Fail(failure)) => return Err(failure),
         };
-        let spec = *decoded.spec();
-        if !(1..=MAX_RATE).contains(&spec.rate) {
-            return Err(media(format!("the sample rate {} is out of range", spec.rate)));
-        }
-        let channels = spec.channels.count();
-        if channels == 0 || channels > MAX_CHANNELS {
-            return Err(media(format!("{channels} channels is not supported")));
-        }
-        if decoded.capacity() as u64 * channels as u64 > MAX_PACKET_SAMPLES {
-            return Err(media("a packet decodes to an absurd number of samples"));
-        }
-        let channel_count = u16::try_from(channels).map_err(|_| media("too many channels"))?;
-        let (meter, meter_channels, meter_rate) = meter.get_or_insert_with(|| {
-            (
-                Meter::new(spec.rate, channel_count, SAMPLES_PER_PIXEL),
-                channel_count,
-                spec.rate,
-            )
-        });
-        if *meter_channels != channel_count || *meter_rate != spec.rate {
-            return Err(media("the channel count or sample rate changes midway"));
-        }
-        let reusable = buffer
-            .as_ref()
-            .is_some_and(|buffer| buffer.capacity() >= decoded.capacity() && *buffer.spec() == spec);
-        if !reusable {
-            buffer = Some(AudioBuffer::new(decoded.capacity() as u64, spec));
-        }
-        let Some(buffer) = buffer.as_mut() else { continue };
-        decoded.convert(buffer);
-        let planes = buffer.planes();
-        let available = buffer.frames() as u64;
-        let dropped = skip.min(available);
-        skip -= dropped;
-        let taken = (available - dropped).min(keep);
-        keep -= taken;
-        frames += taken;
-        if taken > 0 {
-            let (from, to) = (dropped as usize, (dropped + taken) as usize);
-            let window: Vec<&[f32]> = planes.planes().iter().map(|plane| &plane[from..to]).collect();
-            meter.push(&window);
-        }
+        tally.feed(&decoded.planes, decoded.rate)?;
     }
+    let Tally { meter, frames, .. } = tally;
     let Some((meter, channels, rate)) = meter else {
         return Err(media("no audio could be decoded"));
     };
@@ -228,4 +208,135 @@ fn decode(file: File, format: MediaFormat) -> Result<AudioReport, AnalysisFailur
         loudness,
         waveform,
     })
+}
+
+/// The most frames one Opus packet decodes to (120 ms at 48 kHz).
+const OPUS_MAX_FRAMES: usize = 5_760;
+
+/// Why one packet gave no audio.
+enum Step {
+    /// The packet is corrupt; skip it.
+    Corrupt(String),
+    /// The stream ended.
+    End,
+    /// Stop with this failure.
+    Fail(AnalysisFailure),
+}
+
+/// One packet's audio, planar.
+struct Decoded<'a> {
+    planes: Vec<&'a [f32]>,
+    rate: u32,
+}
+
+/// What turns packets into samples: symphonia's decoders, or the pure-Rust Opus decoder
+/// (`opus-rs`; symphonia has none) fed with symphonia's Ogg demuxer.
+enum Engine {
+    Symphonia {
+        decoder: Box<dyn symphonia::core::codecs::Decoder>,
+        buffer: Option<AudioBuffer<f32>>,
+    },
+    Opus {
+        decoder: Box<opus_rs::OpusDecoder>,
+        channels: usize,
+        pcm: Vec<f32>,
+        planes: Vec<Vec<f32>>,
+    },
+}
+
+impl Engine {
+    fn decode(&mut self, packet: &Packet) -> Result<Decoded<'_>, Step> {
+        match self {
+            Engine::Symphonia { decoder, buffer } => {
+                let decoded = match decoder.decode(packet) {
+                    Ok(decoded) => decoded,
+                    Err(SymphoniaError::DecodeError(reason)) => return Err(Step::Corrupt(reason.to_owned())),
+                    Err(SymphoniaError::IoError(error)) if error.kind() == std::io::ErrorKind::UnexpectedEof => {
+                        return Err(Step::End);
+                    }
+                    Err(error) => return Err(Step::Fail(media(format!("decoding failed: {error}")))),
+                };
+                let spec = *decoded.spec();
+                let channels = spec.channels.count();
+                if channels == 0 || channels > MAX_CHANNELS {
+                    return Err(Step::Fail(media(format!("{channels} channels is not supported"))));
+                }
+                if decoded.capacity() as u64 * channels as u64 > MAX_PACKET_SAMPLES {
+                    return Err(Step::Fail(media("a packet decodes to an absurd number of samples")));
+                }
+                let reusable = buffer
+                    .as_ref()
+                    .is_some_and(|buffer| buffer.capacity() >= decoded.capacity() && *buffer.spec() == spec);
+                if !reusable {
+                    *buffer = Some(AudioBuffer::new(decoded.capacity() as u64, spec));
+                }
+                let Some(buffer) = buffer.as_mut() else {
+                    return Err(Step::Corrupt("no buffer".into()));
+                };
+                decoded.convert(buffer);
+                let buffer = &*buffer;
+                Ok(Decoded {
+                    planes: buffer.planes().planes().to_vec(),
+                    rate: spec.rate,
+                })
+            }
+            Engine::Opus {
+                decoder,
+                channels,
+                pcm,
+                planes,
+            } => {
+                let frames = decoder
+                    .decode(packet.buf(), OPUS_MAX_FRAMES, pcm)
+                    .map_err(|error| Step::Corrupt(error.to_owned()))?;
+                // End padding, as the Ogg demuxer computed it from the last granule position
+                // (gapless); the pre-skip is dropped by the tally.
+                let kept = frames.saturating_sub(packet.trim_end() as usize);
+                for (channel, plane) in planes.iter_mut().enumerate() {
+                    plane.clear();
+                    plane.extend(pcm[..kept * *channels].iter().skip(channel).step_by(*channels));
+                }
+                Ok(Decoded {
+                    planes: planes.iter().map(Vec::as_slice).collect(),
+                    rate: 48_000,
+                })
+            }
+        }
+    }
+}
+
+/// Counts frames and feeds the meter, dropping priming frames and keeping only the real audio
+/// (MP4 edit lists).
+struct Tally {
+    meter: Option<(Meter, u16, u32)>,
+    frames: u64,
+    skip: u64,
+    keep: u64,
+}
+
+impl Tally {
+    fn feed(&mut self, planes: &[&[f32]], rate: u32) -> Result<(), AnalysisFailure> {
+        if !(1..=MAX_RATE).contains(&rate) {
+            return Err(media(format!("the sample rate {rate} is out of range")));
+        }
+        let channels = u16::try_from(planes.len()).map_err(|_| media("too many channels"))?;
+        let (meter, meter_channels, meter_rate) = self
+            .meter
+            .get_or_insert_with(|| (Meter::new(rate, channels, SAMPLES_PER_PIXEL), channels, rate));
+        if *meter_channels != channels || *meter_rate != rate {
+            return Err(media("the channel count or sample rate changes midway"));
+        }
+        let available = planes.iter().map(|plane| plane.len()).min().unwrap_or(0) as u64;
+        let dropped = self.skip.min(available);
+        self.skip -= dropped;
+        let taken = (available - dropped).min(self.keep);
+        self.keep -= taken;
+        self.frames += taken;
+        if taken > 0 {
+            let (from, to) = (dropped as usize, (dropped + taken) as usize);
+            let window: Vec<&[f32]> = planes.iter().map(|plane| &plane[from..to]).collect();
+            meter.push(&window);
+        }
+        Ok(())
+    }
 }

@@ -230,6 +230,7 @@ mod tests {
 
 #[cfg(test)]
 mod fixtures {
+    use backline_application::ports::AnalysisFailure;
     use backline_domain::media::sniff;
 
     use super::*;
@@ -248,6 +249,42 @@ mod fixtures {
     }
 
     #[test]
+    fn damaged_compressed_files_end_with_a_reason_or_what_decodes() {
+        for name in [
+            "tone.opus",
+            "tone.ogg",
+            "tone.mp3",
+            "tone.flac",
+            "tone.m4a",
+            "tone-alac.m4a",
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures")
+                .join(name);
+            let original = std::fs::read(&path).unwrap_or_default();
+            let format = sniff(&original).unwrap_or(MediaFormat::Png);
+            let half = original.len() / 2;
+            let mut damaged = original.clone();
+            for (offset, byte) in damaged[half..half + 2_000].iter_mut().enumerate() {
+                *byte ^= (offset as u8).wrapping_mul(31) | 1;
+            }
+            for bytes in [&original[..half], &damaged[..]] {
+                let mut file = match tempfile::tempfile() {
+                    Ok(file) => file,
+                    Err(error) => panic!("{error}"),
+                };
+                assert!(std::io::Write::write_all(&mut file, bytes).is_ok());
+                assert!(std::io::Seek::rewind(&mut file).is_ok());
+                match analyze_file(file, format) {
+                    Ok(report) => assert!(report.metadata.duration_seconds <= 1.6, "{name}"),
+                    Err(AnalysisFailure::Media(reason)) => assert!(!reason.is_empty()),
+                    Err(AnalysisFailure::Transient(error)) => panic!("{name}: {error}"),
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_fixture_decodes_to_its_generated_length() {
         for (name, rate, channels, codec) in [
             ("tone.flac", 44_100, 2, "flac"),
@@ -256,6 +293,7 @@ mod fixtures {
             ("tone.m4a", 44_100, 2, "aac"),
             ("tone-alac.m4a", 44_100, 2, "alac"),
             ("tone.aiff", 44_100, 1, "pcm_s16be"),
+            ("tone.opus", 48_000, 2, "opus"),
         ] {
             let (file, format) = fixture(name);
             let report = match analyze_file(file, format) {

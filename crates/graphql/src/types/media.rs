@@ -6,7 +6,7 @@ use backline_domain::media::{Image, ImageVariant, MediaFile, Waveform};
 use chrono::{DateTime, Utc};
 
 use super::enums::{GqlAnalysisStatus, GqlFileType};
-use super::{TrackNode, UserNode};
+use super::{ArtistSpaceNode, ProjectNode, TrackNode, UserNode};
 use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, encode};
@@ -118,6 +118,23 @@ impl FileNode {
     /// Who uploaded it.
     async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
         super::workspace::owner(ctx, self.0.owner_id).await
+    }
+
+    /// The artist space it belongs to; null if your role is only on the project or track.
+    async fn artist_space(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ArtistSpaceNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request
+            .loaders
+            .0
+            .load_one(self.0.artist_space_id)
+            .await?
+            .map(ArtistSpaceNode))
+    }
+
+    /// The project it belongs to; null if your role is only on the track.
+    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProjectNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(self.0.project_id).await?.map(ProjectNode))
     }
 
     /// The track it belongs to.
