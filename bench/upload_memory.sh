@@ -28,13 +28,13 @@ id() { python3 -c "import json,sys; print(json.load(sys.stdin)['data']['$1']['id
 SPACE=$(gql '{"query":"mutation { createArtistSpace(input: {name: \"Mem\"}) { id } }"}' | id createArtistSpace)
 PROJECT=$(gql "{\"query\":\"mutation { createProject(input: {artistSpaceId: \\\"$SPACE\\\", name: \\\"P\\\"}) { id } }\"}" | id createProject)
 TRACK=$(gql "{\"query\":\"mutation { createTrack(input: {projectId: \\\"$PROJECT\\\", title: \\\"T\\\"}) { id } }\"}" | id createTrack)
-hwm() { awk '/VmHWM/ {print $2}' /proc/$server/status; }
-echo "idle: $(hwm) KiB peak resident"
-for name in 100m 1g; do
+hwm() { awk '/VmHWM/ {h=$2} /VmRSS/ {r=$2} END {print h " KiB peak, " r " KiB now"}' /proc/$server/status; }
+echo "idle: $(hwm)"
+for name in 100m 1g 1g 1g; do
   start=$(date +%s.%N)
   curl -sf http://127.0.0.1:18089/graphql -H "authorization: Bearer $TOKEN" -H 'apollo-require-preflight: 1' \
     -F operations="{\"query\":\"mutation(\$input: UploadFileInput!) { uploadFile(input: \$input) { version size } }\",\"variables\":{\"input\":{\"trackId\":\"$TRACK\",\"file\":null}}}" \
     -F map='{"0":["variables.input.file"]}' -F "0=@$work/$name.wav" >/dev/null
   end=$(date +%s.%N)
-  echo "after $name upload: $(hwm) KiB peak resident; $(python3 -c "print(round($end - $start, 2))") s"
+  echo "after $name upload: $(hwm); $(python3 -c "print(round($end - $start, 2))") s"
 done

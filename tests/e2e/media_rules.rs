@@ -291,3 +291,68 @@ async fn concurrent_uploads_get_consecutive_versions_and_exact_storage() -> anyh
     assert_eq!(app.storage_used(&owner.token).await?, total as i64);
     app.stop().await
 }
+
+#[tokio::test]
+async fn multipart_requests_are_bounded_and_checked() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.max_body_bytes = 10_000).await?;
+    let owner = app.user("mpt").await?;
+    let place = app.hierarchy(&owner, "Multipart").await?;
+    let query = "mutation($input: UploadFileInput!) { uploadFile(input: $input) { id } }";
+    let send = |form: reqwest::multipart::Form| {
+        app.http()
+            .post(format!("{}/graphql", app.base))
+            .header("apollo-require-preflight", "1")
+            .bearer_auth(&owner.token)
+            .multipart(form)
+            .send()
+    };
+    let operations = json!({ "query": query, "variables": { "input": { "trackId": place.track, "file": null } } });
+    let file = || reqwest::multipart::Part::bytes(tone(1)).file_name("a.wav");
+
+    // An `operations` part past the JSON body limit is refused, whatever the upload limit.
+    let padded = json!({ "query": format!("{query}{}", " ".repeat(20_000)), "variables": operations["variables"] });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", padded.to_string())
+        .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+        .part("0", file());
+    let response = send(form).await?;
+    assert_eq!(response.status(), reqwest::StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await?;
+    assert_eq!(code(&body), "PAYLOAD_TOO_LARGE");
+
+    // At most four files.
+    let mut form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.input.file"] }).to_string());
+    for n in 0..5 {
+        form = form.part(n.to_string(), file());
+    }
+    assert_eq!(send(form).await?.status(), reqwest::StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A map naming a part that never comes, and operations that are not JSON.
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "7": ["variables.input.file"] }).to_string());
+    let body: Value = send(form).await?.json().await?;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    let form = reqwest::multipart::Form::new()
+        .text("operations", "{not json")
+        .text("map", "{}");
+    let body: Value = send(form).await?.json().await?;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+
+    // A bad token is refused before the body is read.
+    let refused: Value = app
+        .http()
+        .post(format!("{}/graphql", app.base))
+        .header("apollo-require-preflight", "1")
+        .bearer_auth("not-a-token")
+        .multipart(reqwest::multipart::Form::new().text("operations", operations.to_string()))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(code(&refused), "UNAUTHENTICATED");
+    assert_eq!(file_count(&app, &owner.token, &place.track).await?, 0);
+    app.stop().await
+}

@@ -17,13 +17,13 @@ use axum::routing::get;
 use backline_application::identity::authenticate;
 use backline_application::{Actor, App, ClientMeta};
 use backline_graphql::{BacklineSchema, RequestContext, ensure_error_codes};
-use futures::TryStreamExt;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::compose::Composition;
 use crate::config::Config;
 use crate::content::{file_content, file_waveform, image_content};
+use crate::multipart::{MultipartError, PartLimits};
 
 /// Most files one multipart request may carry.
 const MAX_UPLOADS: usize = 4;
@@ -213,38 +213,64 @@ async fn graphql_post(
     let multipart = content_type
         .as_deref()
         .is_some_and(|value| value.to_ascii_lowercase().starts_with("multipart/form-data"));
-    let received = if multipart {
-        // Uploads stream through: each file part is spooled to an anonymous temporary file as
-        // it arrives (memory stays flat), then streamed from there to the blob store.
-        let options = MultipartOptions::default()
-            .max_file_size(usize::try_from(state.max_upload_bytes).unwrap_or(usize::MAX))
-            .max_num_files(MAX_UPLOADS);
-        let reader = body.into_data_stream().map_err(std::io::Error::other).into_async_read();
-        async_graphql::http::receive_batch_body(content_type, reader, options).await
-    } else {
-        let bytes = match axum::body::to_bytes(body, state.max_body_bytes).await {
-            Ok(bytes) => bytes,
-            Err(_) => {
+    if multipart {
+        // Uploads need a signed-in caller; refuse others before reading a byte of the body.
+        match actor_from(&state.composition.app, &headers) {
+            Ok(actor) if actor.user_id().is_some() => {}
+            Ok(_) => {
+                return refusal(
+                    StatusCode::OK,
+                    "UNAUTHENTICATED",
+                    "sign in first: uploads need 'Authorization: Bearer <accessToken>'",
+                    &request_id,
+                );
+            }
+            Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, &request_id),
+        }
+        let limits = PartLimits {
+            json_bytes: u64::try_from(state.max_body_bytes).unwrap_or(u64::MAX),
+            file_bytes: state.max_upload_bytes,
+            files: MAX_UPLOADS,
+        };
+        let batch = match crate::multipart::read(content_type.as_deref().unwrap_or(""), body, limits).await {
+            Ok(batch) => batch,
+            Err(MultipartError::TooLarge(message)) => {
                 return refusal(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "PAYLOAD_TOO_LARGE",
-                    &format!("the request body is larger than {} bytes", state.max_body_bytes),
+                    &message,
+                    &request_id,
+                );
+            }
+            Err(MultipartError::Malformed(message)) => {
+                return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message, &request_id);
+            }
+            Err(MultipartError::Io(error)) => {
+                tracing::error!(%error, %request_id, "could not spool an upload");
+                return refusal(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "could not store the upload",
                     &request_id,
                 );
             }
         };
-        async_graphql::http::receive_batch_body(content_type, &bytes[..], MultipartOptions::default()).await
-    };
-    let batch = match received {
-        Ok(batch) => batch,
-        Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
+        return finish_post(&state, batch, &headers, peer, &request_id).await;
+    }
+    let bytes = match axum::body::to_bytes(body, state.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
             return refusal(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
-                &format!("an uploaded file is larger than {} bytes", state.max_upload_bytes),
+                &format!("the request body is larger than {} bytes", state.max_body_bytes),
                 &request_id,
             );
         }
+    };
+    let received = async_graphql::http::receive_batch_body(content_type, &bytes[..], MultipartOptions::default()).await;
+    let batch = match received {
+        Ok(batch) => batch,
         Err(error) => {
             return refusal(
                 StatusCode::BAD_REQUEST,
@@ -254,6 +280,17 @@ async fn graphql_post(
             );
         }
     };
+    finish_post(&state, batch, &headers, peer, &request_id).await
+}
+
+/// Refuses oversized batches, then executes.
+async fn finish_post(
+    state: &HttpState,
+    batch: BatchRequest,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    request_id: &str,
+) -> axum::response::Response {
     if let BatchRequest::Batch(requests) = &batch
         && requests.len() > state.max_batch
     {
@@ -265,10 +302,10 @@ async fn graphql_post(
                 state.max_batch,
                 requests.len()
             ),
-            &request_id,
+            request_id,
         );
     }
-    execute(&state, batch, &headers, peer, &request_id).await
+    execute(state, batch, headers, peer, request_id).await
 }
 
 /// Whether a GET request's document contains a mutation or subscription.

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod config;
 mod content;
 mod http;
+mod multipart;
 pub mod seed;
 pub mod telemetry;
 mod workers;

@@ -83,8 +83,9 @@ impl ObjectBlobStore {
     }
 }
 
-/// Parts of this size are sent to the store as they fill; at most a few are held in memory.
-const PART_BYTES: usize = 8 << 20;
+/// Parts of this size (the S3 minimum) are sent to the store as they fill; at most three are
+/// held in memory.
+const PART_BYTES: usize = 5 << 20;
 
 /// A multipart upload in progress.
 struct MultipartWriter {
