@@ -32,3 +32,13 @@ bench:
 # Everything CI runs.
 ci:
     bash .ci/run
+
+# Analysis speed against ffmpeg, and server memory during 1 GiB uploads (needs ffmpeg, curl).
+bench-media:
+    bash bench/analysis.sh
+    bash bench/upload_memory.sh
+
+# Remove orphan blobs older than an hour, then re-hash every stored file.
+maintain:
+    cargo run --release -- gc
+    cargo run --release -- verify
