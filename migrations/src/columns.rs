@@ -84,3 +84,11 @@ pub(crate) fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateS
 pub(crate) fn integer(column: &str) -> ColumnDef {
     ColumnDef::new(name(column)).integer().not_null().to_owned()
 }
+
+pub(crate) fn double_null(column: &str) -> ColumnDef {
+    ColumnDef::new(name(column)).double().null().to_owned()
+}
+
+pub(crate) fn uuid_null(column: &str) -> ColumnDef {
+    ColumnDef::new(name(column)).uuid().null().to_owned()
+}

@@ -7,6 +7,7 @@ mod columns;
 mod m20261123_000001_identity;
 mod m20261123_000002_workspace;
 mod m20261123_000003_media;
+mod m20261123_000004_comments;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_identity::Migration),
             Box::new(m20261123_000002_workspace::Migration),
             Box::new(m20261123_000003_media::Migration),
+            Box::new(m20261123_000004_comments::Migration),
         ]
     }
 }

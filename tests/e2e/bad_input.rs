@@ -42,6 +42,18 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
         ("changePassword new", "mutation { changePassword(input: {currentPassword: \"correct horse battery\", newPassword: \"short\"}) }".into(), json!({}), "newPassword"),
         ("createProject status", "mutation($s: ID!) { createProject(input: {artistSpaceId: $s, name: \"A\", status: DONE}) { id } }".into(), json!({"s": space}), ""),
         ("updateTrack slug", "mutation($id: ID!) { updateTrack(id: $id, input: {slug: \"Not Valid\"}) { id } }".into(), json!({"id": track}), ""),
+        ("approveFileVersion id", "mutation($id: ID!) { approveFileVersion(fileId: $id) { id } }".into(), json!({"id": track}), "fileId"),
+        ("deleteFile id", "mutation { deleteFile(fileId: \"fil_zz\") }".into(), json!({}), "fileId"),
+        ("addComment file", "mutation($t: ID!) { addComment(input: {fileId: $t, content: \"hi\"}) { id } }".into(), json!({"t": track}), "fileId"),
+        ("replyToComment id", "mutation { replyToComment(input: {commentId: \"cmt_\", content: \"hi\"}) { id } }".into(), json!({}), "commentId"),
+        ("editComment id", "mutation($s: ID!) { editComment(input: {commentId: $s, content: \"hi\"}) { id } }".into(), json!({"s": space}), "commentId"),
+        ("deleteComment id", "mutation { deleteComment(commentId: \"x\") }".into(), json!({}), "commentId"),
+        ("likeComment id", "mutation { likeComment(commentId: \"usr_1\") { id } }".into(), json!({}), "commentId"),
+        ("unlikeComment id", "mutation { unlikeComment(commentId: \"\") { id } }".into(), json!({}), "commentId"),
+        ("resolveComment id", "mutation { resolveComment(commentId: \"fil_1\") { id } }".into(), json!({}), "commentId"),
+        ("reopenComment id", "mutation { reopenComment(commentId: \"cmt_nope\") { id } }".into(), json!({}), "commentId"),
+        ("pinComment id", "mutation { pinComment(commentId: \"1\") { id } }".into(), json!({}), "commentId"),
+        ("unpinComment id", "mutation { unpinComment(commentId: \"trk_1\") { id } }".into(), json!({}), "commentId"),
     ];
     let before = app
         .ok(

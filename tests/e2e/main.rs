@@ -3,6 +3,7 @@
 mod access_matrix;
 mod bad_input;
 mod collaborators;
+mod comments;
 mod identity;
 mod media_formats;
 mod media_images;

@@ -7,9 +7,9 @@ use backline_domain::roles::{Plan, PlatformRole};
 
 use crate::error::AppResult;
 use crate::ports::{
-    AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, EmailTokenRepository, FileRepository, IdGenerator,
-    ImageProcessor, ImageRepository, JobQueue, LoginThrottle, Mailer, PasswordHasher, SessionRepository, TokenIssuer,
-    UserRepository, WorkspaceRepository,
+    AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository, FileRepository,
+    IdGenerator, ImageProcessor, ImageRepository, JobQueue, LoginThrottle, Mailer, PasswordHasher, SessionRepository,
+    TokenIssuer, UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -138,6 +138,8 @@ pub struct App {
     pub collaborators: Arc<dyn CollaboratorRepository>,
     /// Stored files (track versions).
     pub files: Arc<dyn FileRepository>,
+    /// Comments on versions.
+    pub comments: Arc<dyn CommentRepository>,
     /// Uploaded images.
     pub images: Arc<dyn ImageRepository>,
     /// Background jobs.

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod app;
 pub mod error;
+pub mod feedback;
 pub mod identity;
 pub mod media;
 pub mod ports;

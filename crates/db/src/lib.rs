@@ -19,8 +19,8 @@ use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
-    SqlCollaboratorRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlJobQueue,
-    SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+    SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository,
+    SqlJobQueue, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
 
 /// Statements slower than this are logged as warnings; all are logged at `trace` level.

@@ -28,15 +28,26 @@ impl Params {
     }
 }
 
-/// Fetches a page of rows of `E` for each value of `parent_column` in `parents`, newest first,
-/// and groups them by parent. `extra` adds a fixed condition (without placeholders).
-#[expect(clippy::too_many_arguments, reason = "each argument names one part of the query")]
+/// What to list: rows of `table` grouped by `parent_column`, in the order of the `order` keys.
+pub(crate) struct Listing<'a> {
+    /// The table.
+    pub(crate) table: &'a str,
+    /// The column naming each row's parent.
+    pub(crate) parent_column: &'a str,
+    /// Sort-key expressions, most significant first; together they must be unique per parent
+    /// (end with `id` when the others may tie).
+    pub(crate) order: &'a [&'a str],
+    /// Whether the first page holds the smallest keys; otherwise the largest (newest first).
+    pub(crate) ascending: bool,
+    /// A fixed extra condition (without placeholders).
+    pub(crate) extra: Option<&'a str>,
+}
+
+/// Fetches a page of rows of `E` for each parent in `parents` and groups them by parent.
+/// Cursors are row ids; rows are compared with the cursor row by their sort keys.
 pub(crate) async fn children_pages<E, K>(
     db: &impl ConnectionTrait,
-    table: &str,
-    parent_column: &str,
-    order_column: &str,
-    extra: Option<&str>,
+    listing: &Listing<'_>,
     parents: &[Uuid],
     request: PageRequest,
     parent_of: impl Fn(&E::Model) -> K,
@@ -49,6 +60,13 @@ where
     if parents.is_empty() {
         return Ok(HashMap::new());
     }
+    let Listing {
+        table,
+        parent_column,
+        order,
+        ascending,
+        extra,
+    } = *listing;
     let backend = db.get_database_backend();
     let mut params = Params {
         backend,
@@ -56,32 +74,38 @@ where
     };
     let list: Vec<String> = parents.iter().map(|id| params.push(*id)).collect();
     let mut conditions = vec![format!("{parent_column} IN ({})", list.join(", "))];
-    // Cursors are row ids; when ordering by another column, compare with the cursor row's value.
+    let keys = if order.len() == 1 {
+        order[0].to_owned()
+    } else {
+        format!("({})", order.join(", "))
+    };
     let cursor = |params: &mut Params, id: Uuid| {
         let placeholder = params.push(id);
-        if order_column == "id" {
+        if order == ["id"] {
             placeholder
         } else {
-            format!("(SELECT {order_column} FROM {table} WHERE id = {placeholder})")
+            format!("(SELECT {} FROM {table} WHERE id = {placeholder})", order.join(", "))
         }
     };
-    if let Some(after) = request.after {
-        conditions.push(format!("{order_column} < {}", cursor(&mut params, after)));
+    // Forward pages continue away from the first row; backward pages come back towards it.
+    let (after, before) = if ascending { (">", "<") } else { ("<", ">") };
+    if let Some(cursor_id) = request.after {
+        conditions.push(format!("{keys} {after} {}", cursor(&mut params, cursor_id)));
     }
-    if let Some(before) = request.before {
-        conditions.push(format!("{order_column} > {}", cursor(&mut params, before)));
+    if let Some(cursor_id) = request.before {
+        conditions.push(format!("{keys} {before} {}", cursor(&mut params, cursor_id)));
     }
     if let Some(extra) = extra {
         conditions.push(extra.to_owned());
     }
-    let order = match request.direction {
-        Direction::Forward => "DESC",
-        Direction::Backward => "ASC",
-    };
+    let forward = request.direction == Direction::Forward;
+    let direction = if forward == ascending { "ASC" } else { "DESC" };
+    let sort: Vec<String> = order.iter().map(|key| format!("{key} {direction}")).collect();
+    let sort = sort.join(", ");
     let limit = request.limit.saturating_add(1);
     let sql = format!(
-        "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY {parent_column} ORDER BY {order_column} {order}) AS page_row \
-         FROM {table} t WHERE {conditions}) w WHERE w.page_row <= {limit} ORDER BY w.{order_column} {order}",
+        "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY {parent_column} ORDER BY {sort}) AS page_row \
+         FROM {table} t WHERE {conditions}) w WHERE w.page_row <= {limit} ORDER BY {sort}",
         conditions = conditions.join(" AND "),
     );
     let rows = E::find()

@@ -66,3 +66,7 @@ id_type!(
     /// Identifies one background job.
     JobId
 );
+id_type!(
+    /// Identifies one comment (a time-synced note on a version, or a reply).
+    CommentId
+);

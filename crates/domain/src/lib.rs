@@ -3,6 +3,7 @@
 //! access matrix. This crate is pure: no IO, no async, no database or GraphQL types.
 
 pub mod access;
+pub mod comments;
 pub mod error;
 pub mod identity;
 pub mod ids;

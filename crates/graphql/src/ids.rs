@@ -13,6 +13,7 @@ pub(crate) enum Kind {
     Track,
     Session,
     File,
+    Comment,
 }
 
 impl Kind {
@@ -24,6 +25,7 @@ impl Kind {
             Kind::Track => "trk",
             Kind::Session => "ses",
             Kind::File => "fil",
+            Kind::Comment => "cmt",
         }
     }
 
@@ -35,16 +37,18 @@ impl Kind {
             Kind::Track => "track",
             Kind::Session => "session",
             Kind::File => "file",
+            Kind::Comment => "comment",
         }
     }
 
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 7] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
         Kind::Track,
         Kind::Session,
         Kind::File,
+        Kind::Comment,
     ];
 }
 

@@ -6,15 +6,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
+use backline_application::feedback::{CommentDetails, comment_details, comments_of, count_comments_of, replies_of};
 use backline_application::identity::users_by_ids;
-use backline_application::media::{TrackVersion, count_files_in, files_in, find_images, track_files};
+use backline_application::media::{TrackVersion, count_files_in, files_by_ids, files_in, find_images, track_files};
+use backline_application::ports::{CommentFilter, CommentParent};
 use backline_application::workspace::{
     collaborators_of, count_collaborators_of, count_projects_in, count_tracks_in, projects_by_ids, projects_in,
     spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
 };
 use backline_application::{Actor, App};
+use backline_domain::comments::Comment;
 use backline_domain::identity::{Subscription, User};
-use backline_domain::ids::{ArtistSpaceId, ImageId, ProjectId, TrackId, UserId};
+use backline_domain::ids::{ArtistSpaceId, CommentId, FileId, ImageId, ProjectId, TrackId, UserId};
 use backline_domain::media::{Image, MediaFile};
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::roles::Role;
@@ -98,6 +101,7 @@ macro_rules! by_id {
 by_id!(ArtistSpaceId, ArtistSpace, spaces_by_ids);
 by_id!(ProjectId, Project, projects_by_ids);
 by_id!(TrackId, Track, tracks_by_ids);
+by_id!(FileId, MediaFile, files_by_ids);
 
 /// Key of the viewer-role loader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -340,6 +344,107 @@ impl Loader<TrackFile> for Batch {
             }
         }
         Ok(out)
+    }
+}
+
+/// Key of the comment-page loader: a file or track (with its track's path), a filter and a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct CommentsOf(
+    pub(crate) CommentParent,
+    pub(crate) uuid::Uuid,
+    pub(crate) ResourcePath,
+    pub(crate) CommentFilter,
+    pub(crate) PageRequest,
+);
+
+impl Loader<CommentsOf> for Batch {
+    type Value = Page<Comment>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[CommentsOf]) -> LoadResult<CommentsOf, Page<Comment>> {
+        let mut groups: HashMap<(CommentParent, CommentFilter, PageRequest), Vec<(uuid::Uuid, ResourcePath)>> =
+            HashMap::new();
+        for key in keys {
+            groups.entry((key.0, key.3, key.4)).or_default().push((key.1, key.2));
+        }
+        let mut out = HashMap::new();
+        for ((parent, filter, request), targets) in groups {
+            let pages = comments_of(&self.app, &self.actor, parent, &targets, filter, request)
+                .await
+                .map_err(gql)?;
+            for (id, path) in targets {
+                if let Some(page) = pages.get(&id) {
+                    out.insert(CommentsOf(parent, id, path, filter, request), page.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Key of the comment-count loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct CommentCount(
+    pub(crate) CommentParent,
+    pub(crate) uuid::Uuid,
+    pub(crate) ResourcePath,
+    pub(crate) bool,
+);
+
+impl Loader<CommentCount> for Batch {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[CommentCount]) -> LoadResult<CommentCount, u64> {
+        let mut groups: HashMap<(CommentParent, bool), Vec<(uuid::Uuid, ResourcePath)>> = HashMap::new();
+        for key in keys {
+            groups.entry((key.0, key.3)).or_default().push((key.1, key.2));
+        }
+        let mut out = HashMap::new();
+        for ((parent, resolved), targets) in groups {
+            let counts = count_comments_of(&self.app, &self.actor, parent, &targets, resolved)
+                .await
+                .map_err(gql)?;
+            for (id, path) in targets {
+                if let Some(count) = counts.get(&id) {
+                    out.insert(CommentCount(parent, id, path, resolved), *count);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Key of the replies loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct RepliesOf(pub(crate) CommentId);
+
+impl Loader<RepliesOf> for Batch {
+    type Value = Vec<Comment>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[RepliesOf]) -> LoadResult<RepliesOf, Vec<Comment>> {
+        let ids: Vec<CommentId> = keys.iter().map(|key| key.0).collect();
+        let replies = replies_of(&self.app, &ids).await.map_err(gql)?;
+        Ok(replies.into_iter().map(|(id, list)| (RepliesOf(id), list)).collect())
+    }
+}
+
+/// Key of the likes-and-mentions loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct CommentDetailsOf(pub(crate) CommentId);
+
+impl Loader<CommentDetailsOf> for Batch {
+    type Value = CommentDetails;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[CommentDetailsOf]) -> LoadResult<CommentDetailsOf, CommentDetails> {
+        let ids: Vec<CommentId> = keys.iter().map(|key| key.0).collect();
+        let details = comment_details(&self.app, &self.actor, &ids).await.map_err(gql)?;
+        Ok(details
+            .into_iter()
+            .map(|(id, details)| (CommentDetailsOf(id), details))
+            .collect())
     }
 }
 

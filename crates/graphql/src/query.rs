@@ -1,18 +1,21 @@
 //! Queries.
 
 use async_graphql::{Context, ID, Object};
+use backline_application::feedback::find_comment;
 use backline_application::identity::{find_user, find_user_by_username};
 use backline_application::media::find_file;
 use backline_application::workspace::{
     SpaceLookup, find_artist_space, find_project, find_project_by_short_id, find_track, find_track_by_short_id,
 };
-use backline_domain::ids::{ArtistSpaceId, FileId, ProjectId, TrackId, UserId};
+use backline_domain::ids::{ArtistSpaceId, CommentId, FileId, ProjectId, TrackId, UserId};
 
 use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, decode, decode_any};
 use crate::pagination::page_request;
-use crate::types::{ArtistSpaceConnection, ArtistSpaceNode, FileNode, Node, ProjectNode, TrackNode, UserNode};
+use crate::types::{
+    ArtistSpaceConnection, ArtistSpaceNode, CommentNode, FileNode, Node, ProjectNode, TrackNode, UserNode,
+};
 
 /// Everything that can be read.
 pub struct QueryRoot;
@@ -89,6 +92,9 @@ impl QueryRoot {
             Kind::File => find_file(app, &request.actor, FileId(uuid))
                 .await
                 .map(|file| Node::File(FileNode(file))),
+            Kind::Comment => find_comment(app, &request.actor, CommentId(uuid))
+                .await
+                .map(|comment| Node::Comment(CommentNode(comment))),
             Kind::Session => return Ok(None),
         };
         match found {
@@ -174,6 +180,17 @@ impl QueryRoot {
         let (app, request) = parts(ctx)?;
         let id = FileId(decode(Kind::File, &id, "id")?);
         Ok(FileNode(find_file(app, &request.actor, id).await.gql()?))
+    }
+
+    /// A comment by id.
+    async fn comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The comment's global id.")] id: ID,
+    ) -> async_graphql::Result<CommentNode> {
+        let (app, request) = parts(ctx)?;
+        let id = CommentId(decode(Kind::Comment, &id, "id")?);
+        Ok(CommentNode(find_comment(app, &request.actor, id).await.gql()?))
     }
 
     /// The artist spaces you own or collaborate on (with a role on the space itself), newest first.

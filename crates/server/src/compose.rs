@@ -7,8 +7,9 @@ use backline_application::{App, AppSettings, MediaSettings, PlanLimits};
 use backline_audio::SymphoniaAnalyzer;
 use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
-    Database, OutboxMailer, SqlCollaboratorRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository,
-    SqlJobQueue, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+    Database, OutboxMailer, SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository,
+    SqlFileRepository, SqlImageRepository, SqlJobQueue, SqlSessionRepository, SqlUserRepository,
+    SqlWorkspaceRepository,
 };
 use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
 use backline_images::ImageResizer;
@@ -105,6 +106,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         workspace: Arc::new(SqlWorkspaceRepository::new(database.clone())),
         collaborators: Arc::new(SqlCollaboratorRepository::new(database.clone())),
         files: Arc::new(SqlFileRepository::new(database.clone())),
+        comments: Arc::new(SqlCommentRepository::new(database.clone())),
         images: Arc::new(SqlImageRepository::new(database.clone())),
         jobs: Arc::new(SqlJobQueue::new(database.clone())),
         blobs: Arc::new(blobs),

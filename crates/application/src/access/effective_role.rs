@@ -30,6 +30,12 @@ pub async fn effective_role(app: &App, actor: &Actor, path: ResourcePath) -> App
     Ok(highest(held.into_values()))
 }
 
+/// Whether `user` (not necessarily the caller) can read the resource at `path`.
+pub async fn user_can_read(app: &App, user: UserId, path: ResourcePath) -> AppResult<bool> {
+    let held = app.collaborators.roles_of(user, &path.lineage()).await?;
+    Ok(highest(held.into_values()).is_some_and(|role| permits(role, path.kind(), Action::Read)))
+}
+
 /// The caller's effective roles on many resources with one look-up, keyed by resource id.
 pub async fn effective_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<HashMap<uuid::Uuid, Role>> {
     let Some(user) = actor.user_id() else {

@@ -4,5 +4,5 @@
 mod effective_role;
 
 pub use effective_role::{
-    authorize, authorize_create, effective_role, effective_roles, readable_or_not_found, readable_paths,
+    authorize, authorize_create, effective_role, effective_roles, readable_or_not_found, readable_paths, user_can_read,
 };

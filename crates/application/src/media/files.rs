@@ -25,6 +25,17 @@ pub async fn find_file(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaF
     Ok(file)
 }
 
+/// Files by id that the caller can read (missing and unreadable ones are skipped).
+pub async fn files_by_ids(app: &App, actor: &Actor, ids: &[FileId]) -> AppResult<Vec<MediaFile>> {
+    let files = app.files.files(ids).await?;
+    let paths: Vec<ResourcePath> = files.iter().map(MediaFile::path).collect();
+    let readable = readable_paths(app, actor, &paths).await?;
+    Ok(files
+        .into_iter()
+        .filter(|file| readable.contains(&file.path()))
+        .collect())
+}
+
 fn track_ids(paths: &[ResourcePath]) -> Vec<TrackId> {
     paths
         .iter()

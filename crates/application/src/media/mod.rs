@@ -14,7 +14,7 @@ mod waveform;
 pub use analysis::run_next_job;
 pub use files::{
     ContentAccess, TrackVersion, approve_file_version, count_files_in, delete_file, file_blob, file_for_content,
-    files_in, find_file, track_files,
+    files_by_ids, files_in, find_file, track_files,
 };
 pub use images::{UploadImage, find_images, image_blob, upload_image};
 pub use maintenance::{OrphanReport, VerifyReport, collect_orphans, verify_blobs};

@@ -4,6 +4,7 @@
 mod analyzer;
 mod blobs;
 mod collaborators;
+mod comments;
 mod credentials;
 mod email_tokens;
 mod files;
@@ -18,6 +19,7 @@ mod workspace;
 pub use analyzer::{AnalysisFailure, AudioAnalyzer, AudioReport};
 pub use blobs::{BlobInfo, BlobRead, BlobStore, BlobWriter, ByteStream};
 pub use collaborators::CollaboratorRepository;
+pub use comments::{CommentFilter, CommentOrder, CommentParent, CommentRepository};
 pub use credentials::{AccessClaims, LoginThrottle, PasswordHasher, TokenIssuer};
 pub use email_tokens::{EmailTokenPurpose, EmailTokenRepository};
 pub use files::{FileRepository, NewVersion};

@@ -6,6 +6,9 @@
 
 pub(crate) mod artist_spaces;
 pub(crate) mod collaborators;
+pub(crate) mod comment_likes;
+pub(crate) mod comment_mentions;
+pub(crate) mod comments;
 pub(crate) mod email_tokens;
 pub(crate) mod files;
 pub(crate) mod images;

@@ -15,7 +15,7 @@ use crate::Database;
 use crate::convert;
 use crate::entities::{artist_spaces, collaborators, projects, tracks};
 use crate::error::repo_error;
-use crate::paging::{children_counts, children_pages};
+use crate::paging::{Listing, children_counts, children_pages};
 
 /// Collaborators on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -159,10 +159,13 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     ) -> RepoResult<HashMap<Uuid, Page<Collaborator>>> {
         let pages = children_pages::<collaborators::Entity, ResourceKey>(
             self.db.conn(),
-            "collaborators",
-            "resource_id",
-            "id",
-            None,
+            &Listing {
+                table: "collaborators",
+                parent_column: "resource_id",
+                order: &["id"],
+                ascending: false,
+                extra: None,
+            },
             resource_ids,
             page,
             |row| ResourceKey(row.resource_id),

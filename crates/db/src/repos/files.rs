@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::Database;
 use crate::entities::{files, jobs, subscriptions, tracks};
 use crate::error::repo_error;
-use crate::paging::{children_counts, children_pages};
+use crate::paging::{Listing, children_counts, children_pages};
 
 /// Files on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -264,10 +264,13 @@ impl FileRepository for SqlFileRepository {
         let ids: Vec<Uuid> = tracks.iter().map(|id| id.0).collect();
         let pages = children_pages::<files::Entity, TrackId>(
             self.db.conn(),
-            "files",
-            "track_id",
-            "version",
-            None,
+            &Listing {
+                table: "files",
+                parent_column: "track_id",
+                order: &["version"],
+                ascending: false,
+                extra: None,
+            },
             &ids,
             page,
             |model| TrackId(model.track_id),

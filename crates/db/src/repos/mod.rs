@@ -1,6 +1,7 @@
 //! Repository implementations of the application's ports.
 
 mod collaborators;
+mod comments;
 mod email_tokens;
 pub(crate) mod files;
 pub(crate) mod images;
@@ -10,6 +11,7 @@ mod users;
 mod workspace;
 
 pub use collaborators::SqlCollaboratorRepository;
+pub use comments::SqlCommentRepository;
 pub use email_tokens::SqlEmailTokenRepository;
 pub use files::SqlFileRepository;
 pub use images::SqlImageRepository;

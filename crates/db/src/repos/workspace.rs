@@ -18,7 +18,7 @@ use crate::Database;
 use crate::convert::{self, resource_kind_str};
 use crate::entities::{artist_spaces, collaborators, files, projects, tracks};
 use crate::error::repo_error;
-use crate::paging::{children_counts, children_pages};
+use crate::paging::{Listing, children_counts, children_pages};
 use crate::repos::files::release_files;
 use crate::repos::images::release_images;
 
@@ -414,10 +414,13 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         let ids: Vec<Uuid> = spaces.iter().map(|id| id.0).collect();
         let pages = children_pages::<projects::Entity, ArtistSpaceId>(
             self.db.conn(),
-            "projects",
-            "artist_space_id",
-            "id",
-            None,
+            &Listing {
+                table: "projects",
+                parent_column: "artist_space_id",
+                order: &["id"],
+                ascending: false,
+                extra: None,
+            },
             &ids,
             page,
             |row| row.artist_space_id.into(),
@@ -442,10 +445,13 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         let ids: Vec<Uuid> = projects.iter().map(|id| id.0).collect();
         let pages = children_pages::<tracks::Entity, ProjectId>(
             self.db.conn(),
-            "tracks",
-            "project_id",
-            "id",
-            None,
+            &Listing {
+                table: "tracks",
+                parent_column: "project_id",
+                order: &["id"],
+                ascending: false,
+                extra: None,
+            },
             &ids,
             page,
             |row| row.project_id.into(),

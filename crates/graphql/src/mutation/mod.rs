@@ -1,6 +1,7 @@
 //! Mutations, grouped by context.
 
 mod collaborators;
+mod feedback;
 mod identity;
 mod media;
 mod workspace;
@@ -14,4 +15,5 @@ pub struct MutationRoot(
     workspace::WorkspaceMutation,
     collaborators::CollaboratorMutation,
     media::MediaMutation,
+    feedback::FeedbackMutation,
 );

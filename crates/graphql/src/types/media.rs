@@ -5,11 +5,13 @@ use backline_application::media::{SignedScope, WaveformRequest, sign_url, wavefo
 use backline_domain::media::{Image, ImageVariant, MediaFile, Waveform};
 use chrono::{DateTime, Utc};
 
+use super::comment::{CommentConnection, GqlCommentOrder, comments_field};
 use super::enums::{GqlAnalysisStatus, GqlFileType};
 use super::{ArtistSpaceNode, ProjectNode, TrackNode, UserNode};
 use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, encode};
+use backline_application::ports::CommentParent;
 
 /// How a waveform lays out channels.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +217,39 @@ impl FileNode {
         let request = waveform_request(samples_per_pixel, channels, bits)?;
         let waveform = waveform_of(app, &self.0, request).await.gql()?;
         Ok(waveform.as_ref().map(|waveform| Json(waveform_json(waveform))))
+    }
+
+    /// Top-level comments with their threads on this version.
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    #[expect(clippy::too_many_arguments, reason = "the field's arguments")]
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+        #[graphql(
+            desc = "TIMESTAMP (position in the audio, the default) or NEWEST.",
+            default_with = "GqlCommentOrder::Timestamp"
+        )]
+        order_by: GqlCommentOrder,
+        #[graphql(desc = "Whether resolved comments are listed too (default true).", default = true)]
+        include_resolved: bool,
+    ) -> async_graphql::Result<CommentConnection> {
+        comments_field(
+            ctx,
+            CommentParent::File,
+            self.0.id.0,
+            self.0.path(),
+            first,
+            after,
+            last,
+            before,
+            order_by,
+            include_resolved,
+        )
+        .await
     }
 
     /// When it was uploaded.

@@ -2,6 +2,7 @@
 
 mod auth;
 mod collaborator;
+pub(crate) mod comment;
 mod enums;
 pub(crate) mod media;
 mod node;
@@ -10,6 +11,7 @@ mod workspace;
 
 pub(crate) use auth::AuthPayloadNode;
 pub(crate) use collaborator::{CollaboratorConnection, CollaboratorNode};
+pub(crate) use comment::CommentNode;
 pub(crate) use enums::{GqlImageTarget, GqlPlan, GqlProjectStatus, GqlRole, GqlTrackStatus};
 pub(crate) use media::{FileNode, ImageNode};
 pub(crate) use node::Node;
@@ -21,7 +23,7 @@ use backline_domain::workspace::ResourcePath;
 
 use crate::context::parts;
 use crate::error::GqlResult;
-use crate::loaders::{CollaboratorCount, FileCount, ProjectCount, TrackCount};
+use crate::loaders::{CollaboratorCount, CommentCount, FileCount, ProjectCount, TrackCount};
 
 /// What a connection's `totalCount` counts; resolved lazily, only when asked for.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +38,13 @@ pub(crate) enum TotalCount {
     Collaborators(ResourcePath),
     /// Files of a track.
     Files(ResourcePath),
+    /// Top-level comments of a file or track (id, its track's path, whether resolved ones count).
+    Comments(
+        backline_application::ports::CommentParent,
+        uuid::Uuid,
+        ResourcePath,
+        bool,
+    ),
 }
 
 impl TotalCount {
@@ -50,6 +59,10 @@ impl TotalCount {
             TotalCount::Tracks(project) => loader.load_one(TrackCount(project)).await?.unwrap_or(0),
             TotalCount::Collaborators(resource) => loader.load_one(CollaboratorCount(resource)).await?.unwrap_or(0),
             TotalCount::Files(track) => loader.load_one(FileCount(track)).await?.unwrap_or(0),
+            TotalCount::Comments(parent, id, path, resolved) => loader
+                .load_one(CommentCount(parent, id, path, resolved))
+                .await?
+                .unwrap_or(0),
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, Interface};
 
-use super::{ArtistSpaceNode, FileNode, ProjectNode, TrackNode, UserNode};
+use super::{ArtistSpaceNode, CommentNode, FileNode, ProjectNode, TrackNode, UserNode};
 
 /// An object with a global id. Ask for any of them with `node(id:)`.
 #[derive(Interface)]
@@ -18,4 +18,6 @@ pub(crate) enum Node {
     Track(TrackNode),
     /// A file (a track version).
     File(FileNode),
+    /// A comment.
+    Comment(CommentNode),
 }

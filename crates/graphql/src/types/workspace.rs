@@ -5,6 +5,7 @@ use backline_domain::ids::UserId;
 use backline_domain::workspace::{ArtistSpace, Project, ResourcePath, Track};
 use chrono::{DateTime, Utc};
 
+use super::comment::{CommentConnection, GqlCommentOrder, comments_field};
 use super::enums::GqlSlugType;
 use super::media::{FileConnection, FileNode, ImageNode, image_of};
 use super::{CollaboratorConnection, GqlProjectStatus, GqlRole, GqlTrackStatus, TotalCount, UserNode};
@@ -14,6 +15,7 @@ use crate::ids::{Kind, encode};
 use crate::loaders::{CollaboratorsOf, FilesOf, ProjectsOf, RoleOn, TrackFile, TracksOf};
 use crate::pagination::{connection, page_request};
 use backline_application::media::TrackVersion;
+use backline_application::ports::CommentParent;
 use backline_application::workspace::my_artist_spaces;
 use backline_domain::page::PageRequest;
 
@@ -422,6 +424,39 @@ impl TrackNode {
             .load_one(TrackFile(self.0.path(), TrackVersion::Final))
             .await?
             .map(FileNode))
+    }
+
+    /// Top-level comments with their threads across every version (see each comment's `file { version }`).
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    #[expect(clippy::too_many_arguments, reason = "the field's arguments")]
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+        #[graphql(
+            desc = "TIMESTAMP (position in the audio, the default) or NEWEST.",
+            default_with = "GqlCommentOrder::Timestamp"
+        )]
+        order_by: GqlCommentOrder,
+        #[graphql(desc = "Whether resolved comments are listed too (default true).", default = true)]
+        include_resolved: bool,
+    ) -> async_graphql::Result<CommentConnection> {
+        comments_field(
+            ctx,
+            CommentParent::Track,
+            self.0.id.0,
+            self.0.path(),
+            first,
+            after,
+            last,
+            before,
+            order_by,
+            include_resolved,
+        )
+        .await
     }
 
     /// When the track was created.

@@ -1,0 +1,262 @@
+//! Writing, changing and deleting comments.
+
+use backline_domain::access::{Action, ResourceKind, permits};
+use backline_domain::comments::{Comment, CommentContent, DELETED_CONTENT, TimeRange};
+use backline_domain::ids::{CommentId, FileId, UserId};
+
+use crate::access::{authorize_create, readable_or_not_found, user_can_read};
+use crate::error::{AppError, AppResult};
+use crate::media::find_file;
+use crate::{Actor, App};
+
+/// At most this many users are mentioned per comment; further `@names` stay plain text.
+const MAX_MENTIONS: usize = 20;
+
+/// A new top-level comment.
+#[derive(Debug, Clone)]
+pub struct AddComment {
+    /// The version it is about.
+    pub file_id: FileId,
+    /// The text (1-5,000 characters).
+    pub content: String,
+    /// Seconds from the start (a moment, or the start of a range).
+    pub time_start: Option<f64>,
+    /// Seconds from the start (the end of a range).
+    pub time_end: Option<f64>,
+}
+
+/// Loads a comment without any access check.
+pub(crate) async fn load_comment(app: &App, id: CommentId) -> AppResult<Comment> {
+    app.comments
+        .comments(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("comment"))
+}
+
+/// Finds a comment the caller can read (Comment R on its track); `NOT_FOUND` otherwise.
+pub async fn find_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
+    let comment = load_comment(app, id).await?;
+    readable_or_not_found(app, actor, comment.path()).await?;
+    Ok(comment)
+}
+
+/// The users `content` mentions who can read the track (never the author).
+async fn mentioned(app: &App, content: &CommentContent, author: UserId, comment: &Comment) -> AppResult<Vec<UserId>> {
+    let mut users = Vec::new();
+    for name in content.mentions().into_iter().take(MAX_MENTIONS) {
+        if let Some(user) = app.users.find_by_username(&name).await?
+            && user.id != author
+            && !users.contains(&user.id)
+            && user_can_read(app, user.id, comment.path()).await?
+        {
+            users.push(user.id);
+        }
+    }
+    Ok(users)
+}
+
+fn content_of(raw: &str) -> AppResult<CommentContent> {
+    CommentContent::parse(raw).map_err(AppError::from)
+}
+
+/// Comments on a version (Comment C on its track: every role, viewers included). The time must
+/// lie within the version when its duration is known.
+pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResult<Comment> {
+    let user = actor.require()?;
+    let file = find_file(app, actor, input.file_id).await?;
+    authorize_create(app, actor, file.path(), ResourceKind::Comment).await?;
+    let content = content_of(&input.content)?;
+    let duration = file
+        .analysis
+        .metadata
+        .as_ref()
+        .map(|metadata| metadata.duration_seconds);
+    let time = TimeRange::parse(input.time_start, input.time_end, duration).map_err(AppError::from)?;
+    let now = app.clock.now();
+    let comment = Comment {
+        id: CommentId(app.ids.uuid()),
+        content: content.as_str().to_owned(),
+        owner_id: Some(user),
+        file_id: file.id,
+        track_id: file.track_id,
+        project_id: file.project_id,
+        artist_space_id: file.artist_space_id,
+        parent_id: None,
+        time,
+        is_resolved: false,
+        resolved_by: None,
+        resolved_at: None,
+        is_pinned: false,
+        is_deleted: false,
+        created_at: now,
+        updated_at: now,
+        edited_at: None,
+    };
+    let mentions = mentioned(app, &content, user, &comment).await?;
+    app.comments.insert(&comment, &mentions).await?;
+    Ok(comment)
+}
+
+/// Replies in a thread (Comment C). A reply to a reply joins the same top-level comment;
+/// replies carry no time.
+pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: &str) -> AppResult<Comment> {
+    let user = actor.require()?;
+    let target = find_comment(app, actor, to).await?;
+    authorize_create(app, actor, target.path(), ResourceKind::Comment).await?;
+    let parent = match target.parent_id {
+        Some(parent) => load_comment(app, parent).await?,
+        None => target,
+    };
+    let content = content_of(content)?;
+    let now = app.clock.now();
+    let reply = Comment {
+        id: CommentId(app.ids.uuid()),
+        content: content.as_str().to_owned(),
+        owner_id: Some(user),
+        parent_id: Some(parent.id),
+        time: None,
+        is_resolved: false,
+        resolved_by: None,
+        resolved_at: None,
+        is_pinned: false,
+        is_deleted: false,
+        created_at: now,
+        updated_at: now,
+        edited_at: None,
+        ..parent
+    };
+    let mentions = mentioned(app, &content, user, &reply).await?;
+    app.comments.insert(&reply, &mentions).await?;
+    Ok(reply)
+}
+
+/// Loads a live comment the caller may change: its author (while they can read the track), or
+/// anyone with Comment U on the track (owner, admin, editor).
+async fn changeable(app: &App, actor: &Actor, id: CommentId, action: Action) -> AppResult<Comment> {
+    let user = actor.require()?;
+    let comment = load_comment(app, id).await?;
+    let role = readable_or_not_found(app, actor, comment.path()).await?;
+    if comment.is_deleted {
+        return Err(AppError::NotFound("comment"));
+    }
+    if comment.is_by(user) || permits(role, ResourceKind::Comment, action) {
+        Ok(comment)
+    } else {
+        Err(AppError::Forbidden(format!(
+            "your role {role} may only {} your own comments",
+            if action == Action::Delete { "delete" } else { "change" }
+        )))
+    }
+}
+
+/// Changes the text (the author, or Comment U). Mentions of newly named users are not sent
+/// again; the stored mentions stay those of the first version.
+pub async fn edit_comment(app: &App, actor: &Actor, id: CommentId, content: &str) -> AppResult<Comment> {
+    let mut comment = changeable(app, actor, id, Action::Update).await?;
+    let content = content_of(content)?;
+    let now = app.clock.now();
+    comment.content = content.as_str().to_owned();
+    comment.edited_at = Some(now);
+    comment.updated_at = now;
+    app.comments.save(&comment).await?;
+    Ok(comment)
+}
+
+/// A change to a comment's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentChange {
+    /// Mark done.
+    Resolve,
+    /// Mark not done.
+    Reopen,
+    /// Pin to the top.
+    Pin,
+    /// Unpin.
+    Unpin,
+}
+
+/// Resolves, reopens, pins or unpins a top-level comment (the author, or Comment U).
+/// Idempotent: resolving a resolved comment changes nothing.
+pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: CommentChange) -> AppResult<Comment> {
+    let user = actor.require()?;
+    let mut comment = changeable(app, actor, id, Action::Update).await?;
+    if comment.parent_id.is_some() {
+        return Err(AppError::invalid(
+            "commentId",
+            "replies cannot be resolved or pinned; change their thread's comment",
+        ));
+    }
+    let now = app.clock.now();
+    let changed = match change {
+        CommentChange::Resolve if !comment.is_resolved => {
+            comment.is_resolved = true;
+            comment.resolved_by = Some(user);
+            comment.resolved_at = Some(now);
+            true
+        }
+        CommentChange::Reopen if comment.is_resolved => {
+            comment.is_resolved = false;
+            comment.resolved_by = None;
+            comment.resolved_at = None;
+            true
+        }
+        CommentChange::Pin if !comment.is_pinned => {
+            comment.is_pinned = true;
+            true
+        }
+        CommentChange::Unpin if comment.is_pinned => {
+            comment.is_pinned = false;
+            true
+        }
+        _ => false,
+    };
+    if changed {
+        comment.updated_at = now;
+        app.comments.save(&comment).await?;
+    }
+    Ok(comment)
+}
+
+/// Deletes a comment (the author, or Comment D: owner, admin, editor). A top-level comment with
+/// replies stays as a `[deleted]` placeholder without author, so the thread survives.
+pub async fn delete_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<CommentId> {
+    let mut comment = changeable(app, actor, id, Action::Delete).await?;
+    let has_replies = comment.parent_id.is_none()
+        && app
+            .comments
+            .replies(&[comment.id])
+            .await?
+            .get(&comment.id)
+            .is_some_and(|replies| !replies.is_empty());
+    if has_replies {
+        comment.content = DELETED_CONTENT.to_owned();
+        comment.owner_id = None;
+        comment.is_deleted = true;
+        comment.is_pinned = false;
+        comment.updated_at = app.clock.now();
+        app.comments.save(&comment).await?;
+    } else {
+        app.comments.delete(comment.id).await?;
+    }
+    Ok(id)
+}
+
+/// Likes a comment (anyone who can read it). Idempotent.
+pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
+    let user = actor.require()?;
+    let comment = find_comment(app, actor, id).await?;
+    if comment.is_deleted {
+        return Err(AppError::NotFound("comment"));
+    }
+    app.comments.like(comment.id, user, app.clock.now()).await?;
+    Ok(comment)
+}
+
+/// Takes a like back. Idempotent.
+pub async fn unlike_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
+    let user = actor.require()?;
+    let comment = find_comment(app, actor, id).await?;
+    app.comments.unlike(comment.id, user).await?;
+    Ok(comment)
+}

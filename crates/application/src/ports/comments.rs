@@ -1,0 +1,80 @@
+//! Comments, their likes and mentions.
+
+use std::collections::{HashMap, HashSet};
+
+use backline_domain::comments::Comment;
+use backline_domain::ids::{CommentId, UserId};
+use backline_domain::page::{Page, PageRequest};
+
+use super::RepoResult;
+
+/// How a list of comments is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommentOrder {
+    /// By position in the audio, earliest first (comments without a time last), then by age.
+    Timestamp,
+    /// Newest first.
+    Newest,
+}
+
+/// Which top-level comments to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommentFilter {
+    /// The order.
+    pub order: CommentOrder,
+    /// Whether resolved comments are included.
+    pub include_resolved: bool,
+}
+
+/// What a list of comments hangs from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommentParent {
+    /// One version.
+    File,
+    /// Every version of a track.
+    Track,
+}
+
+/// Comments on SQLite or PostgreSQL.
+///
+/// # Errors
+/// Every method fails with [`RepoError::Unknown`](super::RepoError::Unknown) when the store
+/// fails.
+#[async_trait::async_trait]
+pub trait CommentRepository: Send + Sync + 'static {
+    /// Stores a new comment and the users it mentions, in one transaction.
+    async fn insert(&self, comment: &Comment, mentions: &[UserId]) -> RepoResult<()>;
+    /// Comments by id (missing ids are skipped).
+    async fn comments(&self, ids: &[CommentId]) -> RepoResult<Vec<Comment>>;
+    /// Saves the changeable fields (content, edit time, resolution, pin, deletion, author).
+    async fn save(&self, comment: &Comment) -> RepoResult<()>;
+    /// Deletes a comment with its replies, likes and mentions.
+    async fn delete(&self, id: CommentId) -> RepoResult<()>;
+    /// Replies of each comment, oldest first.
+    async fn replies(&self, parents: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<Comment>>>;
+    /// Adds a like; whether it was new.
+    async fn like(&self, comment: CommentId, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<bool>;
+    /// Removes a like; whether there was one.
+    async fn unlike(&self, comment: CommentId, user: UserId) -> RepoResult<bool>;
+    /// Who liked each comment, in the order they did.
+    async fn likers(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>>;
+    /// Which of `ids` `user` liked.
+    async fn liked_by(&self, ids: &[CommentId], user: UserId) -> RepoResult<HashSet<CommentId>>;
+    /// Who each comment mentions.
+    async fn mentions(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>>;
+    /// How many top-level comments each file or track in `parents` has.
+    async fn count_for(
+        &self,
+        parent: CommentParent,
+        parents: &[uuid::Uuid],
+        include_resolved: bool,
+    ) -> RepoResult<HashMap<uuid::Uuid, u64>>;
+    /// A page of top-level comments of each file or track in `parents`.
+    async fn page_for(
+        &self,
+        parent: CommentParent,
+        parents: &[uuid::Uuid],
+        filter: CommentFilter,
+        page: PageRequest,
+    ) -> RepoResult<HashMap<uuid::Uuid, Page<Comment>>>;
+}

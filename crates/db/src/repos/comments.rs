@@ -1,0 +1,315 @@
+//! Comments with their replies, likes and mentions.
+
+use std::collections::{HashMap, HashSet};
+
+use backline_application::ports::{
+    CommentFilter, CommentOrder, CommentParent, CommentRepository, RepoError, RepoResult,
+};
+use backline_domain::comments::{Comment, TimeRange};
+use backline_domain::ids::{CommentId, UserId};
+use backline_domain::page::{Page, PageRequest};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use uuid::Uuid;
+
+use crate::Database;
+use crate::entities::{comment_likes, comment_mentions, comments};
+use crate::error::repo_error;
+use crate::paging::{Listing, children_pages};
+
+/// Comments on SQLite or PostgreSQL.
+#[derive(Clone)]
+pub struct SqlCommentRepository {
+    db: Database,
+}
+
+impl SqlCommentRepository {
+    /// A repository over `db`.
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+fn comment(model: comments::Model) -> Comment {
+    Comment {
+        id: model.id.into(),
+        content: model.content,
+        owner_id: model.owner_id.map(UserId),
+        file_id: model.file_id.into(),
+        track_id: model.track_id.into(),
+        project_id: model.project_id.into(),
+        artist_space_id: model.artist_space_id.into(),
+        parent_id: model.parent_id.map(CommentId),
+        time: model.time_start.map(|start| TimeRange {
+            start,
+            end: model.time_end,
+        }),
+        is_resolved: model.is_resolved,
+        resolved_by: model.resolved_by.map(UserId),
+        resolved_at: model.resolved_at,
+        is_pinned: model.is_pinned,
+        is_deleted: model.is_deleted,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+        edited_at: model.edited_at,
+    }
+}
+
+fn row(comment: &Comment) -> comments::ActiveModel {
+    comments::ActiveModel {
+        id: Set(comment.id.0),
+        content: Set(comment.content.clone()),
+        owner_id: Set(comment.owner_id.map(|user| user.0)),
+        file_id: Set(comment.file_id.0),
+        track_id: Set(comment.track_id.0),
+        project_id: Set(comment.project_id.0),
+        artist_space_id: Set(comment.artist_space_id.0),
+        parent_id: Set(comment.parent_id.map(|parent| parent.0)),
+        time_start: Set(comment.time.map(|time| time.start)),
+        time_end: Set(comment.time.and_then(|time| time.end)),
+        is_resolved: Set(comment.is_resolved),
+        resolved_by: Set(comment.resolved_by.map(|user| user.0)),
+        resolved_at: Set(comment.resolved_at),
+        is_pinned: Set(comment.is_pinned),
+        is_deleted: Set(comment.is_deleted),
+        created_at: Set(comment.created_at),
+        updated_at: Set(comment.updated_at),
+        edited_at: Set(comment.edited_at),
+    }
+}
+
+/// Users per comment from a link table.
+fn grouped(rows: impl IntoIterator<Item = (Uuid, Uuid)>) -> HashMap<CommentId, Vec<UserId>> {
+    let mut out: HashMap<CommentId, Vec<UserId>> = HashMap::new();
+    for (comment, user) in rows {
+        out.entry(CommentId(comment)).or_default().push(UserId(user));
+    }
+    out
+}
+
+#[async_trait::async_trait]
+impl CommentRepository for SqlCommentRepository {
+    async fn insert(&self, new: &Comment, mentions: &[UserId]) -> RepoResult<()> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        row(new).insert(&txn).await.map_err(repo_error)?;
+        for user in mentions {
+            comment_mentions::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                comment_id: Set(new.id.0),
+                user_id: Set(user.0),
+                created_at: Set(new.created_at),
+            }
+            .insert(&txn)
+            .await
+            .map_err(repo_error)?;
+        }
+        txn.commit().await.map_err(repo_error)
+    }
+
+    async fn comments(&self, ids: &[CommentId]) -> RepoResult<Vec<Comment>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(comments::Entity::find()
+            .filter(comments::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .into_iter()
+            .map(comment)
+            .collect())
+    }
+
+    async fn save(&self, changed: &Comment) -> RepoResult<()> {
+        let mut model = row(changed).reset_all();
+        // Where a comment sits never changes.
+        for column in [
+            comments::Column::FileId,
+            comments::Column::TrackId,
+            comments::Column::ProjectId,
+            comments::Column::ArtistSpaceId,
+            comments::Column::ParentId,
+            comments::Column::CreatedAt,
+        ] {
+            model.not_set(column);
+        }
+        model.update(self.db.conn()).await.map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn delete(&self, id: CommentId) -> RepoResult<()> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        comments::Entity::delete_many()
+            .filter(comments::Column::ParentId.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        let removed = comments::Entity::delete_by_id(id.0)
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        if removed.rows_affected == 0 {
+            return Err(RepoError::NotFound);
+        }
+        txn.commit().await.map_err(repo_error)
+    }
+
+    async fn replies(&self, parents: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<Comment>>> {
+        if parents.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = comments::Entity::find()
+            .filter(comments::Column::ParentId.is_in(parents.iter().map(|id| id.0)))
+            .order_by_asc(comments::Column::Id)
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        let mut out: HashMap<CommentId, Vec<Comment>> = HashMap::new();
+        for model in rows {
+            if let Some(parent) = model.parent_id {
+                out.entry(CommentId(parent)).or_default().push(comment(model));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn like(&self, id: CommentId, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<bool> {
+        let inserted = comment_likes::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            comment_id: Set(id.0),
+            user_id: Set(user.0),
+            created_at: Set(now),
+        }
+        .insert(self.db.conn())
+        .await;
+        match inserted.map_err(repo_error) {
+            Ok(_) => Ok(true),
+            Err(RepoError::Duplicate(_)) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn unlike(&self, id: CommentId, user: UserId) -> RepoResult<bool> {
+        let removed = comment_likes::Entity::delete_many()
+            .filter(comment_likes::Column::CommentId.eq(id.0))
+            .filter(comment_likes::Column::UserId.eq(user.0))
+            .exec(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(removed.rows_affected > 0)
+    }
+
+    async fn likers(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = comment_likes::Entity::find()
+            .filter(comment_likes::Column::CommentId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(comment_likes::Column::Id)
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(grouped(rows.into_iter().map(|like| (like.comment_id, like.user_id))))
+    }
+
+    async fn liked_by(&self, ids: &[CommentId], user: UserId) -> RepoResult<HashSet<CommentId>> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let rows = comment_likes::Entity::find()
+            .filter(comment_likes::Column::CommentId.is_in(ids.iter().map(|id| id.0)))
+            .filter(comment_likes::Column::UserId.eq(user.0))
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(rows.into_iter().map(|like| CommentId(like.comment_id)).collect())
+    }
+
+    async fn mentions(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = comment_mentions::Entity::find()
+            .filter(comment_mentions::Column::CommentId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(comment_mentions::Column::Id)
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(grouped(
+            rows.into_iter().map(|mention| (mention.comment_id, mention.user_id)),
+        ))
+    }
+
+    async fn count_for(
+        &self,
+        parent: CommentParent,
+        parents: &[Uuid],
+        include_resolved: bool,
+    ) -> RepoResult<HashMap<Uuid, u64>> {
+        if parents.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let column = match parent {
+            CommentParent::File => comments::Column::FileId,
+            CommentParent::Track => comments::Column::TrackId,
+        };
+        let mut query = comments::Entity::find()
+            .select_only()
+            .column(column)
+            .filter(column.is_in(parents.iter().copied()))
+            .filter(comments::Column::ParentId.is_null());
+        if !include_resolved {
+            query = query.filter(comments::Column::IsResolved.eq(false));
+        }
+        let keys: Vec<Uuid> = query.into_tuple().all(self.db.conn()).await.map_err(repo_error)?;
+        let mut counts: HashMap<Uuid, u64> = parents.iter().map(|id| (*id, 0)).collect();
+        for key in keys {
+            *counts.entry(key).or_default() += 1;
+        }
+        Ok(counts)
+    }
+
+    async fn page_for(
+        &self,
+        parent: CommentParent,
+        parents: &[Uuid],
+        filter: CommentFilter,
+        page: PageRequest,
+    ) -> RepoResult<HashMap<Uuid, Page<Comment>>> {
+        let parent_column = match parent {
+            CommentParent::File => "file_id",
+            CommentParent::Track => "track_id",
+        };
+        let extra = if filter.include_resolved {
+            "parent_id IS NULL"
+        } else {
+            "parent_id IS NULL AND is_resolved = FALSE"
+        };
+        // Pinned comments first; comments without a time after every timed one.
+        let (order, ascending): (&[&str], bool) = match filter.order {
+            CommentOrder::Timestamp => (
+                &[
+                    "CASE WHEN is_pinned THEN 0 ELSE 1 END",
+                    "COALESCE(time_start, 1e15)",
+                    "id",
+                ],
+                true,
+            ),
+            CommentOrder::Newest => (&["CASE WHEN is_pinned THEN 1 ELSE 0 END", "id"], false),
+        };
+        let listing = Listing {
+            table: "comments",
+            parent_column,
+            order,
+            ascending,
+            extra: Some(extra),
+        };
+        let pages =
+            children_pages::<comments::Entity, Uuid>(self.db.conn(), &listing, parents, page, |model| match parent {
+                CommentParent::File => model.file_id,
+                CommentParent::Track => model.track_id,
+            })
+            .await?;
+        Ok(pages.into_iter().map(|(key, page)| (key, page.map(comment))).collect())
+    }
+}

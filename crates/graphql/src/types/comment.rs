@@ -1,0 +1,236 @@
+//! Time-synced comments and their threads.
+
+use async_graphql::{Context, Enum, ID, Object};
+use backline_application::ports::{CommentFilter, CommentOrder, CommentParent};
+use backline_domain::comments::Comment;
+use backline_domain::workspace::ResourcePath;
+use chrono::{DateTime, Utc};
+
+use super::TotalCount;
+use super::media::FileNode;
+use super::{TrackNode, UserNode};
+use crate::context::parts;
+use crate::ids::{Kind, encode};
+use crate::loaders::{CommentDetailsOf, CommentsOf, RepliesOf};
+use crate::pagination::page_request;
+
+/// How a list of comments is ordered.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "CommentOrder")]
+pub(crate) enum GqlCommentOrder {
+    /// Pinned first, then by position in the audio, earliest first; comments without a time
+    /// come last.
+    Timestamp,
+    /// Pinned first, then newest first.
+    Newest,
+}
+
+impl GqlCommentOrder {
+    pub(crate) fn filter(self, include_resolved: bool) -> CommentFilter {
+        CommentFilter {
+            order: match self {
+                GqlCommentOrder::Timestamp => CommentOrder::Timestamp,
+                GqlCommentOrder::Newest => CommentOrder::Newest,
+            },
+            include_resolved,
+        }
+    }
+}
+
+/// A time-synced comment on a version, or a reply in its thread.
+#[derive(Clone)]
+pub(crate) struct CommentNode(pub(crate) Comment);
+
+impl CommentNode {
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.0.id.0
+    }
+}
+
+/// A time-synced comment on a version ("at 1:32–1:40 the snare is too loud"), or a reply in its
+/// thread. Replies are one level deep and carry no time.
+#[Object(name = "Comment")]
+impl CommentNode {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        encode(Kind::Comment, self.0.id.0)
+    }
+
+    /// The text; `[deleted]` for a deleted comment kept for its replies.
+    async fn content(&self) -> &str {
+        &self.0.content
+    }
+
+    /// The author; null once the comment is deleted.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
+        match self.0.owner_id {
+            Some(owner) => super::workspace::owner(ctx, owner).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The version it is about.
+    async fn file(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<FileNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(self.0.file_id).await?.map(FileNode))
+    }
+
+    /// The track.
+    async fn track(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TrackNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(self.0.track_id).await?.map(TrackNode))
+    }
+
+    /// Seconds from the start where it applies; null for replies and untimed comments.
+    async fn time_start(&self) -> Option<f64> {
+        self.0.time.map(|time| time.start)
+    }
+
+    /// Seconds from the start where a range ends; null for a moment.
+    async fn time_end(&self) -> Option<f64> {
+        self.0.time.and_then(|time| time.end)
+    }
+
+    /// Whether it is marked done.
+    async fn is_resolved(&self) -> bool {
+        self.0.is_resolved
+    }
+
+    /// Who marked it done.
+    async fn resolved_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
+        match self.0.resolved_by {
+            Some(user) => super::workspace::owner(ctx, user).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// When it was marked done.
+    async fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.resolved_at
+    }
+
+    /// Whether it is pinned to the top.
+    async fn is_pinned(&self) -> bool {
+        self.0.is_pinned
+    }
+
+    /// Whether it was deleted and is kept only for its replies.
+    async fn is_deleted(&self) -> bool {
+        self.0.is_deleted
+    }
+
+    /// Who liked it, in the order they did.
+    async fn likes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserNode>> {
+        let (_, request) = parts(ctx)?;
+        let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
+        let likers = details.map(|details| details.likers).unwrap_or_default();
+        let users = request.loaders.0.load_many(likers.iter().copied()).await?;
+        Ok(likers
+            .iter()
+            .filter_map(|id| users.get(id).cloned().map(UserNode::from))
+            .collect())
+    }
+
+    /// How many people liked it.
+    async fn like_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let (_, request) = parts(ctx)?;
+        let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
+        Ok(details.map_or(0, |details| i32::try_from(details.likers.len()).unwrap_or(i32::MAX)))
+    }
+
+    /// Whether you liked it.
+    async fn liked_by_me(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let (_, request) = parts(ctx)?;
+        let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
+        Ok(details.is_some_and(|details| details.liked_by_me))
+    }
+
+    /// The people its text mentions with `@username` who can read the track.
+    async fn mentions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserNode>> {
+        let (_, request) = parts(ctx)?;
+        let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
+        let mentioned = details.map(|details| details.mentions).unwrap_or_default();
+        let users = request.loaders.0.load_many(mentioned.iter().copied()).await?;
+        Ok(mentioned
+            .iter()
+            .filter_map(|id| users.get(id).cloned().map(UserNode::from))
+            .collect())
+    }
+
+    /// The replies, oldest first (empty for a reply).
+    async fn responses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CommentNode>> {
+        if self.0.parent_id.is_some() {
+            return Ok(Vec::new());
+        }
+        let (_, request) = parts(ctx)?;
+        let replies = request.loaders.0.load_one(RepliesOf(self.0.id)).await?;
+        Ok(replies.unwrap_or_default().into_iter().map(CommentNode).collect())
+    }
+
+    /// The comment this replies to; null for a top-level comment.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CommentNode>> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        let (app, request) = parts(ctx)?;
+        let found = backline_application::feedback::find_comment(app, &request.actor, parent).await;
+        match found {
+            Ok(comment) => Ok(Some(CommentNode(comment))),
+            Err(backline_application::AppError::NotFound(_)) => Ok(None),
+            Err(error) => Err(crate::error::gql(error)),
+        }
+    }
+
+    /// When it was written.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When anything about it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// When its text was last edited; null if never.
+    async fn edited_at(&self) -> Option<DateTime<Utc>> {
+        self.0.edited_at
+    }
+}
+
+/// Resolves a `comments(…)` field of a file or a track.
+#[expect(clippy::too_many_arguments, reason = "the field's arguments, passed through")]
+pub(crate) async fn comments_field(
+    ctx: &Context<'_>,
+    parent: CommentParent,
+    id: uuid::Uuid,
+    path: ResourcePath,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+    order: GqlCommentOrder,
+    include_resolved: bool,
+) -> async_graphql::Result<CommentConnection> {
+    let request = page_request(first, after, last, before)?;
+    let (_, context) = parts(ctx)?;
+    let filter = order.filter(include_resolved);
+    let page = context
+        .loaders
+        .0
+        .load_one(CommentsOf(parent, id, path, filter, request))
+        .await?
+        .unwrap_or_default();
+    Ok(CommentConnection::new(
+        page,
+        TotalCount::Comments(parent, id, path, include_resolved),
+    ))
+}
+
+crate::pagination::connection!(
+    CommentConnection,
+    CommentEdge,
+    CommentNode(Comment),
+    "CommentConnection",
+    "CommentEdge",
+    "How many top-level comments match in all."
+);
