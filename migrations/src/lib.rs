@@ -8,6 +8,7 @@ mod m20261123_000001_identity;
 mod m20261123_000002_workspace;
 mod m20261123_000003_media;
 mod m20261123_000004_comments;
+mod m20261123_000005_notifications;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_workspace::Migration),
             Box::new(m20261123_000003_media::Migration),
             Box::new(m20261123_000004_comments::Migration),
+            Box::new(m20261123_000005_notifications::Migration),
         ]
     }
 }

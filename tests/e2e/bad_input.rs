@@ -54,6 +54,7 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
         ("reopenComment id", "mutation { reopenComment(commentId: \"cmt_nope\") { id } }".into(), json!({}), "commentId"),
         ("pinComment id", "mutation { pinComment(commentId: \"1\") { id } }".into(), json!({}), "commentId"),
         ("unpinComment id", "mutation { unpinComment(commentId: \"trk_1\") { id } }".into(), json!({}), "commentId"),
+        ("markNotificationRead id", "mutation { markNotificationRead(id: \"cmt_1\") { id } }".into(), json!({}), "id"),
     ];
     let before = app
         .ok(

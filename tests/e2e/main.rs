@@ -11,6 +11,7 @@ mod media_maintenance;
 mod media_rules;
 mod media_streaming;
 mod no_n_plus_one;
+mod notifications;
 mod security;
 mod server;
 mod workspace;

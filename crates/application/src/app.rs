@@ -8,8 +8,8 @@ use backline_domain::roles::{Plan, PlatformRole};
 use crate::error::AppResult;
 use crate::ports::{
     AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository, FileRepository,
-    IdGenerator, ImageProcessor, ImageRepository, JobQueue, LoginThrottle, Mailer, PasswordHasher, SessionRepository,
-    TokenIssuer, UserRepository, WorkspaceRepository,
+    IdGenerator, ImageProcessor, ImageRepository, JobQueue, LoginThrottle, Mailer, NotificationRepository,
+    PasswordHasher, SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -140,6 +140,8 @@ pub struct App {
     pub files: Arc<dyn FileRepository>,
     /// Comments on versions.
     pub comments: Arc<dyn CommentRepository>,
+    /// In-app notifications.
+    pub notifications: Arc<dyn NotificationRepository>,
     /// Uploaded images.
     pub images: Arc<dyn ImageRepository>,
     /// Background jobs.

@@ -20,7 +20,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
     SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository,
-    SqlJobQueue, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+    SqlJobQueue, SqlNotificationRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
 
 /// Statements slower than this are logged as warnings; all are logged at `trace` level.

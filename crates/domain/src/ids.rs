@@ -70,3 +70,7 @@ id_type!(
     /// Identifies one comment (a time-synced note on a version, or a reply).
     CommentId
 );
+id_type!(
+    /// Identifies one in-app notification.
+    NotificationId
+);

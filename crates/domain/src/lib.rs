@@ -8,6 +8,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod media;
+pub mod notifications;
 pub mod page;
 pub mod roles;
 pub mod values;

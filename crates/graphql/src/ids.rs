@@ -14,6 +14,7 @@ pub(crate) enum Kind {
     Session,
     File,
     Comment,
+    Notification,
 }
 
 impl Kind {
@@ -26,6 +27,7 @@ impl Kind {
             Kind::Session => "ses",
             Kind::File => "fil",
             Kind::Comment => "cmt",
+            Kind::Notification => "ntf",
         }
     }
 
@@ -38,10 +40,11 @@ impl Kind {
             Kind::Session => "session",
             Kind::File => "file",
             Kind::Comment => "comment",
+            Kind::Notification => "notification",
         }
     }
 
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 8] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
@@ -49,6 +52,7 @@ impl Kind {
         Kind::Session,
         Kind::File,
         Kind::Comment,
+        Kind::Notification,
     ];
 }
 

@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object};
 use backline_application::feedback::find_comment;
 use backline_application::identity::{find_user, find_user_by_username};
 use backline_application::media::find_file;
+use backline_application::notifications::{count_notifications, list_notifications};
 use backline_application::workspace::{
     SpaceLookup, find_artist_space, find_project, find_project_by_short_id, find_track, find_track_by_short_id,
 };
@@ -13,6 +14,8 @@ use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, decode, decode_any};
 use crate::pagination::page_request;
+use crate::types::TotalCount;
+use crate::types::notification::NotificationConnection;
 use crate::types::{
     ArtistSpaceConnection, ArtistSpaceNode, CommentNode, FileNode, Node, ProjectNode, TrackNode, UserNode,
 };
@@ -95,7 +98,7 @@ impl QueryRoot {
             Kind::Comment => find_comment(app, &request.actor, CommentId(uuid))
                 .await
                 .map(|comment| Node::Comment(CommentNode(comment))),
-            Kind::Session => return Ok(None),
+            Kind::Session | Kind::Notification => return Ok(None),
         };
         match found {
             Ok(node) => Ok(Some(node)),
@@ -180,6 +183,33 @@ impl QueryRoot {
         let (app, request) = parts(ctx)?;
         let id = FileId(decode(Kind::File, &id, "id")?);
         Ok(FileNode(find_file(app, &request.actor, id).await.gql()?))
+    }
+
+    /// Your notifications, newest first.
+    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only unread ones (default false).", default = false)] unread_only: bool,
+    ) -> async_graphql::Result<NotificationConnection> {
+        let (app, request) = parts(ctx)?;
+        let page = page_request(first, after, last, before)?;
+        let found = list_notifications(app, &request.actor, unread_only, page).await.gql()?;
+        Ok(NotificationConnection::new(
+            found,
+            TotalCount::Notifications(unread_only),
+        ))
+    }
+
+    /// How many of your notifications are unread.
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let (app, request) = parts(ctx)?;
+        let count = count_notifications(app, &request.actor, true).await.gql()?;
+        Ok(i64::try_from(count).unwrap_or(i64::MAX))
     }
 
     /// A comment by id.

@@ -8,8 +8,8 @@ use backline_audio::SymphoniaAnalyzer;
 use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
     Database, OutboxMailer, SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository,
-    SqlFileRepository, SqlImageRepository, SqlJobQueue, SqlSessionRepository, SqlUserRepository,
-    SqlWorkspaceRepository,
+    SqlFileRepository, SqlImageRepository, SqlJobQueue, SqlNotificationRepository, SqlSessionRepository,
+    SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
 use backline_images::ImageResizer;
@@ -107,6 +107,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         collaborators: Arc::new(SqlCollaboratorRepository::new(database.clone())),
         files: Arc::new(SqlFileRepository::new(database.clone())),
         comments: Arc::new(SqlCommentRepository::new(database.clone())),
+        notifications: Arc::new(SqlNotificationRepository::new(database.clone())),
         images: Arc::new(SqlImageRepository::new(database.clone())),
         jobs: Arc::new(SqlJobQueue::new(database.clone())),
         blobs: Arc::new(blobs),

@@ -216,6 +216,9 @@ mod tests {
         async fn count_for(&self, _: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>> {
             Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
         }
+        async fn all_for(&self, _: &[Uuid]) -> RepoResult<Vec<Collaborator>> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
     }
 
     fn tracks(space: ArtistSpaceId, project: ProjectId, n: usize) -> Vec<ResourcePath> {

@@ -7,7 +7,9 @@ use backline_domain::ids::{CommentId, FileId, UserId};
 use crate::access::{authorize_create, readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult};
 use crate::media::find_file;
+use crate::notifications::{About, notify, track_audience, track_context};
 use crate::{Actor, App};
+use backline_domain::notifications::NotificationType;
 
 /// At most this many users are mentioned per comment; further `@names` stay plain text.
 const MAX_MENTIONS: usize = 20;
@@ -95,7 +97,62 @@ pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResu
     };
     let mentions = mentioned(app, &content, user, &comment).await?;
     app.comments.insert(&comment, &mentions).await?;
+    announce_comment(app, &comment, file.version, &mentions, None).await;
     Ok(comment)
+}
+
+/// Notifies about a new comment or reply: mentioned users (MENTIONED), and for a top-level
+/// comment the track's people (NEW_COMMENT_CREATED), for a reply the thread's people
+/// (RESPONSE_TO_COMMENT).
+async fn announce_comment(
+    app: &App,
+    comment: &Comment,
+    version: i32,
+    mentions: &[UserId],
+    thread: Option<Vec<UserId>>,
+) {
+    let Some(sender) = comment.owner_id else { return };
+    let context = match track_context(app, comment.path()).await {
+        Ok(context) => context,
+        Err(error) => {
+            tracing::warn!(%error, "could not load a track for notifications");
+            return;
+        }
+    };
+    let slug = context.link(&format!("v={version}&c={}", comment.id));
+    let about = |kind, headline: String| About {
+        kind,
+        sender,
+        target: Some(comment.path()),
+        pointer: comment.id.0,
+        headline,
+        slug: slug.clone(),
+        dedupe: None,
+    };
+    let title = &context.title;
+    notify(
+        app,
+        about(
+            NotificationType::Mentioned,
+            format!("mentioned you on “{title}” (v{version})"),
+        ),
+        mentions.iter().copied(),
+    )
+    .await;
+    let (kind, headline, audience) = match thread {
+        Some(thread) => (
+            NotificationType::ResponseToComment,
+            format!("replied in a thread on “{title}” (v{version})"),
+            thread,
+        ),
+        None => (
+            NotificationType::NewCommentCreated,
+            format!("commented on “{title}” (v{version})"),
+            track_audience(app, comment.path()).await.unwrap_or_default(),
+        ),
+    };
+    let others = audience.into_iter().filter(|user| !mentions.contains(user));
+    notify(app, about(kind, headline), others).await;
 }
 
 /// Replies in a thread (Comment C). A reply to a reply joins the same top-level comment;
@@ -127,7 +184,19 @@ pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: 
         ..parent
     };
     let mentions = mentioned(app, &content, user, &reply).await?;
+    // The thread's people: the parent's author and everyone who replied before.
+    let mut thread: Vec<UserId> = parent.owner_id.into_iter().collect();
+    if let Some(replies) = app.comments.replies(&[parent.id]).await?.remove(&parent.id) {
+        thread.extend(replies.iter().filter_map(|reply| reply.owner_id));
+    }
     app.comments.insert(&reply, &mentions).await?;
+    let version = app
+        .files
+        .files(&[reply.file_id])
+        .await?
+        .first()
+        .map_or(0, |file| file.version);
+    announce_comment(app, &reply, version, &mentions, Some(thread)).await;
     Ok(reply)
 }
 
@@ -214,6 +283,17 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
     if changed {
         comment.updated_at = now;
         app.comments.save(&comment).await?;
+        if change == CommentChange::Resolve {
+            announce(
+                app,
+                &comment,
+                user,
+                NotificationType::CommentCompleted,
+                "resolved your comment on",
+                None,
+            )
+            .await;
+        }
     }
     Ok(comment)
 }
@@ -242,6 +322,31 @@ pub async fn delete_comment(app: &App, actor: &Actor, id: CommentId) -> AppResul
     Ok(id)
 }
 
+/// Tells a comment's author that `sender` did something to it.
+async fn announce(
+    app: &App,
+    comment: &Comment,
+    sender: UserId,
+    kind: NotificationType,
+    verb: &str,
+    dedupe: Option<String>,
+) {
+    let Some(author) = comment.owner_id else { return };
+    let Ok(context) = track_context(app, comment.path()).await else {
+        return;
+    };
+    let about = About {
+        kind,
+        sender,
+        target: Some(comment.path()),
+        pointer: comment.id.0,
+        headline: format!("{verb} “{}”", context.title),
+        slug: context.link(&format!("c={}", comment.id)),
+        dedupe,
+    };
+    notify(app, about, [author]).await;
+}
+
 /// Likes a comment (anyone who can read it). Idempotent.
 pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
     let user = actor.require()?;
@@ -249,7 +354,18 @@ pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<
     if comment.is_deleted {
         return Err(AppError::NotFound("comment"));
     }
-    app.comments.like(comment.id, user, app.clock.now()).await?;
+    if app.comments.like(comment.id, user, app.clock.now()).await? {
+        let dedupe = format!("like:{}:{user}", comment.id);
+        announce(
+            app,
+            &comment,
+            user,
+            NotificationType::LikeToComment,
+            "liked your comment on",
+            Some(dedupe),
+        )
+        .await;
+    }
     Ok(comment)
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use backline_domain::access::{Action, ResourceKind};
 use backline_domain::ids::{FileId, TrackId};
 use backline_domain::media::MediaFile;
+use backline_domain::notifications::NotificationType;
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::workspace::ResourcePath;
 
@@ -91,8 +92,14 @@ pub async fn track_files(
 pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
     let file = load_file(app, id).await?;
     authorize(app, actor, file.path(), ResourceKind::Track, Action::Update).await?;
+    let was_final = file.is_final_version;
     match app.files.approve(id).await {
-        Ok(file) => Ok(file),
+        Ok(file) => {
+            if !was_final && let Some(user) = actor.user_id() {
+                crate::notifications::announce_version(app, &file, user, NotificationType::VersionApproved).await;
+            }
+            Ok(file)
+        }
         Err(RepoError::NotFound) => Err(AppError::NotFound("file")),
         Err(error) => Err(error.into()),
     }

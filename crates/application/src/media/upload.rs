@@ -3,6 +3,7 @@
 use backline_domain::access::ResourceKind;
 use backline_domain::ids::{FileId, TrackId};
 use backline_domain::media::{Analysis, AnalysisStatus, FileType, MediaFile, display_name};
+use backline_domain::notifications::NotificationType;
 
 use super::receive::{Caps, sniff_head, storage_left, store};
 use crate::access::authorize_create;
@@ -74,7 +75,10 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
         .and_then(|subscription| crate::identity::storage_limit(app, &subscription));
     let outcome = app.files.insert_version(&file, limit).await;
     let refusal = match outcome {
-        Ok(NewVersion::Created(file)) => return Ok(*file),
+        Ok(NewVersion::Created(file)) => {
+            crate::notifications::announce_version(app, &file, user, NotificationType::FileUploaded).await;
+            return Ok(*file);
+        }
         Ok(NewVersion::QuotaExceeded { used }) => AppError::QuotaExceeded(format!(
             "the file does not fit in your plan's storage ({used} bytes used of {})",
             limit.unwrap_or(i64::MAX)

@@ -39,4 +39,6 @@ pub trait CollaboratorRepository: Send + Sync + 'static {
     -> RepoResult<HashMap<Uuid, Page<Collaborator>>>;
     /// How many collaborators each resource has.
     async fn count_for(&self, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>>;
+    /// Every collaborator row on any of `resource_ids`.
+    async fn all_for(&self, resource_ids: &[Uuid]) -> RepoResult<Vec<Collaborator>>;
 }

@@ -10,6 +10,7 @@ use super::resource::{ResourceRef, resolve};
 use crate::access::readable_or_not_found;
 use crate::error::{AppError, AppResult};
 use crate::ports::RepoError;
+use crate::workspace::resource::{load_project, load_space, load_track};
 use crate::{Actor, App};
 
 /// Resolves the resource and checks the caller manages it; returns its path, owner and the
@@ -127,6 +128,25 @@ pub async fn remove_collaborator(
         return Err(AppError::Forbidden(format!("you cannot remove a {}", row.role)));
     }
     app.collaborators.remove(path.id(), user).await?;
+    if let Some(sender) = actor.user_id() {
+        let name = match resource {
+            ResourceRef::Space(id) => load_space(app, id).await.map(|space| space.name),
+            ResourceRef::Project(id) => load_project(app, id).await.map(|project| project.name),
+            ResourceRef::Track(id) => load_track(app, id).await.map(|track| track.title),
+        }
+        .unwrap_or_default();
+        let about = crate::notifications::About {
+            kind: backline_domain::notifications::NotificationType::CollaboratorRemoved,
+            sender,
+            // The removed user can no longer read it; they are told all the same.
+            target: None,
+            pointer: path.id(),
+            headline: format!("removed you from “{name}”"),
+            slug: "/".to_owned(),
+            dedupe: None,
+        };
+        crate::notifications::notify(app, about, [user]).await;
+    }
     Ok(row)
 }
 

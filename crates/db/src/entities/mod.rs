@@ -14,6 +14,7 @@ pub(crate) mod files;
 pub(crate) mod images;
 pub(crate) mod jobs;
 pub(crate) mod mail_outbox;
+pub(crate) mod notifications;
 pub(crate) mod projects;
 pub(crate) mod refresh_tokens;
 pub(crate) mod sessions;

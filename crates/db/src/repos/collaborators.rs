@@ -182,4 +182,18 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
             children_counts::<ResourceKey>(self.db.conn(), "collaborators", "resource_id", resource_ids).await?;
         Ok(counts.into_iter().map(|(key, count)| (key.0, count)).collect())
     }
+
+    async fn all_for(&self, resource_ids: &[Uuid]) -> RepoResult<Vec<Collaborator>> {
+        if resource_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        collaborators::Entity::find()
+            .filter(collaborators::Column::ResourceId.is_in(resource_ids.iter().copied()))
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .into_iter()
+            .map(convert::collaborator)
+            .collect()
+    }
 }

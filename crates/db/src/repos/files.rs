@@ -327,6 +327,17 @@ impl FileRepository for SqlFileRepository {
 
     async fn approve(&self, id: FileId) -> RepoResult<MediaFile> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        // Writing first takes the write lock at once (SQLite cannot upgrade a read transaction
+        // once another writer committed) and locks the row on PostgreSQL.
+        let marked = files::Entity::update_many()
+            .col_expr(files::Column::IsFinalVersion, Expr::value(true))
+            .filter(files::Column::Id.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        if marked.rows_affected == 0 {
+            return Err(RepoError::NotFound);
+        }
         let target = files::Entity::find_by_id(id.0)
             .one(&txn)
             .await
@@ -340,29 +351,26 @@ impl FileRepository for SqlFileRepository {
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        files::Entity::update_many()
-            .col_expr(files::Column::IsFinalVersion, Expr::value(true))
-            .filter(files::Column::Id.eq(id.0))
-            .exec(&txn)
-            .await
-            .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)?;
-        file(files::Model {
-            is_final_version: true,
-            ..target
-        })
+        file(target)
     }
 
     async fn delete(&self, id: FileId) -> RepoResult<Option<MediaFile>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        // Lock first (see `approve`): a no-op write on the row.
+        let locked = files::Entity::update_many()
+            .col_expr(files::Column::Size, Expr::col(files::Column::Size))
+            .filter(files::Column::Id.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        if locked.rows_affected == 0 {
+            return Ok(None);
+        }
         let Some(model) = files::Entity::find_by_id(id.0).one(&txn).await.map_err(repo_error)? else {
             return Ok(None);
         };
-        let removed = files::Entity::delete_by_id(id.0).exec(&txn).await.map_err(repo_error)?;
-        if removed.rows_affected == 0 {
-            // A concurrent delete won; it returned the bytes.
-            return Ok(None);
-        }
+        files::Entity::delete_by_id(id.0).exec(&txn).await.map_err(repo_error)?;
         add_storage(&txn, UserId(model.owner_id), -model.size, None).await?;
         txn.commit().await.map_err(repo_error)?;
         file(model).map(Some)

@@ -7,7 +7,7 @@ use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
 use backline_domain::page::{Direction, Page, PageRequest};
 use backline_domain::workspace::{ArtistSpace, Collaborator, Project, Track};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Condition, Query};
+use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -33,6 +33,14 @@ impl SqlWorkspaceRepository {
     pub fn new(db: Database) -> Self {
         Self { db }
     }
+}
+
+/// Runs a no-op write as a transaction's first statement: it takes SQLite's write lock at once
+/// (a transaction that read first cannot take it once another writer has committed) and locks
+/// the row on PostgreSQL.
+async fn lock_first<E: EntityTrait>(txn: &DatabaseTransaction, update: sea_orm::UpdateMany<E>) -> RepoResult<()> {
+    update.exec(txn).await.map_err(repo_error)?;
+    Ok(())
 }
 
 fn space_row(space: &ArtistSpace) -> artist_spaces::ActiveModel {
@@ -170,6 +178,16 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
 
     async fn delete_space(&self, id: ArtistSpaceId) -> RepoResult<Vec<String>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        lock_first(
+            &txn,
+            artist_spaces::Entity::update_many()
+                .col_expr(
+                    artist_spaces::Column::UpdatedAt,
+                    Expr::col(artist_spaces::Column::UpdatedAt),
+                )
+                .filter(artist_spaces::Column::Id.eq(id.0)),
+        )
+        .await?;
         let project_ids: Vec<Uuid> = projects::Entity::find()
             .select_only()
             .column(projects::Column::Id)
@@ -207,6 +225,13 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
 
     async fn delete_project(&self, id: ProjectId) -> RepoResult<Vec<String>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        lock_first(
+            &txn,
+            projects::Entity::update_many()
+                .col_expr(projects::Column::UpdatedAt, Expr::col(projects::Column::UpdatedAt))
+                .filter(projects::Column::Id.eq(id.0)),
+        )
+        .await?;
         let mut released = release_files(&txn, Condition::all().add(files::Column::ProjectId.eq(id.0))).await?;
         released.extend(release_images(&txn, &[id.0]).await?);
         let mut resources = track_ids_where(&txn, Condition::all().add(tracks::Column::ProjectId.eq(id.0))).await?;
@@ -227,6 +252,13 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
 
     async fn delete_track(&self, id: TrackId) -> RepoResult<Vec<String>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        lock_first(
+            &txn,
+            tracks::Entity::update_many()
+                .col_expr(tracks::Column::UpdatedAt, Expr::col(tracks::Column::UpdatedAt))
+                .filter(tracks::Column::Id.eq(id.0)),
+        )
+        .await?;
         let released = release_files(&txn, Condition::all().add(files::Column::TrackId.eq(id.0))).await?;
         delete_collaborators(&txn, vec![id.0]).await?;
         tracks::Entity::delete_by_id(id.0)

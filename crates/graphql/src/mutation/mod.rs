@@ -4,6 +4,7 @@ mod collaborators;
 mod feedback;
 mod identity;
 mod media;
+mod notifications;
 mod workspace;
 
 use async_graphql::MergedObject;
@@ -16,4 +17,5 @@ pub struct MutationRoot(
     collaborators::CollaboratorMutation,
     media::MediaMutation,
     feedback::FeedbackMutation,
+    notifications::NotificationMutation,
 );

@@ -2,6 +2,7 @@
 
 use async_graphql::Enum;
 use backline_domain::media::{AnalysisStatus, FileType, ImageTarget};
+use backline_domain::notifications::NotificationType;
 use backline_domain::roles::{AuthMethod, BillingCycle, Plan, PlatformRole, Role, SubscriptionStatus};
 use backline_domain::values::SlugType;
 use backline_domain::workspace::{ProjectStatus, TrackStatus};
@@ -189,5 +190,31 @@ mirror!(
         ArtistSpace,
         /// A project's cover art (needs Project U: owner or admin).
         ProjectCover,
+    }
+);
+
+mirror!(
+    /// What a notification is about (seed 000's NotificationEvents).
+    GqlNotificationType as "NotificationType" <=> NotificationType {
+        /// A comment was added to a track you work on.
+        NewCommentCreated,
+        /// Someone replied in a thread you are part of.
+        ResponseToComment,
+        /// Someone liked your comment.
+        LikeToComment,
+        /// Your comment was resolved.
+        CommentCompleted,
+        /// You were invited.
+        NewInvite,
+        /// Your invitation was accepted.
+        InviteAccepted,
+        /// You were removed from a space, project or track.
+        CollaboratorRemoved,
+        /// A new version was uploaded to a track you work on.
+        FileUploaded,
+        /// A version was approved as final.
+        VersionApproved,
+        /// You were mentioned in a comment.
+        Mentioned,
     }
 );

@@ -6,6 +6,7 @@ pub(crate) mod comment;
 mod enums;
 pub(crate) mod media;
 mod node;
+pub(crate) mod notification;
 mod user;
 mod workspace;
 
@@ -38,6 +39,8 @@ pub(crate) enum TotalCount {
     Collaborators(ResourcePath),
     /// Files of a track.
     Files(ResourcePath),
+    /// The caller's notifications (unread only, or all).
+    Notifications(bool),
     /// Top-level comments of a file or track (id, its track's path, whether resolved ones count).
     Comments(
         backline_application::ports::CommentParent,
@@ -59,6 +62,11 @@ impl TotalCount {
             TotalCount::Tracks(project) => loader.load_one(TrackCount(project)).await?.unwrap_or(0),
             TotalCount::Collaborators(resource) => loader.load_one(CollaboratorCount(resource)).await?.unwrap_or(0),
             TotalCount::Files(track) => loader.load_one(FileCount(track)).await?.unwrap_or(0),
+            TotalCount::Notifications(unread_only) => {
+                backline_application::notifications::count_notifications(app, &request.actor, unread_only)
+                    .await
+                    .gql()?
+            }
             TotalCount::Comments(parent, id, path, resolved) => loader
                 .load_one(CommentCount(parent, id, path, resolved))
                 .await?

@@ -1,0 +1,40 @@
+//! The signed-in user's inbox.
+
+use backline_domain::ids::NotificationId;
+use backline_domain::notifications::Notification;
+use backline_domain::page::{Page, PageRequest};
+
+use crate::error::{AppError, AppResult};
+use crate::{Actor, App};
+
+/// A page of the caller's notifications, newest first.
+pub async fn list_notifications(
+    app: &App,
+    actor: &Actor,
+    unread_only: bool,
+    page: PageRequest,
+) -> AppResult<Page<Notification>> {
+    let user = actor.require()?;
+    Ok(app.notifications.page_for(user, unread_only, page).await?)
+}
+
+/// How many notifications (or unread ones) the caller has.
+pub async fn count_notifications(app: &App, actor: &Actor, unread_only: bool) -> AppResult<u64> {
+    let user = actor.require()?;
+    Ok(app.notifications.count(user, unread_only).await?)
+}
+
+/// Marks one of the caller's notifications read (idempotent); `NOT_FOUND` for anyone else's.
+pub async fn mark_notification_read(app: &App, actor: &Actor, id: NotificationId) -> AppResult<Notification> {
+    let user = actor.require()?;
+    app.notifications
+        .mark_read(user, id, app.clock.now())
+        .await?
+        .ok_or(AppError::NotFound("notification"))
+}
+
+/// Marks all of the caller's notifications read; returns how many were unread.
+pub async fn mark_all_notifications_read(app: &App, actor: &Actor) -> AppResult<u64> {
+    let user = actor.require()?;
+    Ok(app.notifications.mark_all_read(user, app.clock.now()).await?)
+}

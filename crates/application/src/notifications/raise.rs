@@ -1,0 +1,123 @@
+//! Raising notifications.
+
+use backline_domain::ids::{NotificationId, UserId};
+use backline_domain::notifications::{Notification, NotificationType};
+use backline_domain::workspace::ResourcePath;
+
+use crate::App;
+use crate::access::user_can_read;
+use crate::error::AppResult;
+use crate::workspace::resource::{load_project, load_space, load_track};
+
+/// What a notification is about.
+pub(crate) struct About {
+    /// The kind of event.
+    pub(crate) kind: NotificationType,
+    /// Who caused it.
+    pub(crate) sender: UserId,
+    /// The resource recipients must be able to read (`None`: no check, e.g. a removal).
+    pub(crate) target: Option<ResourcePath>,
+    /// The id of the thing itself (comment, file, resource).
+    pub(crate) pointer: uuid::Uuid,
+    /// The one line to show, after the sender's name.
+    pub(crate) headline: String,
+    /// Where the web app should go.
+    pub(crate) slug: String,
+    /// A key that makes repeats of the same event (per recipient) raise nothing.
+    pub(crate) dedupe: Option<String>,
+}
+
+/// A track's title and deep link base (`/s/{space}/{project}/{track}`).
+pub(crate) struct TrackContext {
+    /// The track's title.
+    pub(crate) title: String,
+    base: String,
+}
+
+impl TrackContext {
+    /// The deep link with `query` (e.g. `v=3&c=…`).
+    pub(crate) fn link(&self, query: &str) -> String {
+        if query.is_empty() {
+            self.base.clone()
+        } else {
+            format!("{}?{query}", self.base)
+        }
+    }
+}
+
+/// Loads what notifications about a track show.
+pub(crate) async fn track_context(app: &App, path: ResourcePath) -> AppResult<TrackContext> {
+    let ResourcePath::Track(space, project, track) = path else {
+        return Ok(TrackContext {
+            title: String::new(),
+            base: "/".to_owned(),
+        });
+    };
+    let (space, project, track) = (
+        load_space(app, space).await?,
+        load_project(app, project).await?,
+        load_track(app, track).await?,
+    );
+    Ok(TrackContext {
+        base: format!("/s/{}/{}/{}", space.slug, project.slug, track.slug),
+        title: track.title,
+    })
+}
+
+/// The track's owner and the collaborators listed on the track and its project.
+pub(crate) async fn track_audience(app: &App, path: ResourcePath) -> AppResult<Vec<UserId>> {
+    let ResourcePath::Track(_, project, track) = path else {
+        return Ok(Vec::new());
+    };
+    let owner = load_track(app, track).await?.owner_id;
+    let mut users = vec![owner];
+    for row in app.collaborators.all_for(&[track.0, project.0]).await? {
+        if !users.contains(&row.user_id) {
+            users.push(row.user_id);
+        }
+    }
+    Ok(users)
+}
+
+/// Raises `about` for each of `recipients` except the sender and anyone who cannot read the
+/// target. Failures are logged: the change being reported is already stored.
+pub(crate) async fn notify(app: &App, about: About, recipients: impl IntoIterator<Item = UserId>) {
+    if let Err(error) = raise(app, &about, recipients).await {
+        tracing::warn!(kind = about.kind.as_str(), %error, "could not raise notifications");
+    }
+}
+
+async fn raise(app: &App, about: &About, recipients: impl IntoIterator<Item = UserId>) -> AppResult<()> {
+    let sender = app.users.find(about.sender).await?;
+    let name = sender.map_or_else(|| "Someone".to_owned(), |user| user.username);
+    let now = app.clock.now();
+    let mut batch: Vec<Notification> = Vec::new();
+    for recipient in recipients {
+        if recipient == about.sender || batch.iter().any(|item| item.recipient_id == recipient) {
+            continue;
+        }
+        if let Some(target) = about.target
+            && !user_can_read(app, recipient, target).await?
+        {
+            continue;
+        }
+        batch.push(Notification {
+            id: NotificationId(app.ids.uuid()),
+            kind: about.kind,
+            sender_id: Some(about.sender),
+            recipient_id: recipient,
+            title: format!("{name} {}", about.headline),
+            slug: about.slug.clone(),
+            pointer_id: Some(about.pointer),
+            img: None,
+            is_read: false,
+            read_at: None,
+            created_at: now,
+            dedupe_key: about.dedupe.as_ref().map(|key| format!("{key}:{}", recipient)),
+        });
+    }
+    if !batch.is_empty() {
+        app.notifications.insert(&batch).await?;
+    }
+    Ok(())
+}

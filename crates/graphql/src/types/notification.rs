@@ -1,0 +1,91 @@
+//! In-app notifications.
+
+use async_graphql::{Context, ID};
+use backline_domain::notifications::Notification;
+use chrono::{DateTime, Utc};
+
+use super::UserNode;
+use super::enums::GqlNotificationType;
+use crate::ids::{Kind, encode};
+
+/// One notification in your inbox.
+#[derive(Clone)]
+pub(crate) struct NotificationNode(pub(crate) Notification);
+
+impl NotificationNode {
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.0.id.0
+    }
+}
+
+/// One notification in your inbox.
+#[async_graphql::Object(name = "Notification")]
+impl NotificationNode {
+    /// Global id.
+    async fn id(&self) -> ID {
+        encode(Kind::Notification, self.0.id.0)
+    }
+
+    /// What happened.
+    #[graphql(name = "type")]
+    async fn kind(&self) -> GqlNotificationType {
+        self.0.kind.into()
+    }
+
+    /// Who caused it.
+    async fn sender(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
+        match self.0.sender_id {
+            Some(sender) => super::workspace::owner(ctx, sender).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// You.
+    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+        super::workspace::owner(ctx, self.0.recipient_id).await
+    }
+
+    /// One line to show.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// A deep link for the web app, e.g. `/s/{space}/{project}/{track}?v=3&c={commentId}`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The raw id of what it is about (a comment, a file, a space, …).
+    async fn pointer_id(&self) -> Option<String> {
+        self.0.pointer_id.map(|id| id.to_string())
+    }
+
+    /// An image to show beside it.
+    async fn img(&self) -> Option<&str> {
+        self.0.img.as_deref()
+    }
+
+    /// Whether you have read it.
+    async fn is_read(&self) -> bool {
+        self.0.is_read
+    }
+
+    /// When you read it.
+    async fn read_at(&self) -> Option<DateTime<Utc>> {
+        self.0.read_at
+    }
+
+    /// When it was raised.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+crate::pagination::connection!(
+    NotificationConnection,
+    NotificationEdge,
+    NotificationNode(Notification),
+    "NotificationConnection",
+    "NotificationEdge",
+    "How many notifications match in all."
+);
