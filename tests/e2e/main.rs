@@ -5,6 +5,7 @@ mod bad_input;
 mod collaborators;
 mod comments;
 mod identity;
+mod live;
 mod media_formats;
 mod media_images;
 mod media_maintenance;

@@ -7,9 +7,9 @@ use backline_domain::roles::{Plan, PlatformRole};
 
 use crate::error::AppResult;
 use crate::ports::{
-    AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository, FileRepository,
-    IdGenerator, ImageProcessor, ImageRepository, JobQueue, LoginThrottle, Mailer, NotificationRepository,
-    PasswordHasher, SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
+    AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository, EventBus,
+    FileRepository, IdGenerator, ImageProcessor, ImageRepository, JobQueue, LoginThrottle, Mailer,
+    NotificationRepository, PasswordHasher, SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -142,6 +142,8 @@ pub struct App {
     pub comments: Arc<dyn CommentRepository>,
     /// In-app notifications.
     pub notifications: Arc<dyn NotificationRepository>,
+    /// Live events for subscriptions.
+    pub events: Arc<dyn EventBus>,
     /// Uploaded images.
     pub images: Arc<dyn ImageRepository>,
     /// Background jobs.

@@ -9,19 +9,21 @@ mod loaders;
 mod mutation;
 mod pagination;
 mod query;
+mod subscription;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 pub use context::RequestContext;
 pub use error::{CODE_BAD_USER_INPUT, ensure_error_codes};
 pub use limits::Limits;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use subscription::SubscriptionRoot;
 pub use types::media::waveform_json;
 
 /// Backline's schema type.
-pub type BacklineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type BacklineSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// How the schema is built.
 #[derive(Debug, Clone)]
@@ -47,7 +49,7 @@ impl Default for SchemaOptions {
 /// Builds the schema around an application.
 pub fn build_schema(app: backline_application::App, options: &SchemaOptions) -> BacklineSchema {
     let limits = options.limits.clone();
-    let mut builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    let mut builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .data(app)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
@@ -64,7 +66,7 @@ pub fn build_schema(app: backline_application::App, options: &SchemaOptions) -> 
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .finish()
         .sdl()
 }

@@ -11,6 +11,7 @@ use backline_db::{
     SqlFileRepository, SqlImageRepository, SqlJobQueue, SqlNotificationRepository, SqlSessionRepository,
     SqlUserRepository, SqlWorkspaceRepository,
 };
+use backline_events::InProcessBus;
 use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
 use backline_images::ImageResizer;
 use backline_mail::SmtpMailer;
@@ -108,6 +109,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         files: Arc::new(SqlFileRepository::new(database.clone())),
         comments: Arc::new(SqlCommentRepository::new(database.clone())),
         notifications: Arc::new(SqlNotificationRepository::new(database.clone())),
+        events: Arc::new(InProcessBus::default()),
         images: Arc::new(SqlImageRepository::new(database.clone())),
         jobs: Arc::new(SqlJobQueue::new(database.clone())),
         blobs: Arc::new(blobs),

@@ -4,9 +4,11 @@
 
 mod comments;
 mod listing;
+mod live;
 
 pub use comments::{
     AddComment, CommentChange, add_comment, change_comment, delete_comment, edit_comment, find_comment, like_comment,
     reply_to_comment, unlike_comment,
 };
 pub use listing::{CommentDetails, comment_details, comments_of, count_comments_of, replies_of};
+pub use live::comment_events;

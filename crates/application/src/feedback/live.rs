@@ -1,0 +1,67 @@
+//! Live comment events for one track.
+
+use backline_domain::comments::Comment;
+use backline_domain::ids::{TrackId, UserId};
+use backline_domain::workspace::ResourcePath;
+use futures::{Stream, StreamExt};
+
+use crate::access::{readable_or_not_found, user_can_read};
+use crate::error::{AppError, AppResult};
+use crate::ports::{CommentEventKind, Event, EventError, EventStream};
+use crate::workspace::resource::load_track;
+use crate::{Actor, App};
+
+struct Watch {
+    app: App,
+    user: UserId,
+    track: TrackId,
+    path: ResourcePath,
+    events: EventStream,
+}
+
+/// Every change to a comment on any version of a track, as it happens. Needs read access to
+/// the track when subscribing; when the caller's access is taken away the stream ends with
+/// `FORBIDDEN`, and a subscriber that falls too far behind gets `CONFLICT` (resubscribe and
+/// refetch) rather than silently missing events.
+pub async fn comment_events(
+    app: &App,
+    actor: &Actor,
+    track: TrackId,
+) -> AppResult<impl Stream<Item = AppResult<(CommentEventKind, Comment)>> + use<>> {
+    let user = actor.require()?;
+    let path = load_track(app, track).await?.path();
+    readable_or_not_found(app, actor, path).await?;
+    // Subscribe before returning, so nothing published after this call is missed.
+    let watch = Watch {
+        app: app.clone(),
+        user,
+        track,
+        path,
+        events: app.events.subscribe(),
+    };
+    Ok(futures::stream::unfold(Some(watch), |state| async move {
+        let mut watch = state?;
+        loop {
+            match watch.events.next().await {
+                None => return None,
+                Some(Err(EventError::Lagged(missed))) => {
+                    let error = AppError::Conflict {
+                        field: None,
+                        message: format!("you missed {missed} events; subscribe again and refetch the comments"),
+                    };
+                    return Some((Err(error), None));
+                }
+                Some(Ok(Event::Comment { kind, comment })) if comment.track_id == watch.track => {
+                    return Some((Ok((kind, *comment)), Some(watch)));
+                }
+                Some(Ok(Event::AccessChanged { user })) if user == watch.user => {
+                    if !user_can_read(&watch.app, user, watch.path).await.unwrap_or(false) {
+                        let error = AppError::Forbidden("your access to this track has ended".into());
+                        return Some((Err(error), None));
+                    }
+                }
+                Some(Ok(_)) => {}
+            }
+        }
+    }))
+}

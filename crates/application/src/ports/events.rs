@@ -1,0 +1,78 @@
+//! The event bus: changes published for live subscribers.
+
+use std::pin::Pin;
+
+use backline_domain::comments::Comment;
+use backline_domain::ids::{TrackId, UserId};
+use futures::Stream;
+
+/// What happened to a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommentEventKind {
+    /// Written (a comment or a reply).
+    Added,
+    /// Its text changed.
+    Updated,
+    /// Deleted (or turned into a `[deleted]` placeholder).
+    Deleted,
+    /// Marked done.
+    Resolved,
+    /// Marked open again.
+    Reopened,
+    /// Liked.
+    Liked,
+    /// A like was taken back.
+    Unliked,
+    /// Pinned.
+    Pinned,
+    /// Unpinned.
+    Unpinned,
+}
+
+/// A change published on the bus.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Something happened to a comment on a track.
+    Comment {
+        /// What.
+        kind: CommentEventKind,
+        /// The comment as it is now.
+        comment: Box<Comment>,
+    },
+    /// Someone's access may have shrunk (a collaborator was removed): their live subscriptions
+    /// check their access again.
+    AccessChanged {
+        /// Whose.
+        user: UserId,
+    },
+}
+
+impl Event {
+    /// The track the event is about, if any.
+    pub fn track(&self) -> Option<TrackId> {
+        match self {
+            Event::Comment { comment, .. } => Some(comment.track_id),
+            Event::AccessChanged { .. } => None,
+        }
+    }
+}
+
+/// Why a subscriber's stream ended early.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    /// The subscriber fell too far behind and missed events; it should resubscribe and refetch.
+    #[error("fell {0} events behind; subscribe again and refetch")]
+    Lagged(u64),
+}
+
+/// A subscriber's stream of events.
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<Event, EventError>> + Send>>;
+
+/// Publishes events to every subscriber. A slow subscriber never blocks the publisher or the
+/// others; one that falls too far behind gets [`EventError::Lagged`] and its stream ends.
+pub trait EventBus: Send + Sync + 'static {
+    /// Publishes an event (after the change it reports is stored).
+    fn publish(&self, event: Event);
+    /// A stream of every event published from now on.
+    fn subscribe(&self) -> EventStream;
+}

@@ -1,0 +1,126 @@
+//! Live comment events over graphql-transport-ws.
+
+use backline_audio::testing::tone;
+use backline_e2e::{TestApp, TestUser, Upload, str_at};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const WATCH: &str =
+    "subscription($t: ID!) { commentEvents(trackId: $t) { kind fileId comment { content owner { username } } } }";
+
+async fn connect(app: &TestApp, user: &TestUser) -> anyhow::Result<Socket> {
+    let mut request = format!("ws://{}/graphql/ws", app.base.trim_start_matches("http://")).into_client_request()?;
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {}", user.token)}});
+    socket.send(Message::text(init.to_string())).await?;
+    let ack = next_json(&mut socket).await?;
+    anyhow::ensure!(ack["type"] == "connection_ack", "{ack}");
+    Ok(socket)
+}
+
+async fn next_json(socket: &mut Socket) -> anyhow::Result<Value> {
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("socket closed"))??;
+        if let Message::Text(text) = message {
+            let value: Value = serde_json::from_str(&text)?;
+            if value["type"] == "ping" || value["type"] == "pong" {
+                continue;
+            }
+            return Ok(value);
+        }
+    }
+}
+
+async fn subscribe(socket: &mut Socket, id: &str, track: &str) -> anyhow::Result<()> {
+    let message = json!({"id": id, "type": "subscribe", "payload": {"query": WATCH, "variables": {"t": track}}});
+    socket.send(Message::text(message.to_string())).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn comment_events_arrive_live_and_respect_access() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let (owner, viewer, stranger) = (
+        app.user("lown").await?,
+        app.user("lvie").await?,
+        app.user("lstr").await?,
+    );
+    let place = app.hierarchy(&owner, "Live").await?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { addCollaborator(input: {resourceId: $r, userId: $u, role: VIEWER}) { role } }",
+        json!({ "r": place.track, "u": viewer.id }),
+    )
+    .await?;
+    let file = app
+        .upload_ok(&owner.token, &place.track, Upload::new("v.wav", &tone(8_000, 1, 800)))
+        .await?;
+    let file_id = str_at(&file, "/id")?;
+
+    // A stranger cannot watch a private track: an error, no events.
+    let mut outsider = connect(&app, &stranger).await?;
+    subscribe(&mut outsider, "s1", &place.track).await?;
+    let refused = next_json(&mut outsider).await?;
+    assert_eq!(refused["payload"]["data"], Value::Null, "{refused}");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{refused}"
+    );
+    let completed = next_json(&mut outsider).await?;
+    assert_eq!(completed["type"], "complete", "{completed}");
+
+    let mut watcher = connect(&app, &viewer).await?;
+    subscribe(&mut watcher, "w1", &place.track).await?;
+    // Give the server a moment to register the subscription.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let added = app
+        .ok(
+            Some(&owner.token),
+            "mutation($f: ID!) { addComment(input: {fileId: $f, content: \"kick is late\", timeStart: 0.05}) { id } }",
+            json!({ "f": file_id }),
+        )
+        .await?;
+    let comment = str_at(&added, "/addComment/id")?;
+    let event = next_json(&mut watcher).await?;
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(event["id"], "w1");
+    let payload = &event["payload"]["data"]["commentEvents"];
+    assert_eq!(payload["kind"], "ADDED");
+    assert_eq!(payload["fileId"], json!(file_id));
+    assert_eq!(payload["comment"]["content"], "kick is late");
+    assert_eq!(payload["comment"]["owner"]["username"], json!(owner.username));
+
+    app.ok(
+        Some(&owner.token),
+        "mutation($id: ID!) { resolveComment(commentId: $id) { id } }",
+        json!({ "id": comment }),
+    )
+    .await?;
+    let event = next_json(&mut watcher).await?;
+    assert_eq!(event["payload"]["data"]["commentEvents"]["kind"], "RESOLVED");
+
+    // Removing the viewer ends their subscription with an error.
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { removeCollaborator(input: {resourceId: $r, userId: $u}) { role } }",
+        json!({ "r": place.track, "u": viewer.id }),
+    )
+    .await?;
+    let ended = next_json(&mut watcher).await?;
+    assert_eq!(
+        ended["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{ended}"
+    );
+    let completed = next_json(&mut watcher).await?;
+    assert_eq!(completed["type"], "complete", "{completed}");
+    app.stop().await
+}
