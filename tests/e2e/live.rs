@@ -124,3 +124,84 @@ async fn comment_events_arrive_live_and_respect_access() -> anyhow::Result<()> {
     assert_eq!(completed["type"], "complete", "{completed}");
     app.stop().await
 }
+
+#[tokio::test]
+async fn notifications_arrive_live_with_the_unread_count() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let (owner, editor) = (app.user("nlown").await?, app.user("nledi").await?);
+    let place = app.hierarchy(&owner, "Bell").await?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { addCollaborator(input: {resourceId: $r, userId: $u, role: EDITOR}) { role } }",
+        json!({ "r": place.track, "u": editor.id }),
+    )
+    .await?;
+    let mut bell = connect(&app, &owner).await?;
+    let subscription = json!({"id": "n1", "type": "subscribe", "payload": {"query": "subscription { notificationAdded { unreadNotificationCount notification { type title sender { username } } } }"}});
+    bell.send(Message::text(subscription.to_string())).await?;
+    // The editor's own inbox is separate: their subscription must not see the owner's events.
+    let mut other = connect(&app, &editor).await?;
+    let mine = json!({"id": "n2", "type": "subscribe", "payload": {"query": "subscription { notificationAdded { notification { type } } }"}});
+    other.send(Message::text(mine.to_string())).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    for expected in 1..=2 {
+        app.upload_ok(&editor.token, &place.track, Upload::new("v.wav", &tone(8_000, 1, 800)))
+            .await?;
+        let event = next_json(&mut bell).await?;
+        let payload = &event["payload"]["data"]["notificationAdded"];
+        assert_eq!(payload["notification"]["type"], "FILE_UPLOADED", "{event}");
+        assert_eq!(payload["notification"]["sender"]["username"], json!(editor.username));
+        assert_eq!(payload["unreadNotificationCount"], expected);
+    }
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), other.next()).await;
+    assert!(quiet.is_err(), "the uploader hears nothing about their own uploads");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn track_events_announce_versions_and_finished_analysis() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let (owner, viewer) = (app.user("tlown").await?, app.user("tlvie").await?);
+    let place = app.hierarchy(&owner, "Player").await?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { addCollaborator(input: {resourceId: $r, userId: $u, role: VIEWER}) { role } }",
+        json!({ "r": place.track, "u": viewer.id }),
+    )
+    .await?;
+    let mut player = connect(&app, &viewer).await?;
+    let watch = json!({"id": "t1", "type": "subscribe", "payload": {
+        "query": "subscription($t: ID!) { trackEvents(trackId: $t) { kind file { version analysis { status } metadata { durationSeconds } } } }",
+        "variables": {"t": place.track}}});
+    player.send(Message::text(watch.to_string())).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    app.upload_ok(
+        &owner.token,
+        &place.track,
+        Upload::new("v1.wav", &tone(8_000, 1, 8_000)),
+    )
+    .await?;
+    let mut kinds = Vec::new();
+    while kinds.len() < 2 {
+        let event = next_json(&mut player).await?;
+        let payload = event["payload"]["data"]["trackEvents"].clone();
+        kinds.push(payload["kind"].as_str().unwrap_or("").to_owned());
+        if payload["kind"] == "ANALYSIS_FINISHED" {
+            assert_eq!(payload["file"]["analysis"]["status"], "READY", "{event}");
+            assert_eq!(payload["file"]["metadata"]["durationSeconds"], 1.0);
+        }
+    }
+    assert_eq!(kinds, ["FILE_UPLOADED", "ANALYSIS_FINISHED"]);
+    app.ok(
+        Some(&owner.token),
+        "mutation($id: ID!) { updateTrack(id: $id, input: {title: \"Renamed\"}) { id } }",
+        json!({ "id": place.track }),
+    )
+    .await?;
+    let event = next_json(&mut player).await?;
+    assert_eq!(event["payload"]["data"]["trackEvents"]["kind"], "TRACK_UPDATED");
+    assert_eq!(event["payload"]["data"]["trackEvents"]["file"], Value::Null);
+    app.stop().await
+}

@@ -1,15 +1,17 @@
 //! Live updates over GraphQL subscriptions (`/graphql/ws`).
 
 use async_graphql::{Context, Enum, ID, Object, Subscription};
-use backline_application::feedback::comment_events;
-use backline_application::ports::CommentEventKind;
+use backline_application::feedback::{comment_events, track_events};
+use backline_application::notifications::notification_events;
+use backline_application::ports::{CommentEventKind, TrackEventKind};
 use backline_domain::ids::TrackId;
 use futures::{Stream, StreamExt};
 
 use crate::context::parts;
 use crate::error::{GqlResult, gql};
 use crate::ids::{Kind, decode, encode};
-use crate::types::CommentNode;
+use crate::types::notification::NotificationNode;
+use crate::types::{CommentNode, FileNode};
 
 /// What happened to a comment.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +82,74 @@ impl CommentEventNode {
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
+/// What happened to a track.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "TrackEventKind")]
+pub(crate) enum GqlTrackEventKind {
+    /// A new version was uploaded.
+    FileUploaded,
+    /// A version's analysis finished (see its `analysis.status`): the waveform is there.
+    AnalysisFinished,
+    /// A version was approved as final.
+    VersionApproved,
+    /// A version was deleted.
+    FileDeleted,
+    /// The track's own fields changed.
+    TrackUpdated,
+}
+
+impl From<TrackEventKind> for GqlTrackEventKind {
+    fn from(kind: TrackEventKind) -> Self {
+        match kind {
+            TrackEventKind::FileUploaded => Self::FileUploaded,
+            TrackEventKind::AnalysisFinished => Self::AnalysisFinished,
+            TrackEventKind::VersionApproved => Self::VersionApproved,
+            TrackEventKind::FileDeleted => Self::FileDeleted,
+            TrackEventKind::TrackUpdated => Self::TrackUpdated,
+        }
+    }
+}
+
+/// A change to a track or one of its versions.
+pub(crate) struct TrackEventNode {
+    kind: GqlTrackEventKind,
+    file: Option<FileNode>,
+}
+
+/// A change to a track or one of its versions.
+#[Object(name = "TrackEvent")]
+impl TrackEventNode {
+    /// What happened.
+    async fn kind(&self) -> GqlTrackEventKind {
+        self.kind
+    }
+
+    /// The version concerned, as it is now; null for TRACK_UPDATED.
+    async fn file(&self) -> Option<&FileNode> {
+        self.file.as_ref()
+    }
+}
+
+/// A new notification and your unread count after it.
+pub(crate) struct NotificationEventNode {
+    notification: NotificationNode,
+    unread: u64,
+}
+
+/// A new notification and your unread count after it.
+#[Object(name = "NotificationEvent")]
+impl NotificationEventNode {
+    /// The notification.
+    async fn notification(&self) -> &NotificationNode {
+        &self.notification
+    }
+
+    /// How many of your notifications are unread now.
+    async fn unread_notification_count(&self) -> i64 {
+        i64::try_from(self.unread).unwrap_or(i64::MAX)
+    }
+}
+
 /// Everything that can be watched live, over `/graphql/ws` (graphql-transport-ws or the legacy
 /// graphql-ws protocol; authenticate with `{"Authorization": "Bearer …"}` in `connection_init`).
 #[Subscription]
@@ -100,6 +170,44 @@ impl SubscriptionRoot {
                 .map(|(kind, comment)| CommentEventNode {
                     kind: kind.into(),
                     comment: CommentNode(comment),
+                })
+                .map_err(gql)
+        }))
+    }
+
+    /// Every change to a track and its versions: uploaded, analysis finished (so a player can
+    /// draw the new waveform at once), approved, deleted, track updated. Same access rules as
+    /// `commentEvents`.
+    async fn track_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The track to watch.")] track_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<TrackEventNode>> + use<>> {
+        let (app, request) = parts(ctx)?;
+        let track = TrackId(decode(Kind::Track, &track_id, "trackId")?);
+        let events = track_events(app, &request.actor, track).await.gql()?;
+        Ok(events.map(|event| {
+            event
+                .map(|(kind, file)| TrackEventNode {
+                    kind: kind.into(),
+                    file: file.map(FileNode),
+                })
+                .map_err(gql)
+        }))
+    }
+
+    /// Your new notifications as they are raised, each with your unread count after it.
+    async fn notification_added(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<NotificationEventNode>> + use<>> {
+        let (app, request) = parts(ctx)?;
+        let events = notification_events(app, &request.actor).await.gql()?;
+        Ok(events.map(|event| {
+            event
+                .map(|(notification, unread)| NotificationEventNode {
+                    notification: NotificationNode(notification),
+                    unread,
                 })
                 .map_err(gql)
         }))

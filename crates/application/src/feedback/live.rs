@@ -2,12 +2,13 @@
 
 use backline_domain::comments::Comment;
 use backline_domain::ids::{TrackId, UserId};
+use backline_domain::media::MediaFile;
 use backline_domain::workspace::ResourcePath;
 use futures::{Stream, StreamExt};
 
 use crate::access::{readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult};
-use crate::ports::{CommentEventKind, Event, EventError, EventStream};
+use crate::ports::{CommentEventKind, Event, EventError, EventStream, TrackEventKind};
 use crate::workspace::resource::load_track;
 use crate::{Actor, App};
 
@@ -53,6 +54,50 @@ pub async fn comment_events(
                 }
                 Some(Ok(Event::Comment { kind, comment })) if comment.track_id == watch.track => {
                     return Some((Ok((kind, *comment)), Some(watch)));
+                }
+                Some(Ok(Event::AccessChanged { user })) if user == watch.user => {
+                    if !user_can_read(&watch.app, user, watch.path).await.unwrap_or(false) {
+                        let error = AppError::Forbidden("your access to this track has ended".into());
+                        return Some((Err(error), None));
+                    }
+                }
+                Some(Ok(_)) => {}
+            }
+        }
+    }))
+}
+
+/// Every change to a track and its versions (uploaded, analysis finished, approved, deleted,
+/// track updated), as it happens; the same access rules as [`comment_events`].
+pub async fn track_events(
+    app: &App,
+    actor: &Actor,
+    track: TrackId,
+) -> AppResult<impl Stream<Item = AppResult<(TrackEventKind, Option<MediaFile>)>> + use<>> {
+    let user = actor.require()?;
+    let path = load_track(app, track).await?.path();
+    readable_or_not_found(app, actor, path).await?;
+    let watch = Watch {
+        app: app.clone(),
+        user,
+        track,
+        path,
+        events: app.events.subscribe(),
+    };
+    Ok(futures::stream::unfold(Some(watch), |state| async move {
+        let mut watch = state?;
+        loop {
+            match watch.events.next().await {
+                None => return None,
+                Some(Err(EventError::Lagged(missed))) => {
+                    let error = AppError::Conflict {
+                        field: None,
+                        message: format!("you missed {missed} events; subscribe again and refetch the track"),
+                    };
+                    return Some((Err(error), None));
+                }
+                Some(Ok(Event::Track { kind, track, file })) if track == watch.track => {
+                    return Some((Ok((kind, file.map(|file| *file))), Some(watch)));
                 }
                 Some(Ok(Event::AccessChanged { user })) if user == watch.user => {
                     if !user_can_read(&watch.app, user, watch.path).await.unwrap_or(false) {

@@ -11,4 +11,4 @@ pub use comments::{
     reply_to_comment, unlike_comment,
 };
 pub use listing::{CommentDetails, comment_details, comments_of, count_comments_of, replies_of};
-pub use live::comment_events;
+pub use live::{comment_events, track_events};

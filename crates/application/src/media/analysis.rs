@@ -54,6 +54,7 @@ async fn analyze(app: &App, job: &Job) -> AppResult<()> {
             };
             app.files.set_analysis(file.id, &ready).await?;
             app.jobs.complete(job.id).await?;
+            finished(app, &file, ready);
             tracing::info!(file = %file.id, "analysis ready");
             Ok(())
         }
@@ -106,7 +107,18 @@ async fn failed(app: &App, file: &MediaFile, reason: &str) -> AppResult<()> {
         analyzed_at: Some(app.clock.now()),
         ..Analysis::pending()
     };
-    Ok(app.files.set_analysis(file.id, &analysis).await?)
+    app.files.set_analysis(file.id, &analysis).await?;
+    finished(app, file, analysis);
+    Ok(())
+}
+
+/// Tells live subscribers the analysis ended, with the file as it is now.
+fn finished(app: &App, file: &MediaFile, analysis: Analysis) {
+    let file = MediaFile {
+        analysis,
+        ..file.clone()
+    };
+    super::publish_file(app, crate::ports::TrackEventKind::AnalysisFinished, &file);
 }
 
 /// Schedules another try with exponential backoff, or ends the job FAILED after the last one.

@@ -8,7 +8,7 @@ use backline_domain::notifications::NotificationType;
 use super::receive::{Caps, sniff_head, storage_left, store};
 use crate::access::authorize_create;
 use crate::error::{AppError, AppResult};
-use crate::ports::{ByteStream, NewVersion};
+use crate::ports::{ByteStream, NewVersion, TrackEventKind};
 use crate::workspace::resource::load_track;
 use crate::{Actor, App};
 
@@ -76,6 +76,7 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
     let outcome = app.files.insert_version(&file, limit).await;
     let refusal = match outcome {
         Ok(NewVersion::Created(file)) => {
+            crate::media::publish_file(app, TrackEventKind::FileUploaded, &file);
             crate::notifications::announce_version(app, &file, user, NotificationType::FileUploaded).await;
             return Ok(*file);
         }

@@ -5,9 +5,11 @@
 //! one is logged and does not undo the change.
 
 mod inbox;
+mod live;
 mod raise;
 
 pub use inbox::{count_notifications, list_notifications, mark_all_notifications_read, mark_notification_read};
+pub use live::notification_events;
 pub(crate) use raise::{About, notify, track_audience, track_context};
 
 use backline_domain::media::MediaFile;

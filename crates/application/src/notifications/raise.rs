@@ -117,7 +117,11 @@ async fn raise(app: &App, about: &About, recipients: impl IntoIterator<Item = Us
         });
     }
     if !batch.is_empty() {
-        app.notifications.insert(&batch).await?;
+        for notification in app.notifications.insert(&batch).await? {
+            app.events.publish(crate::ports::Event::Notification {
+                notification: Box::new(notification),
+            });
+        }
     }
     Ok(())
 }

@@ -4,6 +4,8 @@ use std::pin::Pin;
 
 use backline_domain::comments::Comment;
 use backline_domain::ids::{TrackId, UserId};
+use backline_domain::media::MediaFile;
+use backline_domain::notifications::Notification;
 use futures::Stream;
 
 /// What happened to a comment.
@@ -29,6 +31,21 @@ pub enum CommentEventKind {
     Unpinned,
 }
 
+/// What happened to a track or one of its versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrackEventKind {
+    /// A new version was uploaded.
+    FileUploaded,
+    /// A version's analysis finished (READY or FAILED: see the file).
+    AnalysisFinished,
+    /// A version was approved as final.
+    VersionApproved,
+    /// A version was deleted.
+    FileDeleted,
+    /// The track's own fields changed.
+    TrackUpdated,
+}
+
 /// A change published on the bus.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -38,6 +55,20 @@ pub enum Event {
         kind: CommentEventKind,
         /// The comment as it is now.
         comment: Box<Comment>,
+    },
+    /// Something happened to a track or one of its versions.
+    Track {
+        /// What.
+        kind: TrackEventKind,
+        /// The track.
+        track: TrackId,
+        /// The version concerned, as it is now.
+        file: Option<Box<MediaFile>>,
+    },
+    /// A notification was raised.
+    Notification {
+        /// It.
+        notification: Box<Notification>,
     },
     /// Someone's access may have shrunk (a collaborator was removed): their live subscriptions
     /// check their access again.
@@ -52,7 +83,8 @@ impl Event {
     pub fn track(&self) -> Option<TrackId> {
         match self {
             Event::Comment { comment, .. } => Some(comment.track_id),
-            Event::AccessChanged { .. } => None,
+            Event::Track { track, .. } => Some(*track),
+            Event::Notification { .. } | Event::AccessChanged { .. } => None,
         }
     }
 }

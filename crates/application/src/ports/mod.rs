@@ -24,7 +24,7 @@ pub use collaborators::CollaboratorRepository;
 pub use comments::{CommentFilter, CommentOrder, CommentParent, CommentRepository};
 pub use credentials::{AccessClaims, LoginThrottle, PasswordHasher, TokenIssuer};
 pub use email_tokens::{EmailTokenPurpose, EmailTokenRepository};
-pub use events::{CommentEventKind, Event, EventBus, EventError, EventStream};
+pub use events::{CommentEventKind, Event, EventBus, EventError, EventStream, TrackEventKind};
 pub use files::{FileRepository, NewVersion};
 pub use images::{ImageProcessor, ImageRefusal, ImageRepository, ImageSet, ProcessedImage};
 pub use jobs::{Job, JobKind, JobQueue};

@@ -1,0 +1,39 @@
+//! The signed-in user's notifications, live.
+
+use backline_domain::ids::UserId;
+use backline_domain::notifications::Notification;
+use futures::{Stream, StreamExt};
+
+use crate::error::{AppError, AppResult};
+use crate::ports::{Event, EventError, EventStream};
+use crate::{Actor, App};
+
+/// Each new notification for the caller with their unread count after it, as it is raised.
+pub async fn notification_events(
+    app: &App,
+    actor: &Actor,
+) -> AppResult<impl Stream<Item = AppResult<(Notification, u64)>> + use<>> {
+    let user = actor.require()?;
+    let state: (App, UserId, EventStream) = (app.clone(), user, app.events.subscribe());
+    Ok(futures::stream::unfold(Some(state), |state| async move {
+        let (app, user, mut events) = state?;
+        loop {
+            match events.next().await {
+                None => return None,
+                Some(Err(EventError::Lagged(missed))) => {
+                    let error = AppError::Conflict {
+                        field: None,
+                        message: format!("you missed {missed} events; subscribe again and refetch"),
+                    };
+                    return Some((Err(error), None));
+                }
+                Some(Ok(Event::Notification { notification })) if notification.recipient_id == user => {
+                    let unread = app.notifications.count(user, true).await;
+                    let item = unread.map(|unread| (*notification, unread)).map_err(AppError::from);
+                    return Some((item, Some((app, user, events))));
+                }
+                Some(Ok(_)) => {}
+            }
+        }
+    }))
+}
