@@ -1,57 +1,17 @@
 //! Live updates over GraphQL subscriptions (`/graphql/ws`).
 
-use async_graphql::{Context, Enum, ID, Object, Subscription};
+use async_graphql::{Context, ID, Object, Subscription};
 use backline_application::feedback::{comment_events, track_events};
 use backline_application::notifications::notification_events;
-use backline_application::ports::{CommentEventKind, TrackEventKind};
 use backline_domain::ids::TrackId;
 use futures::{Stream, StreamExt};
 
 use crate::context::parts;
 use crate::error::{GqlResult, gql};
 use crate::ids::{Kind, decode, encode};
+use crate::types::enums::{GqlCommentEventKind, GqlTrackEventKind};
 use crate::types::notification::NotificationNode;
 use crate::types::{CommentNode, FileNode};
-
-/// What happened to a comment.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "CommentEventKind")]
-pub(crate) enum GqlCommentEventKind {
-    /// Written (a comment or a reply).
-    Added,
-    /// Its text changed.
-    Updated,
-    /// Deleted, or turned into a `[deleted]` placeholder.
-    Deleted,
-    /// Marked done.
-    Resolved,
-    /// Marked open again.
-    Reopened,
-    /// Liked.
-    Liked,
-    /// A like was taken back.
-    Unliked,
-    /// Pinned.
-    Pinned,
-    /// Unpinned.
-    Unpinned,
-}
-
-impl From<CommentEventKind> for GqlCommentEventKind {
-    fn from(kind: CommentEventKind) -> Self {
-        match kind {
-            CommentEventKind::Added => Self::Added,
-            CommentEventKind::Updated => Self::Updated,
-            CommentEventKind::Deleted => Self::Deleted,
-            CommentEventKind::Resolved => Self::Resolved,
-            CommentEventKind::Reopened => Self::Reopened,
-            CommentEventKind::Liked => Self::Liked,
-            CommentEventKind::Unliked => Self::Unliked,
-            CommentEventKind::Pinned => Self::Pinned,
-            CommentEventKind::Unpinned => Self::Unpinned,
-        }
-    }
-}
 
 /// A change to a comment on a track.
 pub(crate) struct CommentEventNode {
@@ -81,34 +41,6 @@ impl CommentEventNode {
 /// Everything that can be watched live.
 #[derive(Default)]
 pub struct SubscriptionRoot;
-
-/// What happened to a track.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "TrackEventKind")]
-pub(crate) enum GqlTrackEventKind {
-    /// A new version was uploaded.
-    FileUploaded,
-    /// A version's analysis finished (see its `analysis.status`): the waveform is there.
-    AnalysisFinished,
-    /// A version was approved as final.
-    VersionApproved,
-    /// A version was deleted.
-    FileDeleted,
-    /// The track's own fields changed.
-    TrackUpdated,
-}
-
-impl From<TrackEventKind> for GqlTrackEventKind {
-    fn from(kind: TrackEventKind) -> Self {
-        match kind {
-            TrackEventKind::FileUploaded => Self::FileUploaded,
-            TrackEventKind::AnalysisFinished => Self::AnalysisFinished,
-            TrackEventKind::VersionApproved => Self::VersionApproved,
-            TrackEventKind::FileDeleted => Self::FileDeleted,
-            TrackEventKind::TrackUpdated => Self::TrackUpdated,
-        }
-    }
-}
 
 /// A change to a track or one of its versions.
 pub(crate) struct TrackEventNode {

@@ -20,15 +20,15 @@ struct Watch {
     events: EventStream,
 }
 
-/// Every change to a comment on any version of a track, as it happens. Needs read access to
-/// the track when subscribing; when the caller's access is taken away the stream ends with
-/// `FORBIDDEN`, and a subscriber that falls too far behind gets `CONFLICT` (resubscribe and
-/// refetch) rather than silently missing events.
-pub async fn comment_events(
+/// Watches one track's events for a caller who can read it: `pick` keeps the events wanted.
+/// The stream ends with `FORBIDDEN` once the caller's access is taken away, and with `CONFLICT`
+/// when the subscriber fell too far behind (resubscribe and refetch).
+async fn watch_track<T: Send + 'static>(
     app: &App,
     actor: &Actor,
     track: TrackId,
-) -> AppResult<impl Stream<Item = AppResult<(CommentEventKind, Comment)>> + use<>> {
+    pick: fn(Event, TrackId) -> Option<T>,
+) -> AppResult<impl Stream<Item = AppResult<T>> + use<T>> {
     let user = actor.require()?;
     let path = load_track(app, track).await?.path();
     readable_or_not_found(app, actor, path).await?;
@@ -40,7 +40,7 @@ pub async fn comment_events(
         path,
         events: app.events.subscribe(),
     };
-    Ok(futures::stream::unfold(Some(watch), |state| async move {
+    Ok(futures::stream::unfold(Some(watch), move |state| async move {
         let mut watch = state?;
         loop {
             match watch.events.next().await {
@@ -48,12 +48,9 @@ pub async fn comment_events(
                 Some(Err(EventError::Lagged(missed))) => {
                     let error = AppError::Conflict {
                         field: None,
-                        message: format!("you missed {missed} events; subscribe again and refetch the comments"),
+                        message: format!("you missed {missed} events; subscribe again and refetch"),
                     };
                     return Some((Err(error), None));
-                }
-                Some(Ok(Event::Comment { kind, comment })) if comment.track_id == watch.track => {
-                    return Some((Ok((kind, *comment)), Some(watch)));
                 }
                 Some(Ok(Event::AccessChanged { user })) if user == watch.user => {
                     if !user_can_read(&watch.app, user, watch.path).await.unwrap_or(false) {
@@ -61,10 +58,28 @@ pub async fn comment_events(
                         return Some((Err(error), None));
                     }
                 }
-                Some(Ok(_)) => {}
+                Some(Ok(event)) => {
+                    if let Some(item) = pick(event, watch.track) {
+                        return Some((Ok(item), Some(watch)));
+                    }
+                }
             }
         }
     }))
+}
+
+/// Every change to a comment on any version of a track, as it happens. Needs read access to
+/// the track when subscribing (see [`watch_track`] for how it ends).
+pub async fn comment_events(
+    app: &App,
+    actor: &Actor,
+    track: TrackId,
+) -> AppResult<impl Stream<Item = AppResult<(CommentEventKind, Comment)>> + use<>> {
+    watch_track(app, actor, track, |event, track| match event {
+        Event::Comment { kind, comment } if comment.track_id == track => Some((kind, *comment)),
+        _ => None,
+    })
+    .await
 }
 
 /// Every change to a track and its versions (uploaded, analysis finished, approved, deleted,
@@ -74,39 +89,9 @@ pub async fn track_events(
     actor: &Actor,
     track: TrackId,
 ) -> AppResult<impl Stream<Item = AppResult<(TrackEventKind, Option<MediaFile>)>> + use<>> {
-    let user = actor.require()?;
-    let path = load_track(app, track).await?.path();
-    readable_or_not_found(app, actor, path).await?;
-    let watch = Watch {
-        app: app.clone(),
-        user,
-        track,
-        path,
-        events: app.events.subscribe(),
-    };
-    Ok(futures::stream::unfold(Some(watch), |state| async move {
-        let mut watch = state?;
-        loop {
-            match watch.events.next().await {
-                None => return None,
-                Some(Err(EventError::Lagged(missed))) => {
-                    let error = AppError::Conflict {
-                        field: None,
-                        message: format!("you missed {missed} events; subscribe again and refetch the track"),
-                    };
-                    return Some((Err(error), None));
-                }
-                Some(Ok(Event::Track { kind, track, file })) if track == watch.track => {
-                    return Some((Ok((kind, file.map(|file| *file))), Some(watch)));
-                }
-                Some(Ok(Event::AccessChanged { user })) if user == watch.user => {
-                    if !user_can_read(&watch.app, user, watch.path).await.unwrap_or(false) {
-                        let error = AppError::Forbidden("your access to this track has ended".into());
-                        return Some((Err(error), None));
-                    }
-                }
-                Some(Ok(_)) => {}
-            }
-        }
-    }))
+    watch_track(app, actor, track, |event, watched| match event {
+        Event::Track { kind, track, file } if track == watched => Some((kind, file.map(|file| *file))),
+        _ => None,
+    })
+    .await
 }

@@ -1,6 +1,7 @@
 //! GraphQL enums mirroring the domain's.
 
 use async_graphql::Enum;
+use backline_application::ports::{CommentEventKind, TrackEventKind};
 use backline_domain::media::{AnalysisStatus, FileType, ImageTarget};
 use backline_domain::notifications::NotificationType;
 use backline_domain::roles::{AuthMethod, BillingCycle, Plan, PlatformRole, Role, SubscriptionStatus};
@@ -216,5 +217,45 @@ mirror!(
         VersionApproved,
         /// You were mentioned in a comment.
         Mentioned,
+    }
+);
+
+mirror!(
+    /// What happened to a comment.
+    GqlCommentEventKind as "CommentEventKind" <=> CommentEventKind {
+        /// Written (a comment or a reply).
+        Added,
+        /// Its text changed.
+        Updated,
+        /// Deleted, or turned into a `[deleted]` placeholder.
+        Deleted,
+        /// Marked done.
+        Resolved,
+        /// Marked open again.
+        Reopened,
+        /// Liked.
+        Liked,
+        /// A like was taken back.
+        Unliked,
+        /// Pinned.
+        Pinned,
+        /// Unpinned.
+        Unpinned,
+    }
+);
+
+mirror!(
+    /// What happened to a track.
+    GqlTrackEventKind as "TrackEventKind" <=> TrackEventKind {
+        /// A new version was uploaded.
+        FileUploaded,
+        /// A version's analysis finished (see its `analysis.status`): the waveform is there.
+        AnalysisFinished,
+        /// A version was approved as final.
+        VersionApproved,
+        /// A version was deleted.
+        FileDeleted,
+        /// The track's own fields changed.
+        TrackUpdated,
     }
 );

@@ -3,7 +3,7 @@
 mod auth;
 mod collaborator;
 pub(crate) mod comment;
-mod enums;
+pub(crate) mod enums;
 pub(crate) mod media;
 mod node;
 pub(crate) mod notification;
