@@ -205,3 +205,81 @@ async fn track_events_announce_versions_and_finished_analysis() -> anyhow::Resul
     assert_eq!(event["payload"]["data"]["trackEvents"]["file"], Value::Null);
     app.stop().await
 }
+
+/// The close code and reason the server ends a socket with.
+async fn closed_with(socket: &mut Socket) -> anyhow::Result<(u16, String)> {
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("socket ended without a close frame"))??;
+        if let Message::Close(Some(frame)) = message {
+            return Ok((frame.code.into(), frame.reason.to_string()));
+        }
+    }
+}
+
+async fn raw_socket(app: &TestApp) -> anyhow::Result<Socket> {
+    let mut request = format!("ws://{}/graphql/ws", app.base.trim_start_matches("http://")).into_client_request()?;
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
+    Ok(tokio_tungstenite::connect_async(request).await?.0)
+}
+
+#[tokio::test]
+async fn the_transport_rules_close_with_the_spec_codes() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| {
+        config.analysis_workers = 0;
+        config.ws_init_timeout_ms = 300;
+    })
+    .await?;
+    let user = app.user("wsr").await?;
+    let place = app.hierarchy(&user, "Rules").await?;
+
+    // No connection_init in time: 4408.
+    let mut idle = raw_socket(&app).await?;
+    assert_eq!(closed_with(&mut idle).await?.0, 4408);
+
+    // Subscribe before the acknowledgement: 4401.
+    let mut early = raw_socket(&app).await?;
+    subscribe(&mut early, "x", &place.track).await?;
+    assert_eq!(closed_with(&mut early).await?.0, 4401);
+
+    // A second connection_init: 4429.
+    let mut twice = connect(&app, &user).await?;
+    let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {}", user.token)}});
+    twice.send(Message::text(init.to_string())).await?;
+    assert_eq!(closed_with(&mut twice).await?.0, 4429);
+
+    // A subscription id already in use: 4409.
+    let mut dup = connect(&app, &user).await?;
+    subscribe(&mut dup, "same", &place.track).await?;
+    subscribe(&mut dup, "same", &place.track).await?;
+    assert_eq!(closed_with(&mut dup).await?.0, 4409);
+
+    // Operation limits apply to subscriptions too.
+    let mut heavy = connect(&app, &user).await?;
+    let aliases: String = (0..40)
+        .map(|n| format!("a{n}: notificationAdded {{ unreadNotificationCount }} "))
+        .collect();
+    let message =
+        json!({"id": "h", "type": "subscribe", "payload": {"query": format!("subscription {{ {aliases} }}")}});
+    heavy.send(Message::text(message.to_string())).await?;
+    let refused = next_json(&mut heavy).await?;
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert_eq!(refused["payload"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn open_sockets_get_keep_alive_pings() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.ws_keepalive_ms = 150).await?;
+    let user = app.user("wska").await?;
+    let mut socket = connect(&app, &user).await?;
+    let message = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("socket closed"))??;
+    let value: Value = serde_json::from_str(message.to_text()?)?;
+    assert_eq!(value["type"], "ping", "{value}");
+    app.stop().await
+}

@@ -146,6 +146,12 @@ pub struct Config {
     /// doubles it.
     #[arg(long, env = "BACKLINE_ANALYSIS_RETRY_MS", default_value_t = 5000)]
     pub analysis_retry_ms: i64,
+    /// How long a WebSocket client has to send `connection_init`, in milliseconds (then 4408).
+    #[arg(long, env = "BACKLINE_WS_INIT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub ws_init_timeout_ms: u64,
+    /// How often the server pings an open WebSocket, in milliseconds (keep-alive).
+    #[arg(long, env = "BACKLINE_WS_KEEPALIVE_MS", default_value_t = 15_000)]
+    pub ws_keepalive_ms: u64,
     /// Lifetime of signed content URLs, in seconds.
     #[arg(long, env = "BACKLINE_URL_TTL_SECONDS", default_value_t = 3600)]
     pub url_ttl_seconds: i64,

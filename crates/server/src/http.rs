@@ -6,8 +6,7 @@ use std::net::SocketAddr;
 
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, BatchResponse, Data, Request};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::{BatchRequest, BatchResponse, Request};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
@@ -16,7 +15,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use backline_application::identity::authenticate;
 use backline_application::{Actor, App, ClientMeta};
-use backline_graphql::{BacklineSchema, RequestContext, ensure_error_codes};
+use backline_graphql::{RequestContext, ensure_error_codes};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -37,6 +36,8 @@ pub(crate) struct HttpState {
     max_upload_bytes: u64,
     max_batch: usize,
     api_url: Option<String>,
+    ws_init_timeout: std::time::Duration,
+    ws_keepalive: std::time::Duration,
 }
 
 /// Builds the router.
@@ -48,6 +49,8 @@ pub(crate) fn router(composition: Composition, config: &Config) -> Router {
         max_upload_bytes: config.max_upload_bytes,
         max_batch: config.max_batch,
         api_url: config.api_url.clone(),
+        ws_init_timeout: std::time::Duration::from_millis(config.ws_init_timeout_ms),
+        ws_keepalive: std::time::Duration::from_millis(config.ws_keepalive_ms.max(100)),
     };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -368,38 +371,34 @@ async fn graphql_get(
     execute(&state, BatchRequest::Single(request), &headers, peer, &request_id).await
 }
 
-/// Reads the token from a `connection_init` payload: `Authorization`, `authorization` or `token`.
-fn token_from_init(payload: &serde_json::Value) -> Option<String> {
-    ["Authorization", "authorization", "token"]
-        .iter()
-        .find_map(|key| payload.get(key).and_then(|value| value.as_str()))
-        .map(str::to_owned)
-}
-
 async fn graphql_ws(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> axum::response::Response {
-    let meta = client_meta(&headers, peer);
-    let base = base_url(&state, &headers);
-    let schema: BacklineSchema = state.composition.schema.clone();
-    let app = state.composition.app.clone();
+    let protocol = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .split(',')
+                .find_map(|name| name.trim().parse::<async_graphql::http::WebSocketProtocols>().ok())
+        })
+        .unwrap_or(async_graphql::http::WebSocketProtocols::SubscriptionsTransportWS);
+    let session = crate::ws::Session {
+        schema: state.composition.schema.clone(),
+        app: state.composition.app.clone(),
+        meta: client_meta(&headers, peer),
+        base: base_url(&state, &headers),
+        limits: state.composition.limits.clone(),
+        protocol,
+        init_timeout: state.ws_init_timeout,
+        keepalive: state.ws_keepalive,
+    };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let actor = authenticate(&app, token_from_init(&payload).as_deref())
-                        .map_err(|error| async_graphql::Error::new(error.to_string()))?;
-                    let mut data = Data::default();
-                    data.insert(RequestContext::new(&app, actor, meta).with_base_url(base));
-                    Ok(data)
-                })
-                .serve()
-        })
+        .on_upgrade(move |socket| crate::ws::serve(socket, session))
 }
 
 async fn healthz() -> impl IntoResponse {
@@ -431,15 +430,6 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_tokens_from_any_init_key() {
-        for key in ["Authorization", "authorization", "token"] {
-            let payload = serde_json::json!({ key: "Bearer abc" });
-            assert_eq!(token_from_init(&payload).as_deref(), Some("Bearer abc"));
-        }
-        assert_eq!(token_from_init(&serde_json::json!({})), None);
-    }
 
     #[test]
     fn get_refuses_mutations() {

@@ -9,6 +9,7 @@ mod multipart;
 pub mod seed;
 pub mod telemetry;
 mod workers;
+mod ws;
 
 use std::net::SocketAddr;
 
