@@ -283,3 +283,37 @@ async fn open_sockets_get_keep_alive_pings() -> anyhow::Result<()> {
     assert_eq!(value["type"], "ping", "{value}");
     app.stop().await
 }
+
+#[tokio::test]
+async fn subscriptions_end_when_the_token_expires() -> anyhow::Result<()> {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let user = app.user("wsexp").await?;
+    let place = app.hierarchy(&user, "Expiry").await?;
+    // The user's own token, re-signed to expire in two seconds.
+    let payload = user
+        .token
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("not a JWT"))?;
+    let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload)?)?;
+    claims["exp"] = json!(chrono::Utc::now().timestamp() + 2);
+    let short = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(backline_e2e::TEST_SECRET.as_bytes()),
+    )?;
+    let short_lived = TestUser {
+        token: short,
+        ..user.clone()
+    };
+    let mut socket = connect(&app, &short_lived).await?;
+    subscribe(&mut socket, "e1", &place.track).await?;
+    let ended = next_json(&mut socket).await?;
+    assert_eq!(ended["type"], "error", "{ended}");
+    assert_eq!(ended["id"], "e1");
+    assert_eq!(ended["payload"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    assert_eq!(closed_with(&mut socket).await?.0, 4401);
+    app.stop().await
+}

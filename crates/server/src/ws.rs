@@ -2,10 +2,13 @@
 //! close 4408 when no `connection_init` arrives in time, 4401 for a subscribe before the
 //! acknowledgement, 4409 for a subscription id already in use; at most
 //! [`MAX_SUBSCRIPTIONS`] live subscriptions per socket; and the same operation limits (aliases,
-//! root fields) as HTTP requests; keep-alive pings. The legacy `graphql-ws` protocol is passed
+//! root fields) as HTTP requests; keep-alive pings; and when the access token given in
+//! `connection_init` expires, every subscription ends with `UNAUTHENTICATED` and the socket
+//! closes with 4401 (reconnect with a fresh token). The legacy `graphql-ws` protocol is passed
 //! through as it is, with its `ka` keep-alive.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::http::{WebSocket as GraphQLStream, WebSocketProtocols, WsMessage};
@@ -146,9 +149,21 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     let modern = protocol == WebSocketProtocols::GraphQLWS;
     let (mut outgoing, mut incoming) = socket.split();
     let (mut to_engine, from_client) = mpsc::channel::<String>(16);
+    // When the token presented in connection_init stops being valid.
+    let expiry: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>> = Arc::default();
+    let token_expiry = Arc::clone(&expiry);
     let engine = GraphQLStream::new(schema, from_client, protocol).on_connection_init(move |payload| async move {
-        let actor = authenticate(&app, token_from_init(&payload).as_deref())
-            .map_err(|error| async_graphql::Error::new(error.to_string()))?;
+        let token = token_from_init(&payload);
+        let actor =
+            authenticate(&app, token.as_deref()).map_err(|error| async_graphql::Error::new(error.to_string()))?;
+        if let Some(token) = token.as_deref()
+            && let Ok(claims) = app
+                .tokens
+                .verify(token.trim_start_matches("Bearer ").trim_start_matches("bearer ").trim())
+            && let Ok(mut slot) = token_expiry.lock()
+        {
+            *slot = Some(claims.expires_at);
+        }
         let mut data = Data::default();
         data.insert(RequestContext::new(&app, actor, meta).with_base_url(base));
         Ok(data)
@@ -169,8 +184,17 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     } else {
         r#"{"type":"ka"}"#
     };
+    let mut expires: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
     loop {
         tokio::select! {
+            () = async { if let Some(sleep) = expires.as_mut() { sleep.as_mut().await } }, if expires.is_some() => {
+                // The token expired: end every subscription with an error, then the socket.
+                for id in rules.active.drain() {
+                    let _ = outgoing.send(error_message(&id, "UNAUTHENTICATED", "your access token expired; reconnect with a fresh one")).await;
+                }
+                let _ = outgoing.send(close(4401, "Access token expired")).await;
+                break;
+            }
             _ = pings.tick() => {
                 if outgoing.send(Message::Text(ping.into())).await.is_err() {
                     break;
@@ -211,7 +235,15 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
             reply = engine.next() => {
                 match reply {
                     Some(WsMessage::Text(text)) => {
+                        let was_acknowledged = rules.acknowledged;
                         rules.observe(&text);
+                        if rules.acknowledged && !was_acknowledged {
+                            let until = expiry.lock().ok().and_then(|slot| *slot);
+                            if let Some(until) = until {
+                                let left = (until - chrono::Utc::now()).to_std().unwrap_or_default();
+                                expires = Some(Box::pin(tokio::time::sleep(left)));
+                            }
+                        }
                         if outgoing.send(Message::Text(text.into())).await.is_err() {
                             break;
                         }
