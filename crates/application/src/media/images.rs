@@ -80,11 +80,7 @@ pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppRe
             return Err(error.into());
         }
     }
-    let limit = app
-        .users
-        .subscription(user)
-        .await?
-        .and_then(|subscription| crate::identity::storage_limit(app, &subscription));
+    let limit = super::receive::plan_storage(app, user).await?.limit;
     let outcome = app.images.set(input.target, input.target_id, &image, limit).await;
     let refusal = match outcome {
         Ok(ImageSet::Set { replaced }) => {

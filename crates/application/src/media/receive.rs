@@ -140,9 +140,21 @@ pub(crate) async fn collect(head: Bytes, mut content: ByteStream, max_bytes: u64
     Ok(bytes)
 }
 
-/// Storage left for `user`: `None` when the plan is unlimited.
-pub(crate) async fn storage_left(app: &App, user: backline_domain::ids::UserId) -> AppResult<Option<u64>> {
+/// A user's plan storage, read once per upload.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PlanStorage {
+    /// The plan's limit in bytes; `None` is unlimited.
+    pub limit: Option<i64>,
+    /// Bytes left under it; `None` is unlimited.
+    pub left: Option<u64>,
+}
+
+/// The storage limit of `user`'s plan and what is left of it.
+pub(crate) async fn plan_storage(app: &App, user: backline_domain::ids::UserId) -> AppResult<PlanStorage> {
     let subscription = app.users.subscription(user).await?.ok_or(AppError::NotFound("user"))?;
-    Ok(crate::identity::storage_limit(app, &subscription)
-        .map(|limit| u64::try_from(limit.saturating_sub(subscription.storage_used)).unwrap_or(0)))
+    let limit = crate::identity::storage_limit(app, &subscription);
+    Ok(PlanStorage {
+        limit,
+        left: limit.map(|limit| u64::try_from(limit.saturating_sub(subscription.storage_used)).unwrap_or(0)),
+    })
 }

@@ -5,7 +5,7 @@ use backline_domain::ids::{FileId, TrackId};
 use backline_domain::media::{Analysis, AnalysisStatus, FileType, MediaFile, display_name};
 use backline_domain::notifications::NotificationType;
 
-use super::receive::{Caps, sniff_head, storage_left, store};
+use super::receive::{Caps, plan_storage, sniff_head, store};
 use crate::access::authorize_create;
 use crate::error::{AppError, AppResult};
 use crate::ports::{ByteStream, NewVersion, TrackEventKind};
@@ -33,9 +33,10 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
     let user = actor.require()?;
     let track = load_track(app, input.track_id).await?;
     authorize_create(app, actor, track.path(), ResourceKind::File).await?;
+    let storage = plan_storage(app, user).await?;
     let caps = Caps {
         max_bytes: app.settings.media.max_upload_bytes,
-        storage_left: storage_left(app, user).await?,
+        storage_left: storage.left,
     };
     if let Some(size) = input.size_hint {
         caps.check(size)?;
@@ -68,11 +69,7 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
         analysis,
         created_at: app.clock.now(),
     };
-    let limit = app
-        .users
-        .subscription(user)
-        .await?
-        .and_then(|subscription| crate::identity::storage_limit(app, &subscription));
+    let limit = storage.limit;
     let outcome = app.files.insert_version(&file, limit).await;
     let refusal = match outcome {
         Ok(NewVersion::Created(file)) => {
