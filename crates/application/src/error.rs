@@ -77,6 +77,16 @@ impl From<DomainError> for AppError {
     }
 }
 
+impl From<crate::ports::EventError> for AppError {
+    /// A subscriber that fell behind must resubscribe and refetch.
+    fn from(error: crate::ports::EventError) -> Self {
+        Self::Conflict {
+            field: None,
+            message: format!("you {error}"),
+        }
+    }
+}
+
 impl From<RepoError> for AppError {
     fn from(error: RepoError) -> Self {
         match error {

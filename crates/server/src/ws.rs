@@ -14,7 +14,7 @@ use std::time::Duration;
 use async_graphql::http::{WebSocket as GraphQLStream, WebSocketProtocols, WsMessage};
 use async_graphql::{Data, Request};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use backline_application::identity::authenticate;
+use backline_application::identity::authenticate_until;
 use backline_application::{App, ClientMeta};
 use backline_graphql::{BacklineSchema, Limits, RequestContext};
 use futures::channel::mpsc;
@@ -153,16 +153,10 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     let expiry: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>> = Arc::default();
     let token_expiry = Arc::clone(&expiry);
     let engine = GraphQLStream::new(schema, from_client, protocol).on_connection_init(move |payload| async move {
-        let token = token_from_init(&payload);
-        let actor =
-            authenticate(&app, token.as_deref()).map_err(|error| async_graphql::Error::new(error.to_string()))?;
-        if let Some(token) = token.as_deref()
-            && let Ok(claims) = app
-                .tokens
-                .verify(token.trim_start_matches("Bearer ").trim_start_matches("bearer ").trim())
-            && let Ok(mut slot) = token_expiry.lock()
-        {
-            *slot = Some(claims.expires_at);
+        let (actor, until) = authenticate_until(&app, token_from_init(&payload).as_deref())
+            .map_err(|error| async_graphql::Error::new(error.to_string()))?;
+        if let Ok(mut slot) = token_expiry.lock() {
+            *slot = until;
         }
         let mut data = Data::default();
         data.insert(RequestContext::new(&app, actor, meta).with_base_url(base));

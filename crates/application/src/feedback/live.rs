@@ -8,7 +8,7 @@ use futures::{Stream, StreamExt};
 
 use crate::access::{readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult};
-use crate::ports::{CommentEventKind, Event, EventError, EventStream, TrackEventKind};
+use crate::ports::{CommentEventKind, Event, EventStream, TrackEventKind};
 use crate::workspace::resource::load_track;
 use crate::{Actor, App};
 
@@ -45,13 +45,7 @@ async fn watch_track<T: Send + 'static>(
         loop {
             match watch.events.next().await {
                 None => return None,
-                Some(Err(EventError::Lagged(missed))) => {
-                    let error = AppError::Conflict {
-                        field: None,
-                        message: format!("you missed {missed} events; subscribe again and refetch"),
-                    };
-                    return Some((Err(error), None));
-                }
+                Some(Err(lagged)) => return Some((Err(AppError::from(lagged)), None)),
                 Some(Ok(Event::AccessChanged { user })) if user == watch.user => {
                     if !user_can_read(&watch.app, user, watch.path).await.unwrap_or(false) {
                         let error = AppError::Forbidden("your access to this track has ended".into());

@@ -14,6 +14,6 @@ pub use email_verification::{resend_verification_email, verify_email};
 pub use log_in::log_in;
 pub use plans::{set_user_plan, storage_limit};
 pub use profile::{UpdateProfile, find_user, find_user_by_username, update_profile, users_by_ids, visible_email};
-pub use session_tokens::{AuthPayload, authenticate, hash_token};
+pub use session_tokens::{AuthPayload, authenticate, authenticate_until, hash_token};
 pub use sessions::{list_sessions, log_out, refresh_session, revoke_session};
 pub use sign_up::{SignUp, sign_up};

@@ -93,8 +93,17 @@ pub(crate) async fn rotate_session(app: &App, user: User, old: &RefreshTokenReco
 /// Turns an `Authorization` header value into an actor. No header is an anonymous actor; a
 /// header with a bad token is `UNAUTHENTICATED`, so clients learn to refresh.
 pub fn authenticate(app: &App, authorization: Option<&str>) -> AppResult<Actor> {
+    authenticate_until(app, authorization).map(|(actor, _)| actor)
+}
+
+/// [`authenticate`], also telling when the token stops being valid (`None` for anonymous
+/// callers), for connections that outlive a request.
+pub fn authenticate_until(
+    app: &App,
+    authorization: Option<&str>,
+) -> AppResult<(Actor, Option<chrono::DateTime<chrono::Utc>>)> {
     let Some(value) = authorization.map(str::trim).filter(|value| !value.is_empty()) else {
-        return Ok(Actor::anonymous());
+        return Ok((Actor::anonymous(), None));
     };
     let token = value
         .strip_prefix("Bearer ")
@@ -105,7 +114,7 @@ pub fn authenticate(app: &App, authorization: Option<&str>) -> AppResult<Actor> 
         .tokens
         .verify(token)
         .map_err(|reason| AppError::Unauthenticated(format!("invalid access token: {reason}")))?;
-    Ok(Actor::user(claims.user_id, claims.session_id))
+    Ok((Actor::user(claims.user_id, claims.session_id), Some(claims.expires_at)))
 }
 
 #[cfg(test)]

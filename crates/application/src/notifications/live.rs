@@ -5,7 +5,7 @@ use backline_domain::notifications::Notification;
 use futures::{Stream, StreamExt};
 
 use crate::error::{AppError, AppResult};
-use crate::ports::{Event, EventError, EventStream};
+use crate::ports::{Event, EventStream};
 use crate::{Actor, App};
 
 /// Each new notification for the caller with their unread count after it, as it is raised.
@@ -20,13 +20,7 @@ pub async fn notification_events(
         loop {
             match events.next().await {
                 None => return None,
-                Some(Err(EventError::Lagged(missed))) => {
-                    let error = AppError::Conflict {
-                        field: None,
-                        message: format!("you missed {missed} events; subscribe again and refetch"),
-                    };
-                    return Some((Err(error), None));
-                }
+                Some(Err(lagged)) => return Some((Err(AppError::from(lagged)), None)),
                 Some(Ok(Event::Notification { notification })) if notification.recipient_id == user => {
                     let unread = app.notifications.count(user, true).await;
                     let item = unread.map(|unread| (*notification, unread)).map_err(AppError::from);
