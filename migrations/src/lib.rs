@@ -9,6 +9,7 @@ mod m20261123_000002_workspace;
 mod m20261123_000003_media;
 mod m20261123_000004_comments;
 mod m20261123_000005_notifications;
+mod m20261124_000006_outbox;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_media::Migration),
             Box::new(m20261123_000004_comments::Migration),
             Box::new(m20261123_000005_notifications::Migration),
+            Box::new(m20261124_000006_outbox::Migration),
         ]
     }
 }

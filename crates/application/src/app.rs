@@ -62,6 +62,8 @@ pub struct AppSettings {
     pub email_token_ttl: chrono::Duration,
     /// Uploads, signed URLs and analysis.
     pub media: MediaSettings,
+    /// A user gets at most one notification digest email per this interval (default 1 hour).
+    pub digest_interval: chrono::Duration,
 }
 
 /// Settings for uploads, signed URLs and analysis.
@@ -119,6 +121,7 @@ impl Default for AppSettings {
             refresh_token_ttl: chrono::Duration::days(30),
             email_token_ttl: chrono::Duration::hours(24),
             media: MediaSettings::default(),
+            digest_interval: chrono::Duration::hours(1),
         }
     }
 }

@@ -5,6 +5,7 @@
 mod convert;
 mod entities;
 mod error;
+mod events;
 mod outbox;
 mod paging;
 mod repos;
@@ -17,11 +18,18 @@ use std::time::Duration;
 use backline_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 
+pub use events::{EventRelay, RelayOptions};
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
     SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository,
     SqlJobQueue, SqlNotificationRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
+
+tokio::task_local! {
+    /// Set while background work (the event relay) runs: its statements are not counted, so
+    /// tests that count a request's statements are not disturbed by it.
+    pub(crate) static UNCOUNTED: ();
+}
 
 /// Statements slower than this are logged as warnings; all are logged at `trace` level.
 const SLOW_STATEMENT: Duration = Duration::from_millis(200);
@@ -32,6 +40,7 @@ const SLOW_STATEMENT: Duration = Duration::from_millis(200);
 pub struct Database {
     connection: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    committed: Arc<tokio::sync::Notify>,
 }
 
 /// A migration's name and whether it has been applied.
@@ -71,14 +80,20 @@ impl Database {
         let counter = Arc::clone(&statements);
         let mut connection = connection;
         connection.set_metric_callback(move |info| {
-            counter.fetch_add(1, Ordering::Relaxed);
+            if UNCOUNTED.try_with(|()| ()).is_err() {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
             if info.elapsed >= SLOW_STATEMENT {
                 tracing::warn!(elapsed_ms = info.elapsed.as_millis(), sql = %info.statement.sql, "slow statement");
             } else {
                 tracing::trace!(elapsed_us = info.elapsed.as_micros(), sql = %info.statement.sql, "statement");
             }
         });
-        Ok(Self { connection, statements })
+        Ok(Self {
+            connection,
+            statements,
+            committed: Arc::new(tokio::sync::Notify::new()),
+        })
     }
 
     /// Applies pending migrations.
@@ -145,6 +160,16 @@ impl Database {
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.connection
+    }
+
+    /// Wakes this process's event relay: a transaction that recorded events has committed.
+    pub(crate) fn events_committed(&self) {
+        self.committed.notify_one();
+    }
+
+    /// What [`Self::events_committed`] signals.
+    pub(crate) fn committed(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.committed)
     }
 }
 

@@ -66,7 +66,7 @@ impl CommentContent {
 }
 
 /// Where a comment sits in the audio: a moment, or a range.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeRange {
     /// Seconds from the start.
     pub start: f64,
@@ -122,7 +122,7 @@ impl TimeRange {
 }
 
 /// A comment, or a reply to one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Comment {
     /// Primary key.
     pub id: CommentId,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::ids::{NotificationId, UserId};
 
 /// What happened (seed 000's NotificationEvents).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum NotificationType {
     /// A comment was added to a track you work on.
     NewCommentCreated,
@@ -67,7 +67,7 @@ impl NotificationType {
 }
 
 /// One notification in a user's inbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// Primary key.
     pub id: NotificationId,
@@ -94,6 +94,33 @@ pub struct Notification {
     /// Raising a notification with the same key again does nothing (ten likes by one person on
     /// one comment make one notification).
     pub dedupe_key: Option<String>,
+    /// Whether it shows in the recipient's inbox (their settings for its type).
+    pub in_app: bool,
+    /// Whether it waits for the recipient's next email digest.
+    pub email_pending: bool,
+}
+
+/// How a user wants one type of notification delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NotificationSetting {
+    /// The type.
+    pub kind: NotificationType,
+    /// Shown in the inbox and live.
+    pub in_app: bool,
+    /// Included in the email digest.
+    pub email: bool,
+}
+
+impl NotificationType {
+    /// What a user gets until they choose: every type in the app; by email only what asks for
+    /// them personally (mentions and invitations).
+    pub fn default_setting(self) -> NotificationSetting {
+        NotificationSetting {
+            kind: self,
+            in_app: true,
+            email: matches!(self, Self::Mentioned | Self::NewInvite),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use backline_application::feedback::find_comment;
 use backline_application::identity::{find_user, find_user_by_username};
 use backline_application::media::find_file;
-use backline_application::notifications::{count_notifications, list_notifications};
+use backline_application::notifications::{count_notifications, list_notifications, notification_settings};
 use backline_application::workspace::{
     SpaceLookup, find_artist_space, find_project, find_project_by_short_id, find_track, find_track_by_short_id,
 };
@@ -15,7 +15,7 @@ use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, decode, decode_any};
 use crate::pagination::page_request;
 use crate::types::TotalCount;
-use crate::types::notification::NotificationConnection;
+use crate::types::notification::{NotificationConnection, NotificationSettingNode};
 use crate::types::{
     ArtistSpaceConnection, ArtistSpaceNode, CommentNode, FileNode, Node, ProjectNode, TrackNode, UserNode,
 };
@@ -203,6 +203,13 @@ impl QueryRoot {
             found,
             TotalCount::Notifications(unread_only),
         ))
+    }
+
+    /// How each type of notification reaches you (every type, defaults filled in).
+    async fn notification_settings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NotificationSettingNode>> {
+        let (app, request) = parts(ctx)?;
+        let settings = notification_settings(app, &request.actor).await.gql()?;
+        Ok(settings.into_iter().map(NotificationSettingNode).collect())
     }
 
     /// How many of your notifications are unread.

@@ -141,6 +141,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
                 retry_backoff: chrono::Duration::milliseconds(config.analysis_retry_ms.max(0)),
                 ..MediaSettings::default()
             },
+            digest_interval: chrono::Duration::seconds(config.digest_interval_seconds.max(1)),
             ..AppSettings::default()
         },
     };

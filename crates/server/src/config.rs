@@ -152,6 +152,17 @@ pub struct Config {
     /// How often the server pings an open WebSocket, in milliseconds (keep-alive).
     #[arg(long, env = "BACKLINE_WS_KEEPALIVE_MS", default_value_t = 15_000)]
     pub ws_keepalive_ms: u64,
+    /// Open GraphQL WebSockets allowed per signed-in user (across their devices and tabs); one
+    /// more is closed with 4429.
+    #[arg(long, env = "BACKLINE_WS_MAX_SOCKETS_PER_USER", default_value_t = 20)]
+    pub ws_max_sockets_per_user: usize,
+    /// How often the event relay reads the outbox without being woken, in milliseconds: the
+    /// worst-case delay for events written by another process whose wake-up was lost.
+    #[arg(long, env = "BACKLINE_EVENT_POLL_MS", default_value_t = 1000)]
+    pub event_poll_ms: u64,
+    /// A user gets at most one notification digest email per this many seconds.
+    #[arg(long, env = "BACKLINE_DIGEST_INTERVAL_SECONDS", default_value_t = 3600)]
+    pub digest_interval_seconds: i64,
     /// Lifetime of signed content URLs, in seconds.
     #[arg(long, env = "BACKLINE_URL_TTL_SECONDS", default_value_t = 3600)]
     pub url_ttl_seconds: i64,

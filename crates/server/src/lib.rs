@@ -65,7 +65,7 @@ pub async fn serve(
         tracing::info!("GraphiQL: http://{addr}/graphql");
     }
     tracing::info!(%addr, "Backline is listening");
-    let workers = workers::Workers::spawn(&composition.app, config.analysis_workers);
+    let workers = workers::Workers::start(&composition.app, &composition.database, &config).await?;
     let router = http::router(composition, &config);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
@@ -83,7 +83,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let composition = compose(&config).await?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let workers = workers::Workers::spawn(&composition.app, config.analysis_workers);
+    let workers = workers::Workers::start(&composition.app, &composition.database, &config).await?;
     let router = http::router(composition.clone(), &config);
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -1,12 +1,17 @@
-//! Background analysis workers: each claims one job at a time from the durable queue and runs
-//! it; decoding happens on the blocking pool, so the API stays responsive.
+//! Background work: analysis workers (each claims one job at a time from the durable queue and
+//! runs it; decoding happens on the blocking pool, so the API stays responsive), the event relay
+//! (outbox to live subscribers) and the notification digest sender.
 
 use std::time::Duration;
 
 use backline_application::App;
 use backline_application::media::run_next_job;
+use backline_application::notifications::send_digests;
+use backline_db::{Database, EventRelay, RelayOptions};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+use crate::config::Config;
 
 /// How long an idle worker waits before looking for work again.
 const IDLE: Duration = Duration::from_millis(250);
@@ -14,44 +19,40 @@ const IDLE: Duration = Duration::from_millis(250);
 const GRACE: Duration = Duration::from_secs(5);
 /// How long a worker waits after the queue itself failed.
 const BACKOFF: Duration = Duration::from_secs(2);
+/// The digest sender looks for due digests at least this often.
+const DIGEST_CHECK: Duration = Duration::from_secs(30);
 
-/// Running workers.
+/// Running background work.
 pub(crate) struct Workers {
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    relay: EventRelay,
 }
 
 impl Workers {
-    /// Starts `count` workers.
-    pub(crate) fn spawn(app: &App, count: usize) -> Self {
+    /// Starts the event relay, the digest sender and `config.analysis_workers` analysis workers.
+    ///
+    /// # Errors
+    /// Fails when the relay cannot start (the database does not answer).
+    pub(crate) async fn start(app: &App, database: &Database, config: &Config) -> anyhow::Result<Self> {
+        let relay = EventRelay::start(
+            database.clone(),
+            app.events.clone(),
+            RelayOptions {
+                poll_interval: Duration::from_millis(config.event_poll_ms.max(10)),
+                ..RelayOptions::default()
+            },
+        )
+        .await?;
         let (stop, stopped) = watch::channel(false);
-        let tasks = (0..count)
-            .map(|worker| {
-                let app = app.clone();
-                let mut stopped = stopped.clone();
-                tokio::spawn(async move {
-                    tracing::debug!(worker, "analysis worker started");
-                    while !*stopped.borrow() {
-                        let pause = match run_next_job(&app).await {
-                            Ok(true) => continue,
-                            Ok(false) => IDLE,
-                            Err(error) => {
-                                tracing::warn!(worker, %error, "the job queue failed; retrying");
-                                BACKOFF
-                            }
-                        };
-                        tokio::select! {
-                            () = tokio::time::sleep(pause) => {}
-                            _ = stopped.changed() => break,
-                        }
-                    }
-                })
-            })
+        let mut tasks: Vec<JoinHandle<()>> = (0..config.analysis_workers)
+            .map(|worker| tokio::spawn(analysis_worker(app.clone(), worker, stopped.clone())))
             .collect();
-        Self { stop, tasks }
+        tasks.push(tokio::spawn(digest_sender(app.clone(), stopped)));
+        Ok(Self { stop, tasks, relay })
     }
 
-    /// Stops the workers: idle ones at once, busy ones after their job or after a grace
+    /// Stops everything: idle workers at once, busy ones after their job or after a grace
     /// period. A job cut short (by this or a crash) is picked up again when its lease runs out.
     pub(crate) async fn stop(self) {
         let _ = self.stop.send(true);
@@ -60,6 +61,46 @@ impl Workers {
                 task.abort();
                 let _ = task.await;
             }
+        }
+        self.relay.stop().await;
+    }
+}
+
+async fn analysis_worker(app: App, worker: usize, mut stopped: watch::Receiver<bool>) {
+    tracing::debug!(worker, "analysis worker started");
+    while !*stopped.borrow() {
+        let pause = match run_next_job(&app).await {
+            Ok(true) => continue,
+            Ok(false) => IDLE,
+            Err(error) => {
+                tracing::warn!(worker, %error, "the job queue failed; retrying");
+                BACKOFF
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            _ = stopped.changed() => break,
+        }
+    }
+}
+
+async fn digest_sender(app: App, mut stopped: watch::Receiver<bool>) {
+    let every = app
+        .settings
+        .digest_interval
+        .to_std()
+        .unwrap_or(DIGEST_CHECK)
+        .min(DIGEST_CHECK)
+        .max(Duration::from_millis(200));
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            _ = stopped.changed() => return,
+        }
+        match send_digests(&app).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "notification digests sent"),
+            Err(error) => tracing::warn!(%error, "could not send notification digests"),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::access::{authorize_create, readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult};
 use crate::media::find_file;
 use crate::notifications::{About, notify, track_audience, track_context};
-use crate::ports::{CommentEventKind, Event};
+use crate::ports::CommentEventKind;
 use crate::{Actor, App};
 use backline_domain::notifications::NotificationType;
 
@@ -26,14 +26,6 @@ pub struct AddComment {
     pub time_start: Option<f64>,
     /// Seconds from the start (the end of a range).
     pub time_end: Option<f64>,
-}
-
-/// Publishes a change for live subscribers.
-fn publish(app: &App, kind: CommentEventKind, comment: &Comment) {
-    app.events.publish(Event::Comment {
-        kind,
-        comment: Box::new(comment.clone()),
-    });
 }
 
 /// Loads a comment without any access check.
@@ -106,7 +98,6 @@ pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResu
     };
     let mentions = mentioned(app, &content, user, &comment).await?;
     app.comments.insert(&comment, &mentions).await?;
-    publish(app, CommentEventKind::Added, &comment);
     announce_comment(app, &comment, file.version, &mentions, None).await;
     Ok(comment)
 }
@@ -200,7 +191,6 @@ pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: 
         thread.extend(replies.iter().filter_map(|reply| reply.owner_id));
     }
     app.comments.insert(&reply, &mentions).await?;
-    publish(app, CommentEventKind::Added, &reply);
     let version = app
         .files
         .files(&[reply.file_id])
@@ -239,8 +229,7 @@ pub async fn edit_comment(app: &App, actor: &Actor, id: CommentId, content: &str
     comment.content = content.as_str().to_owned();
     comment.edited_at = Some(now);
     comment.updated_at = now;
-    app.comments.save(&comment).await?;
-    publish(app, CommentEventKind::Updated, &comment);
+    app.comments.save(&comment, CommentEventKind::Updated).await?;
     Ok(comment)
 }
 
@@ -294,14 +283,13 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
     };
     if changed {
         comment.updated_at = now;
-        app.comments.save(&comment).await?;
         let kind = match change {
             CommentChange::Resolve => CommentEventKind::Resolved,
             CommentChange::Reopen => CommentEventKind::Reopened,
             CommentChange::Pin => CommentEventKind::Pinned,
             CommentChange::Unpin => CommentEventKind::Unpinned,
         };
-        publish(app, kind, &comment);
+        app.comments.save(&comment, kind).await?;
         if change == CommentChange::Resolve {
             announce(
                 app,
@@ -334,11 +322,10 @@ pub async fn delete_comment(app: &App, actor: &Actor, id: CommentId) -> AppResul
         comment.is_deleted = true;
         comment.is_pinned = false;
         comment.updated_at = app.clock.now();
-        app.comments.save(&comment).await?;
+        app.comments.save(&comment, CommentEventKind::Deleted).await?;
     } else {
-        app.comments.delete(comment.id).await?;
+        app.comments.delete(&comment).await?;
     }
-    publish(app, CommentEventKind::Deleted, &comment);
     Ok(id)
 }
 
@@ -374,8 +361,7 @@ pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<
     if comment.is_deleted {
         return Err(AppError::NotFound("comment"));
     }
-    if app.comments.like(comment.id, user, app.clock.now()).await? {
-        publish(app, CommentEventKind::Liked, &comment);
+    if app.comments.like(&comment, user, app.clock.now()).await? {
         let dedupe = format!("like:{}:{user}", comment.id);
         announce(
             app,
@@ -394,8 +380,6 @@ pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<
 pub async fn unlike_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
     let user = actor.require()?;
     let comment = find_comment(app, actor, id).await?;
-    if app.comments.unlike(comment.id, user).await? {
-        publish(app, CommentEventKind::Unliked, &comment);
-    }
+    app.comments.unlike(&comment, user).await?;
     Ok(comment)
 }

@@ -54,7 +54,6 @@ async fn analyze(app: &App, job: &Job) -> AppResult<()> {
             };
             app.files.set_analysis(file.id, &ready).await?;
             app.jobs.complete(job.id).await?;
-            finished(app, &file, ready);
             tracing::info!(file = %file.id, "analysis ready");
             Ok(())
         }
@@ -108,17 +107,7 @@ async fn failed(app: &App, file: &MediaFile, reason: &str) -> AppResult<()> {
         ..Analysis::pending()
     };
     app.files.set_analysis(file.id, &analysis).await?;
-    finished(app, file, analysis);
     Ok(())
-}
-
-/// Tells live subscribers the analysis ended, with the file as it is now.
-fn finished(app: &App, file: &MediaFile, analysis: Analysis) {
-    let file = MediaFile {
-        analysis,
-        ..file.clone()
-    };
-    super::publish_file(app, crate::ports::TrackEventKind::AnalysisFinished, &file);
 }
 
 /// Schedules another try with exponential backoff, or ends the job FAILED after the last one.

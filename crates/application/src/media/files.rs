@@ -11,7 +11,7 @@ use backline_domain::workspace::ResourcePath;
 
 use crate::access::{authorize, readable_or_not_found, readable_paths};
 use crate::error::{AppError, AppResult};
-use crate::ports::{BlobRead, RepoError, TrackEventKind};
+use crate::ports::{BlobRead, RepoError};
 use crate::{Actor, App};
 
 /// Loads a file without any access check; `NOT_FOUND` when it does not exist.
@@ -95,7 +95,6 @@ pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppRe
     let was_final = file.is_final_version;
     match app.files.approve(id).await {
         Ok(file) => {
-            super::publish_file(app, TrackEventKind::VersionApproved, &file);
             if !was_final && let Some(user) = actor.user_id() {
                 crate::notifications::announce_version(app, &file, user, NotificationType::VersionApproved).await;
             }
@@ -113,7 +112,6 @@ pub async fn delete_file(app: &App, actor: &Actor, id: FileId) -> AppResult<File
     authorize(app, actor, file.path(), ResourceKind::File, Action::Delete).await?;
     let deleted = app.files.delete(id).await?.ok_or(AppError::NotFound("file"))?;
     super::remove_blobs(app, &deleted.blob_keys()).await;
-    super::publish_file(app, TrackEventKind::FileDeleted, &deleted);
     Ok(id)
 }
 

@@ -24,15 +24,6 @@ pub use waveform::{WaveformRequest, waveform_of};
 
 use crate::App;
 
-/// Publishes a change to a version for live subscribers.
-pub(crate) fn publish_file(app: &App, kind: crate::ports::TrackEventKind, file: &backline_domain::media::MediaFile) {
-    app.events.publish(crate::ports::Event::Track {
-        kind,
-        track: file.track_id,
-        file: Some(Box::new(file.clone())),
-    });
-}
-
 /// Removes blobs whose rows are gone. Failures are logged, not returned: the rows are already
 /// deleted, and `backline gc` removes whatever is left.
 pub(crate) async fn remove_blobs(app: &App, keys: &[String]) {

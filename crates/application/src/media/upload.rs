@@ -8,7 +8,7 @@ use backline_domain::notifications::NotificationType;
 use super::receive::{Caps, plan_storage, sniff_head, store};
 use crate::access::authorize_create;
 use crate::error::{AppError, AppResult};
-use crate::ports::{ByteStream, NewVersion, TrackEventKind};
+use crate::ports::{ByteStream, NewVersion};
 use crate::workspace::resource::load_track;
 use crate::{Actor, App};
 
@@ -73,7 +73,6 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
     let outcome = app.files.insert_version(&file, limit).await;
     let refusal = match outcome {
         Ok(NewVersion::Created(file)) => {
-            crate::media::publish_file(app, TrackEventKind::FileUploaded, &file);
             crate::notifications::announce_version(app, &file, user, NotificationType::FileUploaded).await;
             return Ok(*file);
         }

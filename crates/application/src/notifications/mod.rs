@@ -2,14 +2,19 @@
 //! cannot read the target), deep links the web app can route to, and the inbox use cases.
 //!
 //! Notifications are raised after the change they report has been stored; a failure to raise
-//! one is logged and does not undo the change.
+//! one is logged and does not undo the change. Each user chooses per type whether it shows in
+//! the app and whether it goes into their email digest.
 
+mod digest;
 mod inbox;
 mod live;
 mod raise;
+mod settings;
 
+pub use digest::send_digests;
 pub use inbox::{count_notifications, list_notifications, mark_all_notifications_read, mark_notification_read};
 pub use live::notification_events;
+pub use settings::{SettingChange, notification_settings, update_notification_settings};
 pub(crate) use raise::{About, notify, track_audience, track_context};
 
 use backline_domain::media::MediaFile;

@@ -114,14 +114,25 @@ async fn raise(app: &App, about: &About, recipients: impl IntoIterator<Item = Us
             read_at: None,
             created_at: now,
             dedupe_key: about.dedupe.as_ref().map(|key| format!("{key}:{}", recipient)),
+            in_app: true,
+            email_pending: false,
         });
     }
+    // Each recipient's settings for this type (defaults where they saved none); a type they
+    // switched off everywhere raises nothing.
+    let recipients: Vec<UserId> = batch.iter().map(|item| item.recipient_id).collect();
+    let saved = app.notifications.settings_for(&recipients, about.kind).await?;
+    batch.retain_mut(|item| {
+        let setting = saved
+            .get(&item.recipient_id)
+            .copied()
+            .unwrap_or_else(|| about.kind.default_setting());
+        item.in_app = setting.in_app;
+        item.email_pending = setting.email;
+        setting.in_app || setting.email
+    });
     if !batch.is_empty() {
-        for notification in app.notifications.insert(&batch).await? {
-            app.events.publish(crate::ports::Event::Notification {
-                notification: Box::new(notification),
-            });
-        }
+        app.notifications.insert(&batch).await?;
     }
     Ok(())
 }

@@ -24,7 +24,8 @@ pub trait CollaboratorRepository: Send + Sync + 'static {
     async fn insert(&self, collaborator: &Collaborator) -> RepoResult<()>;
     /// Changes a row's role.
     async fn set_role(&self, resource_id: Uuid, user: UserId, role: Role) -> RepoResult<()>;
-    /// Removes a row; `false` when there was none.
+    /// Removes a row, with an `AccessChanged` event for the user when there was one; `false`
+    /// when there was none.
     async fn remove(&self, resource_id: Uuid, user: UserId) -> RepoResult<bool>;
     /// Moves ownership in one transaction: `from` becomes ADMIN, `to` becomes OWNER (inserted
     /// if needed), and the resource's owner column points at `to`.

@@ -7,6 +7,7 @@ use backline_domain::ids::{CommentId, UserId};
 use backline_domain::page::{Page, PageRequest};
 
 use super::RepoResult;
+use super::events::CommentEventKind;
 
 /// How a list of comments is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,20 +43,23 @@ pub enum CommentParent {
 /// fails.
 #[async_trait::async_trait]
 pub trait CommentRepository: Send + Sync + 'static {
-    /// Stores a new comment and the users it mentions, in one transaction.
+    /// Stores a new comment and the users it mentions, with its `Added` event, in one
+    /// transaction.
     async fn insert(&self, comment: &Comment, mentions: &[UserId]) -> RepoResult<()>;
     /// Comments by id (missing ids are skipped).
     async fn comments(&self, ids: &[CommentId]) -> RepoResult<Vec<Comment>>;
-    /// Saves the changeable fields (content, edit time, resolution, pin, deletion, author).
-    async fn save(&self, comment: &Comment) -> RepoResult<()>;
-    /// Deletes a comment with its replies, likes and mentions.
-    async fn delete(&self, id: CommentId) -> RepoResult<()>;
+    /// Saves the changeable fields (content, edit time, resolution, pin, deletion, author), with
+    /// a `kind` event, in one transaction.
+    async fn save(&self, comment: &Comment, kind: CommentEventKind) -> RepoResult<()>;
+    /// Deletes a comment with its replies, likes and mentions, with a `Deleted` event carrying
+    /// `comment` as it was, in one transaction.
+    async fn delete(&self, comment: &Comment) -> RepoResult<()>;
     /// Replies of each comment, oldest first.
     async fn replies(&self, parents: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<Comment>>>;
-    /// Adds a like; whether it was new.
-    async fn like(&self, comment: CommentId, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<bool>;
-    /// Removes a like; whether there was one.
-    async fn unlike(&self, comment: CommentId, user: UserId) -> RepoResult<bool>;
+    /// Adds a like, with a `Liked` event when it is new; whether it was new.
+    async fn like(&self, comment: &Comment, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<bool>;
+    /// Removes a like, with an `Unliked` event when there was one; whether there was one.
+    async fn unlike(&self, comment: &Comment, user: UserId) -> RepoResult<bool>;
     /// Who liked each comment, in the order they did.
     async fn likers(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>>;
     /// Which of `ids` `user` liked.

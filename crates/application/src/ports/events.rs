@@ -9,7 +9,7 @@ use backline_domain::notifications::Notification;
 use futures::Stream;
 
 /// What happened to a comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CommentEventKind {
     /// Written (a comment or a reply).
     Added,
@@ -32,7 +32,7 @@ pub enum CommentEventKind {
 }
 
 /// What happened to a track or one of its versions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TrackEventKind {
     /// A new version was uploaded.
     FileUploaded,
@@ -46,8 +46,10 @@ pub enum TrackEventKind {
     TrackUpdated,
 }
 
-/// A change published on the bus.
-#[derive(Debug, Clone, PartialEq)]
+/// A change published on the bus. Repositories record each change's event in the same
+/// transaction as the change (the outbox, serialized as JSON); the relay publishes it after the
+/// commit, to every process.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Event {
     /// Something happened to a comment on a track.
     Comment {
@@ -103,7 +105,8 @@ pub type EventStream = Pin<Box<dyn Stream<Item = Result<Event, EventError>> + Se
 /// Publishes events to every subscriber. A slow subscriber never blocks the publisher or the
 /// others; one that falls too far behind gets [`EventError::Lagged`] and its stream ends.
 pub trait EventBus: Send + Sync + 'static {
-    /// Publishes an event (after the change it reports is stored).
+    /// Publishes an event to this process's subscribers. Only the outbox relay calls it, after
+    /// the change the event reports has committed.
     fn publish(&self, event: Event);
     /// A stream of every event published from now on.
     fn subscribe(&self) -> EventStream;

@@ -32,7 +32,8 @@ pub trait FileRepository: Send + Sync + 'static {
     /// In one transaction: takes the track's next version number (never reused), reserves
     /// `file.size` bytes of the owner's storage if that stays within `storage_limit` (`None`:
     /// unlimited), inserts the file (its `version` field is ignored) and, for audio, queues its
-    /// analysis job. Concurrent calls on one track get consecutive numbers.
+    /// analysis job, with a `FileUploaded` event. Concurrent calls on one track get consecutive
+    /// numbers.
     async fn insert_version(&self, file: &MediaFile, storage_limit: Option<i64>) -> RepoResult<NewVersion>;
     /// Files by id (missing ids are skipped).
     async fn files(&self, ids: &[FileId]) -> RepoResult<Vec<MediaFile>>;
@@ -48,13 +49,15 @@ pub trait FileRepository: Send + Sync + 'static {
     async fn latest_for_tracks(&self, tracks: &[TrackId]) -> RepoResult<HashMap<TrackId, MediaFile>>;
     /// Each track's version approved as final.
     async fn final_for_tracks(&self, tracks: &[TrackId]) -> RepoResult<HashMap<TrackId, MediaFile>>;
-    /// Marks one version final and clears the flag on its track's others, in one transaction.
+    /// Marks one version final and clears the flag on its track's others, with a
+    /// `VersionApproved` event, in one transaction.
     /// [`RepoError::NotFound`](super::RepoError::NotFound) when the file is gone.
     async fn approve(&self, id: FileId) -> RepoResult<MediaFile>;
-    /// Deletes the file and returns its bytes to the owner's storage, in one transaction;
-    /// `None` when it was already gone.
+    /// Deletes the file and returns its bytes to the owner's storage, with a `FileDeleted` event,
+    /// in one transaction; `None` when it was already gone.
     async fn delete(&self, id: FileId) -> RepoResult<Option<MediaFile>>;
-    /// Records analysis progress or results.
+    /// Records analysis progress or results; a READY or FAILED result also records an
+    /// `AnalysisFinished` event with the file as it is now, in the same transaction.
     async fn set_analysis(&self, id: FileId, analysis: &Analysis) -> RepoResult<()>;
     /// Which of `ids` are files that exist (for orphan collection).
     async fn existing(&self, ids: &[uuid::Uuid]) -> RepoResult<HashSet<uuid::Uuid>>;

@@ -38,7 +38,7 @@ pub trait WorkspaceRepository: Send + Sync + 'static {
     async fn update_space(&self, space: &ArtistSpace) -> RepoResult<()>;
     /// Saves a project's editable fields.
     async fn update_project(&self, project: &Project) -> RepoResult<()>;
-    /// Saves a track's editable fields.
+    /// Saves a track's editable fields, with a `TrackUpdated` event, in one transaction.
     async fn update_track(&self, track: &Track) -> RepoResult<()>;
 
     /// Deletes a space with all its projects, tracks and collaborators in one transaction.

@@ -128,7 +128,6 @@ pub async fn remove_collaborator(
         return Err(AppError::Forbidden(format!("you cannot remove a {}", row.role)));
     }
     app.collaborators.remove(path.id(), user).await?;
-    app.events.publish(crate::ports::Event::AccessChanged { user });
     if let Some(sender) = actor.user_id() {
         let name = match resource {
             ResourceRef::Space(id) => load_space(app, id).await.map(|space| space.name),
@@ -167,7 +166,6 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
         ));
     }
     app.collaborators.remove(path.id(), user).await?;
-    app.events.publish(crate::ports::Event::AccessChanged { user });
     Ok(row)
 }
 

@@ -140,11 +140,6 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
         RepoError::Duplicate(_) => AppError::conflict("slug", "another track in this project has this slug"),
         other => other.into(),
     })?;
-    app.events.publish(crate::ports::Event::Track {
-        kind: crate::ports::TrackEventKind::TrackUpdated,
-        track: track.id,
-        file: None,
-    });
     Ok(track)
 }
 

@@ -18,6 +18,8 @@ pub struct Model {
     pub read_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub dedupe_key: Option<String>,
+    pub in_app: bool,
+    pub email_pending: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use backline_application::ports::{CollaboratorRepository, RepoError, RepoResult};
+use backline_application::ports::{CollaboratorRepository, Event, RepoError, RepoResult};
 use backline_domain::ids::UserId;
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::roles::Role;
@@ -95,13 +95,18 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     }
 
     async fn remove(&self, resource_id: Uuid, user: UserId) -> RepoResult<bool> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let result = collaborators::Entity::delete_many()
             .filter(collaborators::Column::ResourceId.eq(resource_id))
             .filter(collaborators::Column::UserId.eq(user.0))
-            .exec(self.db.conn())
+            .exec(&txn)
             .await
             .map_err(repo_error)?;
-        Ok(result.rows_affected > 0)
+        if result.rows_affected == 0 {
+            return Ok(false);
+        }
+        crate::events::commit(&self.db, txn, &[Event::AccessChanged { user }]).await?;
+        Ok(true)
     }
 
     async fn transfer_ownership(&self, resource: ResourcePath, from: UserId, to: &Collaborator) -> RepoResult<()> {

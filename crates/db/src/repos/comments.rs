@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use backline_application::ports::{
-    CommentFilter, CommentOrder, CommentParent, CommentRepository, RepoError, RepoResult,
+    CommentEventKind, CommentFilter, CommentOrder, CommentParent, CommentRepository, Event, RepoError, RepoResult,
 };
 use backline_domain::comments::{Comment, TimeRange};
 use backline_domain::ids::{CommentId, UserId};
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::Database;
 use crate::entities::{comment_likes, comment_mentions, comments};
 use crate::error::repo_error;
+use crate::events::commit;
 use crate::paging::{Listing, children_pages};
 
 /// Comments on SQLite or PostgreSQL.
@@ -79,6 +80,14 @@ fn row(comment: &Comment) -> comments::ActiveModel {
 }
 
 /// Users per comment from a link table.
+/// The event of a change to `comment`.
+fn event(kind: CommentEventKind, comment: &Comment) -> [Event; 1] {
+    [Event::Comment {
+        kind,
+        comment: Box::new(comment.clone()),
+    }]
+}
+
 fn grouped(rows: impl IntoIterator<Item = (Uuid, Uuid)>) -> HashMap<CommentId, Vec<UserId>> {
     let mut out: HashMap<CommentId, Vec<UserId>> = HashMap::new();
     for (comment, user) in rows {
@@ -103,7 +112,7 @@ impl CommentRepository for SqlCommentRepository {
             .await
             .map_err(repo_error)?;
         }
-        txn.commit().await.map_err(repo_error)
+        commit(&self.db, txn, &event(CommentEventKind::Added, new)).await
     }
 
     async fn comments(&self, ids: &[CommentId]) -> RepoResult<Vec<Comment>> {
@@ -120,7 +129,7 @@ impl CommentRepository for SqlCommentRepository {
             .collect())
     }
 
-    async fn save(&self, changed: &Comment) -> RepoResult<()> {
+    async fn save(&self, changed: &Comment, kind: CommentEventKind) -> RepoResult<()> {
         let mut model = row(changed).reset_all();
         // Where a comment sits never changes.
         for column in [
@@ -133,11 +142,13 @@ impl CommentRepository for SqlCommentRepository {
         ] {
             model.not_set(column);
         }
-        model.update(self.db.conn()).await.map_err(repo_error)?;
-        Ok(())
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        model.update(&txn).await.map_err(repo_error)?;
+        commit(&self.db, txn, &event(kind, changed)).await
     }
 
-    async fn delete(&self, id: CommentId) -> RepoResult<()> {
+    async fn delete(&self, gone: &Comment) -> RepoResult<()> {
+        let id = gone.id;
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         comments::Entity::delete_many()
             .filter(comments::Column::ParentId.eq(id.0))
@@ -151,7 +162,7 @@ impl CommentRepository for SqlCommentRepository {
         if removed.rows_affected == 0 {
             return Err(RepoError::NotFound);
         }
-        txn.commit().await.map_err(repo_error)
+        commit(&self.db, txn, &event(CommentEventKind::Deleted, gone)).await
     }
 
     async fn replies(&self, parents: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<Comment>>> {
@@ -173,30 +184,39 @@ impl CommentRepository for SqlCommentRepository {
         Ok(out)
     }
 
-    async fn like(&self, id: CommentId, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<bool> {
+    async fn like(&self, liked: &Comment, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<bool> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let inserted = comment_likes::ActiveModel {
             id: Set(Uuid::now_v7()),
-            comment_id: Set(id.0),
+            comment_id: Set(liked.id.0),
             user_id: Set(user.0),
             created_at: Set(now),
         }
-        .insert(self.db.conn())
+        .insert(&txn)
         .await;
         match inserted.map_err(repo_error) {
-            Ok(_) => Ok(true),
+            Ok(_) => {
+                commit(&self.db, txn, &event(CommentEventKind::Liked, liked)).await?;
+                Ok(true)
+            }
             Err(RepoError::Duplicate(_)) => Ok(false),
             Err(error) => Err(error),
         }
     }
 
-    async fn unlike(&self, id: CommentId, user: UserId) -> RepoResult<bool> {
+    async fn unlike(&self, unliked: &Comment, user: UserId) -> RepoResult<bool> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let removed = comment_likes::Entity::delete_many()
-            .filter(comment_likes::Column::CommentId.eq(id.0))
+            .filter(comment_likes::Column::CommentId.eq(unliked.id.0))
             .filter(comment_likes::Column::UserId.eq(user.0))
-            .exec(self.db.conn())
+            .exec(&txn)
             .await
             .map_err(repo_error)?;
-        Ok(removed.rows_affected > 0)
+        if removed.rows_affected == 0 {
+            return Ok(false);
+        }
+        commit(&self.db, txn, &event(CommentEventKind::Unliked, unliked)).await?;
+        Ok(true)
     }
 
     async fn likers(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>> {

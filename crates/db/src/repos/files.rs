@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::anyhow;
-use backline_application::ports::{FileRepository, JobKind, NewVersion, RepoError, RepoResult};
+use backline_application::ports::{Event, FileRepository, JobKind, NewVersion, RepoError, RepoResult, TrackEventKind};
 use backline_domain::ids::{FileId, TrackId, UserId};
 use backline_domain::media::{Analysis, AnalysisStatus, FileType, MediaFile};
 use backline_domain::page::{Page, PageRequest};
@@ -18,7 +18,17 @@ use uuid::Uuid;
 use crate::Database;
 use crate::entities::{files, jobs, subscriptions, tracks};
 use crate::error::repo_error;
+use crate::events::commit;
 use crate::paging::{Listing, children_counts, children_pages};
+
+/// The event of a change to a version.
+fn event(kind: TrackEventKind, file: &MediaFile) -> [Event; 1] {
+    [Event::Track {
+        kind,
+        track: file.track_id,
+        file: Some(Box::new(file.clone())),
+    }]
+}
 
 /// Files on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -240,8 +250,9 @@ impl FileRepository for SqlFileRepository {
             .await
             .map_err(repo_error)?;
         }
-        txn.commit().await.map_err(repo_error)?;
-        Ok(NewVersion::Created(Box::new(file(inserted)?)))
+        let created = file(inserted)?;
+        commit(&self.db, txn, &event(TrackEventKind::FileUploaded, &created)).await?;
+        Ok(NewVersion::Created(Box::new(created)))
     }
 
     async fn files(&self, ids: &[FileId]) -> RepoResult<Vec<MediaFile>> {
@@ -351,8 +362,9 @@ impl FileRepository for SqlFileRepository {
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        txn.commit().await.map_err(repo_error)?;
-        file(target)
+        let approved = file(target)?;
+        commit(&self.db, txn, &event(TrackEventKind::VersionApproved, &approved)).await?;
+        Ok(approved)
     }
 
     async fn delete(&self, id: FileId) -> RepoResult<Option<MediaFile>> {
@@ -372,11 +384,13 @@ impl FileRepository for SqlFileRepository {
         };
         files::Entity::delete_by_id(id.0).exec(&txn).await.map_err(repo_error)?;
         add_storage(&txn, UserId(model.owner_id), -model.size, None).await?;
-        txn.commit().await.map_err(repo_error)?;
-        file(model).map(Some)
+        let deleted = file(model)?;
+        commit(&self.db, txn, &event(TrackEventKind::FileDeleted, &deleted)).await?;
+        Ok(Some(deleted))
     }
 
     async fn set_analysis(&self, id: FileId, analysis: &Analysis) -> RepoResult<()> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
         files::Entity::update_many()
             .col_expr(files::Column::AnalysisStatus, Expr::value(analysis.status.as_str()))
             .col_expr(files::Column::AnalysisError, Expr::value(analysis.error.clone()))
@@ -391,10 +405,16 @@ impl FileRepository for SqlFileRepository {
             )
             .col_expr(files::Column::WaveformKey, Expr::value(analysis.waveform_key.clone()))
             .filter(files::Column::Id.eq(id.0))
-            .exec(self.db.conn())
+            .exec(&txn)
             .await
             .map_err(repo_error)?;
-        Ok(())
+        let mut events = Vec::new();
+        if matches!(analysis.status, AnalysisStatus::Ready | AnalysisStatus::Failed)
+            && let Some(model) = files::Entity::find_by_id(id.0).one(&txn).await.map_err(repo_error)?
+        {
+            events.extend(event(TrackEventKind::AnalysisFinished, &file(model)?));
+        }
+        commit(&self.db, txn, &events).await
     }
 
     async fn existing(&self, ids: &[Uuid]) -> RepoResult<HashSet<Uuid>> {

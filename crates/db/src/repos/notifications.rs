@@ -1,18 +1,23 @@
 //! In-app notifications.
 
 use anyhow::anyhow;
-use backline_application::ports::{NotificationRepository, RepoError, RepoResult};
+use std::collections::HashMap;
+
+use backline_application::ports::{Event, NotificationRepository, RepoError, RepoResult};
 use backline_domain::ids::{NotificationId, UserId};
-use backline_domain::notifications::{Notification, NotificationType};
+use backline_domain::notifications::{Notification, NotificationSetting, NotificationType};
 use backline_domain::page::{Page, PageRequest};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::Database;
-use crate::entities::notifications;
+use crate::entities::{notification_digests, notification_settings, notifications};
 use crate::error::repo_error;
+use crate::events::commit;
 use crate::paging::{Listing, children_pages};
 
 /// Notifications on SQLite or PostgreSQL.
@@ -43,15 +48,27 @@ fn notification(model: notifications::Model) -> RepoResult<Notification> {
         read_at: model.read_at,
         created_at: model.created_at,
         dedupe_key: model.dedupe_key,
+        in_app: model.in_app,
+        email_pending: model.email_pending,
+    })
+}
+
+fn setting(model: &notification_settings::Model) -> Option<NotificationSetting> {
+    Some(NotificationSetting {
+        kind: NotificationType::parse(&model.kind)?,
+        in_app: model.in_app,
+        email: model.email,
     })
 }
 
 #[async_trait::async_trait]
 impl NotificationRepository for SqlNotificationRepository {
     async fn insert(&self, new: &[Notification]) -> RepoResult<Vec<Notification>> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let mut stored = Vec::new();
+        let mut events = Vec::new();
         for item in new {
-            let inserted = notifications::ActiveModel {
+            let row = notifications::ActiveModel {
                 id: Set(item.id.0),
                 kind: Set(item.kind.as_str().to_owned()),
                 sender_id: Set(item.sender_id.map(|user| user.0)),
@@ -64,15 +81,30 @@ impl NotificationRepository for SqlNotificationRepository {
                 read_at: Set(item.read_at),
                 created_at: Set(item.created_at),
                 dedupe_key: Set(item.dedupe_key.clone()),
+                in_app: Set(item.in_app),
+                email_pending: Set(item.email_pending),
+            };
+            // A used dedupe key skips the row without failing the transaction.
+            let inserted = notifications::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::column(notifications::Column::DedupeKey)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await
+                .map_err(repo_error)?;
+            if inserted == 0 {
+                continue;
             }
-            .insert(self.db.conn())
-            .await;
-            match inserted.map_err(repo_error) {
-                Ok(_) => stored.push(item.clone()),
-                Err(RepoError::Duplicate(_)) => {}
-                Err(error) => return Err(error),
+            if item.in_app {
+                events.push(Event::Notification {
+                    notification: Box::new(item.clone()),
+                });
             }
+            stored.push(item.clone());
         }
+        commit(&self.db, txn, &events).await?;
         Ok(stored)
     }
 
@@ -82,7 +114,11 @@ impl NotificationRepository for SqlNotificationRepository {
             parent_column: "recipient_id",
             order: &["id"],
             ascending: false,
-            extra: unread_only.then_some("is_read = FALSE"),
+            extra: Some(if unread_only {
+                "in_app = TRUE AND is_read = FALSE"
+            } else {
+                "in_app = TRUE"
+            }),
         };
         let mut pages =
             children_pages::<notifications::Entity, Uuid>(self.db.conn(), &listing, &[user.0], page, |model| {
@@ -93,7 +129,9 @@ impl NotificationRepository for SqlNotificationRepository {
     }
 
     async fn count(&self, user: UserId, unread_only: bool) -> RepoResult<u64> {
-        let mut query = notifications::Entity::find().filter(notifications::Column::RecipientId.eq(user.0));
+        let mut query = notifications::Entity::find()
+            .filter(notifications::Column::RecipientId.eq(user.0))
+            .filter(notifications::Column::InApp.eq(true));
         if unread_only {
             query = query.filter(notifications::Column::IsRead.eq(false));
         }
@@ -108,6 +146,7 @@ impl NotificationRepository for SqlNotificationRepository {
     ) -> RepoResult<Option<Notification>> {
         let Some(model) = notifications::Entity::find_by_id(id.0)
             .filter(notifications::Column::RecipientId.eq(user.0))
+            .filter(notifications::Column::InApp.eq(true))
             .one(self.db.conn())
             .await
             .map_err(repo_error)?
@@ -137,10 +176,131 @@ impl NotificationRepository for SqlNotificationRepository {
             .col_expr(notifications::Column::IsRead, Expr::value(true))
             .col_expr(notifications::Column::ReadAt, Expr::value(Some(now)))
             .filter(notifications::Column::RecipientId.eq(user.0))
+            .filter(notifications::Column::InApp.eq(true))
             .filter(notifications::Column::IsRead.eq(false))
             .exec(self.db.conn())
             .await
             .map_err(repo_error)?;
         Ok(result.rows_affected)
+    }
+
+    async fn settings_for(
+        &self,
+        users: &[UserId],
+        kind: NotificationType,
+    ) -> RepoResult<HashMap<UserId, NotificationSetting>> {
+        if users.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = notification_settings::Entity::find()
+            .filter(notification_settings::Column::UserId.is_in(users.iter().map(|user| user.0)))
+            .filter(notification_settings::Column::Kind.eq(kind.as_str()))
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| setting(row).map(|setting| (UserId(row.user_id), setting)))
+            .collect())
+    }
+
+    async fn settings(&self, user: UserId) -> RepoResult<Vec<NotificationSetting>> {
+        let rows = notification_settings::Entity::find()
+            .filter(notification_settings::Column::UserId.eq(user.0))
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(rows.iter().filter_map(setting).collect())
+    }
+
+    async fn save_settings(&self, user: UserId, settings: &[NotificationSetting]) -> RepoResult<()> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        for item in settings {
+            let row = notification_settings::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                user_id: Set(user.0),
+                kind: Set(item.kind.as_str().to_owned()),
+                in_app: Set(item.in_app),
+                email: Set(item.email),
+            };
+            notification_settings::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::columns([
+                        notification_settings::Column::UserId,
+                        notification_settings::Column::Kind,
+                    ])
+                    .update_columns([
+                        notification_settings::Column::InApp,
+                        notification_settings::Column::Email,
+                    ])
+                    .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await
+                .map_err(repo_error)?;
+        }
+        txn.commit().await.map_err(repo_error)
+    }
+
+    async fn digest_due(&self, sent_before: chrono::DateTime<chrono::Utc>, limit: u64) -> RepoResult<Vec<UserId>> {
+        let waiting: Vec<Uuid> = notifications::Entity::find()
+            .select_only()
+            .column(notifications::Column::RecipientId)
+            .distinct()
+            .filter(notifications::Column::EmailPending.eq(true))
+            .into_tuple::<Uuid>()
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        if waiting.is_empty() {
+            return Ok(Vec::new());
+        }
+        let recent: Vec<Uuid> = notification_digests::Entity::find()
+            .select_only()
+            .column(notification_digests::Column::UserId)
+            .filter(notification_digests::Column::UserId.is_in(waiting.iter().copied()))
+            .filter(notification_digests::Column::SentAt.gte(sent_before))
+            .into_tuple::<Uuid>()
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(waiting
+            .into_iter()
+            .filter(|user| !recent.contains(user))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(UserId)
+            .collect())
+    }
+
+    async fn take_digest(&self, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<Vec<Notification>> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        // Write first (SQLite cannot upgrade a read transaction once another writer committed).
+        notification_digests::Entity::insert(notification_digests::ActiveModel {
+            user_id: Set(user.0),
+            sent_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(notification_digests::Column::UserId)
+                .update_column(notification_digests::Column::SentAt)
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await
+        .map_err(repo_error)?;
+        let rows = notifications::Entity::find()
+            .filter(notifications::Column::RecipientId.eq(user.0))
+            .filter(notifications::Column::EmailPending.eq(true))
+            .order_by_asc(notifications::Column::Id)
+            .all(&txn)
+            .await
+            .map_err(repo_error)?;
+        notifications::Entity::update_many()
+            .col_expr(notifications::Column::EmailPending, Expr::value(false))
+            .filter(notifications::Column::Id.is_in(rows.iter().map(|row| row.id)))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        txn.commit().await.map_err(repo_error)?;
+        rows.into_iter().map(notification).collect()
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use backline_application::ports::{RepoResult, SiblingScope, WorkspaceRepository};
+use backline_application::ports::{Event, RepoResult, SiblingScope, TrackEventKind, WorkspaceRepository};
 use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
 use backline_domain::page::{Direction, Page, PageRequest};
 use backline_domain::workspace::{ArtistSpace, Collaborator, Project, Track};
@@ -168,12 +168,14 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn update_track(&self, track: &Track) -> RepoResult<()> {
-        track_row(track)
-            .reset_all()
-            .update(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        track_row(track).reset_all().update(&txn).await.map_err(repo_error)?;
+        let updated = Event::Track {
+            kind: TrackEventKind::TrackUpdated,
+            track: track.id,
+            file: None,
+        };
+        crate::events::commit(&self.db, txn, &[updated]).await
     }
 
     async fn delete_space(&self, id: ArtistSpaceId) -> RepoResult<Vec<String>> {

@@ -10,7 +10,7 @@ use crate::workspace::ResourcePath;
 pub const MAX_NAME_CHARS: usize = 255;
 
 /// What kind of content a file holds (seed 000's File type).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FileType {
     /// Audio: a version of a track.
     Audio,
@@ -46,7 +46,7 @@ impl FileType {
 }
 
 /// Where a file's analysis stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AnalysisStatus {
     /// Waiting for a worker.
     Pending,
@@ -116,7 +116,7 @@ pub struct Loudness {
 }
 
 /// A file's analysis: status, and what was measured once it is `Ready`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     /// Where it stands.
     pub status: AnalysisStatus,
@@ -147,7 +147,7 @@ impl Analysis {
 }
 
 /// One stored file: for audio, one version of a track.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MediaFile {
     /// Primary key.
     pub id: FileId,

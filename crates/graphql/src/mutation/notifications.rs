@@ -1,13 +1,28 @@
-//! Reading notifications.
+//! Reading notifications and choosing how they arrive.
 
-use async_graphql::{Context, ID, Object};
-use backline_application::notifications::{mark_all_notifications_read, mark_notification_read};
+use async_graphql::{Context, ID, InputObject, Object};
+use backline_application::notifications::{
+    SettingChange, mark_all_notifications_read, mark_notification_read, update_notification_settings,
+};
 use backline_domain::ids::NotificationId;
 
 use crate::context::parts;
 use crate::error::GqlResult;
 use crate::ids::{Kind, decode};
-use crate::types::notification::NotificationNode;
+use crate::types::enums::GqlNotificationType;
+use crate::types::notification::{NotificationNode, NotificationSettingNode};
+
+/// A change to how one type of notification reaches you; a channel left out keeps its value.
+#[derive(InputObject)]
+struct NotificationSettingInput {
+    /// The type of notification.
+    #[graphql(name = "type")]
+    kind: GqlNotificationType,
+    /// Show it in your inbox and live.
+    in_app: Option<bool>,
+    /// Put it in your email digest.
+    email: Option<bool>,
+}
 
 #[derive(Default)]
 pub(crate) struct NotificationMutation;
@@ -25,6 +40,27 @@ impl NotificationMutation {
         Ok(NotificationNode(
             mark_notification_read(app, &request.actor, id).await.gql()?,
         ))
+    }
+
+    /// Changes how some types of notification reach you, all or nothing; returns every setting.
+    async fn update_notification_settings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "One entry per type to change (each type at most once).")] input: Vec<
+            NotificationSettingInput,
+        >,
+    ) -> async_graphql::Result<Vec<NotificationSettingNode>> {
+        let (app, request) = parts(ctx)?;
+        let changes: Vec<SettingChange> = input
+            .into_iter()
+            .map(|item| SettingChange {
+                kind: item.kind.into(),
+                in_app: item.in_app,
+                email: item.email,
+            })
+            .collect();
+        let settings = update_notification_settings(app, &request.actor, &changes).await.gql()?;
+        Ok(settings.into_iter().map(NotificationSettingNode).collect())
     }
 
     /// Marks all your notifications read; returns how many were unread.

@@ -89,3 +89,27 @@ crate::pagination::connection!(
     "NotificationEdge",
     "How many notifications match in all."
 );
+
+/// How you want one type of notification delivered.
+pub(crate) struct NotificationSettingNode(pub(crate) backline_domain::notifications::NotificationSetting);
+
+/// How you want one type of notification delivered: in the app (inbox and live), and in your
+/// email digest (at most one email per interval, listing what you have not read yet).
+#[async_graphql::Object(name = "NotificationSetting")]
+impl NotificationSettingNode {
+    /// The type of notification.
+    #[graphql(name = "type")]
+    async fn kind(&self) -> GqlNotificationType {
+        self.0.kind.into()
+    }
+
+    /// Whether it shows in your inbox and arrives live.
+    async fn in_app(&self) -> bool {
+        self.0.in_app
+    }
+
+    /// Whether it goes into your email digest.
+    async fn email(&self) -> bool {
+        self.0.email
+    }
+}
