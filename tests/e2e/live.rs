@@ -7,25 +7,30 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 const WATCH: &str =
     "subscription($t: ID!) { commentEvents(trackId: $t) { kind fileId comment { content owner { username } } } }";
 
 async fn connect(app: &TestApp, user: &TestUser) -> anyhow::Result<Socket> {
-    let mut request = format!("ws://{}/graphql/ws", app.base.trim_start_matches("http://")).into_client_request()?;
+    connect_to(&app.base, &user.token).await
+}
+
+/// Opens a graphql-transport-ws socket to the server at `base` and signs in with `token`.
+pub(crate) async fn connect_to(base: &str, token: &str) -> anyhow::Result<Socket> {
+    let mut request = format!("ws://{}/graphql/ws", base.trim_start_matches("http://")).into_client_request()?;
     request
         .headers_mut()
         .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
-    let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {}", user.token)}});
+    let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {token}")}});
     socket.send(Message::text(init.to_string())).await?;
     let ack = next_json(&mut socket).await?;
     anyhow::ensure!(ack["type"] == "connection_ack", "{ack}");
     Ok(socket)
 }
 
-async fn next_json(socket: &mut Socket) -> anyhow::Result<Value> {
+pub(crate) async fn next_json(socket: &mut Socket) -> anyhow::Result<Value> {
     loop {
         let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
             .await?
@@ -40,7 +45,7 @@ async fn next_json(socket: &mut Socket) -> anyhow::Result<Value> {
     }
 }
 
-async fn subscribe(socket: &mut Socket, id: &str, track: &str) -> anyhow::Result<()> {
+pub(crate) async fn subscribe(socket: &mut Socket, id: &str, track: &str) -> anyhow::Result<()> {
     let message = json!({"id": id, "type": "subscribe", "payload": {"query": WATCH, "variables": {"t": track}}});
     socket.send(Message::text(message.to_string())).await?;
     Ok(())

@@ -13,6 +13,8 @@ pub struct TestApp {
     client: reqwest::Client,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// The database it runs on (another server may share it).
+    pub database_url: String,
 }
 
 /// A signed-up user.
@@ -55,12 +57,14 @@ impl TestApp {
         config.jwt_secret = Some(backline_server::config::Secret(TEST_SECRET.into()));
         config.data_dir = std::env::temp_dir().join("backline-e2e");
         adjust(&mut config);
+        let database_url = config.database_url.clone();
         let server = backline_server::start(config).await?;
         let base = format!("http://{}", server.addr);
         Ok(Self {
             server,
             client: reqwest::Client::new(),
             base,
+            database_url,
         })
     }
 

@@ -31,3 +31,29 @@ pub async fn fresh_database_url() -> anyhow::Result<String> {
         }
     }
 }
+
+/// Records `events` in a transaction on `db`, as a repository does, then commits it (`commit`)
+/// or rolls it back. With `wake` false the committing process does not wake its own relay, as
+/// when it dies right after the commit.
+///
+/// # Errors
+/// Fails when the database does not answer.
+pub async fn record_events(
+    db: &crate::Database,
+    events: &[backline_application::ports::Event],
+    commit: bool,
+    wake: bool,
+) -> anyhow::Result<()> {
+    use sea_orm::TransactionTrait;
+    let txn = db.conn().begin().await?;
+    crate::events::record(&txn, events).await?;
+    if commit {
+        txn.commit().await?;
+        if wake {
+            db.events_committed();
+        }
+    } else {
+        txn.rollback().await?;
+    }
+    Ok(())
+}
