@@ -80,6 +80,12 @@ async fn comment_events_arrive_live_and_respect_access() -> anyhow::Result<()> {
         refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "{refused}"
     );
+    assert!(
+        refused["payload"]["errors"][0]["extensions"]["requestId"]
+            .as_str()
+            .is_some_and(|id| id.len() > 8),
+        "socket errors carry the request id: {refused}"
+    );
     let completed = next_json(&mut outsider).await?;
     assert_eq!(completed["type"], "complete", "{completed}");
 
@@ -320,5 +326,36 @@ async fn subscriptions_end_when_the_token_expires() -> anyhow::Result<()> {
     assert_eq!(ended["id"], "e1");
     assert_eq!(ended["payload"][0]["extensions"]["code"], "UNAUTHENTICATED");
     assert_eq!(closed_with(&mut socket).await?.0, 4401);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn each_user_may_hold_a_limited_number_of_sockets() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| {
+        config.analysis_workers = 0;
+        config.ws_max_sockets_per_user = 2;
+    })
+    .await?;
+    let (user, other) = (app.user("capped").await?, app.user("uncapped").await?);
+    let first = connect(&app, &user).await?;
+    let _second = connect(&app, &user).await?;
+    let mut third = raw_socket(&app).await?;
+    let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {}", user.token)}});
+    third.send(Message::text(init.to_string())).await?;
+    let (code, reason) = closed_with(&mut third).await?;
+    assert_eq!(code, 4403, "{reason}");
+    assert!(reason.contains("too many open sockets"), "{reason}");
+    // Another user is not affected; a closed socket frees its place.
+    let _theirs = connect(&app, &other).await?;
+    drop(first);
+    let mut again = None;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        if let Ok(socket) = connect(&app, &user).await {
+            again = Some(socket);
+            break;
+        }
+    }
+    assert!(again.is_some(), "the place of the closed socket was freed");
     app.stop().await
 }

@@ -152,8 +152,8 @@ pub struct Config {
     /// How often the server pings an open WebSocket, in milliseconds (keep-alive).
     #[arg(long, env = "BACKLINE_WS_KEEPALIVE_MS", default_value_t = 15_000)]
     pub ws_keepalive_ms: u64,
-    /// Open GraphQL WebSockets allowed per signed-in user (across their devices and tabs); one
-    /// more is closed with 4429.
+    /// Open GraphQL WebSockets allowed per signed-in user in this process (across their devices
+    /// and tabs); one more is refused at `connection_init` (closed with 4403).
     #[arg(long, env = "BACKLINE_WS_MAX_SOCKETS_PER_USER", default_value_t = 20)]
     pub ws_max_sockets_per_user: usize,
     /// How often the event relay reads the outbox without being woken, in milliseconds: the

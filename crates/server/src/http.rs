@@ -38,6 +38,7 @@ pub(crate) struct HttpState {
     api_url: Option<String>,
     ws_init_timeout: std::time::Duration,
     ws_keepalive: std::time::Duration,
+    ws_sockets: crate::ws::SocketLimiter,
 }
 
 /// Builds the router.
@@ -51,6 +52,7 @@ pub(crate) fn router(composition: Composition, config: &Config) -> Router {
         api_url: config.api_url.clone(),
         ws_init_timeout: std::time::Duration::from_millis(config.ws_init_timeout_ms),
         ws_keepalive: std::time::Duration::from_millis(config.ws_keepalive_ms.max(100)),
+        ws_sockets: crate::ws::SocketLimiter::new(config.ws_max_sockets_per_user),
     };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -395,6 +397,8 @@ async fn graphql_ws(
         protocol,
         init_timeout: state.ws_init_timeout,
         keepalive: state.ws_keepalive,
+        request_id: request_id(&headers),
+        sockets: state.ws_sockets.clone(),
     };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)

@@ -4,10 +4,12 @@
 //! [`MAX_SUBSCRIPTIONS`] live subscriptions per socket; and the same operation limits (aliases,
 //! root fields) as HTTP requests; keep-alive pings; and when the access token given in
 //! `connection_init` expires, every subscription ends with `UNAUTHENTICATED` and the socket
-//! closes with 4401 (reconnect with a fresh token). The legacy `graphql-ws` protocol is passed
-//! through as it is, with its `ka` keep-alive.
+//! closes with 4401 (reconnect with a fresh token). One user may hold at most a configured
+//! number of sockets ([`SocketLimiter`]); one more is refused at `connection_init` (4403, as any
+//! refused initialisation). Every error sent carries a `code` and the socket's `requestId`. The
+//! legacy `graphql-ws` protocol is passed through as it is, with its `ka` keep-alive.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,6 +18,7 @@ use async_graphql::{Data, Request};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use backline_application::identity::authenticate_until;
 use backline_application::{App, ClientMeta};
+use backline_domain::ids::UserId;
 use backline_graphql::{BacklineSchema, Limits, RequestContext};
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
@@ -23,6 +26,57 @@ use serde_json::{Value, json};
 
 /// Live subscriptions per socket.
 pub(crate) const MAX_SUBSCRIPTIONS: usize = 100;
+
+/// Counts each user's open sockets across the process.
+#[derive(Debug, Clone)]
+pub(crate) struct SocketLimiter {
+    open: Arc<Mutex<HashMap<UserId, usize>>>,
+    per_user: usize,
+}
+
+/// One counted socket; dropping it frees the place.
+#[derive(Debug)]
+pub(crate) struct SocketSlot {
+    limiter: SocketLimiter,
+    user: UserId,
+}
+
+impl SocketLimiter {
+    /// At most `per_user` sockets per user.
+    pub(crate) fn new(per_user: usize) -> Self {
+        Self {
+            open: Arc::default(),
+            per_user: per_user.max(1),
+        }
+    }
+
+    /// Takes a place for one more of `user`'s sockets; `None` when they hold the maximum.
+    fn acquire(&self, user: UserId) -> Option<SocketSlot> {
+        let mut open = self.open.lock().ok()?;
+        let count = open.entry(user).or_insert(0);
+        if *count >= self.per_user {
+            return None;
+        }
+        *count += 1;
+        Some(SocketSlot {
+            limiter: self.clone(),
+            user,
+        })
+    }
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.limiter.open.lock()
+            && let Some(count) = open.get_mut(&self.user)
+        {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
+}
 
 /// What one socket needs.
 pub(crate) struct Session {
@@ -36,6 +90,10 @@ pub(crate) struct Session {
     pub(crate) init_timeout: Duration,
     /// How often to ping the client.
     pub(crate) keepalive: Duration,
+    /// The upgrade request's id, put on every error sent.
+    pub(crate) request_id: String,
+    /// Each user's open sockets.
+    pub(crate) sockets: SocketLimiter,
 }
 
 /// Reads the token from a `connection_init` payload: `Authorization`, `authorization` or `token`.
@@ -53,10 +111,43 @@ fn close(code: u16, reason: &str) -> Message {
     }))
 }
 
-fn error_message(id: &str, code: &str, message: &str) -> Message {
-    let body =
-        json!({ "id": id, "type": "error", "payload": [{ "message": message, "extensions": { "code": code } }] });
+fn error_message(id: &str, code: &str, message: &str, request_id: &str) -> Message {
+    let body = json!({
+        "id": id,
+        "type": "error",
+        "payload": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }],
+    });
     Message::Text(body.to_string().into())
+}
+
+/// Gives every error in an engine message a code (engine errors such as validation failures
+/// are the client's: `BAD_USER_INPUT`) and the socket's request id. Messages without errors
+/// pass untouched, without being parsed.
+fn with_error_details(text: String, request_id: &str) -> String {
+    if !text.contains("\"errors\"") && !text.contains("\"type\":\"error\"") {
+        return text;
+    }
+    let Ok(mut message) = serde_json::from_str::<Value>(&text) else {
+        return text;
+    };
+    let errors = match message["type"].as_str() {
+        Some("error") => message.get_mut("payload"),
+        _ => message.get_mut("payload").and_then(|payload| payload.get_mut("errors")),
+    };
+    let Some(Value::Array(errors)) = errors else {
+        return text;
+    };
+    for error in errors {
+        let Some(object) = error.as_object_mut() else { continue };
+        let extensions = object.entry("extensions").or_insert_with(|| json!({}));
+        if let Some(extensions) = extensions.as_object_mut() {
+            extensions
+                .entry("code")
+                .or_insert_with(|| Value::from("BAD_USER_INPUT"));
+            extensions.insert("requestId".into(), Value::from(request_id));
+        }
+    }
+    message.to_string()
 }
 
 /// What to do with one client message.
@@ -73,6 +164,7 @@ struct Rules {
     modern: bool,
     acknowledged: bool,
     active: HashSet<String>,
+    request_id: String,
 }
 
 impl Rules {
@@ -91,7 +183,12 @@ impl Rules {
                     return if self.modern {
                         Verdict::Close(close(4409, &format!("Subscriber for {id} already exists")))
                     } else {
-                        Verdict::Answer(error_message(&id, "BAD_USER_INPUT", "this id is already in use"))
+                        Verdict::Answer(error_message(
+                            &id,
+                            "BAD_USER_INPUT",
+                            "this id is already in use",
+                            &self.request_id,
+                        ))
                     };
                 }
                 if self.active.len() >= MAX_SUBSCRIPTIONS {
@@ -99,12 +196,13 @@ impl Rules {
                         &id,
                         "RATE_LIMITED",
                         &format!("a socket may hold at most {MAX_SUBSCRIPTIONS} subscriptions"),
+                        &self.request_id,
                     ));
                 }
                 if let Ok(mut request) = serde_json::from_value::<Request>(message["payload"].clone())
                     && let Err(reason) = limits.check_request(&mut request)
                 {
-                    return Verdict::Answer(error_message(&id, "BAD_USER_INPUT", &reason));
+                    return Verdict::Answer(error_message(&id, "BAD_USER_INPUT", &reason, &self.request_id));
                 }
                 self.active.insert(id);
                 Verdict::Forward
@@ -145,6 +243,8 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
         protocol,
         init_timeout,
         keepalive,
+        request_id,
+        sockets,
     } = session;
     let modern = protocol == WebSocketProtocols::GraphQLWS;
     let (mut outgoing, mut incoming) = socket.split();
@@ -152,9 +252,23 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     // When the token presented in connection_init stops being valid.
     let expiry: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>> = Arc::default();
     let token_expiry = Arc::clone(&expiry);
+    // This socket's place among its user's sockets, held until it closes.
+    let slot: Arc<Mutex<Option<SocketSlot>>> = Arc::default();
+    let held = Arc::clone(&slot);
     let engine = GraphQLStream::new(schema, from_client, protocol).on_connection_init(move |payload| async move {
         let (actor, until) = authenticate_until(&app, token_from_init(&payload).as_deref())
             .map_err(|error| async_graphql::Error::new(error.to_string()))?;
+        if let Some(user) = actor.user_id() {
+            let Some(place) = sockets.acquire(user) else {
+                return Err(async_graphql::Error::new(format!(
+                    "too many open sockets for this user (at most {}); close one first",
+                    sockets.per_user
+                )));
+            };
+            if let Ok(mut held) = held.lock() {
+                *held = Some(place);
+            }
+        }
         if let Ok(mut slot) = token_expiry.lock() {
             *slot = until;
         }
@@ -167,6 +281,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
         modern,
         acknowledged: false,
         active: HashSet::new(),
+        request_id: request_id.clone(),
     };
     let init_deadline = tokio::time::sleep(init_timeout);
     tokio::pin!(init_deadline);
@@ -184,7 +299,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
             () = async { if let Some(sleep) = expires.as_mut() { sleep.as_mut().await } }, if expires.is_some() => {
                 // The token expired: end every subscription with an error, then the socket.
                 for id in rules.active.drain() {
-                    let _ = outgoing.send(error_message(&id, "UNAUTHENTICATED", "your access token expired; reconnect with a fresh one")).await;
+                    let _ = outgoing.send(error_message(&id, "UNAUTHENTICATED", "your access token expired; reconnect with a fresh one", &request_id)).await;
                 }
                 let _ = outgoing.send(close(4401, "Access token expired")).await;
                 break;
@@ -238,11 +353,15 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                                 expires = Some(Box::pin(tokio::time::sleep(left)));
                             }
                         }
+                        let text = with_error_details(text, &request_id);
                         if outgoing.send(Message::Text(text.into())).await.is_err() {
                             break;
                         }
                     }
                     Some(WsMessage::Close(code, reason)) => {
+                        // A refused connection_init (bad token, too many sockets) is 4403
+                        // Forbidden in graphql-transport-ws; the engine says 1002.
+                        let code = if modern && code == 1002 && !rules.acknowledged { 4403 } else { code };
                         let _ = outgoing.send(close(code, &reason)).await;
                         break;
                     }
@@ -267,12 +386,41 @@ mod tests {
     }
 
     #[test]
+    fn errors_get_a_code_and_the_request_id() {
+        let next = r#"{"id":"1","type":"next","payload":{"data":null,"errors":[{"message":"gone","extensions":{"code":"NOT_FOUND"}},{"message":"bad"}]}}"#;
+        let changed: Value = serde_json::from_str(&with_error_details(next.into(), "req-9")).unwrap_or_default();
+        let errors = &changed["payload"]["errors"];
+        assert_eq!(errors[0]["extensions"]["code"], "NOT_FOUND");
+        assert_eq!(errors[1]["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(errors[1]["extensions"]["requestId"], "req-9");
+        let error = r#"{"id":"2","type":"error","payload":[{"message":"invalid"}]}"#;
+        let changed: Value = serde_json::from_str(&with_error_details(error.into(), "req-9")).unwrap_or_default();
+        assert_eq!(changed["payload"][0]["extensions"]["requestId"], "req-9");
+        let data = r#"{"id":"1","type":"next","payload":{"data":{"x":1}}}"#;
+        assert_eq!(with_error_details(data.into(), "req-9"), data, "untouched");
+    }
+
+    #[test]
+    fn caps_each_users_sockets() {
+        let limiter = SocketLimiter::new(2);
+        let user = UserId(uuid::Uuid::from_u128(7));
+        let first = limiter.acquire(user);
+        let second = limiter.acquire(user);
+        assert!(first.is_some() && second.is_some());
+        assert!(limiter.acquire(user).is_none(), "a third is refused");
+        assert!(limiter.acquire(UserId(uuid::Uuid::from_u128(8))).is_some(), "per user");
+        drop(first);
+        assert!(limiter.acquire(user).is_some(), "a closed socket frees its place");
+    }
+
+    #[test]
     fn enforces_the_transport_rules() {
         let limits = Limits::default();
         let mut rules = Rules {
             modern: true,
             acknowledged: false,
             active: HashSet::new(),
+            request_id: "r1".into(),
         };
         let subscribe = |id: &str| {
             json!({"id": id, "type": "subscribe", "payload": {"query": "subscription { notificationAdded { unreadNotificationCount } }"}}).to_string()
