@@ -13,6 +13,7 @@ mod media_rules;
 mod media_streaming;
 mod no_n_plus_one;
 mod notifications;
+mod npm_client;
 mod processes;
 mod security;
 mod server;

@@ -1,0 +1,97 @@
+//! The real `graphql-ws` npm client (a client nobody here wrote) against the server: it
+//! subscribes, receives a comment added over HTTP, and completes. Node.js is on the machines
+//! this project builds on; the client is installed with `npm ci` into `tests/node` (pinned by
+//! its lockfile) on first run. Without `node` on the PATH the test says so and passes.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use backline_audio::testing::tone;
+use backline_e2e::{TestApp, Upload, str_at};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+fn client_folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node")
+}
+
+async fn node_available() -> bool {
+    tokio::process::Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await
+        .is_ok_and(|status| status.success())
+}
+
+async fn install_client() -> anyhow::Result<()> {
+    let folder = client_folder();
+    if folder.join("node_modules/graphql-ws/package.json").exists() {
+        return Ok(());
+    }
+    let output = tokio::process::Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&folder)
+        .output()
+        .await?;
+    anyhow::ensure!(
+        output.status.success(),
+        "npm ci in {} failed: {}",
+        folder.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_graphql_ws_npm_client_subscribes_receives_and_completes() -> anyhow::Result<()> {
+    if !node_available().await {
+        eprintln!("node is not on the PATH: the graphql-ws npm client check did not run");
+        return Ok(());
+    }
+    install_client().await?;
+    let app = TestApp::new().await?;
+    let owner = app.user("npmclient").await?;
+    let place = app.hierarchy(&owner, "Npm").await?;
+    let file = app
+        .upload_ok(&owner.token, &place.track, Upload::new("v.wav", &tone(8_000, 1, 800)))
+        .await?;
+    let file_id = str_at(&file, "/id")?;
+
+    let url = format!("ws://{}/graphql/ws", app.base.trim_start_matches("http://"));
+    let mut child = tokio::process::Command::new("node")
+        .arg("subscribe.mjs")
+        .args([url.as_str(), owner.token.as_str(), place.track.as_str()])
+        .current_dir(client_folder())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let mut next_line = async || -> anyhow::Result<Value> {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await??
+            .ok_or_else(|| anyhow::anyhow!("the client exited early"))?;
+        Ok(serde_json::from_str(&line)?)
+    };
+    assert_eq!(next_line().await?, json!({"ready": true}), "connection acknowledged");
+    // The subscribe message follows the acknowledgement; give the server a moment to start it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.ok(
+        Some(&owner.token),
+        "mutation($f: ID!) { addComment(input: {fileId: $f, content: \"heard by graphql-ws\"}) { id } }",
+        json!({ "f": file_id }),
+    )
+    .await?;
+    let event = next_line().await?;
+    assert_eq!(event["data"]["commentEvents"]["kind"], "ADDED", "{event}");
+    assert_eq!(event["data"]["commentEvents"]["comment"]["content"], "heard by graphql-ws");
+    assert_eq!(event["data"]["commentEvents"]["fileId"], file_id);
+    assert_eq!(next_line().await?, json!({"completed": true}));
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await??;
+    assert!(status.success(), "the client exits cleanly");
+    app.stop().await
+}
