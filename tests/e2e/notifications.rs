@@ -236,3 +236,163 @@ async fn the_inbox_pages_counts_and_marks_read() -> anyhow::Result<()> {
     assert_eq!(anonymous["data"], Value::Null);
     app.stop().await
 }
+
+const SETTINGS: &str = "{ notificationSettings { type inApp email } }";
+const CHANGE: &str = "mutation($i: [NotificationSettingInput!]!) { updateNotificationSettings(input: $i) { type inApp email } }";
+
+/// One type's setting from a `notificationSettings` list.
+fn setting<'a>(list: &'a Value, kind: &str) -> &'a Value {
+    list.as_array()
+        .and_then(|items| items.iter().find(|item| item["type"] == kind))
+        .unwrap_or(&Value::Null)
+}
+
+#[tokio::test]
+async fn settings_choose_the_inbox_and_the_email_digest() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| {
+        config.analysis_workers = 0;
+        // Digests are sent by hand below; the background sender would wait an hour.
+        config.digest_interval_seconds = 3_600;
+    })
+    .await?;
+    let (owner, editor) = (app.user("sown").await?, app.user("sedi").await?);
+    let place = app.hierarchy(&owner, "Settings").await?;
+    // Uploaded before the editor joins, so their inbox starts empty.
+    let file = app
+        .upload_ok(&owner.token, &place.track, Upload::new("v.wav", &tone(8_000, 1, 800)))
+        .await?;
+    let file_id = str_at(&file, "/id")?;
+    app.ok(
+        Some(&owner.token),
+        GRANT,
+        json!({"r": place.track, "u": editor.id, "role": "EDITOR"}),
+    )
+    .await?;
+
+    // Defaults: everything in the app; by email only what asks for you personally.
+    let defaults = app.ok(Some(&editor.token), SETTINGS, json!({})).await?;
+    let defaults = &defaults["notificationSettings"];
+    assert_eq!(defaults.as_array().map(Vec::len), Some(10));
+    assert_eq!(setting(defaults, "MENTIONED"), &json!({"type": "MENTIONED", "inApp": true, "email": true}));
+    assert_eq!(
+        setting(defaults, "NEW_COMMENT_CREATED"),
+        &json!({"type": "NEW_COMMENT_CREATED", "inApp": true, "email": false})
+    );
+
+    // New comments by email only; likes not at all. A channel left out keeps its value.
+    let changed = app
+        .ok(
+            Some(&editor.token),
+            CHANGE,
+            json!({"i": [
+                {"type": "NEW_COMMENT_CREATED", "inApp": false, "email": true},
+                {"type": "LIKE_TO_COMMENT", "inApp": false},
+            ]}),
+        )
+        .await?;
+    let changed = &changed["updateNotificationSettings"];
+    assert_eq!(setting(changed, "NEW_COMMENT_CREATED")["email"], true);
+    assert_eq!(
+        setting(changed, "LIKE_TO_COMMENT"),
+        &json!({"type": "LIKE_TO_COMMENT", "inApp": false, "email": false})
+    );
+
+    let add = "mutation($f: ID!, $c: String!) { addComment(input: {fileId: $f, content: $c}) { id } }";
+    app.ok(Some(&owner.token), add, json!({"f": file_id, "c": "first pass"})).await?;
+    let mine = app
+        .ok(Some(&editor.token), add, json!({"f": file_id, "c": "by the editor"}))
+        .await?;
+    let mine = str_at(&mine, "/addComment/id")?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($c: ID!) { likeComment(commentId: $c) { id } }",
+        json!({"c": mine}),
+    )
+    .await?;
+    assert!(
+        inbox(&app, &editor).await?.is_empty(),
+        "neither the comment nor the like shows in the app"
+    );
+
+    // The digest: one email with the comment; none for the like.
+    let sent = backline_application::notifications::send_digests(app.app()).await?;
+    assert_eq!(sent, 1);
+    let mail = app.mail_to(&editor.email).await?;
+    let digest = mail
+        .iter()
+        .find(|message| message.subject.contains("new notification"))
+        .ok_or_else(|| anyhow::anyhow!("no digest in {mail:?}"))?;
+    assert_eq!(digest.subject, "1 new notification on Backline");
+    assert!(digest.body.contains("commented on “T”"), "{}", digest.body);
+    assert!(digest.body.contains("/s/"), "deep link: {}", digest.body);
+    assert!(!digest.body.contains("liked"), "{}", digest.body);
+
+    // At most one digest per interval: another comment waits for the next one.
+    app.ok(Some(&owner.token), add, json!({"f": file_id, "c": "second pass"})).await?;
+    assert_eq!(backline_application::notifications::send_digests(app.app()).await?, 0);
+    let count = app.mail_to(&editor.email).await?.len();
+    assert_eq!(count, mail.len(), "no second email within the interval");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn the_background_sender_delivers_digests_and_skips_what_was_read() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| {
+        config.analysis_workers = 0;
+        config.digest_interval_seconds = 1;
+    })
+    .await?;
+    let (owner, fan) = (app.user("dgown").await?, app.user("dgfan").await?);
+    let place = app.hierarchy(&owner, "Digest").await?;
+    app.ok(
+        Some(&owner.token),
+        GRANT,
+        json!({"r": place.track, "u": fan.id, "role": "VIEWER"}),
+    )
+    .await?;
+    let file = app
+        .upload_ok(&owner.token, &place.track, Upload::new("v.wav", &tone(8_000, 1, 800)))
+        .await?;
+    let file_id = str_at(&file, "/id")?;
+    let mention = format!("@{} listen at the drop", fan.username);
+    app.ok(
+        Some(&owner.token),
+        "mutation($f: ID!, $c: String!) { addComment(input: {fileId: $f, content: $c}) { id } }",
+        json!({"f": file_id, "c": mention}),
+    )
+    .await?;
+    let mut digest = None;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        digest = app
+            .mail_to(&fan.email)
+            .await?
+            .into_iter()
+            .find(|message| message.subject.contains("new notification"));
+        if digest.is_some() {
+            break;
+        }
+    }
+    let digest = digest.ok_or_else(|| anyhow::anyhow!("no digest arrived"))?;
+    assert!(digest.body.contains("mentioned you"), "{}", digest.body);
+
+    // A mention read in the app before the next digest is not emailed.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    app.ok(
+        Some(&owner.token),
+        "mutation($f: ID!, $c: String!) { addComment(input: {fileId: $f, content: $c}) { id } }",
+        json!({"f": file_id, "c": format!("@{} again", fan.username)}),
+    )
+    .await?;
+    app.ok(Some(&fan.token), "mutation { markAllNotificationsRead }", json!({}))
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    let digests = app
+        .mail_to(&fan.email)
+        .await?
+        .into_iter()
+        .filter(|message| message.subject.contains("new notification"))
+        .count();
+    assert_eq!(digests, 1, "what was read is not emailed");
+    app.stop().await
+}
