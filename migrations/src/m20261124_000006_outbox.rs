@@ -81,7 +81,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name("ix_notifications_email_pending").table(name("notifications")).to_owned())
+            .drop_index(
+                Index::drop()
+                    .name("ix_notifications_email_pending")
+                    .table(name("notifications"))
+                    .to_owned(),
+            )
             .await?;
         for column in ["email_pending", "in_app"] {
             manager

@@ -238,7 +238,8 @@ async fn the_inbox_pages_counts_and_marks_read() -> anyhow::Result<()> {
 }
 
 const SETTINGS: &str = "{ notificationSettings { type inApp email } }";
-const CHANGE: &str = "mutation($i: [NotificationSettingInput!]!) { updateNotificationSettings(input: $i) { type inApp email } }";
+const CHANGE: &str =
+    "mutation($i: [NotificationSettingInput!]!) { updateNotificationSettings(input: $i) { type inApp email } }";
 
 /// One type's setting from a `notificationSettings` list.
 fn setting<'a>(list: &'a Value, kind: &str) -> &'a Value {
@@ -273,7 +274,10 @@ async fn settings_choose_the_inbox_and_the_email_digest() -> anyhow::Result<()> 
     let defaults = app.ok(Some(&editor.token), SETTINGS, json!({})).await?;
     let defaults = &defaults["notificationSettings"];
     assert_eq!(defaults.as_array().map(Vec::len), Some(10));
-    assert_eq!(setting(defaults, "MENTIONED"), &json!({"type": "MENTIONED", "inApp": true, "email": true}));
+    assert_eq!(
+        setting(defaults, "MENTIONED"),
+        &json!({"type": "MENTIONED", "inApp": true, "email": true})
+    );
     assert_eq!(
         setting(defaults, "NEW_COMMENT_CREATED"),
         &json!({"type": "NEW_COMMENT_CREATED", "inApp": true, "email": false})
@@ -298,7 +302,8 @@ async fn settings_choose_the_inbox_and_the_email_digest() -> anyhow::Result<()> 
     );
 
     let add = "mutation($f: ID!, $c: String!) { addComment(input: {fileId: $f, content: $c}) { id } }";
-    app.ok(Some(&owner.token), add, json!({"f": file_id, "c": "first pass"})).await?;
+    app.ok(Some(&owner.token), add, json!({"f": file_id, "c": "first pass"}))
+        .await?;
     let mine = app
         .ok(Some(&editor.token), add, json!({"f": file_id, "c": "by the editor"}))
         .await?;
@@ -328,7 +333,8 @@ async fn settings_choose_the_inbox_and_the_email_digest() -> anyhow::Result<()> 
     assert!(!digest.body.contains("liked"), "{}", digest.body);
 
     // At most one digest per interval: another comment waits for the next one.
-    app.ok(Some(&owner.token), add, json!({"f": file_id, "c": "second pass"})).await?;
+    app.ok(Some(&owner.token), add, json!({"f": file_id, "c": "second pass"}))
+        .await?;
     assert_eq!(backline_application::notifications::send_digests(app.app()).await?, 0);
     let count = app.mail_to(&editor.email).await?.len();
     assert_eq!(count, mail.len(), "no second email within the interval");

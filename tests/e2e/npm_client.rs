@@ -88,7 +88,10 @@ async fn the_graphql_ws_npm_client_subscribes_receives_and_completes() -> anyhow
     .await?;
     let event = next_line().await?;
     assert_eq!(event["data"]["commentEvents"]["kind"], "ADDED", "{event}");
-    assert_eq!(event["data"]["commentEvents"]["comment"]["content"], "heard by graphql-ws");
+    assert_eq!(
+        event["data"]["commentEvents"]["comment"]["content"],
+        "heard by graphql-ws"
+    );
     assert_eq!(event["data"]["commentEvents"]["fileId"], file_id);
     assert_eq!(next_line().await?, json!({"completed": true}));
     let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await??;

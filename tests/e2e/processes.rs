@@ -54,7 +54,13 @@ async fn a_comment_written_through_one_process_reaches_a_subscriber_on_another()
     let a = TestApp::with_config(|config| config.blob_url = shared).await?;
 
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["--exact", "processes::child_server", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "processes::child_server",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_DATABASE, &a.database_url)
         .env(CHILD_BLOBS, &blob_url)
         .stdin(Stdio::piped())

@@ -68,7 +68,11 @@ async fn rolled_back_changes_emit_nothing_and_committed_ones_are_never_lost() ->
 
     record_events(&db, &[access_changed(1)], false, true).await?;
     record_events(&db, &[access_changed(2)], true, true).await?;
-    assert_eq!(number(&next(&mut received).await?), 2, "the rolled-back event never appears");
+    assert_eq!(
+        number(&next(&mut received).await?),
+        2,
+        "the rolled-back event never appears"
+    );
 
     // The writer dies right after its commit and never wakes its relay: polling finds the row.
     record_events(&db, &[access_changed(3), access_changed(4)], true, false).await?;

@@ -59,7 +59,9 @@ impl NotificationMutation {
                 email: item.email,
             })
             .collect();
-        let settings = update_notification_settings(app, &request.actor, &changes).await.gql()?;
+        let settings = update_notification_settings(app, &request.actor, &changes)
+            .await
+            .gql()?;
         Ok(settings.into_iter().map(NotificationSettingNode).collect())
     }
 
