@@ -167,6 +167,14 @@ async fn notifications_arrive_live_with_the_unread_count() -> anyhow::Result<()>
     }
     let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), other.next()).await;
     assert!(quiet.is_err(), "the uploader hears nothing about their own uploads");
+
+    // Reading them elsewhere (another tab) updates the badge live: no notification, new count.
+    app.ok(Some(&owner.token), "mutation { markAllNotificationsRead }", json!({}))
+        .await?;
+    let event = next_json(&mut bell).await?;
+    let payload = &event["payload"]["data"]["notificationAdded"];
+    assert_eq!(payload["notification"], Value::Null, "{event}");
+    assert_eq!(payload["unreadNotificationCount"], 0, "{event}");
     app.stop().await
 }
 

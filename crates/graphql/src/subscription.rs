@@ -64,16 +64,17 @@ impl TrackEventNode {
 
 /// A new notification and your unread count after it.
 pub(crate) struct NotificationEventNode {
-    notification: NotificationNode,
+    notification: Option<NotificationNode>,
     unread: u64,
 }
 
-/// A new notification and your unread count after it.
+/// A new notification and your unread count after it; or, when some of your notifications were
+/// marked read (in another tab, say), no notification and the new count.
 #[Object(name = "NotificationEvent")]
 impl NotificationEventNode {
-    /// The notification.
-    async fn notification(&self) -> &NotificationNode {
-        &self.notification
+    /// The new notification; null when this event reports notifications marked read.
+    async fn notification(&self) -> Option<&NotificationNode> {
+        self.notification.as_ref()
     }
 
     /// How many of your notifications are unread now.
@@ -128,7 +129,8 @@ impl SubscriptionRoot {
         }))
     }
 
-    /// Your new notifications as they are raised, each with your unread count after it.
+    /// Your new notifications as they are raised, each with your unread count after it; and
+    /// your new unread count (without a notification) when some are marked read.
     async fn notification_added(
         &self,
         ctx: &Context<'_>,
@@ -138,7 +140,7 @@ impl SubscriptionRoot {
         Ok(events.map(|event| {
             event
                 .map(|(notification, unread)| NotificationEventNode {
-                    notification: NotificationNode(notification),
+                    notification: notification.map(NotificationNode),
                     unread,
                 })
                 .map_err(gql)

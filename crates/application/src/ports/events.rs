@@ -72,6 +72,11 @@ pub enum Event {
         /// It.
         notification: Box<Notification>,
     },
+    /// Some of a user's notifications were marked read: their unread count changed.
+    NotificationsRead {
+        /// Whose.
+        user: UserId,
+    },
     /// Someone's access may have shrunk (a collaborator was removed): their live subscriptions
     /// check their access again.
     AccessChanged {
@@ -86,7 +91,7 @@ impl Event {
         match self {
             Event::Comment { comment, .. } => Some(comment.track_id),
             Event::Track { track, .. } => Some(*track),
-            Event::Notification { .. } | Event::AccessChanged { .. } => None,
+            Event::Notification { .. } | Event::NotificationsRead { .. } | Event::AccessChanged { .. } => None,
         }
     }
 }

@@ -20,14 +20,16 @@ pub trait NotificationRepository: Send + Sync + 'static {
     async fn page_for(&self, user: UserId, unread_only: bool, page: PageRequest) -> RepoResult<Page<Notification>>;
     /// How many notifications shown in the app (or unread ones) a user has.
     async fn count(&self, user: UserId, unread_only: bool) -> RepoResult<u64>;
-    /// Marks one of the user's notifications read; `None` when it is not theirs.
+    /// Marks one of the user's notifications read (with a `NotificationsRead` event when it was
+    /// unread); `None` when it is not theirs.
     async fn mark_read(
         &self,
         user: UserId,
         id: NotificationId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> RepoResult<Option<Notification>>;
-    /// Marks all of a user's notifications shown in the app read; returns how many changed.
+    /// Marks all of a user's notifications shown in the app read (with a `NotificationsRead`
+    /// event when any was unread); returns how many changed.
     async fn mark_all_read(&self, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<u64>;
     /// The settings each of `users` saved for `kind` (users who saved none are missing).
     async fn settings_for(

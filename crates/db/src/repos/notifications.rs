@@ -154,13 +154,21 @@ impl NotificationRepository for SqlNotificationRepository {
         if model.is_read {
             return notification(model).map(Some);
         }
-        notifications::Entity::update_many()
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let changed = notifications::Entity::update_many()
             .col_expr(notifications::Column::IsRead, Expr::value(true))
             .col_expr(notifications::Column::ReadAt, Expr::value(Some(now)))
             .filter(notifications::Column::Id.eq(id.0))
-            .exec(self.db.conn())
+            .filter(notifications::Column::IsRead.eq(false))
+            .exec(&txn)
             .await
             .map_err(repo_error)?;
+        let events = if changed.rows_affected > 0 {
+            vec![Event::NotificationsRead { user }]
+        } else {
+            Vec::new()
+        };
+        commit(&self.db, txn, &events).await?;
         notification(notifications::Model {
             is_read: true,
             read_at: Some(now),
@@ -170,15 +178,22 @@ impl NotificationRepository for SqlNotificationRepository {
     }
 
     async fn mark_all_read(&self, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<u64> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let result = notifications::Entity::update_many()
             .col_expr(notifications::Column::IsRead, Expr::value(true))
             .col_expr(notifications::Column::ReadAt, Expr::value(Some(now)))
             .filter(notifications::Column::RecipientId.eq(user.0))
             .filter(notifications::Column::InApp.eq(true))
             .filter(notifications::Column::IsRead.eq(false))
-            .exec(self.db.conn())
+            .exec(&txn)
             .await
             .map_err(repo_error)?;
+        let events = if result.rows_affected > 0 {
+            vec![Event::NotificationsRead { user }]
+        } else {
+            Vec::new()
+        };
+        commit(&self.db, txn, &events).await?;
         Ok(result.rows_affected)
     }
 
