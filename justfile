@@ -42,3 +42,7 @@ bench-media:
 maintain:
     cargo run --release -- gc
     cargo run --release -- verify
+
+# Live delivery to 1,000 / 5,000 / 10,000 subscribers and memory per subscriber (see docs/performance.md).
+bench-live:
+    bash bench/live.sh

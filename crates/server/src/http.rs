@@ -402,6 +402,13 @@ async fn graphql_ws(
     };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        // An idle subscriber should cost little: a small read buffer (it grows for the rare
+        // large message), messages written at once rather than gathered, and a bound on what
+        // a client that stops reading can make the server hold.
+        .read_buffer_size(crate::ws::READ_BUFFER_BYTES)
+        .write_buffer_size(0)
+        .max_write_buffer_size(crate::ws::MAX_WRITE_BUFFER_BYTES)
+        .max_message_size(state.max_body_bytes)
         .on_upgrade(move |socket| crate::ws::serve(socket, session))
 }
 

@@ -24,6 +24,11 @@ use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 
+/// Initial read buffer of a socket (the library's default is 128 KiB).
+pub(crate) const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// Unsent bytes a socket may hold for a client that stopped reading before it is closed.
+pub(crate) const MAX_WRITE_BUFFER_BYTES: usize = 4 << 20;
+
 /// Live subscriptions per socket.
 pub(crate) const MAX_SUBSCRIPTIONS: usize = 100;
 
