@@ -23,153 +23,274 @@ async fn inbox(app: &TestApp, user: &TestUser) -> anyhow::Result<Vec<String>> {
     Ok(kinds)
 }
 
-#[tokio::test]
-async fn each_event_reaches_the_right_people() -> anyhow::Result<()> {
-    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
-    let (owner, editor, viewer, fan, outsider) = (
-        app.user("nown").await?,
-        app.user("nedi").await?,
-        app.user("nvie").await?,
-        app.user("nfan").await?,
-        app.user("nout").await?,
-    );
-    let place = app.hierarchy(&owner, "Inbox").await?;
-    let t = |user: &TestUser| user.token.clone();
-    app.ok(
-        Some(&t(&owner)),
-        GRANT,
-        json!({ "r": place.track, "u": editor.id, "role": "EDITOR" }),
-    )
-    .await?;
-    app.ok(
-        Some(&t(&owner)),
-        GRANT,
-        json!({ "r": place.project, "u": viewer.id, "role": "VIEWER" }),
-    )
-    .await?;
-    // A space-level viewer can read the track but is not on the track or project list.
-    app.ok(
-        Some(&t(&owner)),
-        GRANT,
-        json!({ "r": place.space, "u": fan.id, "role": "VIEWER" }),
-    )
-    .await?;
+/// The people of one track: its owner; an EDITOR on the track; a VIEWER on its project; a
+/// VIEWER on the space (can read the track, but is not listed on it or its project); and an
+/// outsider. The editor has uploaded version 1.
+struct Cast {
+    app: TestApp,
+    owner: TestUser,
+    editor: TestUser,
+    viewer: TestUser,
+    fan: TestUser,
+    outsider: TestUser,
+    file: String,
+}
 
-    // FILE_UPLOADED: the track's owner and the track's and project's collaborators, not the uploader.
-    let bytes = tone(8_000, 1, 8_000);
-    let file = app
-        .upload_ok(&editor.token, &place.track, Upload::new("v1.wav", &bytes))
-        .await?;
-    let file_id = str_at(&file, "/id")?;
-    assert_eq!(inbox(&app, &owner).await?, ["FILE_UPLOADED"]);
-    assert_eq!(inbox(&app, &viewer).await?, ["FILE_UPLOADED"]);
-    assert!(inbox(&app, &editor).await?.is_empty(), "never the actor");
+impl Cast {
+    async fn new() -> anyhow::Result<Self> {
+        let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+        let (owner, editor, viewer, fan, outsider) = (
+            app.user("nown").await?,
+            app.user("nedi").await?,
+            app.user("nvie").await?,
+            app.user("nfan").await?,
+            app.user("nout").await?,
+        );
+        let place = app.hierarchy(&owner, "Inbox").await?;
+        for (resource, user, role) in [
+            (&place.track, &editor, "EDITOR"),
+            (&place.project, &viewer, "VIEWER"),
+            (&place.space, &fan, "VIEWER"),
+        ] {
+            app.ok(
+                Some(&owner.token),
+                GRANT,
+                json!({ "r": resource, "u": user.id, "role": role }),
+            )
+            .await?;
+        }
+        let file = app
+            .upload_ok(
+                &editor.token,
+                &place.track,
+                Upload::new("v1.wav", &tone(8_000, 1, 8_000)),
+            )
+            .await?;
+        let file = str_at(&file, "/id")?;
+        Ok(Self {
+            app,
+            owner,
+            editor,
+            viewer,
+            fan,
+            outsider,
+            file,
+        })
+    }
+
+    /// The viewer comments (mentioning `mentions`); returns the comment's id.
+    async fn comment(&self, content: &str) -> anyhow::Result<String> {
+        let added = self
+            .app
+            .ok(
+                Some(&self.viewer.token),
+                "mutation($f: ID!, $c: String!) { addComment(input: {fileId: $f, content: $c, timeStart: 0.5}) { id } }",
+                json!({ "f": self.file, "c": content }),
+            )
+            .await?;
+        str_at(&added, "/addComment/id")
+    }
+
+    /// The types in `user`'s inbox, oldest first.
+    async fn inbox(&self, user: &TestUser) -> anyhow::Result<Vec<String>> {
+        inbox(&self.app, user).await
+    }
+
+    /// How many notifications of `kind` `user` has.
+    async fn count(&self, user: &TestUser, kind: &str) -> anyhow::Result<usize> {
+        Ok(self.inbox(user).await?.iter().filter(|item| *item == kind).count())
+    }
+}
+
+#[tokio::test]
+async fn file_uploaded_reaches_the_tracks_people_but_not_the_uploader() -> anyhow::Result<()> {
+    let cast = Cast::new().await?;
+    assert_eq!(cast.inbox(&cast.owner).await?, ["FILE_UPLOADED"]);
+    assert_eq!(cast.inbox(&cast.viewer).await?, ["FILE_UPLOADED"]);
+    assert!(cast.inbox(&cast.editor).await?.is_empty(), "never the actor");
     assert!(
-        inbox(&app, &fan).await?.is_empty(),
+        cast.inbox(&cast.fan).await?.is_empty(),
         "not listed on the track or project"
     );
-    assert!(inbox(&app, &outsider).await?.is_empty());
+    assert!(cast.inbox(&cast.outsider).await?.is_empty());
+    cast.app.stop().await
+}
 
-    // NEW_COMMENT_CREATED, and MENTIONED instead for the mentioned (who can read the track).
-    let added = app
-        .ok(
-            Some(&viewer.token),
-            "mutation($f: ID!, $c: String!) { addComment(input: {fileId: $f, content: $c, timeStart: 0.5}) { id } }",
-            json!({ "f": file_id, "c": format!("hey @{} and @{}", fan.username, outsider.username) }),
-        )
-        .await?;
-    let comment = str_at(&added, "/addComment/id")?;
-    assert_eq!(inbox(&app, &owner).await?, ["FILE_UPLOADED", "NEW_COMMENT_CREATED"]);
-    assert_eq!(inbox(&app, &editor).await?, ["NEW_COMMENT_CREATED"]);
-    assert_eq!(inbox(&app, &fan).await?, ["MENTIONED"]);
-    assert!(inbox(&app, &outsider).await?.is_empty(), "cannot read the track");
-    let data = app.ok(Some(&fan.token), INBOX, json!({})).await?;
+#[tokio::test]
+async fn new_comment_created_reaches_the_tracks_people() -> anyhow::Result<()> {
+    let cast = Cast::new().await?;
+    cast.comment("the bass is muddy").await?;
+    assert_eq!(cast.count(&cast.owner, "NEW_COMMENT_CREATED").await?, 1);
+    assert_eq!(cast.count(&cast.editor, "NEW_COMMENT_CREATED").await?, 1);
+    assert_eq!(
+        cast.count(&cast.viewer, "NEW_COMMENT_CREATED").await?,
+        0,
+        "never the author"
+    );
+    assert!(
+        cast.inbox(&cast.fan).await?.is_empty(),
+        "not listed on the track or project"
+    );
+    assert!(cast.inbox(&cast.outsider).await?.is_empty());
+    let data = cast.app.ok(Some(&cast.owner.token), INBOX, json!({})).await?;
     let note = &data["notifications"]["nodes"][0];
-    assert_eq!(note["sender"]["username"], json!(viewer.username));
+    assert_eq!(note["sender"]["username"], json!(cast.viewer.username));
     let slug = note["slug"].as_str().unwrap_or("");
     assert!(slug.starts_with("/s/") && slug.contains("v=1&c="), "{slug}");
+    cast.app.stop().await
+}
 
-    // RESPONSE_TO_COMMENT: the parent's author and earlier repliers.
+#[tokio::test]
+async fn mentioned_reaches_mentioned_readers_only() -> anyhow::Result<()> {
+    let cast = Cast::new().await?;
+    cast.comment(&format!(
+        "hey @{} and @{} and @{}",
+        cast.fan.username, cast.outsider.username, cast.editor.username
+    ))
+    .await?;
+    assert_eq!(cast.inbox(&cast.fan).await?, ["MENTIONED"]);
+    assert!(cast.inbox(&cast.outsider).await?.is_empty(), "cannot read the track");
+    assert_eq!(
+        cast.inbox(&cast.editor).await?,
+        ["MENTIONED"],
+        "a mention replaces the new-comment notice"
+    );
+    cast.app.stop().await
+}
+
+#[tokio::test]
+async fn response_to_comment_reaches_the_thread() -> anyhow::Result<()> {
+    let cast = Cast::new().await?;
+    let comment = cast.comment("intro too long").await?;
     let reply = "mutation($id: ID!, $c: String!) { replyToComment(input: {commentId: $id, content: $c}) { id } }";
-    app.ok(Some(&editor.token), reply, json!({ "id": comment, "c": "on it" }))
-        .await?;
-    app.ok(Some(&owner.token), reply, json!({ "id": comment, "c": "thanks" }))
+    cast.app
+        .ok(Some(&cast.editor.token), reply, json!({ "id": comment, "c": "on it" }))
         .await?;
     assert_eq!(
-        inbox(&app, &viewer).await?.last().map(String::as_str),
-        Some("RESPONSE_TO_COMMENT")
+        cast.count(&cast.viewer, "RESPONSE_TO_COMMENT").await?,
+        1,
+        "the parent's author"
     );
     assert_eq!(
-        inbox(&app, &editor).await?.last().map(String::as_str),
-        Some("RESPONSE_TO_COMMENT")
-    );
-    assert_eq!(
-        inbox(&app, &owner)
-            .await?
-            .iter()
-            .filter(|kind| *kind == "RESPONSE_TO_COMMENT")
-            .count(),
+        cast.count(&cast.editor, "RESPONSE_TO_COMMENT").await?,
         0,
-        "the owner replied last and heard nothing of their own reply"
+        "never the actor"
     );
+    cast.app
+        .ok(Some(&cast.owner.token), reply, json!({ "id": comment, "c": "thanks" }))
+        .await?;
+    assert_eq!(cast.count(&cast.viewer, "RESPONSE_TO_COMMENT").await?, 2);
+    assert_eq!(
+        cast.count(&cast.editor, "RESPONSE_TO_COMMENT").await?,
+        1,
+        "an earlier replier"
+    );
+    assert_eq!(
+        cast.count(&cast.owner, "RESPONSE_TO_COMMENT").await?,
+        0,
+        "never the actor"
+    );
+    assert!(cast.inbox(&cast.fan).await?.is_empty(), "not in the thread");
+    cast.app.stop().await
+}
 
-    // LIKE_TO_COMMENT: the author, once however often.
+#[tokio::test]
+async fn like_to_comment_reaches_the_author_once() -> anyhow::Result<()> {
+    let cast = Cast::new().await?;
+    let comment = cast.comment("love the pad").await?;
     for _ in 0..10 {
-        app.ok(
-            Some(&owner.token),
-            "mutation($id: ID!) { likeComment(commentId: $id) { id } unlikeComment(commentId: $id) { id } }",
+        cast.app
+            .ok(
+                Some(&cast.owner.token),
+                "mutation($id: ID!) { likeComment(commentId: $id) { id } unlikeComment(commentId: $id) { id } }",
+                json!({ "id": comment }),
+            )
+            .await?;
+    }
+    assert_eq!(
+        cast.count(&cast.viewer, "LIKE_TO_COMMENT").await?,
+        1,
+        "ten likes, one notice"
+    );
+    assert_eq!(cast.count(&cast.owner, "LIKE_TO_COMMENT").await?, 0);
+    assert_eq!(cast.count(&cast.editor, "LIKE_TO_COMMENT").await?, 0);
+    cast.app.stop().await
+}
+
+#[tokio::test]
+async fn comment_completed_reaches_the_author() -> anyhow::Result<()> {
+    let cast = Cast::new().await?;
+    let comment = cast.comment("kick and bass clash").await?;
+    cast.app
+        .ok(
+            Some(&cast.editor.token),
+            "mutation($id: ID!) { resolveComment(commentId: $id) { id } }",
             json!({ "id": comment }),
         )
         .await?;
-    }
-    let likes = inbox(&app, &viewer)
-        .await?
-        .iter()
-        .filter(|kind| *kind == "LIKE_TO_COMMENT")
-        .count();
-    assert_eq!(likes, 1);
+    assert_eq!(cast.count(&cast.viewer, "COMMENT_COMPLETED").await?, 1);
+    assert_eq!(cast.count(&cast.owner, "COMMENT_COMPLETED").await?, 0);
+    assert_eq!(
+        cast.count(&cast.editor, "COMMENT_COMPLETED").await?,
+        0,
+        "never the actor"
+    );
+    cast.app.stop().await
+}
 
-    // COMMENT_COMPLETED: the author.
-    app.ok(
-        Some(&editor.token),
-        "mutation($id: ID!) { resolveComment(commentId: $id) { id } }",
-        json!({ "id": comment }),
-    )
-    .await?;
+#[tokio::test]
+async fn version_approved_reaches_the_tracks_people() -> anyhow::Result<()> {
+    let cast = Cast::new().await?;
+    cast.app
+        .ok(
+            Some(&cast.editor.token),
+            "mutation($id: ID!) { approveFileVersion(fileId: $id) { id } }",
+            json!({ "id": cast.file }),
+        )
+        .await?;
+    assert_eq!(cast.count(&cast.owner, "VERSION_APPROVED").await?, 1);
+    assert_eq!(cast.count(&cast.viewer, "VERSION_APPROVED").await?, 1);
     assert_eq!(
-        inbox(&app, &viewer).await?.last().map(String::as_str),
-        Some("COMMENT_COMPLETED")
+        cast.count(&cast.editor, "VERSION_APPROVED").await?,
+        0,
+        "never the actor"
     );
+    assert_eq!(cast.count(&cast.fan, "VERSION_APPROVED").await?, 0);
+    assert_eq!(cast.count(&cast.outsider, "VERSION_APPROVED").await?, 0);
+    cast.app.stop().await
+}
 
-    // VERSION_APPROVED: the track's people.
-    app.ok(
-        Some(&editor.token),
-        "mutation($id: ID!) { approveFileVersion(fileId: $id) { id } }",
-        json!({ "id": file_id }),
-    )
-    .await?;
+#[tokio::test]
+async fn collaborator_removed_reaches_the_removed_user_only() -> anyhow::Result<()> {
+    let cast = Cast::new().await?;
+    let place = cast
+        .app
+        .ok(
+            Some(&cast.owner.token),
+            "{ myArtistSpaces { nodes { projects { nodes { id } } } } }",
+            json!({}),
+        )
+        .await?;
+    let project = str_at(&place, "/myArtistSpaces/nodes/0/projects/nodes/0/id")?;
+    cast.app
+        .ok(
+            Some(&cast.owner.token),
+            "mutation($r: ID!, $u: ID!) { removeCollaborator(input: {resourceId: $r, userId: $u}) { role } }",
+            json!({ "r": project, "u": cast.viewer.id }),
+        )
+        .await?;
     assert_eq!(
-        inbox(&app, &owner).await?.last().map(String::as_str),
-        Some("VERSION_APPROVED")
+        cast.inbox(&cast.viewer).await?.last().map(String::as_str),
+        Some("COLLABORATOR_REMOVED"),
+        "told, though they can no longer read it"
     );
     assert_eq!(
-        inbox(&app, &viewer).await?.last().map(String::as_str),
-        Some("VERSION_APPROVED")
+        cast.count(&cast.owner, "COLLABORATOR_REMOVED").await?,
+        0,
+        "never the actor"
     );
-
-    // COLLABORATOR_REMOVED: the removed user, though they can no longer read it.
-    app.ok(
-        Some(&owner.token),
-        "mutation($r: ID!, $u: ID!) { removeCollaborator(input: {resourceId: $r, userId: $u}) { role } }",
-        json!({ "r": place.project, "u": viewer.id }),
-    )
-    .await?;
-    assert_eq!(
-        inbox(&app, &viewer).await?.last().map(String::as_str),
-        Some("COLLABORATOR_REMOVED")
-    );
-    assert!(inbox(&app, &outsider).await?.is_empty());
-    app.stop().await
+    assert_eq!(cast.count(&cast.editor, "COLLABORATOR_REMOVED").await?, 0);
+    cast.app.stop().await
 }
 
 #[tokio::test]
