@@ -10,6 +10,7 @@ mod m20261123_000003_media;
 mod m20261123_000004_comments;
 mod m20261123_000005_notifications;
 mod m20261124_000006_outbox;
+mod m20261124_000007_invite_links;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_comments::Migration),
             Box::new(m20261123_000005_notifications::Migration),
             Box::new(m20261124_000006_outbox::Migration),
+            Box::new(m20261124_000007_invite_links::Migration),
         ]
     }
 }

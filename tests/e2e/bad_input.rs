@@ -55,6 +55,9 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
         ("pinComment id", "mutation { pinComment(commentId: \"1\") { id } }".into(), json!({}), "commentId"),
         ("unpinComment id", "mutation { unpinComment(commentId: \"trk_1\") { id } }".into(), json!({}), "commentId"),
         ("markNotificationRead id", "mutation { markNotificationRead(id: \"cmt_1\") { id } }".into(), json!({}), "id"),
+        ("createInviteLink maxUses", "mutation($s: ID!) { createInviteLink(input: {resourceId: $s, role: VIEWER, maxUses: 0}) { id } }".into(), json!({"s": space}), "maxUses"),
+        ("createInviteLink role", "mutation($s: ID!) { createInviteLink(input: {resourceId: $s, role: OWNER}) { id } }".into(), json!({"s": space}), "role"),
+        ("revokeInviteLink id", "mutation { revokeInviteLink(id: \"cmt_1\") { id } }".into(), json!({}), "id"),
         ("updateNotificationSettings empty", "mutation { updateNotificationSettings(input: []) { type } }".into(), json!({}), "input"),
         ("updateNotificationSettings twice", "mutation { updateNotificationSettings(input: [{type: MENTIONED, email: false}, {type: MENTIONED, inApp: false}]) { type } }".into(), json!({}), "input"),
         ("updateNotificationSettings type", "mutation { updateNotificationSettings(input: [{type: EVERYTHING, email: false}]) { type } }".into(), json!({}), ""),
@@ -62,7 +65,7 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
     let before = app
         .ok(
             t,
-            "query($s: ID!) { artistSpace(id: $s) { name projects { totalCount } } myArtistSpaces { totalCount } notificationSettings { type inApp email } }",
+            "query($s: ID!) { artistSpace(id: $s) { name inviteLinks { id } projects { totalCount } } myArtistSpaces { totalCount } notificationSettings { type inApp email } }",
             json!({"s": space}),
         )
         .await?;
@@ -76,7 +79,7 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
     let after = app
         .ok(
             t,
-            "query($s: ID!) { artistSpace(id: $s) { name projects { totalCount } } myArtistSpaces { totalCount } notificationSettings { type inApp email } }",
+            "query($s: ID!) { artistSpace(id: $s) { name inviteLinks { id } projects { totalCount } } myArtistSpaces { totalCount } notificationSettings { type inApp email } }",
             json!({"s": space}),
         )
         .await?;

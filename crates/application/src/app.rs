@@ -8,8 +8,9 @@ use backline_domain::roles::{Plan, PlatformRole};
 use crate::error::AppResult;
 use crate::ports::{
     AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository, EventBus,
-    FileRepository, IdGenerator, ImageProcessor, ImageRepository, JobQueue, LoginThrottle, Mailer,
-    NotificationRepository, PasswordHasher, SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
+    FileRepository, IdGenerator, ImageProcessor, ImageRepository, InviteLinkRepository, JobQueue, LoginThrottle,
+    Mailer, NotificationRepository, PasswordHasher, SessionRepository, TokenIssuer, UserRepository,
+    WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -145,6 +146,8 @@ pub struct App {
     pub comments: Arc<dyn CommentRepository>,
     /// In-app notifications.
     pub notifications: Arc<dyn NotificationRepository>,
+    /// Invite links.
+    pub invite_links: Arc<dyn InviteLinkRepository>,
     /// Live events for subscriptions.
     pub events: Arc<dyn EventBus>,
     /// Uploaded images.

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod media;
 pub mod notifications;
 pub mod ports;
+pub mod sharing;
 pub mod workspace;
 
 pub use app::{Actor, App, AppSettings, ClientMeta, MediaSettings, PlanLimits};

@@ -10,7 +10,7 @@ use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ProjectStat
 
 use crate::entities::{artist_spaces, collaborators, projects, sessions, subscriptions, tracks, users};
 
-fn parse<T>(value: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, RepoError> {
+pub(crate) fn parse<T>(value: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, RepoError> {
     parse(value).ok_or_else(|| RepoError::Unknown(anyhow!("stored {what} '{value}' is not known")))
 }
 
@@ -24,7 +24,7 @@ pub(crate) fn resource_kind_str(kind: ResourceKind) -> &'static str {
     }
 }
 
-fn resource_kind(value: &str) -> Option<ResourceKind> {
+pub(crate) fn resource_kind(value: &str) -> Option<ResourceKind> {
     ResourceKind::ALL
         .into_iter()
         .find(|kind| resource_kind_str(*kind) == value)

@@ -74,3 +74,7 @@ id_type!(
     /// Identifies one in-app notification.
     NotificationId
 );
+id_type!(
+    /// Identifies one invite link.
+    InviteLinkId
+);

@@ -11,6 +11,7 @@ pub mod media;
 pub mod notifications;
 pub mod page;
 pub mod roles;
+pub mod sharing;
 pub mod values;
 pub mod workspace;
 

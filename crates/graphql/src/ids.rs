@@ -15,6 +15,7 @@ pub(crate) enum Kind {
     File,
     Comment,
     Notification,
+    InviteLink,
 }
 
 impl Kind {
@@ -28,6 +29,7 @@ impl Kind {
             Kind::File => "fil",
             Kind::Comment => "cmt",
             Kind::Notification => "ntf",
+            Kind::InviteLink => "inv",
         }
     }
 
@@ -41,10 +43,11 @@ impl Kind {
             Kind::File => "file",
             Kind::Comment => "comment",
             Kind::Notification => "notification",
+            Kind::InviteLink => "invite link",
         }
     }
 
-    const ALL: [Kind; 8] = [
+    const ALL: [Kind; 9] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
@@ -53,6 +56,7 @@ impl Kind {
         Kind::File,
         Kind::Comment,
         Kind::Notification,
+        Kind::InviteLink,
     ];
 }
 

@@ -98,7 +98,7 @@ impl QueryRoot {
             Kind::Comment => find_comment(app, &request.actor, CommentId(uuid))
                 .await
                 .map(|comment| Node::Comment(CommentNode(comment))),
-            Kind::Session | Kind::Notification => return Ok(None),
+            Kind::Session | Kind::Notification | Kind::InviteLink => return Ok(None),
         };
         match found {
             Ok(node) => Ok(Some(node)),
@@ -210,6 +210,20 @@ impl QueryRoot {
         let (app, request) = parts(ctx)?;
         let settings = notification_settings(app, &request.actor).await.gql()?;
         Ok(settings.into_iter().map(NotificationSettingNode).collect())
+    }
+
+    /// What an invite link offers (signed in): the resource's name, the role, who invited you
+    /// and whether the link still works.
+    async fn invite_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The code from the link.")] short_code: String,
+    ) -> async_graphql::Result<crate::types::sharing::InvitePreviewNode> {
+        let (app, request) = parts(ctx)?;
+        let preview = backline_application::sharing::invite_link_preview(app, &request.actor, &short_code)
+            .await
+            .gql()?;
+        Ok(crate::types::sharing::InvitePreviewNode(preview))
     }
 
     /// How many of your notifications are unread.

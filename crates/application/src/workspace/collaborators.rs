@@ -15,7 +15,11 @@ use crate::{Actor, App};
 
 /// Resolves the resource and checks the caller manages it; returns its path, owner and the
 /// caller's role.
-async fn managed(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<(ResourcePath, UserId, Role)> {
+pub(crate) async fn managed(
+    app: &App,
+    actor: &Actor,
+    resource: ResourceRef,
+) -> AppResult<(ResourcePath, UserId, Role)> {
     let (path, owner) = resolve(app, resource).await?;
     let role = readable_or_not_found(app, actor, path).await?;
     if role < Role::Admin {
@@ -26,7 +30,7 @@ async fn managed(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<(
     Ok((path, owner, role))
 }
 
-fn grantable(role: Role, granter: Role) -> AppResult<()> {
+pub(crate) fn grantable(role: Role, granter: Role) -> AppResult<()> {
     if role == Role::Owner {
         return Err(AppError::invalid(
             "role",

@@ -11,6 +11,7 @@ mod tracks;
 pub use collaborators::{
     add_collaborator, leave_resource, remove_collaborator, transfer_ownership, update_collaborator_role,
 };
+pub(crate) use collaborators::{grantable, managed};
 pub use listing::{
     collaborators_of, count_collaborators_of, count_my_artist_spaces, count_projects_in, count_tracks_in,
     my_artist_spaces, projects_by_ids, projects_in, spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,

@@ -13,6 +13,8 @@ pub(crate) mod email_tokens;
 pub(crate) mod event_outbox;
 pub(crate) mod files;
 pub(crate) mod images;
+pub(crate) mod invite_link_uses;
+pub(crate) mod invite_links;
 pub(crate) mod jobs;
 pub(crate) mod mail_outbox;
 pub(crate) mod notification_digests;

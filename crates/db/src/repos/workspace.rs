@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::Database;
 use crate::convert::{self, resource_kind_str};
-use crate::entities::{artist_spaces, collaborators, files, projects, tracks};
+use crate::entities::{artist_spaces, collaborators, files, invite_links, projects, tracks};
 use crate::error::repo_error;
 use crate::paging::{Listing, children_counts, children_pages};
 use crate::repos::files::release_files;
@@ -95,11 +95,16 @@ fn track_row(track: &Track) -> tracks::ActiveModel {
     }
 }
 
-/// Deletes the collaborator rows of the given resources.
+/// Deletes the collaborator rows and invite links of the given resources.
 async fn delete_collaborators(txn: &DatabaseTransaction, resource_ids: Vec<Uuid>) -> RepoResult<()> {
     if resource_ids.is_empty() {
         return Ok(());
     }
+    invite_links::Entity::delete_many()
+        .filter(invite_links::Column::ResourceId.is_in(resource_ids.iter().copied()))
+        .exec(txn)
+        .await
+        .map_err(repo_error)?;
     collaborators::Entity::delete_many()
         .filter(collaborators::Column::ResourceId.is_in(resource_ids))
         .exec(txn)

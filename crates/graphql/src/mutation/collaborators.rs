@@ -56,7 +56,8 @@ struct TransferOwnershipInput {
     user_id: ID,
 }
 
-fn resource(id: &ID) -> async_graphql::Result<ResourceRef> {
+/// The space, project or track a `resourceId` argument names.
+pub(crate) fn resource(id: &ID) -> async_graphql::Result<ResourceRef> {
     match decode_any(id) {
         Some((Kind::ArtistSpace, uuid)) => Ok(ResourceRef::Space(ArtistSpaceId(uuid))),
         Some((Kind::Project, uuid)) => Ok(ResourceRef::Project(ProjectId(uuid))),

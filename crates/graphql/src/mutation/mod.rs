@@ -5,6 +5,7 @@ mod feedback;
 mod identity;
 mod media;
 mod notifications;
+mod sharing;
 mod workspace;
 
 use async_graphql::MergedObject;
@@ -18,4 +19,5 @@ pub struct MutationRoot(
     media::MediaMutation,
     feedback::FeedbackMutation,
     notifications::NotificationMutation,
+    sharing::SharingMutation,
 );

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::comment::{CommentConnection, GqlCommentOrder, comments_field};
 use super::enums::GqlSlugType;
 use super::media::{FileConnection, FileNode, ImageNode, image_of};
+use super::sharing::InviteLinkNode;
 use super::{CollaboratorConnection, GqlProjectStatus, GqlRole, GqlTrackStatus, TotalCount, UserNode};
 use crate::context::parts;
 use crate::error::GqlResult;
@@ -16,6 +17,8 @@ use crate::loaders::{CollaboratorsOf, FilesOf, ProjectsOf, RoleOn, TrackFile, Tr
 use crate::pagination::{connection, page_request};
 use backline_application::media::TrackVersion;
 use backline_application::ports::CommentParent;
+use backline_application::sharing::invite_links_of;
+use backline_application::workspace::ResourceRef;
 use backline_application::workspace::my_artist_spaces;
 use backline_domain::page::PageRequest;
 
@@ -33,6 +36,13 @@ pub(crate) async fn owner(ctx: &Context<'_>, id: UserId) -> async_graphql::Resul
 async fn viewer_role(ctx: &Context<'_>, path: ResourcePath) -> async_graphql::Result<Option<GqlRole>> {
     let (_, request) = parts(ctx)?;
     Ok(request.loaders.0.load_one(RoleOn(path)).await?.map(Into::into))
+}
+
+/// The invite links of a resource, for its OWNER and ADMINs.
+async fn invite_links(ctx: &Context<'_>, resource: ResourceRef) -> async_graphql::Result<Vec<InviteLinkNode>> {
+    let (app, request) = parts(ctx)?;
+    let links = invite_links_of(app, &request.actor, resource).await.gql()?;
+    Ok(links.into_iter().map(InviteLinkNode).collect())
 }
 
 async fn collaborators(
@@ -127,6 +137,11 @@ impl ArtistSpaceNode {
     /// Your effective role here; null if you have none.
     async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
         viewer_role(ctx, self.0.path()).await
+    }
+
+    /// Invite links to this space, newest first (at most 100); OWNER and ADMIN only.
+    async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
+        invite_links(ctx, ResourceRef::Space(self.0.id)).await
     }
 
     /// People with a role on the space (their roles apply to all its projects and tracks).
@@ -248,6 +263,11 @@ impl ProjectNode {
         viewer_role(ctx, self.0.path()).await
     }
 
+    /// Invite links to this project, newest first (at most 100); OWNER and ADMIN only.
+    async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
+        invite_links(ctx, ResourceRef::Project(self.0.id)).await
+    }
+
     /// People with a role on this project itself (roles on the space apply too).
     #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn collaborators(
@@ -367,6 +387,11 @@ impl TrackNode {
     /// Your effective role here (including roles on the project and space); null if none.
     async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
         viewer_role(ctx, self.0.path()).await
+    }
+
+    /// Invite links to this track, newest first (at most 100); OWNER and ADMIN only.
+    async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
+        invite_links(ctx, ResourceRef::Track(self.0.id)).await
     }
 
     /// People with a role on this track itself (roles on the project and space apply too).

@@ -1,0 +1,52 @@
+//! Invite links.
+
+use std::collections::HashMap;
+
+use backline_domain::ids::{InviteLinkId, UserId};
+use backline_domain::sharing::InviteLink;
+use backline_domain::workspace::Collaborator;
+
+use super::RepoResult;
+
+/// What accepting a link did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Acceptance {
+    /// The user joined (or kept a higher role they already held); the link counted one use.
+    Joined(Collaborator),
+    /// The user had joined through this link before; nothing changed. Their row, if they still
+    /// have one.
+    Repeated(Option<Collaborator>),
+    /// The link stopped working (revoked, expired or used up) before this user got in.
+    Refused,
+}
+
+/// Invite links on SQLite or PostgreSQL.
+///
+/// # Errors
+/// Every method fails with [`RepoError::Unknown`](super::RepoError::Unknown) when the store
+/// fails; `insert` with `Duplicate` when the short code is taken.
+#[async_trait::async_trait]
+pub trait InviteLinkRepository: Send + Sync + 'static {
+    /// Stores a new link.
+    async fn insert(&self, link: &InviteLink) -> RepoResult<()>;
+    /// The link with this short code.
+    async fn by_code(&self, code: &str) -> RepoResult<Option<InviteLink>>;
+    /// The link with this id.
+    async fn by_id(&self, id: InviteLinkId) -> RepoResult<Option<InviteLink>>;
+    /// A resource's links, newest first, at most `limit`.
+    async fn for_resource(&self, resource_id: uuid::Uuid, limit: u64) -> RepoResult<Vec<InviteLink>>;
+    /// Who joined through each link, in the order they did.
+    async fn used_by(&self, links: &[InviteLinkId]) -> RepoResult<HashMap<InviteLinkId, Vec<UserId>>>;
+    /// Marks a link revoked (keeping the first revocation time); the link as it is now.
+    async fn revoke(&self, id: InviteLinkId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<Option<InviteLink>>;
+    /// In one transaction: unless `joining.user_id` used this link before, counts one use if the
+    /// link still works at `now` (never past its limit, however many accept at once), records
+    /// the user, and makes them a collaborator with `joining.role` on the link's resource,
+    /// keeping a higher role they already hold there.
+    async fn accept(
+        &self,
+        link: InviteLinkId,
+        joining: &Collaborator,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> RepoResult<Acceptance>;
+}

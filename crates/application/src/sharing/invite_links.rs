@@ -1,0 +1,219 @@
+//! Invite links (seed 000 Link): OWNER and ADMIN of a space, project or track create a link
+//! granting a role no higher than their own; any signed-in user who opens it joins with that
+//! role, until it expires, is revoked or has been used as often as it allows.
+
+use std::collections::HashMap;
+
+use backline_domain::access::ResourceKind;
+use backline_domain::identity::User;
+use backline_domain::ids::{CollaboratorId, InviteLinkId, UserId};
+use backline_domain::notifications::NotificationType;
+use backline_domain::roles::Role;
+use backline_domain::sharing::{InviteLink, LinkRefusal, is_short_code, link_limits, link_role, short_code_from};
+use backline_domain::workspace::{Collaborator, ResourcePath};
+use chrono::{DateTime, SubsecRound, Utc};
+
+use crate::error::{AppError, AppResult};
+use crate::notifications::{About, notify};
+use crate::ports::{Acceptance, RepoError};
+use crate::workspace::resource::{load_project, load_space, load_track};
+use crate::workspace::{ResourceRef, grantable, managed, resolve};
+use crate::{Actor, App};
+
+/// Links listed per resource.
+const LINKS_LISTED: u64 = 100;
+/// Tries at drawing an unused short code.
+const CODE_TRIES: usize = 5;
+
+/// A new invite link.
+#[derive(Debug, Clone)]
+pub struct CreateInviteLink {
+    /// The space, project or track it opens.
+    pub resource: ResourceRef,
+    /// The role it grants (ADMIN, EDITOR or VIEWER; not above the creator's).
+    pub role: Role,
+    /// When it stops working (`None`: never).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// How many people may join through it (`None`: no limit; otherwise 1-10,000).
+    pub max_uses: Option<i32>,
+}
+
+/// What a signed-in user sees of a link before accepting it.
+#[derive(Debug, Clone)]
+pub struct InvitePreview {
+    /// The link.
+    pub link: InviteLink,
+    /// The name or title of the space, project or track.
+    pub resource_name: String,
+    /// Who created the link.
+    pub inviter: Option<User>,
+    /// Why it no longer works, if it does not.
+    pub refusal: Option<LinkRefusal>,
+}
+
+fn resource_ref(link: &InviteLink) -> AppResult<ResourceRef> {
+    Ok(match link.resource_kind {
+        ResourceKind::ArtistSpace => ResourceRef::Space(link.resource_id.into()),
+        ResourceKind::Project => ResourceRef::Project(link.resource_id.into()),
+        ResourceKind::Track => ResourceRef::Track(link.resource_id.into()),
+        ResourceKind::File | ResourceKind::Comment => return Err(AppError::NotFound("invite link")),
+    })
+}
+
+async fn resource_name(app: &App, resource: ResourceRef) -> AppResult<String> {
+    Ok(match resource {
+        ResourceRef::Space(id) => load_space(app, id).await?.name,
+        ResourceRef::Project(id) => load_project(app, id).await?.name,
+        ResourceRef::Track(id) => load_track(app, id).await?.title,
+    })
+}
+
+/// Creates a link (OWNER or ADMIN of the resource; the role not above the caller's).
+pub async fn create_invite_link(app: &App, actor: &Actor, input: CreateInviteLink) -> AppResult<InviteLink> {
+    let user = actor.require()?;
+    let (path, _, granter) = managed(app, actor, input.resource).await?;
+    let role = link_role(input.role)?;
+    grantable(role, granter)?;
+    let now = app.clock.now();
+    // Stored to the microsecond (PostgreSQL's precision), so what is returned is what is kept.
+    let expires_at = input.expires_at.map(|at| at.trunc_subsecs(6));
+    link_limits(expires_at, input.max_uses, now)?;
+    for _ in 0..CODE_TRIES {
+        let Some(short_code) = short_code_from(&app.ids.secret_token(32)) else {
+            continue;
+        };
+        let link = InviteLink {
+            id: InviteLinkId(app.ids.uuid()),
+            owner_id: user,
+            resource_id: path.id(),
+            resource_kind: path.kind(),
+            role,
+            short_code,
+            expires_at,
+            max_uses: input.max_uses,
+            use_count: 0,
+            revoked_at: None,
+            created_at: now,
+        };
+        match app.invite_links.insert(&link).await {
+            Ok(()) => return Ok(link),
+            Err(RepoError::Duplicate(_)) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(AppError::Internal(anyhow::anyhow!(
+        "could not draw an unused short code in {CODE_TRIES} tries"
+    )))
+}
+
+/// The link behind a short code, for a signed-in user; `NOT_FOUND` for junk or unknown codes.
+async fn by_code(app: &App, actor: &Actor, code: &str) -> AppResult<InviteLink> {
+    actor.require()?;
+    if !is_short_code(code) {
+        return Err(AppError::NotFound("invite link"));
+    }
+    app.invite_links
+        .by_code(code)
+        .await?
+        .ok_or(AppError::NotFound("invite link"))
+}
+
+/// What a link would give a signed-in user: the resource's name, the role, who invited them and
+/// whether it still works. Nothing else about the resource is shown.
+pub async fn invite_link_preview(app: &App, actor: &Actor, code: &str) -> AppResult<InvitePreview> {
+    let link = by_code(app, actor, code).await?;
+    let resource_name = resource_name(app, resource_ref(&link)?).await?;
+    let inviter = app.users.find(link.owner_id).await?;
+    let refusal = link.refusal(app.clock.now());
+    Ok(InvitePreview {
+        link,
+        resource_name,
+        inviter,
+        refusal,
+    })
+}
+
+/// Joins through a link: the caller becomes a collaborator with its role (keeping a higher role
+/// they hold on the same resource); repeating is harmless. An expired, revoked or used-up link
+/// is refused with a `CONFLICT` naming which. The link's creator hears INVITE_ACCEPTED.
+pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResult<Collaborator> {
+    let user = actor.require()?;
+    let link = by_code(app, actor, code).await?;
+    let now = app.clock.now();
+    if let Some(refusal) = link.refusal(now) {
+        return Err(AppError::conflict("shortCode", refusal.message()));
+    }
+    let resource = resource_ref(&link)?;
+    let (path, _) = resolve(app, resource).await?;
+    let joining = Collaborator {
+        id: CollaboratorId(app.ids.uuid()),
+        resource_id: path.id(),
+        resource_kind: path.kind(),
+        user_id: user,
+        role: link.role,
+        added_at: now,
+    };
+    match app.invite_links.accept(link.id, &joining, now).await? {
+        Acceptance::Joined(member) => {
+            announce_acceptance(app, &link, path, user).await;
+            Ok(member)
+        }
+        Acceptance::Repeated(Some(member)) => Ok(member),
+        // They joined through this link once and were removed since: the link does not bring
+        // them back.
+        Acceptance::Repeated(None) => Err(AppError::conflict(
+            "shortCode",
+            "you already joined through this link once; ask for a new invitation",
+        )),
+        Acceptance::Refused => {
+            let current = app.invite_links.by_id(link.id).await?;
+            let refusal = current
+                .and_then(|link| link.refusal(app.clock.now()))
+                .unwrap_or(LinkRefusal::UsedUp);
+            Err(AppError::conflict("shortCode", refusal.message()))
+        }
+    }
+}
+
+async fn announce_acceptance(app: &App, link: &InviteLink, path: ResourcePath, joined: UserId) {
+    let name = match resource_ref(link) {
+        Ok(resource) => resource_name(app, resource).await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let about = About {
+        kind: NotificationType::InviteAccepted,
+        sender: joined,
+        target: Some(path),
+        pointer: link.id.0,
+        headline: format!("joined “{name}” through your invite link as {}", link.role),
+        slug: "/".to_owned(),
+        dedupe: Some(format!("invite:{}:{joined}", link.id)),
+    };
+    notify(app, about, [link.owner_id]).await;
+}
+
+/// Revokes a link at once (OWNER or ADMIN of its resource). Revoking twice is harmless.
+pub async fn revoke_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> AppResult<InviteLink> {
+    actor.require()?;
+    let link = app
+        .invite_links
+        .by_id(id)
+        .await?
+        .ok_or(AppError::NotFound("invite link"))?;
+    managed(app, actor, resource_ref(&link)?).await?;
+    app.invite_links
+        .revoke(id, app.clock.now())
+        .await?
+        .ok_or(AppError::NotFound("invite link"))
+}
+
+/// A resource's links, newest first (at most 100), for its OWNER and ADMINs.
+pub async fn invite_links_of(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<Vec<InviteLink>> {
+    let (path, _, _) = managed(app, actor, resource).await?;
+    Ok(app.invite_links.for_resource(path.id(), LINKS_LISTED).await?)
+}
+
+/// Who joined through each link (for links the caller may list).
+pub async fn invite_link_users(app: &App, links: &[InviteLinkId]) -> AppResult<HashMap<InviteLinkId, Vec<UserId>>> {
+    Ok(app.invite_links.used_by(links).await?)
+}
