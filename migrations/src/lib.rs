@@ -11,6 +11,7 @@ mod m20261123_000004_comments;
 mod m20261123_000005_notifications;
 mod m20261124_000006_outbox;
 mod m20261124_000007_invite_links;
+mod m20261124_000008_invitations;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_notifications::Migration),
             Box::new(m20261124_000006_outbox::Migration),
             Box::new(m20261124_000007_invite_links::Migration),
+            Box::new(m20261124_000008_invitations::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ mod bad_input;
 mod collaborators;
 mod comments;
 mod identity;
+mod invitations;
 mod invite_links;
 mod live;
 mod media_formats;

@@ -8,8 +8,8 @@ use backline_domain::roles::{Plan, PlatformRole};
 use crate::error::AppResult;
 use crate::ports::{
     AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository, EventBus,
-    FileRepository, IdGenerator, ImageProcessor, ImageRepository, InviteLinkRepository, JobQueue, LoginThrottle,
-    Mailer, NotificationRepository, PasswordHasher, SessionRepository, TokenIssuer, UserRepository,
+    FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository, InviteLinkRepository, JobQueue,
+    LoginThrottle, Mailer, NotificationRepository, PasswordHasher, SessionRepository, TokenIssuer, UserRepository,
     WorkspaceRepository,
 };
 
@@ -148,6 +148,8 @@ pub struct App {
     pub notifications: Arc<dyn NotificationRepository>,
     /// Invite links.
     pub invite_links: Arc<dyn InviteLinkRepository>,
+    /// Email invitations.
+    pub invitations: Arc<dyn InvitationRepository>,
     /// Live events for subscriptions.
     pub events: Arc<dyn EventBus>,
     /// Uploaded images.

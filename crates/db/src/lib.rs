@@ -22,8 +22,8 @@ pub use events::{EventRelay, RelayOptions};
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
     SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository,
-    SqlInviteLinkRepository, SqlJobQueue, SqlNotificationRepository, SqlSessionRepository, SqlUserRepository,
-    SqlWorkspaceRepository,
+    SqlInvitationRepository, SqlInviteLinkRepository, SqlJobQueue, SqlNotificationRepository, SqlSessionRepository,
+    SqlUserRepository, SqlWorkspaceRepository,
 };
 
 tokio::task_local! {

@@ -78,3 +78,7 @@ id_type!(
     /// Identifies one invite link.
     InviteLinkId
 );
+id_type!(
+    /// Identifies one email invitation.
+    InvitationId
+);

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::DomainError;
 use crate::access::ResourceKind;
-use crate::ids::{InviteLinkId, UserId};
+use crate::ids::{InvitationId, InviteLinkId, UserId};
 use crate::roles::Role;
 
 /// Characters of a short code: 62 letters and digits.
@@ -130,6 +130,114 @@ pub fn is_short_code(value: &str) -> bool {
     (10..=64).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// How long an email invitation stays valid.
+pub const INVITATION_DAYS: i64 = 7;
+/// The longest personal message an invitation may carry.
+pub const MAX_INVITATION_MESSAGE: usize = 2_000;
+
+/// Where an email invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvitationStatus {
+    /// Sent, not answered.
+    Pending,
+    /// The recipient joined.
+    Accepted,
+    /// The recipient said no.
+    Declined,
+    /// The inviter (or an admin) took it back.
+    Revoked,
+    /// Not answered in time.
+    Expired,
+}
+
+impl InvitationStatus {
+    /// Every status.
+    pub const ALL: [Self; 5] = [
+        Self::Pending,
+        Self::Accepted,
+        Self::Declined,
+        Self::Revoked,
+        Self::Expired,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Accepted => "ACCEPTED",
+            Self::Declined => "DECLINED",
+            Self::Revoked => "REVOKED",
+            Self::Expired => "EXPIRED",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == value)
+    }
+}
+
+/// An invitation sent by email (seed 002 ArtistInvitation) to someone who may not have an
+/// account yet. Its token travels only in the email; only its SHA-256 is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    /// Primary key.
+    pub id: InvitationId,
+    /// The space, project or track it opens.
+    pub resource_id: uuid::Uuid,
+    /// Which kind `resource_id` is.
+    pub resource_kind: ResourceKind,
+    /// Who sent it.
+    pub inviter_id: UserId,
+    /// The recipient's address, lower-case.
+    pub email: String,
+    /// The role it grants (never OWNER).
+    pub role: Role,
+    /// As stored; see [`Invitation::status_at`] for expiry.
+    pub status: InvitationStatus,
+    /// Hex SHA-256 of the token.
+    pub token_hash: String,
+    /// A personal note from the inviter.
+    pub message: Option<String>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// When it was sent (or last re-sent).
+    pub created_at: DateTime<Utc>,
+    /// When it was answered, revoked or re-sent.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Invitation {
+    /// The status at `now`: a pending invitation past its expiry is EXPIRED.
+    pub fn status_at(&self, now: DateTime<Utc>) -> InvitationStatus {
+        if self.status == InvitationStatus::Pending && self.expires_at <= now {
+            InvitationStatus::Expired
+        } else {
+            self.status
+        }
+    }
+}
+
+/// Checks an invitation's personal message (trimmed; empty means none).
+///
+/// # Errors
+/// A message longer than [`MAX_INVITATION_MESSAGE`] characters.
+pub fn invitation_message(raw: Option<&str>) -> Result<Option<String>, DomainError> {
+    let Some(text) = raw.map(str::trim).filter(|text| !text.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_INVITATION_MESSAGE {
+        return Err(DomainError::invalid(
+            "message",
+            format!("at most {MAX_INVITATION_MESSAGE} characters"),
+        ));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(DomainError::invalid("message", "control characters are not allowed"));
+    }
+    Ok(Some(text.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
@@ -180,6 +288,42 @@ mod tests {
         assert!(link_limits(None, Some(0), now).is_err());
         assert!(link_limits(None, Some(MAX_LINK_USES + 1), now).is_err());
         assert!(link_limits(Some(now + Duration::minutes(1)), Some(1), now).is_ok());
+    }
+
+    #[test]
+    fn invitations_expire_and_messages_are_checked() {
+        let now = Utc::now();
+        let invitation = Invitation {
+            id: InvitationId(uuid::Uuid::nil()),
+            resource_id: uuid::Uuid::nil(),
+            resource_kind: ResourceKind::ArtistSpace,
+            inviter_id: UserId(uuid::Uuid::nil()),
+            email: "a@example.com".into(),
+            role: Role::Editor,
+            status: InvitationStatus::Pending,
+            token_hash: String::new(),
+            message: None,
+            expires_at: now + Duration::days(INVITATION_DAYS),
+            created_at: now,
+            updated_at: now,
+        };
+        assert_eq!(invitation.status_at(now), InvitationStatus::Pending);
+        assert_eq!(invitation.status_at(now + Duration::days(8)), InvitationStatus::Expired);
+        let declined = Invitation {
+            status: InvitationStatus::Declined,
+            ..invitation
+        };
+        assert_eq!(declined.status_at(now + Duration::days(8)), InvitationStatus::Declined);
+        for status in InvitationStatus::ALL {
+            assert_eq!(InvitationStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(invitation_message(Some("  ")).ok(), Some(None));
+        assert_eq!(
+            invitation_message(Some(" hi\nthere ")).ok(),
+            Some(Some("hi\nthere".into()))
+        );
+        assert!(invitation_message(Some(&"x".repeat(MAX_INVITATION_MESSAGE + 1))).is_err());
+        assert!(invitation_message(Some("bell\u{7}")).is_err());
     }
 
     #[test]

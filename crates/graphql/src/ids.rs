@@ -16,6 +16,7 @@ pub(crate) enum Kind {
     Comment,
     Notification,
     InviteLink,
+    Invitation,
 }
 
 impl Kind {
@@ -30,6 +31,7 @@ impl Kind {
             Kind::Comment => "cmt",
             Kind::Notification => "ntf",
             Kind::InviteLink => "inv",
+            Kind::Invitation => "ivt",
         }
     }
 
@@ -44,10 +46,11 @@ impl Kind {
             Kind::Comment => "comment",
             Kind::Notification => "notification",
             Kind::InviteLink => "invite link",
+            Kind::Invitation => "invitation",
         }
     }
 
-    const ALL: [Kind; 9] = [
+    const ALL: [Kind; 10] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
@@ -57,6 +60,7 @@ impl Kind {
         Kind::Comment,
         Kind::Notification,
         Kind::InviteLink,
+        Kind::Invitation,
     ];
 }
 

@@ -98,7 +98,7 @@ impl QueryRoot {
             Kind::Comment => find_comment(app, &request.actor, CommentId(uuid))
                 .await
                 .map(|comment| Node::Comment(CommentNode(comment))),
-            Kind::Session | Kind::Notification | Kind::InviteLink => return Ok(None),
+            Kind::Session | Kind::Notification | Kind::InviteLink | Kind::Invitation => return Ok(None),
         };
         match found {
             Ok(node) => Ok(Some(node)),
@@ -224,6 +224,18 @@ impl QueryRoot {
             .await
             .gql()?;
         Ok(crate::types::sharing::InvitePreviewNode(preview))
+    }
+
+    /// Pending invitations sent to your address, newest first.
+    async fn my_invitations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::types::sharing::InvitationNode>> {
+        let (app, request) = parts(ctx)?;
+        let found = backline_application::sharing::my_invitations(app, &request.actor)
+            .await
+            .gql()?;
+        Ok(found.into_iter().map(crate::types::sharing::InvitationNode).collect())
     }
 
     /// How many of your notifications are unread.

@@ -32,7 +32,7 @@ pub use jobs::{Job, JobKind, JobQueue};
 pub use mailer::{MailMessage, Mailer};
 pub use notifications::NotificationRepository;
 pub use sessions::{RefreshTokenRecord, RotateOutcome, SessionRepository};
-pub use sharing::{Acceptance, InviteLinkRepository};
+pub use sharing::{Acceptance, InvitationRepository, InviteLinkRepository};
 pub use system::{Clock, IdGenerator};
 pub use users::{NewUser, UserRepository, UserWithPassword};
 pub use workspace::{SiblingScope, WorkspaceRepository};

@@ -1,9 +1,9 @@
-//! Invite links.
+//! Invite links and email invitations.
 
 use std::collections::HashMap;
 
-use backline_domain::ids::{InviteLinkId, UserId};
-use backline_domain::sharing::InviteLink;
+use backline_domain::ids::{InvitationId, InviteLinkId, UserId};
+use backline_domain::sharing::{Invitation, InvitationStatus, InviteLink};
 use backline_domain::workspace::Collaborator;
 
 use super::RepoResult;
@@ -49,4 +49,54 @@ pub trait InviteLinkRepository: Send + Sync + 'static {
         joining: &Collaborator,
         now: chrono::DateTime<chrono::Utc>,
     ) -> RepoResult<Acceptance>;
+}
+
+/// Email invitations on SQLite or PostgreSQL.
+///
+/// # Errors
+/// Every method fails with [`RepoError::Unknown`](super::RepoError::Unknown) when the store
+/// fails; `insert` with `Duplicate` when a pending invitation for the same resource and
+/// address exists.
+#[async_trait::async_trait]
+pub trait InvitationRepository: Send + Sync + 'static {
+    /// Stores a new invitation.
+    async fn insert(&self, invitation: &Invitation) -> RepoResult<()>;
+    /// Marks pending invitations for `resource_id` and `email` whose expiry passed EXPIRED.
+    async fn expire_stale(
+        &self,
+        resource_id: uuid::Uuid,
+        email: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> RepoResult<()>;
+    /// The invitation whose token hashes to `token_hash`.
+    async fn by_token_hash(&self, token_hash: &str) -> RepoResult<Option<Invitation>>;
+    /// The invitation with this id.
+    async fn by_id(&self, id: InvitationId) -> RepoResult<Option<Invitation>>;
+    /// Pending, unexpired invitations to `email`, newest first.
+    async fn pending_for_email(&self, email: &str, now: chrono::DateTime<chrono::Utc>) -> RepoResult<Vec<Invitation>>;
+    /// Moves a pending invitation to `status`; whether it was pending.
+    async fn set_status(
+        &self,
+        id: InvitationId,
+        status: InvitationStatus,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> RepoResult<bool>;
+    /// Gives a pending invitation a new token and expiry (the old token stops working); whether
+    /// it was pending.
+    async fn rotate(
+        &self,
+        id: InvitationId,
+        token_hash: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> RepoResult<bool>;
+    /// In one transaction: marks a pending, unexpired invitation ACCEPTED and makes
+    /// `joining.user_id` a collaborator (keeping a higher role held there); `None` when it was
+    /// no longer pending.
+    async fn accept(
+        &self,
+        id: InvitationId,
+        joining: &Collaborator,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> RepoResult<Option<Collaborator>>;
 }

@@ -52,15 +52,21 @@ pub struct InvitePreview {
 }
 
 fn resource_ref(link: &InviteLink) -> AppResult<ResourceRef> {
-    Ok(match link.resource_kind {
-        ResourceKind::ArtistSpace => ResourceRef::Space(link.resource_id.into()),
-        ResourceKind::Project => ResourceRef::Project(link.resource_id.into()),
-        ResourceKind::Track => ResourceRef::Track(link.resource_id.into()),
-        ResourceKind::File | ResourceKind::Comment => return Err(AppError::NotFound("invite link")),
+    resource_kind_ref(link.resource_kind, link.resource_id)
+}
+
+/// The space, project or track a stored kind and id name.
+pub(super) fn resource_kind_ref(kind: ResourceKind, id: uuid::Uuid) -> AppResult<ResourceRef> {
+    Ok(match kind {
+        ResourceKind::ArtistSpace => ResourceRef::Space(id.into()),
+        ResourceKind::Project => ResourceRef::Project(id.into()),
+        ResourceKind::Track => ResourceRef::Track(id.into()),
+        ResourceKind::File | ResourceKind::Comment => return Err(AppError::NotFound("resource")),
     })
 }
 
-async fn resource_name(app: &App, resource: ResourceRef) -> AppResult<String> {
+/// The space's or project's name, or the track's title.
+pub(super) async fn resource_name(app: &App, resource: ResourceRef) -> AppResult<String> {
     Ok(match resource {
         ResourceRef::Space(id) => load_space(app, id).await?.name,
         ResourceRef::Project(id) => load_project(app, id).await?.name,

@@ -13,6 +13,7 @@ pub(crate) mod email_tokens;
 pub(crate) mod event_outbox;
 pub(crate) mod files;
 pub(crate) mod images;
+pub(crate) mod invitations;
 pub(crate) mod invite_link_uses;
 pub(crate) mod invite_links;
 pub(crate) mod jobs;

@@ -10,7 +10,8 @@ use backline_domain::workspace::Collaborator;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -30,6 +31,53 @@ impl SqlInviteLinkRepository {
     pub fn new(db: Database) -> Self {
         Self { db }
     }
+}
+
+/// Makes `joining.user_id` a collaborator with `joining.role` inside `txn`, keeping a higher
+/// role they hold on the same resource (`existing`, read in the same transaction).
+pub(crate) async fn join(
+    txn: &DatabaseTransaction,
+    joining: &Collaborator,
+    existing: Option<Collaborator>,
+) -> RepoResult<Collaborator> {
+    Ok(match existing {
+        Some(row) if row.role >= joining.role => row,
+        Some(row) => {
+            collaborators::Entity::update_many()
+                .col_expr(collaborators::Column::Role, Expr::value(joining.role.as_str()))
+                .filter(collaborators::Column::Id.eq(row.id.0))
+                .exec(txn)
+                .await
+                .map_err(repo_error)?;
+            Collaborator {
+                role: joining.role,
+                ..row
+            }
+        }
+        None => {
+            convert::collaborator_row(joining)
+                .insert(txn)
+                .await
+                .map_err(repo_error)?;
+            joining.clone()
+        }
+    })
+}
+
+/// The collaborator row of `user` on `resource`, read inside `txn`.
+pub(crate) async fn member_row(
+    txn: &DatabaseTransaction,
+    resource: Uuid,
+    user: UserId,
+) -> RepoResult<Option<Collaborator>> {
+    collaborators::Entity::find()
+        .filter(collaborators::Column::ResourceId.eq(resource))
+        .filter(collaborators::Column::UserId.eq(user.0))
+        .one(txn)
+        .await
+        .map_err(repo_error)?
+        .map(convert::collaborator)
+        .transpose()
 }
 
 fn link(model: invite_links::Model) -> RepoResult<InviteLink> {
@@ -146,14 +194,7 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        let existing = collaborators::Entity::find()
-            .filter(collaborators::Column::ResourceId.eq(joining.resource_id))
-            .filter(collaborators::Column::UserId.eq(joining.user_id.0))
-            .one(&txn)
-            .await
-            .map_err(repo_error)?
-            .map(convert::collaborator)
-            .transpose()?;
+        let existing = member_row(&txn, joining.resource_id, joining.user_id).await?;
         let used_before = invite_link_uses::Entity::find()
             .filter(invite_link_uses::Column::LinkId.eq(id.0))
             .filter(invite_link_uses::Column::UserId.eq(joining.user_id.0))
@@ -197,28 +238,7 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
         .insert(&txn)
         .await
         .map_err(repo_error)?;
-        let member = match existing {
-            Some(row) if row.role >= joining.role => row,
-            Some(row) => {
-                collaborators::Entity::update_many()
-                    .col_expr(collaborators::Column::Role, Expr::value(joining.role.as_str()))
-                    .filter(collaborators::Column::Id.eq(row.id.0))
-                    .exec(&txn)
-                    .await
-                    .map_err(repo_error)?;
-                Collaborator {
-                    role: joining.role,
-                    ..row
-                }
-            }
-            None => {
-                convert::collaborator_row(joining)
-                    .insert(&txn)
-                    .await
-                    .map_err(repo_error)?;
-                joining.clone()
-            }
-        };
+        let member = join(&txn, joining, existing).await?;
         txn.commit().await.map_err(repo_error)?;
         Ok(Acceptance::Joined(member))
     }

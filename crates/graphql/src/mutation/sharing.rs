@@ -1,15 +1,15 @@
 //! Invite links: creating, accepting, revoking.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use backline_application::sharing::{self as uc, CreateInviteLink};
-use backline_domain::ids::InviteLinkId;
+use backline_application::sharing::{self as uc, CreateInviteLink, InviteByEmail};
+use backline_domain::ids::{InvitationId, InviteLinkId};
 use chrono::{DateTime, Utc};
 
 use super::collaborators::resource;
 use crate::context::parts;
 use crate::error::GqlResult;
 use crate::ids::{Kind, decode};
-use crate::types::sharing::InviteLinkNode;
+use crate::types::sharing::{InvitationNode, InviteLinkNode};
 use crate::types::{CollaboratorNode, GqlRole};
 
 #[derive(Default)]
@@ -28,8 +28,95 @@ struct CreateInviteLinkInput {
     max_uses: Option<i32>,
 }
 
+/// Input of `inviteByEmail`.
+#[derive(InputObject)]
+struct InviteByEmailInput {
+    /// The artist space, project or track to invite to.
+    resource_id: ID,
+    /// The recipient's address (they need no account yet).
+    email: String,
+    /// The role: ADMIN, EDITOR or VIEWER, not above your own.
+    role: GqlRole,
+    /// A personal note for the email (at most 2,000 characters).
+    message: Option<String>,
+}
+
 #[Object]
 impl SharingMutation {
+    /// Invites an address by email (OWNER and ADMIN of the resource). The recipient gets a
+    /// link with a one-time token, valid 7 days; a user with that address also gets a
+    /// NEW_INVITE notification. One pending invitation per resource and address.
+    async fn invite_by_email(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Who to invite, where, and as what.")] input: InviteByEmailInput,
+    ) -> async_graphql::Result<InvitationNode> {
+        let (app, request) = parts(ctx)?;
+        let input = InviteByEmail {
+            resource: resource(&input.resource_id)?,
+            email: input.email,
+            role: input.role.into(),
+            message: input.message,
+        };
+        Ok(InvitationNode(
+            uc::invite_by_email(app, &request.actor, input).await.gql()?,
+        ))
+    }
+
+    /// Accepts an invitation with the token from its email. You must be signed in with the
+    /// verified address it was sent to; you join with its role (a higher role you hold there is
+    /// kept).
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token from the invitation email.")] token: String,
+    ) -> async_graphql::Result<CollaboratorNode> {
+        let (app, request) = parts(ctx)?;
+        Ok(CollaboratorNode(
+            uc::accept_invitation(app, &request.actor, &token).await.gql()?,
+        ))
+    }
+
+    /// Declines an invitation sent to your address.
+    async fn decline_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The invitation.")] id: ID,
+    ) -> async_graphql::Result<InvitationNode> {
+        let (app, request) = parts(ctx)?;
+        let id = InvitationId(decode(Kind::Invitation, &id, "id")?);
+        Ok(InvitationNode(
+            uc::decline_invitation(app, &request.actor, id).await.gql()?,
+        ))
+    }
+
+    /// Takes a pending invitation back (its inviter, or OWNER and ADMIN of the resource).
+    async fn revoke_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The invitation.")] id: ID,
+    ) -> async_graphql::Result<InvitationNode> {
+        let (app, request) = parts(ctx)?;
+        let id = InvitationId(decode(Kind::Invitation, &id, "id")?);
+        Ok(InvitationNode(
+            uc::revoke_invitation(app, &request.actor, id).await.gql()?,
+        ))
+    }
+
+    /// Sends a pending invitation again with a new token and a fresh 7-day expiry; the old
+    /// token stops working (its inviter, or OWNER and ADMIN of the resource).
+    async fn resend_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The invitation.")] id: ID,
+    ) -> async_graphql::Result<InvitationNode> {
+        let (app, request) = parts(ctx)?;
+        let id = InvitationId(decode(Kind::Invitation, &id, "id")?);
+        Ok(InvitationNode(
+            uc::resend_invitation(app, &request.actor, id).await.gql()?,
+        ))
+    }
+
     /// Creates an invite link (OWNER and ADMIN of the resource). Share its `url`.
     async fn create_invite_link(
         &self,

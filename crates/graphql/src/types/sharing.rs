@@ -1,9 +1,9 @@
-//! Invite links.
+//! Invite links and email invitations.
 
 use async_graphql::{Context, Enum, ID, Object};
-use backline_application::sharing::{InvitePreview, invite_link_users};
+use backline_application::sharing::{InvitationView, InvitePreview, invite_link_users};
 use backline_domain::access::ResourceKind;
-use backline_domain::sharing::{InviteLink, LinkRefusal};
+use backline_domain::sharing::{InvitationStatus, InviteLink, LinkRefusal};
 use chrono::{DateTime, Utc};
 
 use super::{GqlRole, UserNode};
@@ -181,5 +181,98 @@ impl InvitePreviewNode {
     /// Whether it still works (accepting a link that does not is refused, naming why).
     async fn status(&self) -> GqlInviteLinkStatus {
         status(self.0.refusal)
+    }
+}
+
+/// Where an email invitation stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "InvitationStatus")]
+pub(crate) enum GqlInvitationStatus {
+    /// Sent, not answered.
+    Pending,
+    /// The recipient joined.
+    Accepted,
+    /// The recipient said no.
+    Declined,
+    /// The inviter (or an admin) took it back.
+    Revoked,
+    /// Not answered in time.
+    Expired,
+}
+
+impl From<InvitationStatus> for GqlInvitationStatus {
+    fn from(status: InvitationStatus) -> Self {
+        match status {
+            InvitationStatus::Pending => Self::Pending,
+            InvitationStatus::Accepted => Self::Accepted,
+            InvitationStatus::Declined => Self::Declined,
+            InvitationStatus::Revoked => Self::Revoked,
+            InvitationStatus::Expired => Self::Expired,
+        }
+    }
+}
+
+/// An email invitation, as its inviter, the resource's OWNER and ADMINs, and its recipient see
+/// it.
+pub(crate) struct InvitationNode(pub(crate) InvitationView);
+
+/// An invitation sent by email to join a space, project or track with a role. The token it
+/// carries is only ever in the email.
+#[Object(name = "Invitation")]
+impl InvitationNode {
+    /// Global id (`ivt_…`).
+    async fn id(&self) -> ID {
+        encode(Kind::Invitation, self.0.invitation.id.0)
+    }
+
+    /// The recipient's address.
+    async fn email(&self) -> &str {
+        &self.0.invitation.email
+    }
+
+    /// The role it grants.
+    async fn role(&self) -> GqlRole {
+        self.0.invitation.role.into()
+    }
+
+    /// Where it stands now.
+    async fn status(&self) -> GqlInvitationStatus {
+        self.0.status.into()
+    }
+
+    /// The personal note sent with it.
+    async fn message(&self) -> Option<&str> {
+        self.0.invitation.message.as_deref()
+    }
+
+    /// The name of the artist space or project, or the track's title.
+    async fn resource_name(&self) -> &str {
+        &self.0.resource_name
+    }
+
+    /// What kind of resource it opens.
+    async fn resource_type(&self) -> GqlSharedResourceType {
+        resource_type(self.0.invitation.resource_kind)
+    }
+
+    /// Who sent it.
+    async fn inviter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request
+            .loaders
+            .0
+            .load_one(self.0.invitation.inviter_id)
+            .await?
+            .map(UserNode::from))
+    }
+
+    /// When it stops working (7 days after it was sent or last re-sent).
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.invitation.expires_at
+    }
+
+    /// When it was sent.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.invitation.created_at
     }
 }
