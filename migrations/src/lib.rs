@@ -12,6 +12,7 @@ mod m20261123_000005_notifications;
 mod m20261124_000006_outbox;
 mod m20261124_000007_invite_links;
 mod m20261124_000008_invitations;
+mod m20261124_000009_collaborator_history;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_outbox::Migration),
             Box::new(m20261124_000007_invite_links::Migration),
             Box::new(m20261124_000008_invitations::Migration),
+            Box::new(m20261124_000009_collaborator_history::Migration),
         ]
     }
 }

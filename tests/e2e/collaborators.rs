@@ -1,7 +1,7 @@
 //! Collaborator management and its rules.
 
 use backline_e2e::{TestApp, code, str_at};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::workspace::{CREATE_PROJECT, CREATE_SPACE};
 
@@ -229,5 +229,86 @@ async fn roles_on_a_track_do_not_reveal_the_space() -> anyhow::Result<()> {
         ),
         "NOT_FOUND"
     );
+    app.stop().await
+}
+
+#[tokio::test]
+async fn removal_keeps_a_history_of_former_collaborators() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let (owner, editor, viewer) = (
+        app.user("hsown").await?,
+        app.user("hsedi").await?,
+        app.user("hsvie").await?,
+    );
+    let place = app.hierarchy(&owner, "History").await?;
+    let grant = "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role status joinedAt } }";
+    let added = app
+        .ok(
+            Some(&owner.token),
+            grant,
+            json!({ "r": place.track, "u": editor.id, "role": "EDITOR" }),
+        )
+        .await?;
+    assert_eq!(added["addCollaborator"]["status"], "ACTIVE");
+    app.ok(
+        Some(&owner.token),
+        grant,
+        json!({ "r": place.track, "u": viewer.id, "role": "VIEWER" }),
+    )
+    .await?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { removeCollaborator(input: {resourceId: $r, userId: $u}) { role } }",
+        json!({ "r": place.track, "u": editor.id }),
+    )
+    .await?;
+    app.ok(
+        Some(&viewer.token),
+        "mutation($r: ID!) { leaveResource(resourceId: $r) { role } }",
+        json!({ "r": place.track }),
+    )
+    .await?;
+    let history = "query($t: ID!) { track(id: $t) { collaborators { totalCount } formerCollaborators { user { username } role status joinedAt removedAt removedBy { username } } } }";
+    let seen = app.ok(Some(&owner.token), history, json!({ "t": place.track })).await?;
+    let former = &seen["track"]["formerCollaborators"];
+    assert_eq!(
+        seen["track"]["collaborators"]["totalCount"], 1,
+        "only the owner is left"
+    );
+    assert_eq!(former.as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        former[0]["user"]["username"],
+        json!(viewer.username),
+        "most recent first"
+    );
+    assert_eq!(former[0]["removedBy"], Value::Null, "left on their own");
+    assert_eq!(former[1]["user"]["username"], json!(editor.username));
+    assert_eq!(former[1]["role"], "EDITOR");
+    assert_eq!(former[1]["status"], "REMOVED");
+    assert_eq!(former[1]["removedBy"]["username"], json!(owner.username));
+    assert_eq!(former[1]["joinedAt"], added["addCollaborator"]["joinedAt"]);
+
+    // Access is gone, and only OWNER and ADMIN see the history.
+    let gone = app
+        .gql(
+            Some(&editor.token),
+            "query($t: ID!) { track(id: $t) { title } }",
+            json!({ "t": place.track }),
+        )
+        .await?;
+    assert_eq!(code(&gone), "NOT_FOUND");
+    // Coming back works, and the history stays.
+    app.ok(
+        Some(&owner.token),
+        grant,
+        json!({ "r": place.track, "u": editor.id, "role": "VIEWER" }),
+    )
+    .await?;
+    let refused = app
+        .gql(Some(&editor.token), history, json!({ "t": place.track }))
+        .await?;
+    assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+    let again = app.ok(Some(&owner.token), history, json!({ "t": place.track })).await?;
+    assert_eq!(again["track"]["formerCollaborators"].as_array().map(Vec::len), Some(2));
     app.stop().await
 }

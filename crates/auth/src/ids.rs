@@ -11,8 +11,10 @@ use rand::RngCore;
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    /// Now, to the microsecond: the precision PostgreSQL keeps, so a time returned by a
+    /// mutation is exactly the one read back later, on either database.
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
     }
 }
 

@@ -254,6 +254,26 @@ pub struct Collaborator {
     pub added_at: DateTime<Utc>,
 }
 
+/// Someone who no longer collaborates on a resource (seed 002 ArtistMember, status REMOVED):
+/// kept for the history of who worked on what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormerCollaborator {
+    /// Primary key.
+    pub id: uuid::Uuid,
+    /// The space, project or track.
+    pub resource_id: uuid::Uuid,
+    /// The former collaborator.
+    pub user_id: UserId,
+    /// The role they held there when they left.
+    pub role: Role,
+    /// When they joined.
+    pub joined_at: DateTime<Utc>,
+    /// When they were removed or left.
+    pub removed_at: DateTime<Utc>,
+    /// Who removed them; `None` when they left on their own.
+    pub removed_by: Option<UserId>,
+}
+
 /// The effective role of a user on a resource: the highest role held on it or any ancestor.
 pub fn effective_role(held: impl IntoIterator<Item = Role>) -> Option<Role> {
     held.into_iter().max()

@@ -204,7 +204,16 @@ mod tests {
         async fn set_role(&self, _: Uuid, _: UserId, _: Role) -> RepoResult<()> {
             Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
         }
-        async fn remove(&self, _: Uuid, _: UserId) -> RepoResult<bool> {
+        async fn remove(
+            &self,
+            _: Uuid,
+            _: UserId,
+            _: Option<UserId>,
+            _: chrono::DateTime<chrono::Utc>,
+        ) -> RepoResult<bool> {
+            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
+        }
+        async fn former(&self, _: Uuid, _: u64) -> RepoResult<Vec<backline_domain::workspace::FormerCollaborator>> {
             Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
         }
         async fn transfer_ownership(&self, _: ResourcePath, _: UserId, _: &Collaborator) -> RepoResult<()> {

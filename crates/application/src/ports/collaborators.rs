@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use backline_domain::ids::UserId;
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::roles::Role;
-use backline_domain::workspace::Collaborator;
+use backline_domain::workspace::{Collaborator, FormerCollaborator};
 use uuid::Uuid;
 
 use super::RepoResult;
@@ -24,9 +24,18 @@ pub trait CollaboratorRepository: Send + Sync + 'static {
     async fn insert(&self, collaborator: &Collaborator) -> RepoResult<()>;
     /// Changes a row's role.
     async fn set_role(&self, resource_id: Uuid, user: UserId, role: Role) -> RepoResult<()>;
-    /// Removes a row, with an `AccessChanged` event for the user when there was one; `false`
+    /// Removes a row, in one transaction moving it to the history as REMOVED (`by`: who
+    /// removed them; `None` when they left) with an `AccessChanged` event for the user; `false`
     /// when there was none.
-    async fn remove(&self, resource_id: Uuid, user: UserId) -> RepoResult<bool>;
+    async fn remove(
+        &self,
+        resource_id: Uuid,
+        user: UserId,
+        by: Option<UserId>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> RepoResult<bool>;
+    /// A resource's former collaborators, most recently removed first, at most `limit`.
+    async fn former(&self, resource_id: Uuid, limit: u64) -> RepoResult<Vec<FormerCollaborator>>;
     /// Moves ownership in one transaction: `from` becomes ADMIN, `to` becomes OWNER (inserted
     /// if needed), and the resource's owner column points at `to`.
     async fn transfer_ownership(

@@ -131,7 +131,9 @@ pub async fn remove_collaborator(
     if row.role > remover {
         return Err(AppError::Forbidden(format!("you cannot remove a {}", row.role)));
     }
-    app.collaborators.remove(path.id(), user).await?;
+    app.collaborators
+        .remove(path.id(), user, actor.user_id(), app.clock.now())
+        .await?;
     if let Some(sender) = actor.user_id() {
         let name = match resource {
             ResourceRef::Space(id) => load_space(app, id).await.map(|space| space.name),
@@ -169,7 +171,7 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
             "the owner cannot leave; transfer ownership first".into(),
         ));
     }
-    app.collaborators.remove(path.id(), user).await?;
+    app.collaborators.remove(path.id(), user, None, app.clock.now()).await?;
     Ok(row)
 }
 
@@ -202,6 +204,17 @@ pub async fn transfer_ownership(
     };
     app.collaborators.transfer_ownership(path, owner, &row).await?;
     Ok(app.collaborators.find(path.id(), new_owner).await?.unwrap_or(row))
+}
+
+/// A resource's former collaborators (removed, or left), most recent first, at most 100; OWNER
+/// and ADMIN only.
+pub async fn former_collaborators_of(
+    app: &App,
+    actor: &Actor,
+    resource: ResourceRef,
+) -> AppResult<Vec<backline_domain::workspace::FormerCollaborator>> {
+    let (path, _, _) = managed(app, actor, resource).await?;
+    Ok(app.collaborators.former(path.id(), 100).await?)
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ mod spaces;
 mod tracks;
 
 pub use collaborators::{
-    add_collaborator, leave_resource, remove_collaborator, transfer_ownership, update_collaborator_role,
+    add_collaborator, former_collaborators_of, leave_resource, remove_collaborator, transfer_ownership,
+    update_collaborator_role,
 };
 pub(crate) use collaborators::{grantable, managed};
 pub use listing::{

@@ -5,6 +5,7 @@
 )]
 
 pub(crate) mod artist_spaces;
+pub(crate) mod collaborator_history;
 pub(crate) mod collaborators;
 pub(crate) mod comment_likes;
 pub(crate) mod comment_mentions;

@@ -6,14 +6,15 @@ use backline_application::ports::{CollaboratorRepository, Event, RepoError, Repo
 use backline_domain::ids::UserId;
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::roles::Role;
-use backline_domain::workspace::{Collaborator, ResourcePath};
+use backline_domain::workspace::{Collaborator, FormerCollaborator, ResourcePath};
+use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
 use crate::Database;
 use crate::convert;
-use crate::entities::{artist_spaces, collaborators, projects, tracks};
+use crate::entities::{artist_spaces, collaborator_history, collaborators, projects, tracks};
 use crate::error::repo_error;
 use crate::paging::{Listing, children_counts, children_pages};
 
@@ -94,19 +95,72 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
         Ok(())
     }
 
-    async fn remove(&self, resource_id: Uuid, user: UserId) -> RepoResult<bool> {
+    async fn remove(
+        &self,
+        resource_id: Uuid,
+        user: UserId,
+        by: Option<UserId>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> RepoResult<bool> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
-        let result = collaborators::Entity::delete_many()
+        // Delete first (it takes the write lock), returning nothing; the row is read before.
+        let Some(row) = collaborators::Entity::find()
             .filter(collaborators::Column::ResourceId.eq(resource_id))
             .filter(collaborators::Column::UserId.eq(user.0))
+            .one(&txn)
+            .await
+            .map_err(repo_error)?
+        else {
+            return Ok(false);
+        };
+        let result = collaborators::Entity::delete_by_id(row.id)
             .exec(&txn)
             .await
             .map_err(repo_error)?;
         if result.rows_affected == 0 {
             return Ok(false);
         }
+        collaborator_history::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            resource_id: Set(row.resource_id),
+            resource_kind: Set(row.resource_kind),
+            user_id: Set(row.user_id),
+            role: Set(row.role),
+            status: Set("REMOVED".to_owned()),
+            joined_at: Set(row.added_at),
+            removed_at: Set(now),
+            removed_by: Set(by.map(|user| user.0)),
+        }
+        .insert(&txn)
+        .await
+        .map_err(repo_error)?;
         crate::events::commit(&self.db, txn, &[Event::AccessChanged { user }]).await?;
         Ok(true)
+    }
+
+    async fn former(&self, resource_id: Uuid, limit: u64) -> RepoResult<Vec<FormerCollaborator>> {
+        let rows = collaborator_history::Entity::find()
+            .filter(collaborator_history::Column::ResourceId.eq(resource_id))
+            .order_by_desc(collaborator_history::Column::RemovedAt)
+            .limit(limit)
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(FormerCollaborator {
+                    id: row.id,
+                    resource_id: row.resource_id,
+                    user_id: row.user_id.into(),
+                    role: Role::parse(&row.role).ok_or_else(|| {
+                        RepoError::Unknown(anyhow::anyhow!("stored role '{}' is not known", row.role))
+                    })?,
+                    joined_at: row.joined_at,
+                    removed_at: row.removed_at,
+                    removed_by: row.removed_by.map(UserId),
+                })
+            })
+            .collect()
     }
 
     async fn transfer_ownership(&self, resource: ResourcePath, from: UserId, to: &Collaborator) -> RepoResult<()> {

@@ -16,7 +16,9 @@ use uuid::Uuid;
 
 use crate::Database;
 use crate::convert::{self, resource_kind_str};
-use crate::entities::{artist_spaces, collaborators, files, invitations, invite_links, projects, tracks};
+use crate::entities::{
+    artist_spaces, collaborator_history, collaborators, files, invitations, invite_links, projects, tracks,
+};
 use crate::error::repo_error;
 use crate::paging::{Listing, children_counts, children_pages};
 use crate::repos::files::release_files;
@@ -95,7 +97,8 @@ fn track_row(track: &Track) -> tracks::ActiveModel {
     }
 }
 
-/// Deletes the collaborator rows, invite links and email invitations of the given resources.
+/// Deletes the collaborator rows (current and former), invite links and email invitations of
+/// the given resources.
 async fn delete_collaborators(txn: &DatabaseTransaction, resource_ids: Vec<Uuid>) -> RepoResult<()> {
     if resource_ids.is_empty() {
         return Ok(());
@@ -107,6 +110,11 @@ async fn delete_collaborators(txn: &DatabaseTransaction, resource_ids: Vec<Uuid>
         .map_err(repo_error)?;
     invitations::Entity::delete_many()
         .filter(invitations::Column::ResourceId.is_in(resource_ids.iter().copied()))
+        .exec(txn)
+        .await
+        .map_err(repo_error)?;
+    collaborator_history::Entity::delete_many()
+        .filter(collaborator_history::Column::ResourceId.is_in(resource_ids.iter().copied()))
         .exec(txn)
         .await
         .map_err(repo_error)?;

@@ -47,6 +47,72 @@ impl CollaboratorNode {
     async fn added_at(&self) -> DateTime<Utc> {
         self.0.added_at
     }
+
+    /// When they joined (the same moment as `addedAt`: added by someone, or through an invite
+    /// link or invitation).
+    async fn joined_at(&self) -> DateTime<Utc> {
+        self.0.added_at
+    }
+
+    /// ACTIVE for every current collaborator; removed ones are listed by `formerCollaborators`
+    /// as REMOVED.
+    async fn status(&self) -> GqlMembershipStatus {
+        GqlMembershipStatus::Active
+    }
+}
+
+/// Where a membership stands (seed 002 ArtistMember status). Invitations not answered yet are
+/// listed as invitations, not as members.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "MembershipStatus")]
+pub(crate) enum GqlMembershipStatus {
+    /// A current collaborator.
+    Active,
+    /// Removed, or left; kept for the history.
+    Removed,
+}
+
+/// Someone who no longer collaborates on a resource.
+pub(crate) struct FormerCollaboratorNode(pub(crate) backline_domain::workspace::FormerCollaborator);
+
+/// Someone who was removed from (or left) a space, project or track, kept for the history of
+/// who worked on what.
+#[Object(name = "FormerCollaborator")]
+impl FormerCollaboratorNode {
+    /// The former collaborator.
+    async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(self.0.user_id).await?.map(UserNode::from))
+    }
+
+    /// The role they held when they left.
+    async fn role(&self) -> GqlRole {
+        self.0.role.into()
+    }
+
+    /// Always REMOVED.
+    async fn status(&self) -> GqlMembershipStatus {
+        GqlMembershipStatus::Removed
+    }
+
+    /// When they joined.
+    async fn joined_at(&self) -> DateTime<Utc> {
+        self.0.joined_at
+    }
+
+    /// When they were removed or left.
+    async fn removed_at(&self) -> DateTime<Utc> {
+        self.0.removed_at
+    }
+
+    /// Who removed them; null when they left on their own.
+    async fn removed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
+        let Some(by) = self.0.removed_by else {
+            return Ok(None);
+        };
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(by).await?.map(UserNode::from))
+    }
 }
 
 connection!(

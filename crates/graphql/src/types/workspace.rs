@@ -38,6 +38,21 @@ async fn viewer_role(ctx: &Context<'_>, path: ResourcePath) -> async_graphql::Re
     Ok(request.loaders.0.load_one(RoleOn(path)).await?.map(Into::into))
 }
 
+/// The former collaborators of a resource, for its OWNER and ADMINs.
+async fn former_collaborators(
+    ctx: &Context<'_>,
+    resource: ResourceRef,
+) -> async_graphql::Result<Vec<super::collaborator::FormerCollaboratorNode>> {
+    let (app, request) = parts(ctx)?;
+    let former = backline_application::workspace::former_collaborators_of(app, &request.actor, resource)
+        .await
+        .gql()?;
+    Ok(former
+        .into_iter()
+        .map(super::collaborator::FormerCollaboratorNode)
+        .collect())
+}
+
 /// The invite links of a resource, for its OWNER and ADMINs.
 async fn invite_links(ctx: &Context<'_>, resource: ResourceRef) -> async_graphql::Result<Vec<InviteLinkNode>> {
     let (app, request) = parts(ctx)?;
@@ -137,6 +152,15 @@ impl ArtistSpaceNode {
     /// Your effective role here; null if you have none.
     async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
         viewer_role(ctx, self.0.path()).await
+    }
+
+    /// People removed from (or who left) this space, most recent first (at most 100); OWNER
+    /// and ADMIN only.
+    async fn former_collaborators(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::collaborator::FormerCollaboratorNode>> {
+        former_collaborators(ctx, ResourceRef::Space(self.0.id)).await
     }
 
     /// Invite links to this space, newest first (at most 100); OWNER and ADMIN only.
@@ -263,6 +287,15 @@ impl ProjectNode {
         viewer_role(ctx, self.0.path()).await
     }
 
+    /// People removed from (or who left) this project, most recent first (at most 100); OWNER
+    /// and ADMIN only.
+    async fn former_collaborators(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::collaborator::FormerCollaboratorNode>> {
+        former_collaborators(ctx, ResourceRef::Project(self.0.id)).await
+    }
+
     /// Invite links to this project, newest first (at most 100); OWNER and ADMIN only.
     async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
         invite_links(ctx, ResourceRef::Project(self.0.id)).await
@@ -387,6 +420,15 @@ impl TrackNode {
     /// Your effective role here (including roles on the project and space); null if none.
     async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
         viewer_role(ctx, self.0.path()).await
+    }
+
+    /// People removed from (or who left) this track, most recent first (at most 100); OWNER
+    /// and ADMIN only.
+    async fn former_collaborators(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::collaborator::FormerCollaboratorNode>> {
+        former_collaborators(ctx, ResourceRef::Track(self.0.id)).await
     }
 
     /// Invite links to this track, newest first (at most 100); OWNER and ADMIN only.
