@@ -13,6 +13,7 @@ mod m20261124_000006_outbox;
 mod m20261124_000007_invite_links;
 mod m20261124_000008_invitations;
 mod m20261124_000009_collaborator_history;
+mod m20261124_000010_artist_aliases;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_invite_links::Migration),
             Box::new(m20261124_000008_invitations::Migration),
             Box::new(m20261124_000009_collaborator_history::Migration),
+            Box::new(m20261124_000010_artist_aliases::Migration),
         ]
     }
 }

@@ -62,6 +62,8 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
         ("declineInvitation id", "mutation { declineInvitation(id: \"x\") { id } }".into(), json!({}), "id"),
         ("revokeInvitation id", "mutation { revokeInvitation(id: \"inv_1\") { id } }".into(), json!({}), "id"),
         ("resendInvitation id", "mutation { resendInvitation(id: \"\") { id } }".into(), json!({}), "id"),
+        ("addArtistAlias name", "mutation($s: ID!) { addArtistAlias(input: {artistSpaceId: $s, name: \"\"}) { id } }".into(), json!({"s": space}), "name"),
+        ("updateArtistAlias id", "mutation { updateArtistAlias(input: {id: \"spc_1\", name: \"x\"}) { id } }".into(), json!({}), "id"),
         ("updateNotificationSettings empty", "mutation { updateNotificationSettings(input: []) { type } }".into(), json!({}), "input"),
         ("updateNotificationSettings twice", "mutation { updateNotificationSettings(input: [{type: MENTIONED, email: false}, {type: MENTIONED, inApp: false}]) { type } }".into(), json!({}), "input"),
         ("updateNotificationSettings type", "mutation { updateNotificationSettings(input: [{type: EVERYTHING, email: false}]) { type } }".into(), json!({}), ""),
@@ -69,7 +71,7 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
     let before = app
         .ok(
             t,
-            "query($s: ID!) { artistSpace(id: $s) { name inviteLinks { id } projects { totalCount } } myArtistSpaces { totalCount } notificationSettings { type inApp email } }",
+            "query($s: ID!) { artistSpace(id: $s) { name inviteLinks { id } aliases { id } projects { totalCount } } myArtistSpaces { totalCount } notificationSettings { type inApp email } }",
             json!({"s": space}),
         )
         .await?;
@@ -83,7 +85,7 @@ async fn every_mutation_refuses_bad_input_and_writes_nothing() -> anyhow::Result
     let after = app
         .ok(
             t,
-            "query($s: ID!) { artistSpace(id: $s) { name inviteLinks { id } projects { totalCount } } myArtistSpaces { totalCount } notificationSettings { type inApp email } }",
+            "query($s: ID!) { artistSpace(id: $s) { name inviteLinks { id } aliases { id } projects { totalCount } } myArtistSpaces { totalCount } notificationSettings { type inApp email } }",
             json!({"s": space}),
         )
         .await?;

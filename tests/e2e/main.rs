@@ -1,6 +1,7 @@
 //! Black-box tests: each starts the real server on an ephemeral port with its own database.
 
 mod access_matrix;
+mod aliases;
 mod bad_input;
 mod collaborators;
 mod comments;

@@ -7,10 +7,10 @@ use backline_domain::roles::{Plan, PlatformRole};
 
 use crate::error::AppResult;
 use crate::ports::{
-    AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository, EventBus,
-    FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository, InviteLinkRepository, JobQueue,
-    LoginThrottle, Mailer, NotificationRepository, PasswordHasher, SessionRepository, TokenIssuer, UserRepository,
-    WorkspaceRepository,
+    AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository,
+    EventBus, FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository, InviteLinkRepository,
+    JobQueue, LoginThrottle, Mailer, NotificationRepository, PasswordHasher, SessionRepository, TokenIssuer,
+    UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -148,6 +148,8 @@ pub struct App {
     pub notifications: Arc<dyn NotificationRepository>,
     /// Invite links.
     pub invite_links: Arc<dyn InviteLinkRepository>,
+    /// Aliases of artist spaces.
+    pub aliases: Arc<dyn AliasRepository>,
     /// Email invitations.
     pub invitations: Arc<dyn InvitationRepository>,
     /// Live events for subscriptions.

@@ -21,9 +21,9 @@ use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 pub use events::{EventRelay, RelayOptions};
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
-    SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository,
-    SqlInvitationRepository, SqlInviteLinkRepository, SqlJobQueue, SqlNotificationRepository, SqlSessionRepository,
-    SqlUserRepository, SqlWorkspaceRepository,
+    SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository,
+    SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository, SqlJobQueue, SqlNotificationRepository,
+    SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
 
 tokio::task_local! {

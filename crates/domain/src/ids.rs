@@ -82,3 +82,7 @@ id_type!(
     /// Identifies one email invitation.
     InvitationId
 );
+id_type!(
+    /// Identifies one alias of an artist space.
+    ArtistAliasId
+);

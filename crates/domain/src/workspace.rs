@@ -37,6 +37,52 @@ pub struct ArtistSpace {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Whether an alias is in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AliasStatus {
+    /// In use: its slug opens the space.
+    Active,
+    /// Kept for the record; its slug stays reserved but no longer opens the space.
+    Archived,
+}
+
+impl AliasStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Archived => "ARCHIVED",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Active, Self::Archived]
+            .into_iter()
+            .find(|status| status.as_str() == value)
+    }
+}
+
+/// Another performer or project name of an artist space (seed 002 ArtistAlias). Alias slugs and
+/// space slugs share one namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtistAlias {
+    /// Primary key.
+    pub id: crate::ids::ArtistAliasId,
+    /// The space it names.
+    pub artist_space_id: ArtistSpaceId,
+    /// The name (1-100 characters).
+    pub name: String,
+    /// Globally unique URL slug (no space or other alias has it).
+    pub slug: String,
+    /// Whether it is in use.
+    pub status: AliasStatus,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
 /// Where a project stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectStatus {

@@ -17,6 +17,7 @@ pub(crate) enum Kind {
     Notification,
     InviteLink,
     Invitation,
+    ArtistAlias,
 }
 
 impl Kind {
@@ -32,6 +33,7 @@ impl Kind {
             Kind::Notification => "ntf",
             Kind::InviteLink => "inv",
             Kind::Invitation => "ivt",
+            Kind::ArtistAlias => "als",
         }
     }
 
@@ -47,10 +49,11 @@ impl Kind {
             Kind::Notification => "notification",
             Kind::InviteLink => "invite link",
             Kind::Invitation => "invitation",
+            Kind::ArtistAlias => "artist alias",
         }
     }
 
-    const ALL: [Kind; 10] = [
+    const ALL: [Kind; 11] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
@@ -61,6 +64,7 @@ impl Kind {
         Kind::Notification,
         Kind::InviteLink,
         Kind::Invitation,
+        Kind::ArtistAlias,
     ];
 }
 

@@ -98,7 +98,9 @@ impl QueryRoot {
             Kind::Comment => find_comment(app, &request.actor, CommentId(uuid))
                 .await
                 .map(|comment| Node::Comment(CommentNode(comment))),
-            Kind::Session | Kind::Notification | Kind::InviteLink | Kind::Invitation => return Ok(None),
+            Kind::Session | Kind::Notification | Kind::InviteLink | Kind::Invitation | Kind::ArtistAlias => {
+                return Ok(None);
+            }
         };
         match found {
             Ok(node) => Ok(Some(node)),

@@ -1,6 +1,7 @@
 //! Ports: the traits the use cases need from the outside world. Adapters in other crates
 //! implement them; the server's composition root picks which.
 
+mod aliases;
 mod analyzer;
 mod blobs;
 mod collaborators;
@@ -19,6 +20,7 @@ mod system;
 mod users;
 mod workspace;
 
+pub use aliases::AliasRepository;
 pub use analyzer::{AnalysisFailure, AudioAnalyzer, AudioReport};
 pub use blobs::{BlobInfo, BlobRead, BlobStore, BlobWriter, ByteStream};
 pub use collaborators::CollaboratorRepository;

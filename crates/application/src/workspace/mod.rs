@@ -1,5 +1,6 @@
 //! The workspace: artist spaces, projects, tracks and their collaborators.
 
+mod aliases;
 mod collaborators;
 mod listing;
 mod projects;
@@ -8,6 +9,7 @@ mod slugs;
 mod spaces;
 mod tracks;
 
+pub use aliases::{AddArtistAlias, add_artist_alias, aliases_of, update_artist_alias};
 pub use collaborators::{
     add_collaborator, former_collaborators_of, leave_resource, remove_collaborator, transfer_ownership,
     update_collaborator_role,

@@ -4,7 +4,7 @@ use backline_domain::access::{Action, ResourceKind};
 use backline_domain::ids::{ArtistSpaceId, CollaboratorId};
 use backline_domain::roles::Role;
 use backline_domain::values::{CountryCode, Description, Name, NamedLinks, ShortId, SlugType};
-use backline_domain::workspace::{ArtistSpace, Collaborator};
+use backline_domain::workspace::{AliasStatus, ArtistSpace, Collaborator};
 
 use super::resource::load_space;
 use super::slugs::{insert_with_unique_ids, premium_slug};
@@ -79,7 +79,11 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         .transpose()?
         .unwrap_or_default();
     let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
-        Some(raw) => Some(premium_slug(app, owner, &raw).await?),
+        Some(raw) => {
+            let chosen = premium_slug(app, owner, &raw).await?;
+            not_an_alias(app, chosen.0.as_str()).await?;
+            Some(chosen)
+        }
         None => None,
     };
     let now = app.clock.now();
@@ -125,7 +129,16 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
     .await
 }
 
-/// Finds a space the caller can read; `NOT_FOUND` otherwise.
+/// Refuses a space slug that an alias holds (space and alias slugs share one namespace).
+async fn not_an_alias(app: &App, slug: &str) -> AppResult<()> {
+    if app.aliases.by_slug(slug).await?.is_some() {
+        return Err(AppError::conflict("slug", "this slug is taken; choose another"));
+    }
+    Ok(())
+}
+
+/// Finds a space the caller can read (by id, short id, or its own or an active alias's slug);
+/// `NOT_FOUND` otherwise.
 pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
     let space = match lookup {
         SpaceLookup::Id(id) => Some(load_space(app, id).await?),
@@ -133,7 +146,16 @@ pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) ->
             Ok(short_id) => app.workspace.space_by_short_id(short_id.as_str()).await?,
             Err(_) => None,
         },
-        SpaceLookup::Slug(slug) => app.workspace.space_by_slug(slug.trim()).await?,
+        SpaceLookup::Slug(slug) => match app.workspace.space_by_slug(slug.trim()).await? {
+            Some(space) => Some(space),
+            // An active alias's slug opens its space too.
+            None => match app.aliases.by_slug(slug.trim()).await? {
+                Some(alias) if alias.status == AliasStatus::Active => {
+                    Some(load_space(app, alias.artist_space_id).await?)
+                }
+                _ => None,
+            },
+        },
     }
     .ok_or(AppError::NotFound("artist space"))?;
     readable_or_not_found(app, actor, space.path()).await?;
@@ -166,6 +188,7 @@ pub async fn update_artist_space(
     }
     if let Some(raw) = input.slug {
         let (slug, slug_type) = premium_slug(app, space.owner_id, &raw).await?;
+        not_an_alias(app, slug.as_str()).await?;
         space.slug = slug.as_str().to_owned();
         space.slug_type = slug_type;
     }

@@ -4,6 +4,7 @@
     reason = "sea-orm derives need pub models; the module itself is crate-private"
 )]
 
+pub(crate) mod artist_aliases;
 pub(crate) mod artist_spaces;
 pub(crate) mod collaborator_history;
 pub(crate) mod collaborators;

@@ -1,5 +1,6 @@
 //! Repository implementations of the application's ports.
 
+mod aliases;
 mod collaborators;
 mod comments;
 mod email_tokens;
@@ -13,6 +14,7 @@ mod sessions;
 mod users;
 mod workspace;
 
+pub use aliases::SqlAliasRepository;
 pub use collaborators::SqlCollaboratorRepository;
 pub use comments::SqlCommentRepository;
 pub use email_tokens::SqlEmailTokenRepository;

@@ -17,7 +17,8 @@ use uuid::Uuid;
 use crate::Database;
 use crate::convert::{self, resource_kind_str};
 use crate::entities::{
-    artist_spaces, collaborator_history, collaborators, files, invitations, invite_links, projects, tracks,
+    artist_aliases, artist_spaces, collaborator_history, collaborators, files, invitations, invite_links, projects,
+    tracks,
 };
 use crate::error::repo_error;
 use crate::paging::{Listing, children_counts, children_pages};
@@ -370,17 +371,34 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         let db = self.db.conn();
         match scope {
             SiblingScope::Spaces => {
-                artist_spaces::Entity::find()
-                    .select_only()
-                    .column(artist_spaces::Column::Slug)
-                    .filter(
-                        Condition::any()
-                            .add(artist_spaces::Column::Slug.eq(stem))
-                            .add(artist_spaces::Column::Slug.like(&pattern)),
-                    )
-                    .into_tuple::<String>()
-                    .all(db)
-                    .await
+                // Space and alias slugs share one namespace.
+                async {
+                    let mut slugs: Vec<String> = artist_spaces::Entity::find()
+                        .select_only()
+                        .column(artist_spaces::Column::Slug)
+                        .filter(
+                            Condition::any()
+                                .add(artist_spaces::Column::Slug.eq(stem))
+                                .add(artist_spaces::Column::Slug.like(&pattern)),
+                        )
+                        .into_tuple::<String>()
+                        .all(db)
+                        .await?;
+                    let aliases: Vec<String> = artist_aliases::Entity::find()
+                        .select_only()
+                        .column(artist_aliases::Column::Slug)
+                        .filter(
+                            Condition::any()
+                                .add(artist_aliases::Column::Slug.eq(stem))
+                                .add(artist_aliases::Column::Slug.like(&pattern)),
+                        )
+                        .into_tuple::<String>()
+                        .all(db)
+                        .await?;
+                    slugs.extend(aliases);
+                    Ok::<_, sea_orm::DbErr>(slugs)
+                }
+                .await
             }
             SiblingScope::ProjectsOf(space) => {
                 projects::Entity::find()

@@ -1,9 +1,10 @@
-//! Invite links and email invitations.
+//! Invite links, email invitations and artist aliases.
 
 use async_graphql::{Context, Enum, ID, Object};
 use backline_application::sharing::{InvitationView, InvitePreview, invite_link_users};
 use backline_domain::access::ResourceKind;
 use backline_domain::sharing::{InvitationStatus, InviteLink, LinkRefusal};
+use backline_domain::workspace::{AliasStatus, ArtistAlias};
 use chrono::{DateTime, Utc};
 
 use super::{GqlRole, UserNode};
@@ -274,5 +275,66 @@ impl InvitationNode {
     /// When it was sent.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.invitation.created_at
+    }
+}
+
+/// Whether an alias is in use.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "AliasStatus")]
+pub(crate) enum GqlAliasStatus {
+    /// In use: its slug opens the space.
+    Active,
+    /// Kept for the record; its slug stays reserved but no longer opens the space.
+    Archived,
+}
+
+impl From<AliasStatus> for GqlAliasStatus {
+    fn from(status: AliasStatus) -> Self {
+        match status {
+            AliasStatus::Active => Self::Active,
+            AliasStatus::Archived => Self::Archived,
+        }
+    }
+}
+
+impl From<GqlAliasStatus> for AliasStatus {
+    fn from(status: GqlAliasStatus) -> Self {
+        match status {
+            GqlAliasStatus::Active => Self::Active,
+            GqlAliasStatus::Archived => Self::Archived,
+        }
+    }
+}
+
+/// Another name of an artist space.
+pub(crate) struct ArtistAliasNode(pub(crate) ArtistAlias);
+
+/// Another performer or project name of an artist space. Its slug is unique among all spaces
+/// and aliases, and `artistSpace(slug:)` opens the space by it while the alias is ACTIVE.
+#[Object(name = "ArtistAlias")]
+impl ArtistAliasNode {
+    /// Global id (`als_…`).
+    async fn id(&self) -> ID {
+        encode(Kind::ArtistAlias, self.0.id.0)
+    }
+
+    /// The name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The URL slug (shares one namespace with space slugs).
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Whether it is in use.
+    async fn status(&self) -> GqlAliasStatus {
+        self.0.status.into()
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
     }
 }

@@ -163,6 +163,20 @@ impl ArtistSpaceNode {
         former_collaborators(ctx, ResourceRef::Space(self.0.id)).await
     }
 
+    /// The space's other names, oldest first. Active ones' slugs open the space too.
+    async fn aliases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::sharing::ArtistAliasNode>> {
+        let (app, _) = parts(ctx)?;
+        let mut found = backline_application::workspace::aliases_of(app, &[self.0.id])
+            .await
+            .gql()?;
+        Ok(found
+            .remove(&self.0.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::sharing::ArtistAliasNode)
+            .collect())
+    }
+
     /// Invite links to this space, newest first (at most 100); OWNER and ADMIN only.
     async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
         invite_links(ctx, ResourceRef::Space(self.0.id)).await
