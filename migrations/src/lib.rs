@@ -14,6 +14,7 @@ mod m20261124_000007_invite_links;
 mod m20261124_000008_invitations;
 mod m20261124_000009_collaborator_history;
 mod m20261124_000010_artist_aliases;
+mod m20261124_000011_review_links;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_invitations::Migration),
             Box::new(m20261124_000009_collaborator_history::Migration),
             Box::new(m20261124_000010_artist_aliases::Migration),
+            Box::new(m20261124_000011_review_links::Migration),
         ]
     }
 }

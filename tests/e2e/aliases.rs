@@ -50,7 +50,8 @@ async fn aliases_share_the_space_namespace_and_open_the_space() -> anyhow::Resul
             json!({ "s": place.space, "n": "DJ Owl", "slug": "dj-owl" }),
         )
         .await?;
-    assert_eq!(code(&free_plan), "FORBIDDEN", "{free_plan}");
+    assert_eq!(code(&free_plan), "PLAN_REQUIRED", "{free_plan}");
+    assert_eq!(free_plan["errors"][0]["extensions"]["requiredPlan"], "PRO");
     upgrade(&app, &owner).await?;
     app.ok(
         Some(&owner.token),

@@ -18,6 +18,7 @@ mod no_n_plus_one;
 mod notifications;
 mod npm_client;
 mod processes;
+mod review_links;
 mod security;
 mod server;
 mod workspace;

@@ -28,7 +28,8 @@ async fn hierarchy_slugs_lookups_and_cascading_delete() -> anyhow::Result<()> {
             json!({}),
         )
         .await?;
-    assert_eq!(code(&premium), "FORBIDDEN");
+    assert_eq!(code(&premium), "PLAN_REQUIRED");
+    assert_eq!(premium["errors"][0]["extensions"]["requiredPlan"], "PRO");
     assert!(
         premium["errors"][0]["message"]
             .as_str()

@@ -9,8 +9,8 @@ use crate::error::AppResult;
 use crate::ports::{
     AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository,
     EventBus, FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository, InviteLinkRepository,
-    JobQueue, LoginThrottle, Mailer, NotificationRepository, PasswordHasher, SessionRepository, TokenIssuer,
-    UserRepository, WorkspaceRepository,
+    JobQueue, LoginThrottle, Mailer, NotificationRepository, PasswordHasher, ReviewLinkRepository, SessionRepository,
+    TokenIssuer, UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -152,6 +152,8 @@ pub struct App {
     pub aliases: Arc<dyn AliasRepository>,
     /// Email invitations.
     pub invitations: Arc<dyn InvitationRepository>,
+    /// Public review links.
+    pub review_links: Arc<dyn ReviewLinkRepository>,
     /// Live events for subscriptions.
     pub events: Arc<dyn EventBus>,
     /// Uploaded images.

@@ -36,6 +36,15 @@ pub enum AppError {
     /// The caller's plan does not allow this much.
     #[error("{0}")]
     QuotaExceeded(String),
+    /// The feature needs a higher plan than the one paying for the space; `plan` names the
+    /// lowest plan that allows it.
+    #[error("{message}")]
+    PlanRequired {
+        /// The lowest plan that allows it.
+        plan: backline_domain::roles::Plan,
+        /// What needs it, and the plan in force.
+        message: String,
+    },
     /// Too many attempts; try again after the given number of seconds.
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited {

@@ -23,7 +23,7 @@ pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
     SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository,
     SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository, SqlJobQueue, SqlNotificationRepository,
-    SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+    SqlReviewLinkRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
 };
 
 tokio::task_local! {

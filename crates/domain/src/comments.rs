@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::DomainError;
-use crate::ids::{ArtistSpaceId, CommentId, FileId, ProjectId, TrackId, UserId};
+use crate::ids::{ArtistSpaceId, CommentId, FileId, ProjectId, ReviewLinkId, TrackId, UserId};
 use crate::workspace::ResourcePath;
 
 /// The longest comment, in characters.
@@ -158,12 +158,23 @@ pub struct Comment {
     pub updated_at: DateTime<Utc>,
     /// When its text was last edited.
     pub edited_at: Option<DateTime<Utc>>,
+    /// The display name a guest gave when commenting through a review link (no `owner_id`).
+    #[serde(default)]
+    pub guest_name: Option<String>,
+    /// The review link a guest comment came through.
+    #[serde(default)]
+    pub review_link_id: Option<ReviewLinkId>,
 }
 
 impl Comment {
     /// The track it belongs to; permissions on comments are judged there.
     pub fn path(&self) -> ResourcePath {
         ResourcePath::Track(self.artist_space_id, self.project_id, self.track_id)
+    }
+
+    /// Whether a guest wrote it through a review link.
+    pub fn is_guest(&self) -> bool {
+        self.review_link_id.is_some()
     }
 
     /// Whether `user` wrote it.

@@ -83,6 +83,14 @@ id_type!(
     InvitationId
 );
 id_type!(
+    /// Identifies one public review link.
+    ReviewLinkId
+);
+id_type!(
+    /// Identifies one organization (a label).
+    OrganizationId
+);
+id_type!(
     /// Identifies one alias of an artist space.
     ArtistAliasId
 );

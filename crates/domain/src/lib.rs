@@ -10,6 +10,7 @@ pub mod ids;
 pub mod media;
 pub mod notifications;
 pub mod page;
+pub mod review;
 pub mod roles;
 pub mod sharing;
 pub mod values;

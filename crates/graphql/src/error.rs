@@ -16,6 +16,7 @@ pub(crate) fn gql(error: AppError) -> async_graphql::Error {
         AppError::InvalidInput { .. } => (CODE_BAD_USER_INPUT, error.to_string()),
         AppError::Conflict { message, .. } => ("CONFLICT", message.clone()),
         AppError::QuotaExceeded(message) => ("QUOTA_EXCEEDED", message.clone()),
+        AppError::PlanRequired { message, .. } => ("PLAN_REQUIRED", message.clone()),
         AppError::RateLimited { .. } => ("RATE_LIMITED", error.to_string()),
         AppError::PayloadTooLarge(message) => ("PAYLOAD_TOO_LARGE", message.clone()),
         AppError::Internal(inner) => {
@@ -29,6 +30,7 @@ pub(crate) fn gql(error: AppError) -> async_graphql::Error {
             AppError::InvalidInput { field, .. } => extensions.set("field", field.as_str()),
             AppError::Conflict { field: Some(field), .. } => extensions.set("field", field.as_str()),
             AppError::RateLimited { retry_after_secs } => extensions.set("retryAfter", *retry_after_secs),
+            AppError::PlanRequired { plan, .. } => extensions.set("requiredPlan", plan.as_str()),
             _ => {}
         }
     })
@@ -85,6 +87,13 @@ mod tests {
         assert_eq!(code(AppError::QuotaExceeded("full".into())), "\"QUOTA_EXCEEDED\"");
         assert_eq!(code(AppError::RateLimited { retry_after_secs: 3 }), "\"RATE_LIMITED\"");
         assert_eq!(code(AppError::PayloadTooLarge("big".into())), "\"PAYLOAD_TOO_LARGE\"");
+        assert_eq!(
+            code(AppError::PlanRequired {
+                plan: backline_domain::roles::Plan::Pro,
+                message: "x".into()
+            }),
+            "\"PLAN_REQUIRED\""
+        );
         assert_eq!(
             code(AppError::Internal(anyhow::anyhow!("db down"))),
             "\"INTERNAL_SERVER_ERROR\""

@@ -18,6 +18,8 @@ pub(crate) enum Kind {
     InviteLink,
     Invitation,
     ArtistAlias,
+    ReviewLink,
+    Organization,
 }
 
 impl Kind {
@@ -34,6 +36,8 @@ impl Kind {
             Kind::InviteLink => "inv",
             Kind::Invitation => "ivt",
             Kind::ArtistAlias => "als",
+            Kind::ReviewLink => "rvl",
+            Kind::Organization => "org",
         }
     }
 
@@ -50,10 +54,12 @@ impl Kind {
             Kind::InviteLink => "invite link",
             Kind::Invitation => "invitation",
             Kind::ArtistAlias => "artist alias",
+            Kind::ReviewLink => "review link",
+            Kind::Organization => "organization",
         }
     }
 
-    const ALL: [Kind; 11] = [
+    const ALL: [Kind; 13] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
@@ -65,6 +71,8 @@ impl Kind {
         Kind::InviteLink,
         Kind::Invitation,
         Kind::ArtistAlias,
+        Kind::ReviewLink,
+        Kind::Organization,
     ];
 }
 

@@ -98,7 +98,13 @@ impl QueryRoot {
             Kind::Comment => find_comment(app, &request.actor, CommentId(uuid))
                 .await
                 .map(|comment| Node::Comment(CommentNode(comment))),
-            Kind::Session | Kind::Notification | Kind::InviteLink | Kind::Invitation | Kind::ArtistAlias => {
+            Kind::Session
+            | Kind::Notification
+            | Kind::InviteLink
+            | Kind::Invitation
+            | Kind::ArtistAlias
+            | Kind::ReviewLink
+            | Kind::Organization => {
                 return Ok(None);
             }
         };
@@ -226,6 +232,22 @@ impl QueryRoot {
             .await
             .gql()?;
         Ok(crate::types::sharing::InvitePreviewNode(preview))
+    }
+
+    /// Opens a public review link (no account needed) and counts one view. `NOT_FOUND` for an
+    /// unknown code, `FORBIDDEN` naming why for a revoked or expired link, `UNAUTHENTICATED`
+    /// for a missing or wrong password, `RATE_LIMITED` after too many wrong passwords.
+    async fn review_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The code from the link.")] code: String,
+        #[graphql(desc = "The link's password, when it has one.")] password: Option<String>,
+    ) -> async_graphql::Result<crate::types::review::ReviewSessionNode> {
+        let (app, request) = parts(ctx)?;
+        let session = backline_application::sharing::open_review_link(app, &code, password.as_deref(), &request.meta)
+            .await
+            .gql()?;
+        Ok(crate::types::review::ReviewSessionNode(std::sync::Arc::new(session)))
     }
 
     /// Pending invitations sent to your address, newest first.

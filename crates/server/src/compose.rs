@@ -9,7 +9,8 @@ use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, S
 use backline_db::{
     Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository,
     SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
-    SqlJobQueue, SqlNotificationRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+    SqlJobQueue, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository, SqlUserRepository,
+    SqlWorkspaceRepository,
 };
 use backline_events::InProcessBus;
 use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
@@ -111,6 +112,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         notifications: Arc::new(SqlNotificationRepository::new(database.clone())),
         invite_links: Arc::new(SqlInviteLinkRepository::new(database.clone())),
         invitations: Arc::new(SqlInvitationRepository::new(database.clone())),
+        review_links: Arc::new(SqlReviewLinkRepository::new(database.clone())),
         aliases: Arc::new(SqlAliasRepository::new(database.clone())),
         events: Arc::new(InProcessBus::default()),
         images: Arc::new(SqlImageRepository::new(database.clone())),

@@ -95,6 +95,8 @@ pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResu
         created_at: now,
         updated_at: now,
         edited_at: None,
+        guest_name: None,
+        review_link_id: None,
     };
     let mentions = mentioned(app, &content, user, &comment).await?;
     app.comments.insert(&comment, &mentions).await?;
@@ -123,7 +125,7 @@ async fn announce_comment(
     let slug = context.link(&format!("v={version}&c={}", comment.id));
     let about = |kind, headline: String| About {
         kind,
-        sender,
+        sender: Some(sender),
         target: Some(comment.path()),
         pointer: comment.id.0,
         headline,
@@ -182,6 +184,8 @@ pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: 
         created_at: now,
         updated_at: now,
         edited_at: None,
+        guest_name: None,
+        review_link_id: None,
         ..parent
     };
     let mentions = mentioned(app, &content, user, &reply).await?;
@@ -344,7 +348,7 @@ async fn announce(
     };
     let about = About {
         kind,
-        sender,
+        sender: Some(sender),
         target: Some(comment.path()),
         pointer: comment.id.0,
         headline: format!("{verb} “{}”", context.title),

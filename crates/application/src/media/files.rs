@@ -73,14 +73,34 @@ pub enum TrackVersion {
     Final,
 }
 
-/// The latest or final version of each readable track in `tracks`.
+/// The latest or final version of each track in `tracks` the caller can read, or that is
+/// public.
 pub async fn track_files(
     app: &App,
     actor: &Actor,
     tracks: &[ResourcePath],
     which: TrackVersion,
 ) -> AppResult<HashMap<TrackId, MediaFile>> {
-    let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
+    let readable = readable_paths(app, actor, tracks).await?;
+    let mut allowed = track_ids(&readable);
+    // Public tracks show their latest and final versions to anyone.
+    let unreadable: Vec<TrackId> = track_ids(
+        &tracks
+            .iter()
+            .filter(|path| !readable.contains(path))
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    if !unreadable.is_empty() {
+        allowed.extend(
+            app.workspace
+                .tracks(&unreadable)
+                .await?
+                .into_iter()
+                .filter(|track| track.is_public)
+                .map(|track| track.id),
+        );
+    }
     Ok(match which {
         TrackVersion::Latest => app.files.latest_for_tracks(&allowed).await?,
         TrackVersion::Final => app.files.final_for_tracks(&allowed).await?,

@@ -40,7 +40,7 @@ pub(crate) async fn announce_version(
     };
     let about = About {
         kind,
-        sender,
+        sender: Some(sender),
         target: Some(file.path()),
         pointer: file.id.0,
         headline,

@@ -13,8 +13,8 @@ use crate::workspace::resource::{load_project, load_space, load_track};
 pub(crate) struct About {
     /// The kind of event.
     pub(crate) kind: NotificationType,
-    /// Who caused it.
-    pub(crate) sender: UserId,
+    /// Who caused it (`None`: a guest, named in the headline).
+    pub(crate) sender: Option<UserId>,
     /// The resource recipients must be able to read (`None`: no check, e.g. a removal).
     pub(crate) target: Option<ResourcePath>,
     /// The id of the thing itself (comment, file, resource).
@@ -88,12 +88,19 @@ pub(crate) async fn notify(app: &App, about: About, recipients: impl IntoIterato
 }
 
 async fn raise(app: &App, about: &About, recipients: impl IntoIterator<Item = UserId>) -> AppResult<()> {
-    let sender = app.users.find(about.sender).await?;
-    let name = sender.map_or_else(|| "Someone".to_owned(), |user| user.username);
+    let name = match about.sender {
+        Some(sender) => Some(
+            app.users
+                .find(sender)
+                .await?
+                .map_or_else(|| "Someone".to_owned(), |user| user.username),
+        ),
+        None => None,
+    };
     let now = app.clock.now();
     let mut batch: Vec<Notification> = Vec::new();
     for recipient in recipients {
-        if recipient == about.sender || batch.iter().any(|item| item.recipient_id == recipient) {
+        if about.sender == Some(recipient) || batch.iter().any(|item| item.recipient_id == recipient) {
             continue;
         }
         if let Some(target) = about.target
@@ -104,9 +111,12 @@ async fn raise(app: &App, about: &About, recipients: impl IntoIterator<Item = Us
         batch.push(Notification {
             id: NotificationId(app.ids.uuid()),
             kind: about.kind,
-            sender_id: Some(about.sender),
+            sender_id: about.sender,
             recipient_id: recipient,
-            title: format!("{name} {}", about.headline),
+            title: match &name {
+                Some(name) => format!("{name} {}", about.headline),
+                None => about.headline.clone(),
+            },
             slug: about.slug.clone(),
             pointer_id: Some(about.pointer),
             img: None,

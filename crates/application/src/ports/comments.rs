@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use backline_domain::comments::Comment;
-use backline_domain::ids::{CommentId, UserId};
+use backline_domain::ids::{CommentId, ReviewLinkId, UserId};
 use backline_domain::page::{Page, PageRequest};
 
 use super::RepoResult;
@@ -54,6 +54,8 @@ pub trait CommentRepository: Send + Sync + 'static {
     /// Deletes a comment with its replies, likes and mentions, with a `Deleted` event carrying
     /// `comment` as it was, in one transaction.
     async fn delete(&self, comment: &Comment) -> RepoResult<()>;
+    /// Top-level comments guests wrote through a review link, oldest first, at most `limit`.
+    async fn through_review_link(&self, link: ReviewLinkId, limit: u64) -> RepoResult<Vec<Comment>>;
     /// Replies of each comment, oldest first.
     async fn replies(&self, parents: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<Comment>>>;
     /// Adds a like, with a `Liked` event when it is new; whether it was new.

@@ -14,6 +14,7 @@ mod images;
 mod jobs;
 mod mailer;
 mod notifications;
+mod review_links;
 mod sessions;
 mod sharing;
 mod system;
@@ -33,6 +34,7 @@ pub use images::{ImageProcessor, ImageRefusal, ImageRepository, ImageSet, Proces
 pub use jobs::{Job, JobKind, JobQueue};
 pub use mailer::{MailMessage, Mailer};
 pub use notifications::NotificationRepository;
+pub use review_links::{ReviewCounter, ReviewLinkRepository};
 pub use sessions::{RefreshTokenRecord, RotateOutcome, SessionRepository};
 pub use sharing::{Acceptance, InvitationRepository, InviteLinkRepository};
 pub use system::{Clock, IdGenerator};

@@ -158,7 +158,7 @@ async fn announce(
     };
     let about = About {
         kind,
-        sender,
+        sender: Some(sender),
         target,
         pointer: invitation.id.0,
         headline,

@@ -188,7 +188,7 @@ async fn announce_acceptance(app: &App, link: &InviteLink, path: ResourcePath, j
     };
     let about = About {
         kind: NotificationType::InviteAccepted,
-        sender: joined,
+        sender: Some(joined),
         target: Some(path),
         pointer: link.id.0,
         headline: format!("joined “{name}” through your invite link as {}", link.role),

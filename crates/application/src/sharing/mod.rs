@@ -1,7 +1,9 @@
-//! Sharing: invite links and email invitations that bring collaborators in with a set role.
+//! Sharing: invite links and email invitations that bring collaborators in with a set role,
+//! and public review links that show a track to people without an account.
 
 mod invitations;
 mod invite_links;
+mod review_links;
 
 pub use invitations::{
     InvitationView, InviteByEmail, accept_invitation, decline_invitation, invite_by_email, my_invitations,
@@ -10,4 +12,8 @@ pub use invitations::{
 pub use invite_links::{
     CreateInviteLink, InvitePreview, accept_invite_link, create_invite_link, invite_link_preview, invite_link_users,
     invite_links_of, revoke_invite_link,
+};
+pub use review_links::{
+    CreateReviewLink, GuestComment, ReviewSession, add_guest_comment, create_review_link, open_review_link,
+    record_review_play, review_links_of, revoke_review_link,
 };

@@ -143,7 +143,7 @@ pub async fn remove_collaborator(
         .unwrap_or_default();
         let about = crate::notifications::About {
             kind: backline_domain::notifications::NotificationType::CollaboratorRemoved,
-            sender,
+            sender: Some(sender),
             // The removed user can no longer read it; they are told all the same.
             target: None,
             pointer: path.id(),

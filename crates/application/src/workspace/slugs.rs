@@ -35,9 +35,10 @@ pub(crate) async fn premium_slug(app: &App, payer: UserId, raw: &str) -> AppResu
         .await?
         .map_or(Plan::Free, |subscription| subscription.plan);
     if plan < Plan::Pro {
-        return Err(AppError::Forbidden(format!(
-            "custom slugs need the PRO plan or higher; the space owner is on {plan}"
-        )));
+        return Err(AppError::PlanRequired {
+            plan: Plan::Pro,
+            message: format!("custom slugs need the PRO plan or higher; the space owner is on {plan}"),
+        });
     }
     Ok((slug, SlugType::Premium))
 }

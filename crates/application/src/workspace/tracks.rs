@@ -112,7 +112,11 @@ pub async fn find_track_by_short_id(app: &App, actor: &Actor, short_id: &str) ->
         .track_by_short_id(short_id.as_str())
         .await?
         .ok_or(AppError::NotFound("track"))?;
-    readable_or_not_found(app, actor, track.path()).await?;
+    // A public track opens for anyone, signed in or not; its other fields still show only
+    // what the caller may read (the latest and final versions, never collaborators or comments).
+    if !track.is_public {
+        readable_or_not_found(app, actor, track.path()).await?;
+    }
     Ok(track)
 }
 

@@ -25,6 +25,7 @@ pub(crate) mod notification_settings;
 pub(crate) mod notifications;
 pub(crate) mod projects;
 pub(crate) mod refresh_tokens;
+pub(crate) mod review_links;
 pub(crate) mod sessions;
 pub(crate) mod subscriptions;
 pub(crate) mod tracks;

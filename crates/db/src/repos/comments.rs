@@ -6,7 +6,7 @@ use backline_application::ports::{
     CommentEventKind, CommentFilter, CommentOrder, CommentParent, CommentRepository, Event, RepoError, RepoResult,
 };
 use backline_domain::comments::{Comment, TimeRange};
-use backline_domain::ids::{CommentId, UserId};
+use backline_domain::ids::{CommentId, ReviewLinkId, UserId};
 use backline_domain::page::{Page, PageRequest};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
@@ -53,6 +53,8 @@ fn comment(model: comments::Model) -> Comment {
         created_at: model.created_at,
         updated_at: model.updated_at,
         edited_at: model.edited_at,
+        guest_name: model.guest_name,
+        review_link_id: model.review_link_id.map(ReviewLinkId),
     }
 }
 
@@ -76,6 +78,8 @@ fn row(comment: &Comment) -> comments::ActiveModel {
         created_at: Set(comment.created_at),
         updated_at: Set(comment.updated_at),
         edited_at: Set(comment.edited_at),
+        guest_name: Set(comment.guest_name.clone()),
+        review_link_id: Set(comment.review_link_id.map(|link| link.0)),
     }
 }
 
@@ -139,6 +143,8 @@ impl CommentRepository for SqlCommentRepository {
             comments::Column::ArtistSpaceId,
             comments::Column::ParentId,
             comments::Column::CreatedAt,
+            comments::Column::GuestName,
+            comments::Column::ReviewLinkId,
         ] {
             model.not_set(column);
         }
@@ -163,6 +169,21 @@ impl CommentRepository for SqlCommentRepository {
             return Err(RepoError::NotFound);
         }
         commit(&self.db, txn, &event(CommentEventKind::Deleted, gone)).await
+    }
+
+    async fn through_review_link(&self, link: ReviewLinkId, limit: u64) -> RepoResult<Vec<Comment>> {
+        Ok(comments::Entity::find()
+            .filter(comments::Column::ReviewLinkId.eq(link.0))
+            .filter(comments::Column::ParentId.is_null())
+            .order_by_asc(comments::Column::CreatedAt)
+            .order_by_asc(comments::Column::Id)
+            .limit(limit)
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .into_iter()
+            .map(comment)
+            .collect())
     }
 
     async fn replies(&self, parents: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<Comment>>> {

@@ -5,6 +5,7 @@ mod feedback;
 mod identity;
 mod media;
 mod notifications;
+mod review;
 mod sharing;
 mod workspace;
 
@@ -20,4 +21,5 @@ pub struct MutationRoot(
     feedback::FeedbackMutation,
     notifications::NotificationMutation,
     sharing::SharingMutation,
+    review::ReviewMutation,
 );

@@ -61,7 +61,18 @@ impl CommentNode {
         &self.0.content
     }
 
-    /// The author; null once the comment is deleted.
+    /// Whether a guest wrote it through a public review link (then `owner` is null and
+    /// `guestName` names them).
+    async fn is_guest(&self) -> bool {
+        self.0.is_guest()
+    }
+
+    /// The display name a guest gave; null for comments by members.
+    async fn guest_name(&self) -> Option<&str> {
+        self.0.guest_name.as_deref()
+    }
+
+    /// The author; null once the comment is deleted, and for guest comments.
     async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
         match self.0.owner_id {
             Some(owner) => super::workspace::owner(ctx, owner).await.map(Some),

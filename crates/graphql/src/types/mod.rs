@@ -7,6 +7,7 @@ pub(crate) mod enums;
 pub(crate) mod media;
 mod node;
 pub(crate) mod notification;
+pub(crate) mod review;
 pub(crate) mod sharing;
 mod user;
 mod workspace;

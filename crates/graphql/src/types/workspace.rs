@@ -450,6 +450,20 @@ impl TrackNode {
         invite_links(ctx, ResourceRef::Track(self.0.id)).await
     }
 
+    /// Public review links to this track with their view and play counts, newest first (at
+    /// most 100); OWNER and ADMIN only.
+    async fn review_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::review::ReviewLinkNode>> {
+        let (app, request) = parts(ctx)?;
+        Ok(
+            backline_application::sharing::review_links_of(app, &request.actor, self.0.id)
+                .await
+                .gql()?
+                .into_iter()
+                .map(super::review::ReviewLinkNode)
+                .collect(),
+        )
+    }
+
     /// People with a role on this track itself (roles on the project and space apply too).
     #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn collaborators(

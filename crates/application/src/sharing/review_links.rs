@@ -1,0 +1,402 @@
+//! Public review links: OWNER and ADMIN of a track share chosen versions with people who have
+//! no account, optionally behind a password, until the link expires or is revoked. Guests see
+//! the track's title, the space's name and cover, the versions with streaming URLs and
+//! waveforms, and (when the link allows comments) the threads guests started through this link
+//! with the team's replies. Nothing else is shown: no collaborators, emails or team comments.
+
+use std::collections::HashMap;
+
+use backline_domain::comments::{Comment, CommentContent, TimeRange};
+use backline_domain::ids::{CommentId, FileId, ReviewLinkId, TrackId, UserId};
+use backline_domain::media::MediaFile;
+use backline_domain::notifications::NotificationType;
+use backline_domain::review::{
+    FREE_ACTIVE_REVIEW_LINKS, ReviewLink, ReviewVersions, guest_name, review_password, review_selection,
+};
+use backline_domain::roles::Plan;
+use backline_domain::sharing::{is_short_code, short_code_from};
+use backline_domain::workspace::{ArtistSpace, Project, Track};
+use chrono::{DateTime, SubsecRound, Utc};
+
+use crate::error::{AppError, AppResult};
+use crate::notifications::{About, notify, track_audience, track_context};
+use crate::ports::{RepoError, ReviewCounter};
+use crate::workspace::resource::{load_project, load_space, load_track};
+use crate::workspace::{ResourceRef, managed};
+use crate::{Actor, App, ClientMeta};
+
+/// Links listed per track.
+const LINKS_LISTED: u64 = 100;
+/// Guest threads shown per link.
+const THREADS_SHOWN: u64 = 500;
+/// Tries at drawing an unused code.
+const CODE_TRIES: usize = 5;
+
+/// A new review link.
+#[derive(Debug, Clone)]
+pub struct CreateReviewLink {
+    /// The track it shares.
+    pub track: TrackId,
+    /// Which versions it shows.
+    pub versions: ReviewVersions,
+    /// The versions of a SPECIFIC link.
+    pub file_ids: Vec<FileId>,
+    /// A password guests must give (PRO plan or higher).
+    pub password: Option<String>,
+    /// When it stops opening (`None`: never).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Whether guests are offered a download.
+    pub allow_download: bool,
+    /// Whether guests may comment.
+    pub allow_comments: bool,
+}
+
+/// What a guest sees through a link.
+#[derive(Debug, Clone)]
+pub struct ReviewSession {
+    /// The link (its counters as they were when it was opened).
+    pub link: ReviewLink,
+    /// The track.
+    pub track: Track,
+    /// Its project (for the cover).
+    pub project: Project,
+    /// Its space.
+    pub space: ArtistSpace,
+    /// The versions shown, newest first.
+    pub files: Vec<MediaFile>,
+    /// Guest threads started through this link, oldest first (empty when comments are off).
+    pub comments: Vec<Comment>,
+    /// Replies of those threads, oldest first.
+    pub replies: HashMap<CommentId, Vec<Comment>>,
+    /// Display names of the team members who replied (usernames; never emails).
+    pub names: HashMap<UserId, String>,
+}
+
+/// A guest's comment.
+#[derive(Debug, Clone)]
+pub struct GuestComment {
+    /// The version it is about (one the link shows).
+    pub file_id: FileId,
+    /// The name the guest gives.
+    pub guest_name: String,
+    /// The text (1-5,000 characters).
+    pub content: String,
+    /// Seconds from the start.
+    pub time_start: Option<f64>,
+    /// Seconds from the start (the end of a range).
+    pub time_end: Option<f64>,
+}
+
+/// The plan paying for the track's space: its owner's.
+async fn payer_plan(app: &App, space: &ArtistSpace) -> AppResult<Plan> {
+    Ok(app
+        .users
+        .subscription(space.owner_id)
+        .await?
+        .map_or(Plan::Free, |subscription| subscription.plan))
+}
+
+/// Creates a link (OWNER or ADMIN of the track). Passwords and a fourth active link in one
+/// space need the space owner to be on PRO or higher (`PLAN_REQUIRED`).
+pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLink) -> AppResult<ReviewLink> {
+    let user = actor.require()?;
+    managed(app, actor, ResourceRef::Track(input.track)).await?;
+    let track = load_track(app, input.track).await?;
+    let space = load_space(app, track.artist_space_id).await?;
+    let file_ids = review_selection(input.versions, &input.file_ids)?;
+    let found = app.files.files(&file_ids).await?;
+    for id in &file_ids {
+        if !found.iter().any(|file| file.id == *id && file.track_id == track.id) {
+            return Err(AppError::invalid(
+                "fileIds",
+                format!("{id} is not a version of this track"),
+            ));
+        }
+    }
+    let now = app.clock.now();
+    let expires_at = input.expires_at.map(|at| at.trunc_subsecs(6));
+    if expires_at.is_some_and(|at| at <= now) {
+        return Err(AppError::invalid("expiresAt", "the expiry must be in the future"));
+    }
+    let password = review_password(input.password.as_deref())?;
+    let plan = payer_plan(app, &space).await?;
+    if password.is_some() && plan < Plan::Pro {
+        return Err(AppError::PlanRequired {
+            plan: Plan::Pro,
+            message: format!("review-link passwords need the PRO plan or higher; the space owner is on {plan}"),
+        });
+    }
+    if plan < Plan::Pro && app.review_links.count_active(space.id, now).await? >= FREE_ACTIVE_REVIEW_LINKS {
+        return Err(AppError::PlanRequired {
+            plan: Plan::Pro,
+            message: format!(
+                "more than {FREE_ACTIVE_REVIEW_LINKS} active review links in one space need the PRO plan or higher; \
+                 the space owner is on {plan} (revoke one, or upgrade)"
+            ),
+        });
+    }
+    let password_hash = password.map(|password| app.hasher.hash(password)).transpose()?;
+    for _ in 0..CODE_TRIES {
+        let Some(code) = short_code_from(&app.ids.secret_token(32)) else {
+            continue;
+        };
+        let link = ReviewLink {
+            id: ReviewLinkId(app.ids.uuid()),
+            code,
+            owner_id: user,
+            artist_space_id: track.artist_space_id,
+            project_id: track.project_id,
+            track_id: track.id,
+            versions: input.versions,
+            file_ids: file_ids.clone(),
+            password_hash: password_hash.clone(),
+            expires_at,
+            allow_download: input.allow_download,
+            allow_comments: input.allow_comments,
+            view_count: 0,
+            play_count: 0,
+            revoked_at: None,
+            created_at: now,
+        };
+        match app.review_links.insert(&link).await {
+            Ok(()) => return Ok(link),
+            Err(RepoError::Duplicate(_)) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(AppError::Internal(anyhow::anyhow!(
+        "could not draw an unused review-link code in {CODE_TRIES} tries"
+    )))
+}
+
+/// The link behind `code` if it opens for this guest: it exists, is neither revoked nor
+/// expired, and `password` matches when it has one. Wrong passwords count against the link and
+/// the client address; too many in a short time give `RATE_LIMITED`.
+async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta) -> AppResult<ReviewLink> {
+    if !is_short_code(code) {
+        return Err(AppError::NotFound("review link"));
+    }
+    let link = app
+        .review_links
+        .by_code(code)
+        .await?
+        .ok_or(AppError::NotFound("review link"))?;
+    let now = app.clock.now();
+    if let Some(refusal) = link.refusal(now) {
+        return Err(AppError::Forbidden(refusal.message().to_owned()));
+    }
+    if let Some(hash) = &link.password_hash {
+        let mut keys = vec![format!("review:{}", link.id)];
+        if let Some(ip) = &meta.ip {
+            keys.push(format!("review-ip:{ip}"));
+        }
+        if let Err(retry_after_secs) = app.throttle.check(&keys, now) {
+            return Err(AppError::RateLimited { retry_after_secs });
+        }
+        let Some(given) = password.filter(|given| !given.is_empty()) else {
+            return Err(AppError::Unauthenticated(
+                "this review link needs its password".to_owned(),
+            ));
+        };
+        if !app.hasher.verify(given, hash)? {
+            app.throttle.record_failure(&keys, now);
+            return Err(AppError::Unauthenticated(
+                "wrong password for this review link".to_owned(),
+            ));
+        }
+        app.throttle.reset(&keys[0]);
+    }
+    Ok(link)
+}
+
+/// The versions a link shows right now, newest first.
+async fn shown_files(app: &App, link: &ReviewLink) -> AppResult<Vec<MediaFile>> {
+    let mut files: Vec<MediaFile> = match link.versions {
+        ReviewVersions::Latest => app
+            .files
+            .latest_for_tracks(&[link.track_id])
+            .await?
+            .into_values()
+            .collect(),
+        ReviewVersions::Final => app
+            .files
+            .final_for_tracks(&[link.track_id])
+            .await?
+            .into_values()
+            .collect(),
+        ReviewVersions::Specific => app
+            .files
+            .files(&link.file_ids)
+            .await?
+            .into_iter()
+            .filter(|file| file.track_id == link.track_id)
+            .collect(),
+    };
+    files.sort_by(|a, b| b.version.cmp(&a.version));
+    Ok(files)
+}
+
+/// Opens a link for anyone holding it (no account needed) and counts one view. `NOT_FOUND`
+/// for unknown codes, `FORBIDDEN` naming why for revoked or expired links, `UNAUTHENTICATED`
+/// for a missing or wrong password.
+pub async fn open_review_link(
+    app: &App,
+    code: &str,
+    password: Option<&str>,
+    meta: &ClientMeta,
+) -> AppResult<ReviewSession> {
+    let link = opened(app, code, password, meta).await?;
+    app.review_links.count(link.id, ReviewCounter::View).await?;
+    let link = ReviewLink {
+        view_count: link.view_count + 1,
+        ..link
+    };
+    let track = load_track(app, link.track_id).await?;
+    let project = load_project(app, link.project_id).await?;
+    let space = load_space(app, link.artist_space_id).await?;
+    let files = shown_files(app, &link).await?;
+    let (comments, replies, names) = if link.allow_comments {
+        let comments = app.comments.through_review_link(link.id, THREADS_SHOWN).await?;
+        let ids: Vec<CommentId> = comments.iter().map(|comment| comment.id).collect();
+        let replies = app.comments.replies(&ids).await?;
+        let mut authors: Vec<UserId> = replies.values().flatten().filter_map(|reply| reply.owner_id).collect();
+        authors.sort_unstable();
+        authors.dedup();
+        let names = app
+            .users
+            .find_many(&authors)
+            .await?
+            .into_iter()
+            .map(|user| (user.id, user.username))
+            .collect();
+        (comments, replies, names)
+    } else {
+        (Vec::new(), HashMap::new(), HashMap::new())
+    };
+    Ok(ReviewSession {
+        link,
+        track,
+        project,
+        space,
+        files,
+        comments,
+        replies,
+        names,
+    })
+}
+
+/// The version `file` if the link shows it; `NOT_FOUND` otherwise.
+async fn shown_file(app: &App, link: &ReviewLink, file: FileId) -> AppResult<MediaFile> {
+    shown_files(app, link)
+        .await?
+        .into_iter()
+        .find(|shown| shown.id == file)
+        .ok_or(AppError::NotFound("file"))
+}
+
+/// Counts one play of a version the link shows (the player calls it when a guest presses play).
+pub async fn record_review_play(
+    app: &App,
+    code: &str,
+    password: Option<&str>,
+    file: FileId,
+    meta: &ClientMeta,
+) -> AppResult<i64> {
+    let link = opened(app, code, password, meta).await?;
+    shown_file(app, &link, file).await?;
+    app.review_links.count(link.id, ReviewCounter::Play).await?;
+    Ok(link.play_count + 1)
+}
+
+/// A guest comments on a version the link shows, under a display name, when the link allows
+/// comments (`FORBIDDEN` otherwise). The comment has no author account and is marked as a guest
+/// comment; the track's people hear NEW_COMMENT_CREATED and live subscribers see it arrive.
+pub async fn add_guest_comment(
+    app: &App,
+    code: &str,
+    password: Option<&str>,
+    input: GuestComment,
+    meta: &ClientMeta,
+) -> AppResult<(ReviewLink, Comment)> {
+    let link = opened(app, code, password, meta).await?;
+    if !link.allow_comments {
+        return Err(AppError::Forbidden(
+            "comments are switched off on this review link".to_owned(),
+        ));
+    }
+    let name = guest_name(&input.guest_name)?;
+    let content = CommentContent::parse(&input.content)?;
+    let file = shown_file(app, &link, input.file_id).await?;
+    let duration = file
+        .analysis
+        .metadata
+        .as_ref()
+        .map(|metadata| metadata.duration_seconds);
+    let time = TimeRange::parse(input.time_start, input.time_end, duration)?;
+    let now = app.clock.now();
+    let comment = Comment {
+        id: CommentId(app.ids.uuid()),
+        content: content.as_str().to_owned(),
+        owner_id: None,
+        file_id: file.id,
+        track_id: file.track_id,
+        project_id: file.project_id,
+        artist_space_id: file.artist_space_id,
+        parent_id: None,
+        time,
+        is_resolved: false,
+        resolved_by: None,
+        resolved_at: None,
+        is_pinned: false,
+        is_deleted: false,
+        created_at: now,
+        updated_at: now,
+        edited_at: None,
+        guest_name: Some(name.clone()),
+        review_link_id: Some(link.id),
+    };
+    app.comments.insert(&comment, &[]).await?;
+    announce_guest_comment(app, &comment, &name, file.version).await;
+    Ok((link, comment))
+}
+
+async fn announce_guest_comment(app: &App, comment: &Comment, name: &str, version: i32) {
+    let Ok(context) = track_context(app, comment.path()).await else {
+        return;
+    };
+    let about = About {
+        kind: NotificationType::NewCommentCreated,
+        sender: None,
+        target: Some(comment.path()),
+        pointer: comment.id.0,
+        headline: format!(
+            "Guest reviewer “{name}” commented on “{}” (v{version}) through a review link",
+            context.title
+        ),
+        slug: context.link(&format!("v={version}&c={}", comment.id)),
+        dedupe: None,
+    };
+    let audience = track_audience(app, comment.path()).await.unwrap_or_default();
+    notify(app, about, audience).await;
+}
+
+/// Revokes a link at once (OWNER or ADMIN of its track). Revoking twice is harmless.
+pub async fn revoke_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> AppResult<ReviewLink> {
+    actor.require()?;
+    let link = app
+        .review_links
+        .by_id(id)
+        .await?
+        .ok_or(AppError::NotFound("review link"))?;
+    managed(app, actor, ResourceRef::Track(link.track_id)).await?;
+    app.review_links
+        .revoke(id, app.clock.now())
+        .await?
+        .ok_or(AppError::NotFound("review link"))
+}
+
+/// A track's links with their counters, newest first (at most 100), for its OWNER and ADMINs.
+pub async fn review_links_of(app: &App, actor: &Actor, track: TrackId) -> AppResult<Vec<ReviewLink>> {
+    managed(app, actor, ResourceRef::Track(track)).await?;
+    Ok(app.review_links.for_track(track, LINKS_LISTED).await?)
+}
