@@ -8,6 +8,7 @@ mod comments;
 mod identity;
 mod invitations;
 mod invite_links;
+mod labels;
 mod live;
 mod media_formats;
 mod media_images;

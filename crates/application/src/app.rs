@@ -9,8 +9,8 @@ use crate::error::AppResult;
 use crate::ports::{
     AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository,
     EventBus, FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository, InviteLinkRepository,
-    JobQueue, LoginThrottle, Mailer, NotificationRepository, PasswordHasher, ReviewLinkRepository, SessionRepository,
-    TokenIssuer, UserRepository, WorkspaceRepository,
+    JobQueue, LoginThrottle, Mailer, NotificationRepository, OrganizationRepository, PasswordHasher, ProfileRepository,
+    ReviewLinkRepository, SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -152,6 +152,10 @@ pub struct App {
     pub aliases: Arc<dyn AliasRepository>,
     /// Email invitations.
     pub invitations: Arc<dyn InvitationRepository>,
+    /// Artist profiles.
+    pub profiles: Arc<dyn ProfileRepository>,
+    /// Labels: organizations, members and rosters.
+    pub organizations: Arc<dyn OrganizationRepository>,
     /// Public review links.
     pub review_links: Arc<dyn ReviewLinkRepository>,
     /// Live events for subscriptions.

@@ -6,6 +6,7 @@ pub mod app;
 pub mod error;
 pub mod feedback;
 pub mod identity;
+pub mod labels;
 pub mod media;
 pub mod notifications;
 pub mod ports;

@@ -22,8 +22,9 @@ pub use events::{EventRelay, RelayOptions};
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
     SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository,
-    SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository, SqlJobQueue, SqlNotificationRepository,
-    SqlReviewLinkRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+    SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository, SqlJobQueue, SqlLabelRepository,
+    SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository, SqlUserRepository,
+    SqlWorkspaceRepository,
 };
 
 tokio::task_local! {

@@ -13,13 +13,14 @@ use uuid::Uuid;
 use crate::error::repo_error;
 
 /// Builds placeholders in the backend's syntax (`$1` or `?`).
-struct Params {
-    backend: DbBackend,
-    values: Vec<Value>,
+pub(crate) struct Params {
+    pub(crate) backend: DbBackend,
+    pub(crate) values: Vec<Value>,
 }
 
 impl Params {
-    fn push(&mut self, value: impl Into<Value>) -> String {
+    /// Adds a value; its placeholder.
+    pub(crate) fn push(&mut self, value: impl Into<Value>) -> String {
         self.values.push(value.into());
         match self.backend {
             DbBackend::Postgres => format!("${}", self.values.len()),

@@ -20,6 +20,7 @@ pub(crate) enum Kind {
     ArtistAlias,
     ReviewLink,
     Organization,
+    RosterEntry,
 }
 
 impl Kind {
@@ -38,6 +39,7 @@ impl Kind {
             Kind::ArtistAlias => "als",
             Kind::ReviewLink => "rvl",
             Kind::Organization => "org",
+            Kind::RosterEntry => "ros",
         }
     }
 
@@ -56,10 +58,11 @@ impl Kind {
             Kind::ArtistAlias => "artist alias",
             Kind::ReviewLink => "review link",
             Kind::Organization => "organization",
+            Kind::RosterEntry => "roster entry",
         }
     }
 
-    const ALL: [Kind; 13] = [
+    const ALL: [Kind; 14] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
@@ -73,6 +76,7 @@ impl Kind {
         Kind::ArtistAlias,
         Kind::ReviewLink,
         Kind::Organization,
+        Kind::RosterEntry,
     ];
 }
 

@@ -104,7 +104,8 @@ impl QueryRoot {
             | Kind::Invitation
             | Kind::ArtistAlias
             | Kind::ReviewLink
-            | Kind::Organization => {
+            | Kind::Organization
+            | Kind::RosterEntry => {
                 return Ok(None);
             }
         };
@@ -232,6 +233,41 @@ impl QueryRoot {
             .await
             .gql()?;
         Ok(crate::types::sharing::InvitePreviewNode(preview))
+    }
+
+    /// An organization you belong to, by id or slug; `NOT_FOUND` for others.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization's id.")] id: Option<ID>,
+        #[graphql(desc = "The organization's slug.")] slug: Option<String>,
+    ) -> async_graphql::Result<crate::types::labels::OrganizationNode> {
+        let (app, request) = parts(ctx)?;
+        let lookup = match (id, slug) {
+            (Some(id), None) => backline_application::labels::OrgLookup::Id(backline_domain::ids::OrganizationId(
+                crate::ids::decode(Kind::Organization, &id, "id")?,
+            )),
+            (None, Some(slug)) => backline_application::labels::OrgLookup::Slug(slug),
+            _ => return Err(crate::error::bad_input("id", "give exactly one of id and slug")),
+        };
+        let (organization, role) = backline_application::labels::find_organization(app, &request.actor, lookup)
+            .await
+            .gql()?;
+        Ok(crate::types::labels::OrganizationNode(organization, role))
+    }
+
+    /// The organizations you belong to, by name.
+    async fn my_organizations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::types::labels::OrganizationNode>> {
+        let (app, request) = parts(ctx)?;
+        Ok(backline_application::labels::my_organizations(app, &request.actor)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|(organization, role)| crate::types::labels::OrganizationNode(organization, role))
+            .collect())
     }
 
     /// Opens a public review link (no account needed) and counts one view. `NOT_FOUND` for an

@@ -9,8 +9,8 @@ use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, S
 use backline_db::{
     Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository,
     SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
-    SqlJobQueue, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository, SqlUserRepository,
-    SqlWorkspaceRepository,
+    SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository,
+    SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_events::InProcessBus;
 use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
@@ -113,6 +113,8 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         invite_links: Arc::new(SqlInviteLinkRepository::new(database.clone())),
         invitations: Arc::new(SqlInvitationRepository::new(database.clone())),
         review_links: Arc::new(SqlReviewLinkRepository::new(database.clone())),
+        profiles: Arc::new(SqlLabelRepository::new(database.clone())),
+        organizations: Arc::new(SqlLabelRepository::new(database.clone())),
         aliases: Arc::new(SqlAliasRepository::new(database.clone())),
         events: Arc::new(InProcessBus::default()),
         images: Arc::new(SqlImageRepository::new(database.clone())),

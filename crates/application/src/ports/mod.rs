@@ -12,6 +12,7 @@ mod events;
 mod files;
 mod images;
 mod jobs;
+mod labels;
 mod mailer;
 mod notifications;
 mod review_links;
@@ -32,6 +33,7 @@ pub use events::{CommentEventKind, Event, EventBus, EventError, EventStream, Tra
 pub use files::{FileRepository, NewVersion};
 pub use images::{ImageProcessor, ImageRefusal, ImageRepository, ImageSet, ProcessedImage};
 pub use jobs::{Job, JobKind, JobQueue};
+pub use labels::{OrganizationRepository, ProfileRepository};
 pub use mailer::{MailMessage, Mailer};
 pub use notifications::NotificationRepository;
 pub use review_links::{ReviewCounter, ReviewLinkRepository};

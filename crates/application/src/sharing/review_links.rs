@@ -232,7 +232,7 @@ async fn shown_files(app: &App, link: &ReviewLink) -> AppResult<Vec<MediaFile>> 
             .filter(|file| file.track_id == link.track_id)
             .collect(),
     };
-    files.sort_by(|a, b| b.version.cmp(&a.version));
+    files.sort_by_key(|file| std::cmp::Reverse(file.version));
     Ok(files)
 }
 

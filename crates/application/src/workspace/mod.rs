@@ -3,6 +3,7 @@
 mod aliases;
 mod collaborators;
 mod listing;
+mod profile;
 mod projects;
 pub(crate) mod resource;
 mod slugs;
@@ -19,11 +20,13 @@ pub use listing::{
     collaborators_of, count_collaborators_of, count_my_artist_spaces, count_projects_in, count_tracks_in,
     my_artist_spaces, projects_by_ids, projects_in, spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
 };
+pub use profile::{PressKitInput, SocialInput, UpdateArtistProfile, VisualInput, profiles_of, update_artist_profile};
 pub use projects::{
     CreateProject, UpdateProject, create_project, delete_project, find_project, find_project_by_short_id,
     update_project,
 };
 pub use resource::{ResourceRef, resolve};
+pub(crate) use spaces::find_space_unchecked;
 pub use spaces::{
     CreateArtistSpace, SpaceLookup, UpdateArtistSpace, create_artist_space, delete_artist_space, find_artist_space,
     update_artist_space,

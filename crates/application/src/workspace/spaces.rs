@@ -137,10 +137,10 @@ async fn not_an_alias(app: &App, slug: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Finds a space the caller can read (by id, short id, or its own or an active alias's slug);
-/// `NOT_FOUND` otherwise.
-pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
-    let space = match lookup {
+/// Finds a space by id, short id, or its own or an active alias's slug, without any access
+/// check (for a label asking to roster it); `NOT_FOUND` when there is none.
+pub(crate) async fn find_space_unchecked(app: &App, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
+    match lookup {
         SpaceLookup::Id(id) => Some(load_space(app, id).await?),
         SpaceLookup::ShortId(short_id) => match ShortId::parse(&short_id) {
             Ok(short_id) => app.workspace.space_by_short_id(short_id.as_str()).await?,
@@ -157,7 +157,13 @@ pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) ->
             },
         },
     }
-    .ok_or(AppError::NotFound("artist space"))?;
+    .ok_or(AppError::NotFound("artist space"))
+}
+
+/// Finds a space the caller can read (by id, short id, or its own or an active alias's slug);
+/// `NOT_FOUND` otherwise.
+pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
+    let space = find_space_unchecked(app, lookup).await?;
     readable_or_not_found(app, actor, space.path()).await?;
     Ok(space)
 }

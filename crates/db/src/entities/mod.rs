@@ -5,6 +5,7 @@
 )]
 
 pub(crate) mod artist_aliases;
+pub(crate) mod artist_profiles;
 pub(crate) mod artist_spaces;
 pub(crate) mod collaborator_history;
 pub(crate) mod collaborators;
@@ -23,9 +24,12 @@ pub(crate) mod mail_outbox;
 pub(crate) mod notification_digests;
 pub(crate) mod notification_settings;
 pub(crate) mod notifications;
+pub(crate) mod organization_members;
+pub(crate) mod organizations;
 pub(crate) mod projects;
 pub(crate) mod refresh_tokens;
 pub(crate) mod review_links;
+pub(crate) mod rosters;
 pub(crate) mod sessions;
 pub(crate) mod subscriptions;
 pub(crate) mod tracks;

@@ -9,14 +9,17 @@ use backline_domain::roles::Role;
 use backline_domain::workspace::{Collaborator, FormerCollaborator, ResourcePath};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::Database;
 use crate::convert;
 use crate::entities::{artist_spaces, collaborator_history, collaborators, projects, tracks};
 use crate::error::repo_error;
-use crate::paging::{Listing, children_counts, children_pages};
+use crate::paging::{Listing, Params, children_counts, children_pages};
 
 /// Collaborators on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -29,6 +32,13 @@ impl SqlCollaboratorRepository {
     pub fn new(db: Database) -> Self {
         Self { db }
     }
+}
+
+/// A role held on a resource (a collaborator row, or ADMIN through a label's roster).
+#[derive(Debug, FromQueryResult)]
+struct HeldRole {
+    resource_id: Uuid,
+    role: String,
 }
 
 /// A resource id, as the key of a map of pages.
@@ -47,19 +57,39 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
         if resource_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows = collaborators::Entity::find()
-            .filter(collaborators::Column::UserId.eq(user.0))
-            .filter(collaborators::Column::ResourceId.is_in(resource_ids.iter().copied()))
+        // One statement: the user's own rows, and ADMIN on every space on the roster of an
+        // organization the user owns or administers.
+        let backend = self.db.conn().get_database_backend();
+        let mut params = Params {
+            backend,
+            values: Vec::new(),
+        };
+        let own_user = params.push(user.0);
+        let own: Vec<String> = resource_ids.iter().map(|id| params.push(*id)).collect();
+        let org_user = params.push(user.0);
+        let rostered: Vec<String> = resource_ids.iter().map(|id| params.push(*id)).collect();
+        let sql = format!(
+            "SELECT resource_id, role FROM collaborators WHERE user_id = {own_user} AND resource_id IN ({}) \
+             UNION ALL \
+             SELECT r.artist_space_id AS resource_id, 'ADMIN' AS role FROM rosters r \
+             JOIN organization_members m ON m.organization_id = r.organization_id \
+             WHERE m.user_id = {org_user} AND m.role IN ('OWNER', 'ADMIN') AND r.status = 'ACTIVE' \
+             AND r.artist_space_id IN ({})",
+            own.join(", "),
+            rostered.join(", ")
+        );
+        let rows = HeldRole::find_by_statement(Statement::from_sql_and_values(backend, sql, params.values))
             .all(self.db.conn())
             .await
             .map_err(repo_error)?;
-        rows.into_iter()
-            .map(|row| {
-                let role = Role::parse(&row.role)
-                    .ok_or_else(|| RepoError::Unknown(anyhow::anyhow!("stored role '{}' is not known", row.role)))?;
-                Ok((row.resource_id, role))
-            })
-            .collect()
+        let mut out: HashMap<Uuid, Role> = HashMap::new();
+        for row in rows {
+            let role = Role::parse(&row.role)
+                .ok_or_else(|| RepoError::Unknown(anyhow::anyhow!("stored role '{}' is not known", row.role)))?;
+            let held = out.entry(row.resource_id).or_insert(role);
+            *held = (*held).max(role);
+        }
+        Ok(out)
     }
 
     async fn find(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>> {

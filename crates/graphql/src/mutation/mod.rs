@@ -3,6 +3,7 @@
 mod collaborators;
 mod feedback;
 mod identity;
+mod labels;
 mod media;
 mod notifications;
 mod review;
@@ -22,4 +23,5 @@ pub struct MutationRoot(
     notifications::NotificationMutation,
     sharing::SharingMutation,
     review::ReviewMutation,
+    labels::LabelMutation,
 );

@@ -4,6 +4,7 @@ mod auth;
 mod collaborator;
 pub(crate) mod comment;
 pub(crate) mod enums;
+pub(crate) mod labels;
 pub(crate) mod media;
 mod node;
 pub(crate) mod notification;

@@ -163,6 +163,28 @@ impl ArtistSpaceNode {
         former_collaborators(ctx, ResourceRef::Space(self.0.id)).await
     }
 
+    /// The profile: long "about" text, social handles, press kits and visuals.
+    async fn profile(&self, ctx: &Context<'_>) -> async_graphql::Result<super::labels::ArtistProfileNode> {
+        let (app, _) = parts(ctx)?;
+        let mut found = backline_application::workspace::profiles_of(app, &[self.0.id])
+            .await
+            .gql()?;
+        found
+            .remove(&self.0.id)
+            .map(super::labels::ArtistProfileNode)
+            .ok_or_else(|| async_graphql::Error::new("profile is missing"))
+    }
+
+    /// Labels that asked to roster this space or hold it (PENDING and ACTIVE entries); the
+    /// space's OWNER only.
+    async fn roster_requests(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::labels::RosterEntryNode>> {
+        let (app, request) = parts(ctx)?;
+        let entries = backline_application::labels::rosters_of_space(app, &request.actor, self.0.id)
+            .await
+            .gql()?;
+        super::labels::roster_nodes(ctx, entries).await
+    }
+
     /// The space's other names, oldest first. Active ones' slugs open the space too.
     async fn aliases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::sharing::ArtistAliasNode>> {
         let (app, _) = parts(ctx)?;

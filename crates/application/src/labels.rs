@@ -1,0 +1,400 @@
+//! Labels (seed 002 organization, seed 004 Label): organizations with OWNER, ADMIN and MEMBER
+//! members keep a roster of artist spaces. An organization's owners and admins ask to roster a
+//! space; the space's OWNER accepts or declines; while the space is on the roster the
+//! organization's owners and admins act as ADMIN on it (never OWNER). Either side can end it,
+//! and access ends with it, live subscriptions included.
+
+use backline_domain::ids::{ArtistSpaceId, OrganizationId, UserId};
+use backline_domain::notifications::NotificationType;
+use backline_domain::organizations::{OrgMember, OrgRole, Organization, RosterEntry, RosterStatus};
+use backline_domain::roles::{Plan, Role};
+use backline_domain::values::{Name, Slug};
+
+use crate::access::effective_role;
+use crate::error::{AppError, AppResult};
+use crate::notifications::{About, notify};
+use crate::ports::RepoError;
+use crate::workspace::resource::load_space;
+use crate::workspace::{SpaceLookup, find_space_unchecked};
+use crate::{Actor, App};
+
+/// Tries at finding a free derived slug.
+const SLUG_TRIES: u32 = 20;
+
+/// How a client names an organization.
+#[derive(Debug, Clone)]
+pub enum OrgLookup {
+    /// By id.
+    Id(OrganizationId),
+    /// By slug.
+    Slug(String),
+}
+
+/// Creates an organization with the caller as its OWNER. A chosen slug needs the caller on PRO
+/// or higher; otherwise it is derived from the name (with a numeric suffix when taken).
+pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Option<&str>) -> AppResult<Organization> {
+    let user = actor.require()?;
+    let name = Name::parse(name, "name")?.as_str().to_owned();
+    let now = app.clock.now();
+    let chosen = match slug {
+        Some(raw) => {
+            let slug = Slug::parse(raw)?;
+            let plan = app
+                .users
+                .subscription(user)
+                .await?
+                .map_or(Plan::Free, |subscription| subscription.plan);
+            if plan < Plan::Pro {
+                return Err(AppError::PlanRequired {
+                    plan: Plan::Pro,
+                    message: format!("custom slugs need the PRO plan or higher; you are on {plan}"),
+                });
+            }
+            Some(slug)
+        }
+        None => None,
+    };
+    let base = Slug::from_name(&name);
+    for attempt in 1..=SLUG_TRIES {
+        let slug = match &chosen {
+            Some(slug) => slug.clone(),
+            None if attempt == 1 => base.clone(),
+            None => base.with_suffix(attempt),
+        };
+        let organization = Organization {
+            id: OrganizationId(app.ids.uuid()),
+            name: name.clone(),
+            slug: slug.as_str().to_owned(),
+            created_by: user,
+            created_at: now,
+        };
+        let owner = OrgMember {
+            organization_id: organization.id,
+            user_id: user,
+            role: OrgRole::Owner,
+            joined_at: now,
+        };
+        match app.organizations.insert(&organization, &owner).await {
+            Ok(()) => return Ok(organization),
+            Err(RepoError::Duplicate(_)) if chosen.is_some() => {
+                return Err(AppError::conflict("slug", "this slug is taken; choose another"));
+            }
+            Err(RepoError::Duplicate(_)) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(AppError::conflict(
+        "name",
+        "no free slug could be derived from this name; choose a slug",
+    ))
+}
+
+/// The caller's membership of an organization; `NOT_FOUND` for non-members (organizations are
+/// visible to their members only).
+async fn membership(app: &App, actor: &Actor, organization: OrganizationId) -> AppResult<OrgMember> {
+    let user = actor.require()?;
+    app.organizations
+        .member(organization, user)
+        .await?
+        .ok_or(AppError::NotFound("organization"))
+}
+
+/// The caller's membership, which must be OWNER or ADMIN.
+async fn managing(app: &App, actor: &Actor, organization: OrganizationId) -> AppResult<OrgMember> {
+    let member = membership(app, actor, organization).await?;
+    if !member.role.manages_roster() {
+        return Err(AppError::Forbidden(format!(
+            "only the organization's owners and admins may do this; your role is {}",
+            member.role
+        )));
+    }
+    Ok(member)
+}
+
+/// An organization the caller belongs to, with their role.
+pub async fn find_organization(app: &App, actor: &Actor, lookup: OrgLookup) -> AppResult<(Organization, OrgRole)> {
+    actor.require()?;
+    let found = match lookup {
+        OrgLookup::Id(id) => app.organizations.by_id(id).await?,
+        OrgLookup::Slug(slug) => app.organizations.by_slug(&slug.to_lowercase()).await?,
+    };
+    let organization = found.ok_or(AppError::NotFound("organization"))?;
+    let member = membership(app, actor, organization.id).await?;
+    Ok((organization, member.role))
+}
+
+/// The organizations the caller belongs to, with their role, by name.
+pub async fn my_organizations(app: &App, actor: &Actor) -> AppResult<Vec<(Organization, OrgRole)>> {
+    let user = actor.require()?;
+    Ok(app.organizations.of_user(user).await?)
+}
+
+/// An organization's members (for its members), owners first.
+pub async fn organization_members(app: &App, actor: &Actor, organization: OrganizationId) -> AppResult<Vec<OrgMember>> {
+    membership(app, actor, organization).await?;
+    Ok(app.organizations.members(organization).await?)
+}
+
+/// Whether removing or demoting `member` would leave the organization without an owner.
+async fn last_owner(app: &App, member: &OrgMember) -> AppResult<bool> {
+    if member.role != OrgRole::Owner {
+        return Ok(false);
+    }
+    let owners = app
+        .organizations
+        .members(member.organization_id)
+        .await?
+        .iter()
+        .filter(|other| other.role == OrgRole::Owner)
+        .count();
+    Ok(owners <= 1)
+}
+
+/// Checks that `acting` may change `target` (currently `current`, to become `role`): owners
+/// change anyone; admins only add or remove plain members.
+fn may_manage(acting: &OrgMember, current: Option<OrgRole>, role: Option<OrgRole>) -> AppResult<()> {
+    if acting.role == OrgRole::Owner {
+        return Ok(());
+    }
+    let touches_managers = current.is_some_and(OrgRole::manages_roster) || role.is_some_and(OrgRole::manages_roster);
+    if acting.role == OrgRole::Admin && !touches_managers {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(format!(
+        "your role {} may not change owners or admins; ask an owner",
+        acting.role
+    )))
+}
+
+/// Adds a member or changes their role. Owners manage everyone; admins add plain members. The
+/// last owner cannot be demoted.
+pub async fn set_organization_member(
+    app: &App,
+    actor: &Actor,
+    organization: OrganizationId,
+    user: UserId,
+    role: OrgRole,
+) -> AppResult<OrgMember> {
+    let acting = managing(app, actor, organization).await?;
+    if app.users.find(user).await?.is_none() {
+        return Err(AppError::NotFound("user"));
+    }
+    let current = app.organizations.member(organization, user).await?;
+    may_manage(&acting, current.as_ref().map(|member| member.role), Some(role))?;
+    if let Some(member) = &current
+        && role != OrgRole::Owner
+        && last_owner(app, member).await?
+    {
+        return Err(AppError::conflict("role", "an organization keeps at least one owner"));
+    }
+    let member = OrgMember {
+        organization_id: organization,
+        user_id: user,
+        role,
+        joined_at: current.map_or_else(|| app.clock.now(), |member| member.joined_at),
+    };
+    app.organizations.set_member(&member).await?;
+    Ok(member)
+}
+
+/// Removes a member (owners: anyone; admins: plain members; anyone may leave). The last owner
+/// cannot leave. Their ADMIN access to rostered spaces ends at once.
+pub async fn remove_organization_member(
+    app: &App,
+    actor: &Actor,
+    organization: OrganizationId,
+    user: UserId,
+) -> AppResult<UserId> {
+    let acting = membership(app, actor, organization).await?;
+    let target = app
+        .organizations
+        .member(organization, user)
+        .await?
+        .ok_or(AppError::NotFound("member"))?;
+    if acting.user_id != user {
+        if !acting.role.manages_roster() {
+            return Err(AppError::Forbidden("members may only remove themselves".into()));
+        }
+        may_manage(&acting, Some(target.role), None)?;
+    }
+    if last_owner(app, &target).await? {
+        return Err(AppError::conflict(
+            "userId",
+            "an organization keeps at least one owner; make someone else owner first",
+        ));
+    }
+    app.organizations.remove_member(organization, user).await?;
+    Ok(user)
+}
+
+/// An organization asks to roster a space (its OWNERs and ADMINs). The space is named by id or
+/// slug; its owner hears NEW_INVITE and answers with `accept_roster_request` or
+/// `decline_roster_request`. Asking again after a refusal or a departure is allowed.
+pub async fn request_roster(
+    app: &App,
+    actor: &Actor,
+    organization: OrganizationId,
+    space: SpaceLookup,
+) -> AppResult<RosterEntry> {
+    let acting = managing(app, actor, organization).await?;
+    let space = find_space_unchecked(app, space).await?;
+    let now = app.clock.now();
+    let asked = RosterEntry {
+        id: app.ids.uuid(),
+        organization_id: organization,
+        artist_space_id: space.id,
+        status: RosterStatus::Pending,
+        requested_by: acting.user_id,
+        requested_at: now,
+        decided_at: None,
+    };
+    let entry = app
+        .organizations
+        .request(&asked)
+        .await?
+        .ok_or_else(|| AppError::conflict("artistSpaceId", "this space is already on the roster or asked for"))?;
+    if let Some(org) = app.organizations.by_id(organization).await? {
+        let about = About {
+            kind: NotificationType::NewInvite,
+            sender: Some(acting.user_id),
+            target: None,
+            pointer: entry.id,
+            headline: format!("asks to add “{}” to the roster of {}", space.name, org.name),
+            slug: format!("/s/{}/settings/labels", space.slug),
+            dedupe: None,
+        };
+        notify(app, about, [space.owner_id]).await;
+    }
+    Ok(entry)
+}
+
+/// Whether the caller is the OWNER of the space.
+async fn space_owner(app: &App, actor: &Actor, space: ArtistSpaceId) -> AppResult<()> {
+    let path = load_space(app, space).await?.path();
+    match effective_role(app, actor, path).await? {
+        Some(Role::Owner) => Ok(()),
+        Some(_) => Err(AppError::Forbidden(
+            "only the space's owner answers roster requests".into(),
+        )),
+        None => Err(AppError::NotFound("roster request")),
+    }
+}
+
+async fn entry(app: &App, id: uuid::Uuid) -> AppResult<RosterEntry> {
+    app.organizations
+        .roster_entry(id)
+        .await?
+        .ok_or(AppError::NotFound("roster request"))
+}
+
+/// The space's owner accepts a pending request: the organization's owners and admins act as
+/// ADMIN on the space from now on. The one who asked hears INVITE_ACCEPTED.
+pub async fn accept_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
+    let user = actor.require()?;
+    let asked = entry(app, id).await?;
+    space_owner(app, actor, asked.artist_space_id).await?;
+    let accepted = app
+        .organizations
+        .move_roster(id, &[RosterStatus::Pending], RosterStatus::Active, app.clock.now())
+        .await?
+        .ok_or_else(|| AppError::conflict("id", "this request is no longer pending"))?;
+    let space = load_space(app, accepted.artist_space_id).await?;
+    let about = About {
+        kind: NotificationType::InviteAccepted,
+        sender: Some(user),
+        target: None,
+        pointer: accepted.id,
+        headline: format!("added “{}” to your organization's roster", space.name),
+        slug: format!("/s/{}", space.slug),
+        dedupe: None,
+    };
+    notify(app, about, [accepted.requested_by]).await;
+    Ok(accepted)
+}
+
+/// The space's owner declines a pending request.
+pub async fn decline_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
+    actor.require()?;
+    let asked = entry(app, id).await?;
+    space_owner(app, actor, asked.artist_space_id).await?;
+    app.organizations
+        .move_roster(id, &[RosterStatus::Pending], RosterStatus::Declined, app.clock.now())
+        .await?
+        .ok_or_else(|| AppError::conflict("id", "this request is no longer pending"))
+}
+
+/// Ends a roster entry (pending or active): the space's owner, or the organization's owners and
+/// admins. The organization's access to the space ends at once.
+pub async fn remove_from_roster(app: &App, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
+    let user = actor.require()?;
+    let current = entry(app, id).await?;
+    let org_side = app
+        .organizations
+        .member(current.organization_id, user)
+        .await?
+        .is_some_and(|member| member.role.manages_roster());
+    if !org_side {
+        space_owner(app, actor, current.artist_space_id).await?;
+    }
+    app.organizations
+        .move_roster(
+            id,
+            &[RosterStatus::Pending, RosterStatus::Active],
+            RosterStatus::Removed,
+            app.clock.now(),
+        )
+        .await?
+        .ok_or_else(|| AppError::conflict("id", "this space is not on the roster"))
+}
+
+/// An organization's roster (for its members): entries with one of `statuses`.
+pub async fn organization_roster(
+    app: &App,
+    actor: &Actor,
+    organization: OrganizationId,
+    statuses: &[RosterStatus],
+) -> AppResult<Vec<RosterEntry>> {
+    membership(app, actor, organization).await?;
+    Ok(app.organizations.roster(organization, statuses).await?)
+}
+
+/// The organizations that asked for or hold a space (for the space's OWNER): pending and
+/// active entries.
+pub async fn rosters_of_space(app: &App, actor: &Actor, space: ArtistSpaceId) -> AppResult<Vec<RosterEntry>> {
+    space_owner(app, actor, space).await?;
+    Ok(app
+        .organizations
+        .rosters_of_space(space, &[RosterStatus::Pending, RosterStatus::Active])
+        .await?)
+}
+
+/// Names of organizations and spaces on roster entries the caller already read.
+pub async fn roster_names(
+    app: &App,
+    entries: &[RosterEntry],
+) -> AppResult<(
+    std::collections::HashMap<OrganizationId, String>,
+    std::collections::HashMap<ArtistSpaceId, String>,
+)> {
+    let mut orgs: Vec<OrganizationId> = entries.iter().map(|entry| entry.organization_id).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    let mut spaces: Vec<ArtistSpaceId> = entries.iter().map(|entry| entry.artist_space_id).collect();
+    spaces.sort_unstable();
+    spaces.dedup();
+    let org_names = app
+        .organizations
+        .many(&orgs)
+        .await?
+        .into_iter()
+        .map(|org| (org.id, org.name))
+        .collect();
+    let space_names = app
+        .workspace
+        .spaces(&spaces)
+        .await?
+        .into_iter()
+        .map(|space| (space.id, space.name))
+        .collect();
+    Ok((org_names, space_names))
+}

@@ -1,0 +1,162 @@
+//! Artist profiles (seed 002): the long "about" text, social handles, press kits and visuals
+//! of an artist space. Whoever reads the space reads its profile; ArtistSpace U (OWNER and
+//! ADMIN) changes it.
+
+use std::collections::HashMap;
+
+use backline_domain::access::{Action, ResourceKind};
+use backline_domain::ids::{ArtistSpaceId, FileId};
+use backline_domain::profile::{
+    ArtistProfile, Visual, VisualKind, about, bounded, distinct_platforms, http_url, label, press_kit, social,
+};
+use backline_domain::workspace::ArtistSpace;
+
+use super::spaces::{UpdateArtistSpace, update_artist_space};
+use crate::access::authorize;
+use crate::error::{AppError, AppResult};
+use crate::workspace::resource::load_space;
+use crate::{Actor, App};
+
+/// A social handle as given.
+#[derive(Debug, Clone)]
+pub struct SocialInput {
+    /// The platform (`instagram`, `tiktok`, ...).
+    pub platform: String,
+    /// The handle.
+    pub handle: String,
+    /// A link to the profile.
+    pub url: Option<String>,
+}
+
+/// A press kit as given: a link or a file uploaded to the space.
+#[derive(Debug, Clone)]
+pub struct PressKitInput {
+    /// What it is.
+    pub title: String,
+    /// Where it lives.
+    pub url: Option<String>,
+    /// A file uploaded to one of the space's tracks.
+    pub file_id: Option<FileId>,
+}
+
+/// A visual as given.
+#[derive(Debug, Clone)]
+pub struct VisualInput {
+    /// What kind.
+    pub kind: VisualKind,
+    /// Where it lives.
+    pub url: String,
+    /// A caption or credit.
+    pub caption: Option<String>,
+}
+
+/// Changes to a profile: each given list replaces the saved one; what is left out stays.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateArtistProfile {
+    /// New "about" text (empty clears it).
+    pub about: Option<String>,
+    /// New social handles.
+    pub socials: Option<Vec<SocialInput>>,
+    /// New press kits.
+    pub press_kits: Option<Vec<PressKitInput>>,
+    /// New visuals.
+    pub visuals: Option<Vec<VisualInput>>,
+    /// New country (ISO 3166-1 alpha-2), or clear it.
+    pub country_code: Option<Option<String>>,
+}
+
+/// The profiles of spaces the caller already read (an empty profile where none was saved).
+pub async fn profiles_of(app: &App, spaces: &[ArtistSpaceId]) -> AppResult<HashMap<ArtistSpaceId, ArtistProfile>> {
+    let now = app.clock.now();
+    let mut saved: HashMap<ArtistSpaceId, ArtistProfile> = app
+        .profiles
+        .profiles(spaces)
+        .await?
+        .into_iter()
+        .map(|profile| (profile.artist_space_id, profile))
+        .collect();
+    for space in spaces {
+        saved.entry(*space).or_insert_with(|| ArtistProfile::empty(*space, now));
+    }
+    Ok(saved)
+}
+
+/// Changes a space's profile (ArtistSpace U). Every field is checked before anything is
+/// written; press kits may point only at files of this space.
+pub async fn update_artist_profile(
+    app: &App,
+    actor: &Actor,
+    id: ArtistSpaceId,
+    input: UpdateArtistProfile,
+) -> AppResult<(ArtistSpace, ArtistProfile)> {
+    let space = load_space(app, id).await?;
+    authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
+    let mut profile = profiles_of(app, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_else(|| ArtistProfile::empty(id, app.clock.now()));
+    if let Some(text) = input.about {
+        profile.about = about(&text)?;
+    }
+    if let Some(socials) = input.socials {
+        let socials = bounded("socials", socials)?
+            .iter()
+            .map(|given| social(&given.platform, &given.handle, given.url.as_deref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        distinct_platforms(&socials)?;
+        profile.socials = socials;
+    }
+    if let Some(kits) = input.press_kits {
+        let kits = bounded("pressKits", kits)?
+            .iter()
+            .map(|given| press_kit(&given.title, given.url.as_deref(), given.file_id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let files: Vec<FileId> = kits.iter().filter_map(|kit| kit.file_id).collect();
+        let found = app.files.files(&files).await?;
+        for file in &files {
+            if !found
+                .iter()
+                .any(|stored| stored.id == *file && stored.artist_space_id == id)
+            {
+                return Err(AppError::invalid(
+                    "pressKits",
+                    format!("{file} is not a file of this artist space"),
+                ));
+            }
+        }
+        profile.press_kits = kits;
+    }
+    if let Some(visuals) = input.visuals {
+        profile.visuals = bounded("visuals", visuals)?
+            .iter()
+            .map(|given| {
+                Ok(Visual {
+                    kind: given.kind,
+                    url: http_url("visuals", &given.url)?,
+                    caption: given
+                        .caption
+                        .as_deref()
+                        .filter(|caption| !caption.trim().is_empty())
+                        .map(|caption| label("visuals", caption))
+                        .transpose()?,
+                })
+            })
+            .collect::<Result<Vec<_>, backline_domain::DomainError>>()?;
+    }
+    let space = match input.country_code {
+        Some(country_code) => {
+            let change = UpdateArtistSpace {
+                name: None,
+                slug: None,
+                bio: None,
+                country_code: Some(country_code),
+                links: None,
+            };
+            update_artist_space(app, actor, id, change).await?
+        }
+        None => space,
+    };
+    profile.updated_at = app.clock.now();
+    app.profiles.save(&profile).await?;
+    Ok((space, profile))
+}

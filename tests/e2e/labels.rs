@@ -1,0 +1,347 @@
+//! Labels: organizations with members keep a roster of artist spaces; artist profiles.
+
+use backline_audio::testing::tone;
+use backline_e2e::{TestApp, Upload, code, str_at};
+use serde_json::json;
+
+use crate::live::{connect_to, next_json, subscribe};
+
+const CREATE_ORG: &str =
+    "mutation($n: String!, $s: String) { createOrganization(input: {name: $n, slug: $s}) { id name slug viewerRole } }";
+const SET_MEMBER: &str = "mutation($o: ID!, $u: ID!, $r: OrganizationRole!) { setOrganizationMember(organizationId: $o, userId: $u, role: $r) { role user { username } } }";
+const REMOVE_MEMBER: &str = "mutation($o: ID!, $u: ID!) { removeOrganizationMember(organizationId: $o, userId: $u) }";
+const REQUEST: &str = "mutation($o: ID!, $id: ID, $slug: String) { requestRoster(input: {organizationId: $o, artistSpaceId: $id, artistSpaceSlug: $slug}) { id status organizationName artistSpaceName requestedBy { username } } }";
+const ACCEPT: &str = "mutation($id: ID!) { acceptRosterRequest(id: $id) { status decidedAt } }";
+const DECLINE: &str = "mutation($id: ID!) { declineRosterRequest(id: $id) { status } }";
+const LEAVE: &str = "mutation($id: ID!) { removeFromRoster(id: $id) { status } }";
+const SPACE: &str = "query($s: ID!) { artistSpace(id: $s) { name viewerRole } }";
+const ORG: &str = "query($o: ID!) { organization(id: $o) { name viewerRole members { role user { username } } roster { artistSpaceName status } } }";
+
+#[tokio::test]
+async fn a_label_rosters_a_space_and_its_admins_act_as_admin_until_it_leaves() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let artist = app.user("lbart").await?;
+    let (boss, admin, member, outsider) = (
+        app.user("lbbos").await?,
+        app.user("lbadm").await?,
+        app.user("lbmem").await?,
+        app.user("lbout").await?,
+    );
+    let place = app.hierarchy(&artist, "Midnight Owls").await?;
+    let slug = app
+        .ok(
+            Some(&artist.token),
+            "query($s: ID!) { artistSpace(id: $s) { slug } }",
+            json!({ "s": place.space }),
+        )
+        .await?;
+    let slug = str_at(&slug, "/artistSpace/slug")?;
+
+    // An organization: a chosen slug needs PRO; the creator is its OWNER.
+    let chosen = app
+        .gql(
+            Some(&boss.token),
+            CREATE_ORG,
+            json!({ "n": "Night Records", "s": "nightrec" }),
+        )
+        .await?;
+    assert_eq!(code(&chosen), "PLAN_REQUIRED", "{chosen}");
+    let org = app
+        .ok(Some(&boss.token), CREATE_ORG, json!({ "n": "Night Records" }))
+        .await?;
+    let org = &org["createOrganization"];
+    assert_eq!(org["slug"], "night-records");
+    assert_eq!(org["viewerRole"], "OWNER");
+    let org_id = str_at(org, "/id")?;
+    assert!(org_id.starts_with("org_"));
+    let twin = app
+        .ok(Some(&outsider.token), CREATE_ORG, json!({ "n": "Night Records" }))
+        .await?;
+    assert_eq!(twin["createOrganization"]["slug"], "night-records-2");
+
+    app.ok(
+        Some(&boss.token),
+        SET_MEMBER,
+        json!({ "o": org_id, "u": admin.id, "r": "ADMIN" }),
+    )
+    .await?;
+    app.ok(
+        Some(&admin.token),
+        SET_MEMBER,
+        json!({ "o": org_id, "u": member.id, "r": "MEMBER" }),
+    )
+    .await?;
+    // Admins add plain members only; outsiders do not see the organization at all.
+    let promote = app
+        .gql(
+            Some(&admin.token),
+            SET_MEMBER,
+            json!({ "o": org_id, "u": outsider.id, "r": "ADMIN" }),
+        )
+        .await?;
+    assert_eq!(code(&promote), "FORBIDDEN", "{promote}");
+    let hidden = app.gql(Some(&outsider.token), ORG, json!({ "o": org_id })).await?;
+    assert_eq!(code(&hidden), "NOT_FOUND", "{hidden}");
+    let members = app.ok(Some(&member.token), ORG, json!({ "o": org_id })).await?;
+    assert_eq!(members["organization"]["members"][0]["role"], "OWNER");
+    assert_eq!(members["organization"]["members"].as_array().map(Vec::len), Some(3));
+
+    // Before the roster, the label's admin cannot see the space.
+    let before = app.gql(Some(&admin.token), SPACE, json!({ "s": place.space })).await?;
+    assert_eq!(code(&before), "NOT_FOUND", "{before}");
+
+    // Members cannot ask; admins ask by slug; asking twice is a conflict.
+    let by_member = app
+        .gql(Some(&member.token), REQUEST, json!({ "o": org_id, "slug": slug }))
+        .await?;
+    assert_eq!(code(&by_member), "FORBIDDEN", "{by_member}");
+    let neither = app.gql(Some(&admin.token), REQUEST, json!({ "o": org_id })).await?;
+    assert_eq!(code(&neither), "BAD_USER_INPUT", "{neither}");
+    let asked = app
+        .ok(Some(&admin.token), REQUEST, json!({ "o": org_id, "slug": slug }))
+        .await?;
+    let asked = &asked["requestRoster"];
+    assert_eq!(asked["status"], "PENDING");
+    assert_eq!(asked["organizationName"], "Night Records");
+    assert_eq!(asked["artistSpaceName"], "Midnight Owls");
+    let entry = str_at(asked, "/id")?;
+    let again = app
+        .gql(Some(&boss.token), REQUEST, json!({ "o": org_id, "id": place.space }))
+        .await?;
+    assert_eq!(code(&again), "CONFLICT", "{again}");
+
+    // The space's owner sees the request and is told.
+    let requests = app
+        .ok(
+            Some(&artist.token),
+            "query($s: ID!) { artistSpace(id: $s) { rosterRequests { id status organizationName } } }",
+            json!({ "s": place.space }),
+        )
+        .await?;
+    assert_eq!(
+        requests["artistSpace"]["rosterRequests"],
+        json!([{ "id": entry, "status": "PENDING", "organizationName": "Night Records" }])
+    );
+    let inbox = app
+        .ok(
+            Some(&artist.token),
+            "{ notifications(first: 5) { nodes { type title } } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(inbox["notifications"]["nodes"][0]["type"], "NEW_INVITE");
+    assert!(str_at(&inbox, "/notifications/nodes/0/title")?.contains("Night Records"));
+
+    // Only the space's owner answers.
+    let self_accept = app.gql(Some(&admin.token), ACCEPT, json!({ "id": entry })).await?;
+    assert_eq!(code(&self_accept), "NOT_FOUND", "{self_accept}");
+    let accepted = app.ok(Some(&artist.token), ACCEPT, json!({ "id": entry })).await?;
+    assert_eq!(accepted["acceptRosterRequest"]["status"], "ACTIVE");
+
+    // Now the label's owners and admins act as ADMIN (never OWNER); plain members do not.
+    for user in [&boss, &admin] {
+        let space = app.ok(Some(&user.token), SPACE, json!({ "s": place.space })).await?;
+        assert_eq!(space["artistSpace"]["viewerRole"], "ADMIN", "{}", user.username);
+    }
+    let plain = app.gql(Some(&member.token), SPACE, json!({ "s": place.space })).await?;
+    assert_eq!(code(&plain), "NOT_FOUND", "{plain}");
+    app.ok(
+        Some(&admin.token),
+        "mutation($s: ID!) { updateArtistProfile(artistSpaceId: $s, input: {about: \"Signed to Night Records\"}) { profile { about } } }",
+        json!({ "s": place.space }),
+    )
+    .await?;
+    let delete = app
+        .gql(
+            Some(&admin.token),
+            "mutation($s: ID!) { deleteArtistSpace(id: $s) }",
+            json!({ "s": place.space }),
+        )
+        .await?;
+    assert_eq!(code(&delete), "FORBIDDEN", "{delete}");
+    let roster = app.ok(Some(&member.token), ORG, json!({ "o": org_id })).await?;
+    assert_eq!(
+        roster["organization"]["roster"],
+        json!([{ "artistSpaceName": "Midnight Owls", "status": "ACTIVE" }])
+    );
+
+    // The admin watches the track live; leaving the roster ends it and the access.
+    let bytes = tone(8_000, 1, 8_000);
+    let file = app
+        .upload_ok(&artist.token, &place.track, Upload::new("demo.wav", &bytes))
+        .await?;
+    let mut watcher = connect_to(&app.base, &admin.token).await?;
+    subscribe(&mut watcher, "w", &place.track).await?;
+    // Once a comment arrives the subscription is surely live.
+    let comment = "mutation($f: ID!) { addComment(input: {fileId: $f, content: \"first listen\"}) { id } }";
+    app.ok(Some(&artist.token), comment, json!({ "f": file["id"] })).await?;
+    let seen = next_json(&mut watcher).await?;
+    assert_eq!(seen["payload"]["data"]["commentEvents"]["kind"], "ADDED", "{seen}");
+    let left = app.ok(Some(&artist.token), LEAVE, json!({ "id": entry })).await?;
+    assert_eq!(left["removeFromRoster"]["status"], "REMOVED");
+    let ended = next_json(&mut watcher).await?;
+    assert_eq!(
+        ended["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{ended}"
+    );
+    let after = app.gql(Some(&admin.token), SPACE, json!({ "s": place.space })).await?;
+    assert_eq!(code(&after), "NOT_FOUND", "{after}");
+
+    // Asking again reopens the entry; the owner may decline.
+    let reopened = app
+        .ok(Some(&boss.token), REQUEST, json!({ "o": org_id, "id": place.space }))
+        .await?;
+    assert_eq!(reopened["requestRoster"]["id"], entry.as_str());
+    assert_eq!(reopened["requestRoster"]["status"], "PENDING");
+    let declined = app.ok(Some(&artist.token), DECLINE, json!({ "id": entry })).await?;
+    assert_eq!(declined["declineRosterRequest"]["status"], "DECLINED");
+    let late = app.gql(Some(&artist.token), ACCEPT, json!({ "id": entry })).await?;
+    assert_eq!(code(&late), "CONFLICT", "{late}");
+
+    // Membership: admins cannot remove owners, the last owner cannot leave, members may leave.
+    let oust = app
+        .gql(Some(&admin.token), REMOVE_MEMBER, json!({ "o": org_id, "u": boss.id }))
+        .await?;
+    assert_eq!(code(&oust), "FORBIDDEN", "{oust}");
+    let last = app
+        .gql(Some(&boss.token), REMOVE_MEMBER, json!({ "o": org_id, "u": boss.id }))
+        .await?;
+    assert_eq!(code(&last), "CONFLICT", "{last}");
+    app.ok(
+        Some(&member.token),
+        REMOVE_MEMBER,
+        json!({ "o": org_id, "u": member.id }),
+    )
+    .await?;
+    let mine = app
+        .ok(Some(&admin.token), "{ myOrganizations { name viewerRole } }", json!({}))
+        .await?;
+    assert_eq!(
+        mine["myOrganizations"],
+        json!([{ "name": "Night Records", "viewerRole": "ADMIN" }])
+    );
+    app.stop().await
+}
+
+const PROFILE: &str = "mutation($s: ID!, $input: UpdateArtistProfileInput!) { updateArtistProfile(artistSpaceId: $s, input: $input) {
+  countryCode profile { about socials { platform handle url } pressKits { title url file { id name } } visuals { kind url caption } } } }";
+
+#[tokio::test]
+async fn artist_profiles_are_edited_by_admins_and_checked_whole() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let (owner, viewer) = (app.user("prown").await?, app.user("prvie").await?);
+    let place = app.hierarchy(&owner, "Persona One").await?;
+    let other = app.hierarchy(&owner, "Persona Two").await?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { addCollaborator(input: {resourceId: $r, userId: $u, role: VIEWER}) { role } }",
+        json!({ "r": place.space, "u": viewer.id }),
+    )
+    .await?;
+    let bytes = tone(8_000, 1, 8_000);
+    let kit = app
+        .upload_ok(&owner.token, &place.track, Upload::new("epk-teaser.wav", &bytes))
+        .await?;
+    let kit = str_at(&kit, "/id")?;
+    let foreign = app
+        .upload_ok(&owner.token, &other.track, Upload::new("other.wav", &bytes))
+        .await?;
+    let foreign = str_at(&foreign, "/id")?;
+
+    // A user may own several spaces (personas); `me.artistSpaces` lists them.
+    let me = app
+        .ok(
+            Some(&owner.token),
+            "{ me { artistSpaces { totalCount nodes { name } } } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(me["me"]["artistSpaces"]["totalCount"], 2);
+
+    let full = json!({
+        "about": "Midnight Owls are a duo from Malmö.\n\nThey record at night.",
+        "socials": [{ "platform": "Instagram", "handle": "@midnightowls", "url": "https://instagram.com/midnightowls" },
+                    { "platform": "tiktok", "handle": "@owls" }],
+        "pressKits": [{ "title": "EPK 2026", "url": "https://owls.example/epk.pdf" },
+                      { "title": "Teaser", "fileId": kit }],
+        "visuals": [{ "kind": "PHOTO", "url": "https://owls.example/press.jpg", "caption": "Photo: A. Berg" }],
+        "countryCode": "se"
+    });
+    let saved = app
+        .ok(Some(&owner.token), PROFILE, json!({ "s": place.space, "input": full }))
+        .await?;
+    let saved = &saved["updateArtistProfile"];
+    assert_eq!(saved["countryCode"], "SE");
+    assert_eq!(saved["profile"]["socials"][0]["platform"], "instagram");
+    assert!(saved["profile"]["socials"][1]["url"].is_null());
+    assert_eq!(saved["profile"]["pressKits"][1]["file"]["id"], kit.as_str());
+    assert_eq!(saved["profile"]["pressKits"][0]["file"], serde_json::Value::Null);
+    assert_eq!(saved["profile"]["visuals"][0]["kind"], "PHOTO");
+
+    // Every refusal names its field and writes nothing.
+    let refusals = [
+        (
+            json!({ "about": "changed", "pressKits": [{ "title": "Both", "url": "https://a.example", "fileId": kit }] }),
+            "pressKits",
+        ),
+        (
+            json!({ "about": "changed", "pressKits": [{ "title": "Elsewhere", "fileId": foreign }] }),
+            "pressKits",
+        ),
+        (
+            json!({ "about": "changed", "socials": [{ "platform": "x", "handle": "a" }, { "platform": "X", "handle": "b" }] }),
+            "socials",
+        ),
+        (
+            json!({ "about": "changed", "visuals": [{ "kind": "VIDEO", "url": "javascript:alert(1)" }] }),
+            "visuals",
+        ),
+        (json!({ "about": "x".repeat(20_001) }), "about"),
+        (json!({ "about": "changed", "countryCode": "Sweden" }), "countryCode"),
+    ];
+    for (input, field) in refusals {
+        let body = app
+            .gql(Some(&owner.token), PROFILE, json!({ "s": place.space, "input": input }))
+            .await?;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{field}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+    }
+    let read = app
+        .ok(
+            Some(&viewer.token),
+            "query($s: ID!) { artistSpace(id: $s) { countryCode profile { about socials { handle } } } }",
+            json!({ "s": place.space }),
+        )
+        .await?;
+    assert_eq!(read["artistSpace"]["countryCode"], "SE");
+    assert_eq!(
+        read["artistSpace"]["profile"]["about"],
+        "Midnight Owls are a duo from Malmö.\n\nThey record at night."
+    );
+    assert_eq!(
+        read["artistSpace"]["profile"]["socials"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // Viewers read but do not edit; an untouched space has an empty profile.
+    let viewer_edit = app
+        .gql(
+            Some(&viewer.token),
+            PROFILE,
+            json!({ "s": place.space, "input": { "about": "hi" } }),
+        )
+        .await?;
+    assert_eq!(code(&viewer_edit), "FORBIDDEN", "{viewer_edit}");
+    let empty = app
+        .ok(
+            Some(&owner.token),
+            "query($s: ID!) { artistSpace(id: $s) { profile { about socials { handle } pressKits { title } visuals { url } } } }",
+            json!({ "s": other.space }),
+        )
+        .await?;
+    assert_eq!(
+        empty["artistSpace"]["profile"],
+        json!({ "about": null, "socials": [], "pressKits": [], "visuals": [] })
+    );
+    app.stop().await
+}
