@@ -129,6 +129,33 @@ async fn an_invited_address_joins_with_the_mailed_token() -> anyhow::Result<()> 
     assert_eq!(owner_inbox["notifications"]["nodes"][0]["type"], "INVITE_ACCEPTED");
     let mine = app.ok(Some(&bob.token), "{ myInvitations { id } }", json!({})).await?;
     assert_eq!(mine["myInvitations"], json!([]));
+
+    // The owner's side: each resource lists its invitations; pending ones are PENDING members.
+    const SENT: &str = "query($s: ID!, $p: ID!) { artistSpace(id: $s) { invitations { email status membershipStatus } }
+        project(id: $p) { invitations { email status membershipStatus } } }";
+    let sent = app
+        .ok(
+            Some(&owner.token),
+            SENT,
+            json!({ "s": place.space, "p": place.project }),
+        )
+        .await?;
+    assert_eq!(
+        sent["artistSpace"]["invitations"],
+        json!([{"email": "future.member@example.com", "status": "PENDING", "membershipStatus": "PENDING"}])
+    );
+    assert_eq!(
+        sent["project"]["invitations"],
+        json!([{"email": bob.email.to_lowercase(), "status": "ACCEPTED", "membershipStatus": "ACTIVE"}])
+    );
+    let editor_view = app
+        .gql(
+            Some(&bob.token),
+            "query($p: ID!) { project(id: $p) { invitations { email } } }",
+            json!({ "p": place.project }),
+        )
+        .await?;
+    assert_eq!(code(&editor_view), "FORBIDDEN", "{editor_view}");
     app.stop().await
 }
 

@@ -72,6 +72,8 @@ pub trait InvitationRepository: Send + Sync + 'static {
     async fn by_token_hash(&self, token_hash: &str) -> RepoResult<Option<Invitation>>;
     /// The invitation with this id.
     async fn by_id(&self, id: InvitationId) -> RepoResult<Option<Invitation>>;
+    /// A resource's invitations, newest first, at most `limit`.
+    async fn for_resource(&self, resource_id: uuid::Uuid, limit: u64) -> RepoResult<Vec<Invitation>>;
     /// Pending, unexpired invitations to `email`, newest first.
     async fn pending_for_email(&self, email: &str, now: chrono::DateTime<chrono::Utc>) -> RepoResult<Vec<Invitation>>;
     /// Moves a pending invitation to `status`; whether it was pending.

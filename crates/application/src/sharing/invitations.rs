@@ -343,3 +343,15 @@ pub async fn my_invitations(app: &App, actor: &Actor) -> AppResult<Vec<Invitatio
     }
     Ok(out)
 }
+
+/// A resource's email invitations, newest first (at most 100), for its OWNER and ADMINs. Each
+/// shows its status now (a pending one past its expiry is EXPIRED); the pending ones are the
+/// resource's PENDING members.
+pub async fn invitations_of(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<Vec<InvitationView>> {
+    let (path, _, _) = managed(app, actor, resource).await?;
+    let mut out = Vec::new();
+    for invitation in app.invitations.for_resource(path.id(), 100).await? {
+        out.push(view(app, invitation).await?);
+    }
+    Ok(out)
+}

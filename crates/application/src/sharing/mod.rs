@@ -6,8 +6,8 @@ mod invite_links;
 mod review_links;
 
 pub use invitations::{
-    InvitationView, InviteByEmail, accept_invitation, decline_invitation, invite_by_email, my_invitations,
-    resend_invitation, revoke_invitation,
+    InvitationView, InviteByEmail, accept_invitation, decline_invitation, invitations_of, invite_by_email,
+    my_invitations, resend_invitation, revoke_invitation,
 };
 pub use invite_links::{
     CreateInviteLink, InvitePreview, accept_invite_link, create_invite_link, invite_link_preview, invite_link_users,

@@ -7,7 +7,7 @@ use backline_domain::sharing::{Invitation, InvitationStatus};
 use backline_domain::workspace::Collaborator;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
 use super::invite_links::{join, member_row};
@@ -109,6 +109,18 @@ impl InvitationRepository for SqlInvitationRepository {
             .map_err(repo_error)?
             .map(invitation)
             .transpose()
+    }
+
+    async fn for_resource(&self, resource_id: uuid::Uuid, limit: u64) -> RepoResult<Vec<Invitation>> {
+        let rows = invitations::Entity::find()
+            .filter(invitations::Column::ResourceId.eq(resource_id))
+            .order_by_desc(invitations::Column::CreatedAt)
+            .order_by_desc(invitations::Column::Id)
+            .limit(limit)
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        convert::all(rows, invitation)
     }
 
     async fn pending_for_email(&self, email: &str, now: chrono::DateTime<chrono::Utc>) -> RepoResult<Vec<Invitation>> {

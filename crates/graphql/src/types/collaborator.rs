@@ -61,11 +61,13 @@ impl CollaboratorNode {
     }
 }
 
-/// Where a membership stands (seed 002 ArtistMember status). Invitations not answered yet are
-/// listed as invitations, not as members.
+/// Where a membership stands (seed 002 ArtistMember status).
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "MembershipStatus")]
 pub(crate) enum GqlMembershipStatus {
+    /// Invited by email, not joined yet: the resource's PENDING invitations (`invitations`)
+    /// are its pending members; they get no access until they accept.
+    Pending,
     /// A current collaborator.
     Active,
     /// Removed, or left; kept for the history.

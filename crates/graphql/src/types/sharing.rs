@@ -241,6 +241,16 @@ impl InvitationNode {
         self.0.status.into()
     }
 
+    /// The invitee's membership: PENDING while the invitation waits, ACTIVE once accepted;
+    /// null when it was declined, revoked or expired.
+    async fn membership_status(&self) -> Option<super::collaborator::GqlMembershipStatus> {
+        match self.0.status {
+            InvitationStatus::Pending => Some(super::collaborator::GqlMembershipStatus::Pending),
+            InvitationStatus::Accepted => Some(super::collaborator::GqlMembershipStatus::Active),
+            InvitationStatus::Declined | InvitationStatus::Revoked | InvitationStatus::Expired => None,
+        }
+    }
+
     /// The personal note sent with it.
     async fn message(&self) -> Option<&str> {
         self.0.invitation.message.as_deref()

@@ -60,6 +60,18 @@ async fn invite_links(ctx: &Context<'_>, resource: ResourceRef) -> async_graphql
     Ok(links.into_iter().map(InviteLinkNode).collect())
 }
 
+/// The email invitations of a resource, for its OWNER and ADMINs.
+async fn invitations(
+    ctx: &Context<'_>,
+    resource: ResourceRef,
+) -> async_graphql::Result<Vec<super::sharing::InvitationNode>> {
+    let (app, request) = parts(ctx)?;
+    let found = backline_application::sharing::invitations_of(app, &request.actor, resource)
+        .await
+        .gql()?;
+    Ok(found.into_iter().map(super::sharing::InvitationNode).collect())
+}
+
 async fn collaborators(
     ctx: &Context<'_>,
     path: ResourcePath,
@@ -204,6 +216,12 @@ impl ArtistSpaceNode {
         invite_links(ctx, ResourceRef::Space(self.0.id)).await
     }
 
+    /// Email invitations to this space, newest first (at most 100), each with its status now;
+    /// the PENDING ones are its pending members. OWNER and ADMIN only.
+    async fn invitations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::sharing::InvitationNode>> {
+        invitations(ctx, ResourceRef::Space(self.0.id)).await
+    }
+
     /// People with a role on the space (their roles apply to all its projects and tracks).
     #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn collaborators(
@@ -335,6 +353,12 @@ impl ProjectNode {
     /// Invite links to this project, newest first (at most 100); OWNER and ADMIN only.
     async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
         invite_links(ctx, ResourceRef::Project(self.0.id)).await
+    }
+
+    /// Email invitations to this project, newest first (at most 100), each with its status now;
+    /// the PENDING ones are its pending members. OWNER and ADMIN only.
+    async fn invitations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::sharing::InvitationNode>> {
+        invitations(ctx, ResourceRef::Project(self.0.id)).await
     }
 
     /// People with a role on this project itself (roles on the space apply too).
@@ -470,6 +494,12 @@ impl TrackNode {
     /// Invite links to this track, newest first (at most 100); OWNER and ADMIN only.
     async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
         invite_links(ctx, ResourceRef::Track(self.0.id)).await
+    }
+
+    /// Email invitations to this track, newest first (at most 100), each with its status now;
+    /// the PENDING ones are its pending members. OWNER and ADMIN only.
+    async fn invitations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::sharing::InvitationNode>> {
+        invitations(ctx, ResourceRef::Track(self.0.id)).await
     }
 
     /// Public review links to this track with their view and play counts, newest first (at
