@@ -16,6 +16,7 @@ mod m20261124_000009_collaborator_history;
 mod m20261124_000010_artist_aliases;
 mod m20261124_000011_review_links;
 mod m20261124_000012_profiles_and_labels;
+mod m20261124_000013_space_slugs;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_artist_aliases::Migration),
             Box::new(m20261124_000011_review_links::Migration),
             Box::new(m20261124_000012_profiles_and_labels::Migration),
+            Box::new(m20261124_000013_space_slugs::Migration),
         ]
     }
 }

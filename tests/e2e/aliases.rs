@@ -147,3 +147,37 @@ async fn aliases_share_the_space_namespace_and_open_the_space() -> anyhow::Resul
     assert_eq!(wrong_id["errors"][0]["extensions"]["field"], "artistSpaceId");
     app.stop().await
 }
+
+#[tokio::test]
+async fn a_slug_raced_for_by_a_space_and_an_alias_goes_to_exactly_one() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let owner = app.user("alrac").await?;
+    let place = app.hierarchy(&owner, "Racers").await?;
+    upgrade(&app, &owner).await?;
+    const SPACE: &str = "mutation($slug: String!) { createArtistSpace(input: {name: \"Rival\", slug: $slug}) { id } }";
+    const RENAME: &str =
+        "mutation($s: ID!, $slug: String!) { updateArtistSpace(id: $s, input: {slug: $slug}) { slug } }";
+    for round in 0..6 {
+        let slug = format!("contested-{round}");
+        // A new space, an alias and a slug change of an existing space all want the same slug.
+        let (created, aliased, renamed) = tokio::join!(
+            app.gql(Some(&owner.token), SPACE, json!({ "slug": slug })),
+            app.gql(
+                Some(&owner.token),
+                ADD,
+                json!({ "s": place.space, "n": "Alias", "slug": slug })
+            ),
+            app.gql(Some(&owner.token), RENAME, json!({ "s": place.space, "slug": slug })),
+        );
+        let outcomes = [created?, aliased?, renamed?];
+        let winners = outcomes.iter().filter(|body| body.get("errors").is_none()).count();
+        assert_eq!(winners, 1, "round {round}: {outcomes:?}");
+        for body in outcomes.iter().filter(|body| body.get("errors").is_some()) {
+            assert_eq!(code(body), "CONFLICT", "{body}");
+        }
+        // Whoever won, the slug opens exactly one space.
+        let opened = app.ok(Some(&owner.token), BY_SLUG, json!({ "slug": slug })).await?;
+        assert!(opened["artistSpace"]["id"].is_string(), "{opened}");
+    }
+    app.stop().await
+}

@@ -264,3 +264,20 @@ async fn a_refresh_token_rotates_once_even_under_concurrency() -> anyhow::Result
     assert!(sessions.list_active(ana.user.id, now).await?.is_empty());
     Ok(())
 }
+
+#[tokio::test]
+async fn every_migration_reverts_and_reapplies() -> anyhow::Result<()> {
+    let db = database().await?;
+    let applied = db.migration_status().await?.len();
+    assert!(applied >= 13, "{applied} migrations");
+    for _ in 0..applied {
+        db.migrate_down().await?;
+    }
+    assert!(
+        db.migration_status().await?.iter().all(|status| !status.applied),
+        "everything reverted"
+    );
+    db.migrate_up().await?;
+    assert!(db.migration_status().await?.iter().all(|status| status.applied));
+    db.close().await
+}

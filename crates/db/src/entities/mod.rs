@@ -31,6 +31,7 @@ pub(crate) mod refresh_tokens;
 pub(crate) mod review_links;
 pub(crate) mod rosters;
 pub(crate) mod sessions;
+pub(crate) mod space_slugs;
 pub(crate) mod subscriptions;
 pub(crate) mod tracks;
 pub(crate) mod users;

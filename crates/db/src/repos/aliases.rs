@@ -6,12 +6,13 @@ use backline_application::ports::{AliasRepository, RepoResult};
 use backline_domain::ids::{ArtistAliasId, ArtistSpaceId};
 use backline_domain::workspace::{AliasStatus, ArtistAlias};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use crate::Database;
 use crate::convert::{self, parse};
 use crate::entities::artist_aliases;
 use crate::error::repo_error;
+use crate::repos::workspace::reserve_slug;
 
 /// Aliases on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -53,8 +54,10 @@ fn row(alias: &ArtistAlias) -> artist_aliases::ActiveModel {
 #[async_trait::async_trait]
 impl AliasRepository for SqlAliasRepository {
     async fn insert(&self, new: &ArtistAlias) -> RepoResult<()> {
-        row(new).insert(self.db.conn()).await.map_err(repo_error)?;
-        Ok(())
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        reserve_slug(&txn, new.id.0, &new.slug, new.artist_space_id).await?;
+        row(new).insert(&txn).await.map_err(repo_error)?;
+        txn.commit().await.map_err(repo_error)
     }
 
     async fn update(&self, changed: &ArtistAlias) -> RepoResult<()> {

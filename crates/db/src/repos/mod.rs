@@ -14,7 +14,7 @@ mod notifications;
 mod review_links;
 mod sessions;
 mod users;
-mod workspace;
+pub(crate) mod workspace;
 
 pub use aliases::SqlAliasRepository;
 pub use collaborators::SqlCollaboratorRepository;

@@ -18,7 +18,7 @@ use crate::Database;
 use crate::convert::{self, resource_kind_str};
 use crate::entities::{
     artist_aliases, artist_spaces, collaborator_history, collaborators, files, invitations, invite_links, projects,
-    tracks,
+    space_slugs, tracks,
 };
 use crate::error::repo_error;
 use crate::paging::{Listing, children_counts, children_pages};
@@ -43,6 +43,25 @@ impl SqlWorkspaceRepository {
 /// the row on PostgreSQL.
 async fn lock_first<E: EntityTrait>(txn: &DatabaseTransaction, update: sea_orm::UpdateMany<E>) -> RepoResult<()> {
     update.exec(txn).await.map_err(repo_error)?;
+    Ok(())
+}
+
+/// Takes `slug` in the shared space-and-alias namespace for the space or alias `id` (of space
+/// `space`), inside `txn`; `Duplicate("slug")` when anything holds it.
+pub(crate) async fn reserve_slug(
+    txn: &sea_orm::DatabaseTransaction,
+    id: Uuid,
+    slug: &str,
+    space: ArtistSpaceId,
+) -> RepoResult<()> {
+    space_slugs::ActiveModel {
+        id: Set(id),
+        slug: Set(slug.to_owned()),
+        artist_space_id: Set(space.0),
+    }
+    .insert(txn)
+    .await
+    .map_err(repo_error)?;
     Ok(())
 }
 
@@ -143,6 +162,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     async fn insert_space(&self, space: &ArtistSpace, owner: &Collaborator) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         space_row(space).insert(&txn).await.map_err(repo_error)?;
+        reserve_slug(&txn, space.id.0, &space.slug, space.id).await?;
         convert::collaborator_row(owner)
             .insert(&txn)
             .await
@@ -171,11 +191,21 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn update_space(&self, space: &ArtistSpace) -> RepoResult<()> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        // The slug's reservation first: a slug taken by another space or an alias, also by a
+        // concurrent request, is refused by the unique index before anything changes.
+        space_slugs::Entity::update_many()
+            .col_expr(space_slugs::Column::Slug, Expr::value(space.slug.clone()))
+            .filter(space_slugs::Column::Id.eq(space.id.0))
+            .filter(space_slugs::Column::Slug.ne(space.slug.clone()))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
         let mut row = space_row(space).reset_all();
         // The image is set only by uploadImage, in its own transaction.
         row.image = sea_orm::ActiveValue::NotSet;
-        row.update(self.db.conn()).await.map_err(repo_error)?;
-        Ok(())
+        row.update(&txn).await.map_err(repo_error)?;
+        txn.commit().await.map_err(repo_error)
     }
 
     async fn update_project(&self, project: &Project) -> RepoResult<()> {
