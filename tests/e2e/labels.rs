@@ -15,7 +15,7 @@ const ACCEPT: &str = "mutation($id: ID!) { acceptRosterRequest(id: $id) { status
 const DECLINE: &str = "mutation($id: ID!) { declineRosterRequest(id: $id) { status } }";
 const LEAVE: &str = "mutation($id: ID!) { removeFromRoster(id: $id) { status } }";
 const SPACE: &str = "query($s: ID!) { artistSpace(id: $s) { name viewerRole } }";
-const ORG: &str = "query($o: ID!) { organization(id: $o) { name viewerRole members { role user { username } } roster { artistSpaceName status } } }";
+const ORG: &str = "query($o: ID!) { organization(id: $o) { name viewerRole members { role user { username } } roster { artistSpaceName status artistSpace { name } } } }";
 
 #[tokio::test]
 async fn a_label_rosters_a_space_and_its_admins_act_as_admin_until_it_leaves() -> anyhow::Result<()> {
@@ -159,10 +159,16 @@ async fn a_label_rosters_a_space_and_its_admins_act_as_admin_until_it_leaves() -
         )
         .await?;
     assert_eq!(code(&delete), "FORBIDDEN", "{delete}");
+    // Every member sees the roster; the space itself opens for the owners and admins only.
     let roster = app.ok(Some(&member.token), ORG, json!({ "o": org_id })).await?;
     assert_eq!(
         roster["organization"]["roster"],
-        json!([{ "artistSpaceName": "Midnight Owls", "status": "ACTIVE" }])
+        json!([{ "artistSpaceName": "Midnight Owls", "status": "ACTIVE", "artistSpace": null }])
+    );
+    let roster = app.ok(Some(&admin.token), ORG, json!({ "o": org_id })).await?;
+    assert_eq!(
+        roster["organization"]["roster"][0]["artistSpace"]["name"],
+        "Midnight Owls"
     );
 
     // The admin watches the track live; leaving the roster ends it and the access.

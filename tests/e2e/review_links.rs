@@ -5,7 +5,11 @@ use backline_audio::testing::tone;
 use backline_domain::ids::UserId;
 use backline_domain::roles::Plan;
 use backline_e2e::{TestApp, TestUser, Upload, code, str_at};
+use futures::SinkExt;
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::live::{connect_to, next_json};
 
 const CREATE: &str = "mutation($t: ID!, $v: ReviewVersions!, $f: [ID!], $p: String, $e: DateTime, $d: Boolean, $c: Boolean) {
   createReviewLink(input: {trackId: $t, versions: $v, fileIds: $f, password: $p, expiresAt: $e, allowDownload: $d, allowComments: $c}) {
@@ -105,6 +109,24 @@ async fn guests_open_play_and_comment_through_a_review_link() -> anyhow::Result<
         )
         .await?;
     assert_eq!(code(&hidden_version), "NOT_FOUND", "{hidden_version}");
+    // The team watches the track live while the guest comments.
+    let mut watcher = connect_to(&app.base, &owner.token).await?;
+    let watch = json!({"id": "g", "type": "subscribe", "payload": {
+        "query": "subscription($t: ID!) { commentEvents(trackId: $t) { kind comment { isGuest guestName owner { username } } } }",
+        "variables": {"t": place.track}}});
+    watcher.send(Message::text(watch.to_string())).await?;
+    // A member's comment first: once it arrives, the subscription is surely live.
+    app.ok(
+        Some(&viewer.token),
+        "mutation($f: ID!) { addComment(input: {fileId: $f, content: \"warming up\"}) { id } }",
+        json!({ "f": v1 }),
+    )
+    .await?;
+    let first = next_json(&mut watcher).await?;
+    assert_eq!(
+        first["payload"]["data"]["commentEvents"]["comment"]["isGuest"], false,
+        "{first}"
+    );
     let guest = app
         .ok(
             None,
@@ -112,6 +134,12 @@ async fn guests_open_play_and_comment_through_a_review_link() -> anyhow::Result<
             json!({ "c": code_value, "f": v2, "n": " Ana (label) ", "t": "Vocals too quiet at the drop", "s": 1.5 }),
         )
         .await?;
+    let live = next_json(&mut watcher).await?;
+    assert_eq!(
+        live["payload"]["data"]["commentEvents"],
+        json!({ "kind": "ADDED", "comment": { "isGuest": true, "guestName": "Ana (label)", "owner": null } }),
+        "{live}"
+    );
     let guest = &guest["addReviewComment"];
     assert_eq!(guest["authorName"], "Ana (label)");
     assert_eq!(guest["isGuest"], true);
@@ -126,10 +154,16 @@ async fn guests_open_play_and_comment_through_a_review_link() -> anyhow::Result<
         )
         .await?;
     let nodes = team["track"]["comments"]["nodes"].clone();
+    let guest_node = nodes
+        .as_array()
+        .and_then(|nodes| nodes.iter().find(|node| node["id"] == guest_id.as_str()))
+        .cloned();
     assert_eq!(
-        nodes,
-        json!([{ "id": guest_id, "isGuest": true, "guestName": "Ana (label)", "owner": null,
-                 "content": "Vocals too quiet at the drop" }])
+        guest_node,
+        Some(
+            json!({ "id": guest_id, "isGuest": true, "guestName": "Ana (label)", "owner": null,
+                     "content": "Vocals too quiet at the drop" })
+        )
     );
     let inbox = app
         .ok(

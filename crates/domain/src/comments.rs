@@ -167,6 +167,39 @@ pub struct Comment {
 }
 
 impl Comment {
+    /// A new top-level comment on a version: unresolved, unpinned, no replies. `owner` is
+    /// `None` for a guest's comment.
+    pub fn top_level(
+        id: CommentId,
+        content: &CommentContent,
+        owner_id: Option<UserId>,
+        file: &crate::media::MediaFile,
+        time: Option<TimeRange>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            content: content.as_str().to_owned(),
+            owner_id,
+            file_id: file.id,
+            track_id: file.track_id,
+            project_id: file.project_id,
+            artist_space_id: file.artist_space_id,
+            parent_id: None,
+            time,
+            is_resolved: false,
+            resolved_by: None,
+            resolved_at: None,
+            is_pinned: false,
+            is_deleted: false,
+            created_at: now,
+            updated_at: now,
+            edited_at: None,
+            guest_name: None,
+            review_link_id: None,
+        }
+    }
+
     /// The track it belongs to; permissions on comments are judged there.
     pub fn path(&self) -> ResourcePath {
         ResourcePath::Track(self.artist_space_id, self.project_id, self.track_id)

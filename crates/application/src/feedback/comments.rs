@@ -77,27 +77,7 @@ pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResu
         .map(|metadata| metadata.duration_seconds);
     let time = TimeRange::parse(input.time_start, input.time_end, duration).map_err(AppError::from)?;
     let now = app.clock.now();
-    let comment = Comment {
-        id: CommentId(app.ids.uuid()),
-        content: content.as_str().to_owned(),
-        owner_id: Some(user),
-        file_id: file.id,
-        track_id: file.track_id,
-        project_id: file.project_id,
-        artist_space_id: file.artist_space_id,
-        parent_id: None,
-        time,
-        is_resolved: false,
-        resolved_by: None,
-        resolved_at: None,
-        is_pinned: false,
-        is_deleted: false,
-        created_at: now,
-        updated_at: now,
-        edited_at: None,
-        guest_name: None,
-        review_link_id: None,
-    };
+    let comment = Comment::top_level(CommentId(app.ids.uuid()), &content, Some(user), &file, time, now);
     let mentions = mentioned(app, &content, user, &comment).await?;
     app.comments.insert(&comment, &mentions).await?;
     announce_comment(app, &comment, file.version, &mentions, None).await;

@@ -13,16 +13,16 @@ use backline_domain::notifications::NotificationType;
 use backline_domain::review::{
     FREE_ACTIVE_REVIEW_LINKS, ReviewLink, ReviewVersions, guest_name, review_password, review_selection,
 };
-use backline_domain::roles::Plan;
+use backline_domain::roles::{Plan, Role};
 use backline_domain::sharing::{is_short_code, short_code_from};
 use backline_domain::workspace::{ArtistSpace, Project, Track};
 use chrono::{DateTime, SubsecRound, Utc};
 
+use crate::access::readable_or_not_found;
 use crate::error::{AppError, AppResult};
 use crate::notifications::{About, notify, track_audience, track_context};
 use crate::ports::{RepoError, ReviewCounter};
 use crate::workspace::resource::{load_project, load_space, load_track};
-use crate::workspace::{ResourceRef, managed};
 use crate::{Actor, App, ClientMeta};
 
 /// Links listed per track.
@@ -96,11 +96,24 @@ async fn payer_plan(app: &App, space: &ArtistSpace) -> AppResult<Plan> {
         .map_or(Plan::Free, |subscription| subscription.plan))
 }
 
+/// Checks that the caller is OWNER or ADMIN of the track (readers get `FORBIDDEN`, others
+/// `NOT_FOUND`).
+async fn sharer(app: &App, actor: &Actor, track: TrackId) -> AppResult<()> {
+    let path = load_track(app, track).await?.path();
+    let role = readable_or_not_found(app, actor, path).await?;
+    if role < Role::Admin {
+        return Err(AppError::Forbidden(format!(
+            "only the track's owner and admins manage review links; your role is {role}"
+        )));
+    }
+    Ok(())
+}
+
 /// Creates a link (OWNER or ADMIN of the track). Passwords and a fourth active link in one
 /// space need the space owner to be on PRO or higher (`PLAN_REQUIRED`).
 pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLink) -> AppResult<ReviewLink> {
     let user = actor.require()?;
-    managed(app, actor, ResourceRef::Track(input.track)).await?;
+    sharer(app, actor, input.track).await?;
     let track = load_track(app, input.track).await?;
     let space = load_space(app, track.artist_space_id).await?;
     let file_ids = review_selection(input.versions, &input.file_ids)?;
@@ -335,25 +348,9 @@ pub async fn add_guest_comment(
     let time = TimeRange::parse(input.time_start, input.time_end, duration)?;
     let now = app.clock.now();
     let comment = Comment {
-        id: CommentId(app.ids.uuid()),
-        content: content.as_str().to_owned(),
-        owner_id: None,
-        file_id: file.id,
-        track_id: file.track_id,
-        project_id: file.project_id,
-        artist_space_id: file.artist_space_id,
-        parent_id: None,
-        time,
-        is_resolved: false,
-        resolved_by: None,
-        resolved_at: None,
-        is_pinned: false,
-        is_deleted: false,
-        created_at: now,
-        updated_at: now,
-        edited_at: None,
         guest_name: Some(name.clone()),
         review_link_id: Some(link.id),
+        ..Comment::top_level(CommentId(app.ids.uuid()), &content, None, &file, time, now)
     };
     app.comments.insert(&comment, &[]).await?;
     announce_guest_comment(app, &comment, &name, file.version).await;
@@ -388,7 +385,7 @@ pub async fn revoke_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> A
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("review link"))?;
-    managed(app, actor, ResourceRef::Track(link.track_id)).await?;
+    sharer(app, actor, link.track_id).await?;
     app.review_links
         .revoke(id, app.clock.now())
         .await?
@@ -397,6 +394,6 @@ pub async fn revoke_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> A
 
 /// A track's links with their counters, newest first (at most 100), for its OWNER and ADMINs.
 pub async fn review_links_of(app: &App, actor: &Actor, track: TrackId) -> AppResult<Vec<ReviewLink>> {
-    managed(app, actor, ResourceRef::Track(track)).await?;
+    sharer(app, actor, track).await?;
     Ok(app.review_links.for_track(track, LINKS_LISTED).await?)
 }

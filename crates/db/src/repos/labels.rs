@@ -25,6 +25,26 @@ impl SqlLabelRepository {
     pub fn new(db: Database) -> Self {
         Self { db }
     }
+
+    /// Roster entries whose `column` is `id`, with one of `wanted`, newest request first.
+    async fn entries(
+        &self,
+        column: rosters::Column,
+        id: Uuid,
+        wanted: &[RosterStatus],
+    ) -> RepoResult<Vec<RosterEntry>> {
+        rosters::Entity::find()
+            .filter(column.eq(id))
+            .filter(rosters::Column::Status.is_in(statuses(wanted)))
+            .order_by_desc(rosters::Column::RequestedAt)
+            .order_by_desc(rosters::Column::Id)
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .into_iter()
+            .map(entry)
+            .collect()
+    }
 }
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> RepoError {
@@ -269,31 +289,11 @@ impl OrganizationRepository for SqlLabelRepository {
     }
 
     async fn roster(&self, org: OrganizationId, wanted: &[RosterStatus]) -> RepoResult<Vec<RosterEntry>> {
-        rosters::Entity::find()
-            .filter(rosters::Column::OrganizationId.eq(org.0))
-            .filter(rosters::Column::Status.is_in(statuses(wanted)))
-            .order_by_desc(rosters::Column::RequestedAt)
-            .order_by_desc(rosters::Column::Id)
-            .all(self.db.conn())
-            .await
-            .map_err(repo_error)?
-            .into_iter()
-            .map(entry)
-            .collect()
+        self.entries(rosters::Column::OrganizationId, org.0, wanted).await
     }
 
     async fn rosters_of_space(&self, space: ArtistSpaceId, wanted: &[RosterStatus]) -> RepoResult<Vec<RosterEntry>> {
-        rosters::Entity::find()
-            .filter(rosters::Column::ArtistSpaceId.eq(space.0))
-            .filter(rosters::Column::Status.is_in(statuses(wanted)))
-            .order_by_desc(rosters::Column::RequestedAt)
-            .order_by_desc(rosters::Column::Id)
-            .all(self.db.conn())
-            .await
-            .map_err(repo_error)?
-            .into_iter()
-            .map(entry)
-            .collect()
+        self.entries(rosters::Column::ArtistSpaceId, space.0, wanted).await
     }
 
     async fn roster_entry(&self, id: Uuid) -> RepoResult<Option<RosterEntry>> {

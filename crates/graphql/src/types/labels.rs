@@ -350,6 +350,18 @@ impl RosterEntryNode {
         encode(Kind::ArtistSpace, self.0.artist_space_id.0)
     }
 
+    /// The space itself, when you can read it (the space's people, and the organization's
+    /// owners and admins while it is ACTIVE); null otherwise.
+    async fn artist_space(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::ArtistSpaceNode>> {
+        let (_, request) = parts(ctx)?;
+        Ok(request
+            .loaders
+            .0
+            .load_one(self.0.artist_space_id)
+            .await?
+            .map(super::ArtistSpaceNode))
+    }
+
     /// The space's name.
     async fn artist_space_name(&self) -> String {
         self.1.spaces.get(&self.0.artist_space_id).cloned().unwrap_or_default()

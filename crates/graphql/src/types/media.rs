@@ -57,6 +57,20 @@ pub(crate) fn waveform_request(
     })
 }
 
+/// The `waveform` field of a file (members' `File` and guests' `ReviewFile`).
+pub(crate) async fn waveform_field(
+    ctx: &Context<'_>,
+    file: &MediaFile,
+    samples_per_pixel: Option<i32>,
+    channels: GqlWaveformChannels,
+    bits: Option<i32>,
+) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
+    let (app, _) = parts(ctx)?;
+    let request = waveform_request(samples_per_pixel, channels, bits)?;
+    let waveform = waveform_of(app, file, request).await.gql()?;
+    Ok(waveform.as_ref().map(|waveform| Json(waveform_json(waveform))))
+}
+
 /// A stored file: for audio, one version of a track.
 #[derive(Clone)]
 pub(crate) struct FileNode(pub(crate) MediaFile);
@@ -213,10 +227,7 @@ impl FileNode {
         channels: GqlWaveformChannels,
         #[graphql(desc = "8 or 16 (default 16).")] bits: Option<i32>,
     ) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
-        let (app, _) = parts(ctx)?;
-        let request = waveform_request(samples_per_pixel, channels, bits)?;
-        let waveform = waveform_of(app, &self.0, request).await.gql()?;
-        Ok(waveform.as_ref().map(|waveform| Json(waveform_json(waveform))))
+        waveform_field(ctx, &self.0, samples_per_pixel, channels, bits).await
     }
 
     /// Top-level comments with their threads on this version.

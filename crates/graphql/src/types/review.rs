@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Json, Object};
-use backline_application::media::{SignedScope, sign_url, waveform_of};
+use backline_application::media::{SignedScope, sign_url};
 use backline_application::sharing::ReviewSession;
 use backline_domain::comments::Comment;
 use backline_domain::media::MediaFile;
@@ -11,9 +11,8 @@ use backline_domain::review::{ReviewLink, ReviewRefusal, ReviewVersions};
 use chrono::{DateTime, Utc};
 
 use super::ImageNode;
-use super::media::{GqlWaveformChannels, image_of, waveform_json, waveform_request};
+use super::media::{GqlWaveformChannels, image_of, waveform_field};
 use crate::context::parts;
-use crate::error::GqlResult;
 use crate::ids::{Kind, encode};
 
 /// Which versions of the track a review link shows.
@@ -341,10 +340,7 @@ impl ReviewFileNode {
         channels: GqlWaveformChannels,
         #[graphql(desc = "8 or 16 (default 16).")] bits: Option<i32>,
     ) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
-        let (app, _) = parts(ctx)?;
-        let request = waveform_request(samples_per_pixel, channels, bits)?;
-        let waveform = waveform_of(app, &self.file, request).await.gql()?;
-        Ok(waveform.as_ref().map(|waveform| Json(waveform_json(waveform))))
+        waveform_field(ctx, &self.file, samples_per_pixel, channels, bits).await
     }
 
     /// When it was uploaded.
