@@ -351,3 +351,120 @@ async fn artist_profiles_are_edited_by_admins_and_checked_whole() -> anyhow::Res
     );
     app.stop().await
 }
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+    let picture = RgbImage::from_fn(width, height, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    let written = DynamicImage::ImageRgb8(picture).write_to(&mut out, ImageFormat::Jpeg);
+    assert!(written.is_ok());
+    out.into_inner()
+}
+
+async fn visual_upload(app: &TestApp, token: &str, space: &str, bytes: &[u8]) -> anyhow::Result<serde_json::Value> {
+    app.multipart(
+        Some(token),
+        "mutation($input: UploadImageInput!) { uploadImage(input: $input) { id width } }",
+        json!({ "input": { "target": "ARTIST_VISUAL", "targetId": space, "file": null } }),
+        "variables.input.file",
+        Upload::new("press.jpg", bytes),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn profile_visuals_are_uploaded_images_or_links() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let (owner, viewer) = (app.user("vsown").await?, app.user("vsvie").await?);
+    let place = app.hierarchy(&owner, "Visual One").await?;
+    let other = app.hierarchy(&owner, "Visual Two").await?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { addCollaborator(input: {resourceId: $r, userId: $u, role: VIEWER}) { role } }",
+        json!({ "r": place.space, "u": viewer.id }),
+    )
+    .await?;
+    let before = app.storage_used(&owner.token).await?;
+    let (first, second) = (
+        visual_upload(&app, &owner.token, &place.space, &jpeg(120, 80)).await?,
+        visual_upload(&app, &owner.token, &place.space, &jpeg(60, 60)).await?,
+    );
+    let first = str_at(&first, "/data/uploadImage/id")?;
+    let second = str_at(&second, "/data/uploadImage/id")?;
+    assert!(first.starts_with("img_"));
+    let elsewhere = visual_upload(&app, &owner.token, &other.space, &jpeg(10, 10)).await?;
+    let elsewhere = str_at(&elsewhere, "/data/uploadImage/id")?;
+    let by_viewer = visual_upload(&app, &viewer.token, &place.space, &jpeg(10, 10)).await?;
+    assert_eq!(code(&by_viewer), "FORBIDDEN", "{by_viewer}");
+    // Visuals add up: uploading a second did not replace the first, nor the space's image.
+    assert!(app.storage_used(&owner.token).await? > before);
+
+    const VISUALS: &str =
+        "mutation($s: ID!, $v: [VisualEntryInput!]) { updateArtistProfile(artistSpaceId: $s, input: {visuals: $v}) {
+        profile { visuals { kind url caption image { id width thumbnailUrl } } } } }";
+    let saved = app
+        .ok(
+            Some(&owner.token),
+            VISUALS,
+            json!({ "s": place.space, "v": [
+                { "kind": "PHOTO", "imageId": first, "caption": "Live at Debaser" },
+                { "kind": "ARTWORK", "imageId": second },
+                { "kind": "VIDEO", "url": "https://video.example/owls" } ] }),
+        )
+        .await?;
+    let visuals = &saved["updateArtistProfile"]["profile"]["visuals"];
+    assert_eq!(visuals[0]["image"]["id"], first.as_str());
+    assert_eq!(visuals[0]["image"]["width"], 120);
+    assert!(visuals[0]["url"].is_null());
+    assert_eq!(visuals[2]["url"], "https://video.example/owls");
+    assert!(visuals[2]["image"].is_null());
+    let thumbnail = app.http().get(str_at(visuals, "/0/image/thumbnailUrl")?).send().await?;
+    assert_eq!(thumbnail.status(), 200);
+
+    // Another space's image, or both a url and an image, are refused and nothing changes.
+    for bad in [
+        json!([{ "kind": "PHOTO", "imageId": elsewhere }]),
+        json!([{ "kind": "PHOTO", "imageId": first, "url": "https://a.example/x.jpg" }]),
+        json!([{ "kind": "PHOTO" }]),
+    ] {
+        let body = app
+            .gql(Some(&owner.token), VISUALS, json!({ "s": place.space, "v": bad }))
+            .await?;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "visuals");
+    }
+
+    // Dropping an uploaded visual from the profile deletes it and returns its bytes.
+    let with_both = app.storage_used(&owner.token).await?;
+    app.ok(
+        Some(&owner.token),
+        VISUALS,
+        json!({ "s": place.space, "v": [{ "kind": "PHOTO", "imageId": first, "caption": "Live at Debaser" }] }),
+    )
+    .await?;
+    assert!(app.storage_used(&owner.token).await? < with_both);
+    let gone = app
+        .gql(
+            Some(&owner.token),
+            VISUALS,
+            json!({ "s": place.space, "v": [{ "kind": "ARTWORK", "imageId": second }] }),
+        )
+        .await?;
+    assert_eq!(
+        code(&gone),
+        "BAD_USER_INPUT",
+        "a deleted visual cannot come back: {gone}"
+    );
+    let read = app
+        .ok(
+            Some(&viewer.token),
+            "query($s: ID!) { artistSpace(id: $s) { profile { visuals { caption image { id } } } } }",
+            json!({ "s": place.space }),
+        )
+        .await?;
+    assert_eq!(
+        read["artistSpace"]["profile"]["visuals"],
+        json!([{ "caption": "Live at Debaser", "image": { "id": first } }])
+    );
+    app.stop().await
+}

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::DomainError;
-use crate::ids::{ArtistSpaceId, FileId};
+use crate::ids::{ArtistSpaceId, FileId, ImageId};
 
 /// Longest "about" text, in characters.
 pub const MAX_ABOUT: usize = 20_000;
@@ -46,15 +46,45 @@ pub enum VisualKind {
     Video,
 }
 
-/// A visual: a photo, artwork or video, by link.
+/// A visual: a photo, artwork or video, by link or as an image uploaded to the space.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Visual {
     /// What kind.
     pub kind: VisualKind,
-    /// Where it lives.
-    pub url: String,
+    /// Where it lives, for a linked visual.
+    pub url: Option<String>,
+    /// The uploaded image (`uploadImage` with ARTIST_VISUAL), for a stored one.
+    #[serde(default)]
+    pub image_id: Option<ImageId>,
     /// A caption or credit.
     pub caption: Option<String>,
+}
+
+/// A visual: a kind, exactly one of a link or an uploaded image, and an optional caption.
+///
+/// # Errors
+/// Names `visuals`.
+pub fn visual(
+    kind: VisualKind,
+    url: Option<&str>,
+    image_id: Option<ImageId>,
+    caption: Option<&str>,
+) -> Result<Visual, DomainError> {
+    if url.is_some() == image_id.is_some() {
+        return Err(DomainError::invalid(
+            "visuals",
+            "give each visual either a url or an imageId",
+        ));
+    }
+    Ok(Visual {
+        kind,
+        url: url.map(|url| http_url("visuals", url)).transpose()?,
+        image_id,
+        caption: caption
+            .filter(|caption| !caption.trim().is_empty())
+            .map(|caption| label("visuals", caption))
+            .transpose()?,
+    })
 }
 
 /// The profile of one artist space.
@@ -247,5 +277,10 @@ mod tests {
         assert!(press_kit("EPK", None, None).is_err());
         assert!(press_kit("EPK", Some("https://a.example"), Some(FileId(uuid::Uuid::nil()))).is_err());
         assert!(press_kit("EPK", Some("https://a.example"), None).is_ok());
+        assert!(visual(VisualKind::Photo, None, None, None).is_err());
+        let image = Some(ImageId(uuid::Uuid::nil()));
+        assert!(visual(VisualKind::Photo, Some("https://a.example/p.jpg"), image, None).is_err());
+        let stored = visual(VisualKind::Artwork, None, image, Some("  "));
+        assert_eq!(stored.ok().and_then(|v| v.caption), None);
     }
 }

@@ -21,6 +21,7 @@ pub(crate) enum Kind {
     ReviewLink,
     Organization,
     RosterEntry,
+    Image,
 }
 
 impl Kind {
@@ -40,6 +41,7 @@ impl Kind {
             Kind::ReviewLink => "rvl",
             Kind::Organization => "org",
             Kind::RosterEntry => "ros",
+            Kind::Image => "img",
         }
     }
 
@@ -59,10 +61,11 @@ impl Kind {
             Kind::ReviewLink => "review link",
             Kind::Organization => "organization",
             Kind::RosterEntry => "roster entry",
+            Kind::Image => "image",
         }
     }
 
-    const ALL: [Kind; 14] = [
+    const ALL: [Kind; 15] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
@@ -77,6 +80,7 @@ impl Kind {
         Kind::ReviewLink,
         Kind::Organization,
         Kind::RosterEntry,
+        Kind::Image,
     ];
 }
 

@@ -105,7 +105,8 @@ impl QueryRoot {
             | Kind::ArtistAlias
             | Kind::ReviewLink
             | Kind::Organization
-            | Kind::RosterEntry => {
+            | Kind::RosterEntry
+            | Kind::Image => {
                 return Ok(None);
             }
         };

@@ -31,7 +31,7 @@ async fn authorize_target(app: &App, actor: &Actor, target: ImageTarget, id: uui
                 return Err(AppError::Forbidden("you may only set your own avatar".into()));
             }
         }
-        ImageTarget::ArtistSpace => {
+        ImageTarget::ArtistSpace | ImageTarget::ArtistVisual => {
             let space = load_space(app, ArtistSpaceId(id)).await?;
             authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
         }
@@ -44,7 +44,7 @@ async fn authorize_target(app: &App, actor: &Actor, target: ImageTarget, id: uui
 }
 
 /// Sets the image of a user (their own avatar), an artist space (Space U) or a project's cover
-/// (Project U). The image is decoded with a pixel limit, re-encoded without metadata into an
+/// (Project U), or adds a visual to a space (Space U; list it in the profile's `visuals`). The image is decoded with a pixel limit, re-encoded without metadata into an
 /// original, a 640 px and a 160 px variant, and counts against the uploader's storage; the
 /// image it replaces is deleted.
 pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppResult<Image> {

@@ -31,7 +31,8 @@ pub enum ImageSet {
 pub trait ImageRepository: Send + Sync + 'static {
     /// In one transaction: reserves `image.size` bytes of the owner's storage if that stays
     /// within `storage_limit`, stores the image, points the target at it, and deletes the image
-    /// the target showed before (returning its bytes to its owner).
+    /// the target showed before (returning its bytes to its owner). An ARTIST_VISUAL joins the
+    /// space's visuals and replaces nothing.
     async fn set(
         &self,
         target: ImageTarget,
@@ -41,6 +42,11 @@ pub trait ImageRepository: Send + Sync + 'static {
     ) -> RepoResult<ImageSet>;
     /// Images by id (missing ids are skipped).
     async fn images(&self, ids: &[ImageId]) -> RepoResult<Vec<Image>>;
+    /// The ids of the images stored for a target (a space's ARTIST_VISUAL images).
+    async fn of_target(&self, target: ImageTarget, target_id: uuid::Uuid) -> RepoResult<Vec<ImageId>>;
+    /// Deletes the images of a target with these ids, returning their bytes to their owners, in
+    /// one transaction; the blob keys they held.
+    async fn remove(&self, target: ImageTarget, target_id: uuid::Uuid, ids: &[ImageId]) -> RepoResult<Vec<String>>;
     /// Which of `ids` are images that exist (for orphan collection).
     async fn existing(&self, ids: &[uuid::Uuid]) -> RepoResult<HashSet<uuid::Uuid>>;
 }

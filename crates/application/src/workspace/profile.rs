@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use backline_domain::access::{Action, ResourceKind};
-use backline_domain::ids::{ArtistSpaceId, FileId};
+use backline_domain::ids::{ArtistSpaceId, FileId, ImageId};
+use backline_domain::media::ImageTarget;
 use backline_domain::profile::{
-    ArtistProfile, Visual, VisualKind, about, bounded, distinct_platforms, http_url, label, press_kit, social,
+    ArtistProfile, VisualKind, about, bounded, distinct_platforms, press_kit, social, visual,
 };
 use backline_domain::workspace::ArtistSpace;
 
@@ -39,13 +40,15 @@ pub struct PressKitInput {
     pub file_id: Option<FileId>,
 }
 
-/// A visual as given.
+/// A visual as given: a link or an image uploaded to the space.
 #[derive(Debug, Clone)]
 pub struct VisualInput {
     /// What kind.
     pub kind: VisualKind,
     /// Where it lives.
-    pub url: String,
+    pub url: Option<String>,
+    /// An image uploaded with `uploadImage` (ARTIST_VISUAL) to this space.
+    pub image_id: Option<ImageId>,
     /// A caption or credit.
     pub caption: Option<String>,
 }
@@ -126,22 +129,36 @@ pub async fn update_artist_profile(
         }
         profile.press_kits = kits;
     }
+    let mut dropped: Vec<ImageId> = Vec::new();
     if let Some(visuals) = input.visuals {
-        profile.visuals = bounded("visuals", visuals)?
+        let visuals = bounded("visuals", visuals)?
             .iter()
             .map(|given| {
-                Ok(Visual {
-                    kind: given.kind,
-                    url: http_url("visuals", &given.url)?,
-                    caption: given
-                        .caption
-                        .as_deref()
-                        .filter(|caption| !caption.trim().is_empty())
-                        .map(|caption| label("visuals", caption))
-                        .transpose()?,
-                })
+                visual(
+                    given.kind,
+                    given.url.as_deref(),
+                    given.image_id,
+                    given.caption.as_deref(),
+                )
             })
-            .collect::<Result<Vec<_>, backline_domain::DomainError>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
+        let stored = app.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
+        for image in visuals.iter().filter_map(|visual| visual.image_id) {
+            if !stored.contains(&image) {
+                return Err(AppError::invalid(
+                    "visuals",
+                    format!("{image} is not an image uploaded to this artist space (uploadImage with ARTIST_VISUAL)"),
+                ));
+            }
+        }
+        // Uploaded images the profile listed and no longer lists are deleted after the save.
+        dropped = profile
+            .visuals
+            .iter()
+            .filter_map(|old| old.image_id)
+            .filter(|old| !visuals.iter().any(|new| new.image_id == Some(*old)))
+            .collect();
+        profile.visuals = visuals;
     }
     let space = match input.country_code {
         Some(country_code) => {
@@ -158,5 +175,9 @@ pub async fn update_artist_profile(
     };
     profile.updated_at = app.clock.now();
     app.profiles.save(&profile).await?;
+    if !dropped.is_empty() {
+        let keys = app.images.remove(ImageTarget::ArtistVisual, id.0, &dropped).await?;
+        crate::media::remove_blobs(app, &keys).await;
+    }
     Ok((space, profile))
 }

@@ -34,6 +34,7 @@ fn target_str(target: ImageTarget) -> &'static str {
         ImageTarget::UserAvatar => "USER_AVATAR",
         ImageTarget::ArtistSpace => "ARTIST_SPACE",
         ImageTarget::ProjectCover => "PROJECT_COVER",
+        ImageTarget::ArtistVisual => "ARTIST_VISUAL",
     }
 }
 
@@ -71,6 +72,18 @@ async fn point(txn: &DatabaseTransaction, target: ImageTarget, id: Uuid, image: 
             projects::Entity::update_many()
                 .col_expr(projects::Column::Image, Expr::value(image))
                 .filter(projects::Column::Id.eq(id))
+                .exec(txn)
+                .await
+        }
+        // A space keeps many visuals: nothing points at one; the write only locks the space
+        // and tells whether it exists.
+        ImageTarget::ArtistVisual => {
+            artist_spaces::Entity::update_many()
+                .col_expr(
+                    artist_spaces::Column::UpdatedAt,
+                    Expr::col(artist_spaces::Column::UpdatedAt),
+                )
+                .filter(artist_spaces::Column::Id.eq(id))
                 .exec(txn)
                 .await
         }
@@ -143,12 +156,17 @@ impl ImageRepository for SqlImageRepository {
         .insert(&txn)
         .await
         .map_err(repo_error)?;
-        let previous = images::Entity::find()
-            .filter(images::Column::TargetId.eq(target_id))
-            .filter(images::Column::Id.ne(new.id.0))
-            .all(&txn)
-            .await
-            .map_err(repo_error)?;
+        let previous = if target == ImageTarget::ArtistVisual {
+            Vec::new()
+        } else {
+            images::Entity::find()
+                .filter(images::Column::TargetId.eq(target_id))
+                .filter(images::Column::Target.eq(target_str(target)))
+                .filter(images::Column::Id.ne(new.id.0))
+                .all(&txn)
+                .await
+                .map_err(repo_error)?
+        };
         let replaced = previous.first().cloned().map(image).transpose()?;
         remove(&txn, previous).await?;
         txn.commit().await.map_err(repo_error)?;
@@ -167,6 +185,35 @@ impl ImageRepository for SqlImageRepository {
             .into_iter()
             .map(image)
             .collect()
+    }
+
+    async fn of_target(&self, target: ImageTarget, target_id: Uuid) -> RepoResult<Vec<ImageId>> {
+        Ok(images::Entity::find()
+            .filter(images::Column::Target.eq(target_str(target)))
+            .filter(images::Column::TargetId.eq(target_id))
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .into_iter()
+            .map(|model| ImageId(model.id))
+            .collect())
+    }
+
+    async fn remove(&self, target: ImageTarget, target_id: Uuid, ids: &[ImageId]) -> RepoResult<Vec<String>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let doomed = images::Entity::find()
+            .filter(images::Column::Target.eq(target_str(target)))
+            .filter(images::Column::TargetId.eq(target_id))
+            .filter(images::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .all(&txn)
+            .await
+            .map_err(repo_error)?;
+        let keys = remove(&txn, doomed).await?;
+        txn.commit().await.map_err(repo_error)?;
+        Ok(keys)
     }
 
     async fn existing(&self, ids: &[Uuid]) -> RepoResult<HashSet<Uuid>> {

@@ -13,6 +13,9 @@ pub enum ImageTarget {
     ArtistSpace,
     /// A project's cover art.
     ProjectCover,
+    /// A visual of an artist space's profile (a press photo, artwork); a space keeps many,
+    /// listed in its profile's `visuals`.
+    ArtistVisual,
 }
 
 /// The stored renditions of an image. Every one is re-encoded, so none carries the upload's

@@ -5,7 +5,7 @@ use backline_application::labels as uc;
 use backline_application::workspace::{
     PressKitInput, SocialInput, SpaceLookup, UpdateArtistProfile, VisualInput, update_artist_profile,
 };
-use backline_domain::ids::{ArtistSpaceId, FileId, OrganizationId, UserId};
+use backline_domain::ids::{ArtistSpaceId, FileId, ImageId, OrganizationId, UserId};
 
 use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
@@ -38,13 +38,15 @@ struct PressKitEntryInput {
     file_id: Option<ID>,
 }
 
-/// A visual by link.
+/// A visual: give either `url` or `imageId`.
 #[derive(InputObject)]
 struct VisualEntryInput {
     /// PHOTO, ARTWORK or VIDEO.
     kind: GqlVisualKind,
     /// Where it lives (http or https).
-    url: String,
+    url: Option<String>,
+    /// An image uploaded to this space with `uploadImage(input: {target: ARTIST_VISUAL})`.
+    image_id: Option<ID>,
     /// A caption or credit (at most 200 characters).
     caption: Option<String>,
 }
@@ -132,6 +134,25 @@ impl LabelMutation {
                     .collect::<async_graphql::Result<Vec<_>>>()
             })
             .transpose()?;
+        let visuals = input
+            .visuals
+            .map(|visuals| {
+                visuals
+                    .into_iter()
+                    .map(|visual| {
+                        Ok(VisualInput {
+                            kind: visual.kind.into(),
+                            url: visual.url,
+                            image_id: visual
+                                .image_id
+                                .map(|id| decode(Kind::Image, &id, "visuals").map(ImageId))
+                                .transpose()?,
+                            caption: visual.caption,
+                        })
+                    })
+                    .collect::<async_graphql::Result<Vec<_>>>()
+            })
+            .transpose()?;
         let change = UpdateArtistProfile {
             about: input.about,
             socials: input.socials.map(|socials| {
@@ -145,16 +166,7 @@ impl LabelMutation {
                     .collect()
             }),
             press_kits,
-            visuals: input.visuals.map(|visuals| {
-                visuals
-                    .into_iter()
-                    .map(|visual| VisualInput {
-                        kind: visual.kind.into(),
-                        url: visual.url,
-                        caption: visual.caption,
-                    })
-                    .collect()
-            }),
+            visuals,
             country_code: input
                 .country_code
                 .map(|code| Some(code).filter(|code| !code.trim().is_empty())),

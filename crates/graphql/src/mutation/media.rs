@@ -29,8 +29,8 @@ struct UploadFileInput {
 struct UploadImageInput {
     /// What the image is for.
     target: GqlImageTarget,
-    /// Your user id (USER_AVATAR), the space's id (ARTIST_SPACE) or the project's id
-    /// (PROJECT_COVER).
+    /// Your user id (USER_AVATAR), the space's id (ARTIST_SPACE, ARTIST_VISUAL) or the
+    /// project's id (PROJECT_COVER).
     target_id: ID,
     /// A PNG, JPEG, WebP or GIF, sent as a GraphQL multipart request.
     file: Upload,
@@ -114,9 +114,10 @@ impl MediaMutation {
         Ok(encode(Kind::File, deleted.0))
     }
 
-    /// Sets your avatar, an artist space's image or a project's cover. The server makes 640 px
-    /// and 160 px variants, strips metadata, and refuses images over 50 megapixels. The image
-    /// it replaces is deleted.
+    /// Sets your avatar, an artist space's image or a project's cover, or adds a visual to a
+    /// space (ARTIST_VISUAL, then list it in the profile). The server makes 640 px and 160 px
+    /// variants, strips metadata, and refuses images over 50 megapixels. The image it replaces
+    /// is deleted (visuals replace nothing).
     async fn upload_image(
         &self,
         ctx: &Context<'_>,
@@ -125,7 +126,7 @@ impl MediaMutation {
         let (app, request) = parts(ctx)?;
         let kind = match input.target {
             GqlImageTarget::UserAvatar => Kind::User,
-            GqlImageTarget::ArtistSpace => Kind::ArtistSpace,
+            GqlImageTarget::ArtistSpace | GqlImageTarget::ArtistVisual => Kind::ArtistSpace,
             GqlImageTarget::ProjectCover => Kind::Project,
         };
         let target_id = decode(kind, &input.target_id, "targetId")?;

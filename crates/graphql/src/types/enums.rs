@@ -191,6 +191,9 @@ mirror!(
         ArtistSpace,
         /// A project's cover art (needs Project U: owner or admin).
         ProjectCover,
+        /// A visual for an artist space's profile (`targetId` is the space; needs Space U).
+        /// A space keeps many; list them in `updateArtistProfile(input: {visuals})` by `imageId`.
+        ArtistVisual,
     }
 );
 

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use backline_domain::ids::{ArtistSpaceId, OrganizationId};
 use backline_domain::organizations::{OrgMember, OrgRole, Organization, RosterEntry, RosterStatus};
-use backline_domain::profile::{ArtistProfile, PressKit, VisualKind};
+use backline_domain::profile::{ArtistProfile, PressKit, Visual, VisualKind};
 use chrono::{DateTime, Utc};
 
-use super::{FileNode, UserNode};
+use super::media::image_of;
+use super::{FileNode, ImageNode, UserNode};
 use crate::context::parts;
 use crate::error::GqlResult;
 use crate::ids::{Kind, encode};
@@ -126,16 +127,32 @@ pub(crate) struct SocialHandleNode {
     url: Option<String>,
 }
 
-/// A visual: a photo, artwork or video, by link.
-#[derive(SimpleObject)]
-#[graphql(name = "Visual")]
-pub(crate) struct VisualNode {
+/// A visual of a profile.
+pub(crate) struct VisualNode(Visual);
+
+/// A visual: a photo, artwork or video, by link or as an image uploaded to the space.
+#[Object(name = "Visual")]
+impl VisualNode {
     /// What kind.
-    kind: GqlVisualKind,
-    /// Where it lives.
-    url: String,
+    async fn kind(&self) -> GqlVisualKind {
+        self.0.kind.into()
+    }
+
+    /// Where it lives, for a linked visual.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// The uploaded image with its variants, for a stored visual.
+    async fn image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ImageNode>> {
+        let stored = self.0.image_id.map(|id| id.0.to_string());
+        image_of(ctx, stored.as_deref()).await
+    }
+
     /// A caption or credit.
-    caption: Option<String>,
+    async fn caption(&self) -> Option<&str> {
+        self.0.caption.as_deref()
+    }
 }
 
 /// A press kit: a link, or a file uploaded to the space.
@@ -197,15 +214,7 @@ impl ArtistProfileNode {
 
     /// Visuals, in the order given.
     async fn visuals(&self) -> Vec<VisualNode> {
-        self.0
-            .visuals
-            .iter()
-            .map(|visual| VisualNode {
-                kind: visual.kind.into(),
-                url: visual.url.clone(),
-                caption: visual.caption.clone(),
-            })
-            .collect()
+        self.0.visuals.iter().cloned().map(VisualNode).collect()
     }
 
     /// When it last changed.

@@ -335,6 +335,11 @@ impl ImageNode {
 /// upload's metadata (EXIF, GPS). URLs are signed and valid for an hour.
 #[Object(name = "Image")]
 impl ImageNode {
+    /// Global id (`img_…`), e.g. to list an ARTIST_VISUAL in a profile's visuals.
+    async fn id(&self) -> async_graphql::ID {
+        crate::ids::encode(crate::ids::Kind::Image, self.0.id.0)
+    }
+
     /// The full-size image.
     async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         self.signed(ctx, ImageVariant::Original)
