@@ -17,6 +17,7 @@ mod m20261124_000010_artist_aliases;
 mod m20261124_000011_review_links;
 mod m20261124_000012_profiles_and_labels;
 mod m20261124_000013_space_slugs;
+mod m20261124_000014_documents;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000011_review_links::Migration),
             Box::new(m20261124_000012_profiles_and_labels::Migration),
             Box::new(m20261124_000013_space_slugs::Migration),
+            Box::new(m20261124_000014_documents::Migration),
         ]
     }
 }

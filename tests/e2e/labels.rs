@@ -468,3 +468,112 @@ async fn profile_visuals_are_uploaded_images_or_links() -> anyhow::Result<()> {
     );
     app.stop().await
 }
+
+async fn document_upload(
+    app: &TestApp,
+    token: &str,
+    space: &str,
+    name: &str,
+    bytes: &[u8],
+) -> anyhow::Result<serde_json::Value> {
+    app.multipart(
+        Some(token),
+        "mutation($input: UploadDocumentInput!) { uploadDocument(input: $input) { id name contentType size url } }",
+        json!({ "input": { "artistSpaceId": space, "file": null } }),
+        "variables.input.file",
+        Upload::new(name, bytes),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn press_kit_documents_are_stored_listed_downloaded_and_released() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let (owner, viewer) = (app.user("dcown").await?, app.user("dcvie").await?);
+    let place = app.hierarchy(&owner, "Docs One").await?;
+    let other = app.hierarchy(&owner, "Docs Two").await?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($r: ID!, $u: ID!) { addCollaborator(input: {resourceId: $r, userId: $u, role: VIEWER}) { role } }",
+        json!({ "r": place.space, "u": viewer.id }),
+    )
+    .await?;
+    let empty = app.storage_used(&owner.token).await?;
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let stored = document_upload(&app, &owner.token, &place.space, "EPK 2026.pdf", &pdf).await?;
+    let stored = &stored["data"]["uploadDocument"];
+    assert_eq!(stored["contentType"], "application/pdf");
+    assert_eq!(stored["size"], pdf.len());
+    assert_eq!(stored["name"], "EPK 2026.pdf");
+    let document = str_at(stored, "/id")?;
+    assert!(document.starts_with("doc_"));
+    assert_eq!(app.storage_used(&owner.token).await?, empty + pdf.len() as i64);
+
+    // Only PDFs and ZIPs, only by owners and admins.
+    let audio = document_upload(&app, &owner.token, &place.space, "kit.pdf", &tone(8_000, 1, 800)).await?;
+    assert_eq!(code(&audio), "BAD_USER_INPUT", "{audio}");
+    let by_viewer = document_upload(&app, &viewer.token, &place.space, "kit.pdf", &pdf).await?;
+    assert_eq!(code(&by_viewer), "FORBIDDEN", "{by_viewer}");
+    let zip = document_upload(
+        &app,
+        &owner.token,
+        &other.space,
+        "photos.zip",
+        b"PK\x03\x04\x14\x00rest-of-archive",
+    )
+    .await?;
+    assert_eq!(zip["data"]["uploadDocument"]["contentType"], "application/zip");
+    let foreign = str_at(&zip, "/data/uploadDocument/id")?;
+    assert_eq!(app.storage_used(&owner.token).await?, empty + pdf.len() as i64 + 21);
+
+    const KITS: &str = "mutation($s: ID!, $k: [PressKitEntryInput!]) { updateArtistProfile(artistSpaceId: $s, input: {pressKits: $k}) {
+        profile { pressKits { title url document { id name url } file { id } } } } }";
+    let listed = app
+        .ok(
+            Some(&owner.token),
+            KITS,
+            json!({ "s": place.space, "k": [{ "title": "EPK 2026", "documentId": document }] }),
+        )
+        .await?;
+    let kit = &listed["updateArtistProfile"]["profile"]["pressKits"][0];
+    assert_eq!(kit["document"]["id"], document.as_str());
+    let download = app.http().get(str_at(kit, "/document/url")?).send().await?;
+    assert_eq!(download.status(), 200);
+    let disposition = download
+        .headers()
+        .get("content-disposition")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert_eq!(download.bytes().await?.to_vec(), pdf);
+    let altered = str_at(kit, "/document/url")?.replace("sig=", "sig=00");
+    assert_eq!(app.http().get(altered).send().await?.status(), 403);
+
+    // Another space's document, or two sources in one kit, are refused.
+    for bad in [
+        json!([{ "title": "Theirs", "documentId": foreign }]),
+        json!([{ "title": "Both", "documentId": document, "url": "https://a.example/kit.pdf" }]),
+    ] {
+        let body = app
+            .gql(Some(&owner.token), KITS, json!({ "s": place.space, "k": bad }))
+            .await?;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "pressKits");
+    }
+
+    // Dropping the kit deletes the document; deleting a space releases its documents.
+    let url = str_at(kit, "/document/url")?;
+    app.ok(Some(&owner.token), KITS, json!({ "s": place.space, "k": [] }))
+        .await?;
+    assert_eq!(app.http().get(url).send().await?.status(), 404);
+    assert_eq!(app.storage_used(&owner.token).await?, empty + 21);
+    app.ok(
+        Some(&owner.token),
+        "mutation($s: ID!) { deleteArtistSpace(id: $s) }",
+        json!({ "s": other.space }),
+    )
+    .await?;
+    assert_eq!(app.storage_used(&owner.token).await?, empty);
+    app.stop().await
+}

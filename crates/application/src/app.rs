@@ -7,10 +7,11 @@ use backline_domain::roles::{Plan, PlatformRole};
 
 use crate::error::AppResult;
 use crate::ports::{
-    AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, EmailTokenRepository,
-    EventBus, FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository, InviteLinkRepository,
-    JobQueue, LoginThrottle, Mailer, NotificationRepository, OrganizationRepository, PasswordHasher, ProfileRepository,
-    ReviewLinkRepository, SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
+    AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, DocumentRepository,
+    EmailTokenRepository, EventBus, FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository,
+    InviteLinkRepository, JobQueue, LoginThrottle, Mailer, NotificationRepository, OrganizationRepository,
+    PasswordHasher, ProfileRepository, ReviewLinkRepository, SessionRepository, TokenIssuer, UserRepository,
+    WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -152,6 +153,8 @@ pub struct App {
     pub aliases: Arc<dyn AliasRepository>,
     /// Email invitations.
     pub invitations: Arc<dyn InvitationRepository>,
+    /// Documents of artist spaces (press kits).
+    pub documents: Arc<dyn DocumentRepository>,
     /// Artist profiles.
     pub profiles: Arc<dyn ProfileRepository>,
     /// Labels: organizations, members and rosters.

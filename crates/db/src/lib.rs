@@ -21,10 +21,10 @@ use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 pub use events::{EventRelay, RelayOptions};
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
-    SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlEmailTokenRepository, SqlFileRepository,
-    SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository, SqlJobQueue, SqlLabelRepository,
-    SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository, SqlUserRepository,
-    SqlWorkspaceRepository,
+    SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
+    SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
+    SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository,
+    SqlUserRepository, SqlWorkspaceRepository,
 };
 
 tokio::task_local! {

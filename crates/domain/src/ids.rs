@@ -83,6 +83,10 @@ id_type!(
     InvitationId
 );
 id_type!(
+    /// Identifies one document of an artist space.
+    DocumentId
+);
+id_type!(
     /// Identifies one public review link.
     ReviewLinkId
 );

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::DomainError;
-use crate::ids::{ArtistSpaceId, FileId, ImageId};
+use crate::ids::{ArtistSpaceId, DocumentId, FileId, ImageId};
 
 /// Longest "about" text, in characters.
 pub const MAX_ABOUT: usize = 20_000;
@@ -24,15 +24,19 @@ pub struct SocialHandle {
     pub url: Option<String>,
 }
 
-/// A press kit: a link to one, or a file already uploaded to this space.
+/// A press kit: a link to one, a document uploaded to the space (PDF, ZIP), or an audio file
+/// already uploaded to one of its tracks.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PressKit {
     /// What it is ("EPK 2026", "One-sheet").
     pub title: String,
     /// Where it lives, for a linked kit.
     pub url: Option<String>,
-    /// The uploaded file, for a kit stored here.
+    /// The uploaded audio file, for a kit stored as a track version.
     pub file_id: Option<FileId>,
+    /// The uploaded document, for a kit stored as a PDF or ZIP.
+    #[serde(default)]
+    pub document_id: Option<DocumentId>,
 }
 
 /// What kind of visual.
@@ -226,21 +230,28 @@ pub fn distinct_platforms(socials: &[SocialHandle]) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// A press kit: a title and exactly one of a link or an uploaded file.
+/// A press kit: a title and exactly one of a link, an uploaded document or an uploaded file.
 ///
 /// # Errors
 /// Names `pressKits`.
-pub fn press_kit(title: &str, url: Option<&str>, file_id: Option<FileId>) -> Result<PressKit, DomainError> {
-    if url.is_some() == file_id.is_some() {
+pub fn press_kit(
+    title: &str,
+    url: Option<&str>,
+    file_id: Option<FileId>,
+    document_id: Option<DocumentId>,
+) -> Result<PressKit, DomainError> {
+    let given = usize::from(url.is_some()) + usize::from(file_id.is_some()) + usize::from(document_id.is_some());
+    if given != 1 {
         return Err(DomainError::invalid(
             "pressKits",
-            "give each press kit either a url or a fileId",
+            "give each press kit exactly one of url, documentId or fileId",
         ));
     }
     Ok(PressKit {
         title: label("pressKits", title)?,
         url: url.map(|url| http_url("pressKits", url)).transpose()?,
         file_id,
+        document_id,
     })
 }
 
@@ -274,9 +285,10 @@ mod tests {
             panic!("valid handles refused");
         };
         assert!(distinct_platforms(&[one, two]).is_err());
-        assert!(press_kit("EPK", None, None).is_err());
-        assert!(press_kit("EPK", Some("https://a.example"), Some(FileId(uuid::Uuid::nil()))).is_err());
-        assert!(press_kit("EPK", Some("https://a.example"), None).is_ok());
+        assert!(press_kit("EPK", None, None, None).is_err());
+        assert!(press_kit("EPK", Some("https://a.example"), Some(FileId(uuid::Uuid::nil())), None).is_err());
+        assert!(press_kit("EPK", None, None, Some(DocumentId(uuid::Uuid::nil()))).is_ok());
+        assert!(press_kit("EPK", Some("https://a.example"), None, None).is_ok());
         assert!(visual(VisualKind::Photo, None, None, None).is_err());
         let image = Some(ImageId(uuid::Uuid::nil()));
         assert!(visual(VisualKind::Photo, Some("https://a.example/p.jpg"), image, None).is_err());

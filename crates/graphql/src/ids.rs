@@ -22,6 +22,7 @@ pub(crate) enum Kind {
     Organization,
     RosterEntry,
     Image,
+    Document,
 }
 
 impl Kind {
@@ -42,6 +43,7 @@ impl Kind {
             Kind::Organization => "org",
             Kind::RosterEntry => "ros",
             Kind::Image => "img",
+            Kind::Document => "doc",
         }
     }
 
@@ -62,10 +64,11 @@ impl Kind {
             Kind::Organization => "organization",
             Kind::RosterEntry => "roster entry",
             Kind::Image => "image",
+            Kind::Document => "document",
         }
     }
 
-    const ALL: [Kind; 15] = [
+    const ALL: [Kind; 16] = [
         Kind::User,
         Kind::ArtistSpace,
         Kind::Project,
@@ -81,6 +84,7 @@ impl Kind {
         Kind::Organization,
         Kind::RosterEntry,
         Kind::Image,
+        Kind::Document,
     ];
 }
 

@@ -106,7 +106,8 @@ impl QueryRoot {
             | Kind::ReviewLink
             | Kind::Organization
             | Kind::RosterEntry
-            | Kind::Image => {
+            | Kind::Image
+            | Kind::Document => {
                 return Ok(None);
             }
         };

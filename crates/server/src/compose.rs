@@ -7,7 +7,7 @@ use backline_application::{App, AppSettings, MediaSettings, PlanLimits};
 use backline_audio::SymphoniaAnalyzer;
 use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
-    Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository,
+    Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
     SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
     SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository,
     SqlUserRepository, SqlWorkspaceRepository,
@@ -113,6 +113,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         invite_links: Arc::new(SqlInviteLinkRepository::new(database.clone())),
         invitations: Arc::new(SqlInvitationRepository::new(database.clone())),
         review_links: Arc::new(SqlReviewLinkRepository::new(database.clone())),
+        documents: Arc::new(SqlDocumentRepository::new(database.clone())),
         profiles: Arc::new(SqlLabelRepository::new(database.clone())),
         organizations: Arc::new(SqlLabelRepository::new(database.clone())),
         aliases: Arc::new(SqlAliasRepository::new(database.clone())),

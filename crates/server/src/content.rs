@@ -11,9 +11,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use backline_application::AppError;
 use backline_application::media::{
-    ContentAccess, SignedScope, WaveformRequest, file_blob, file_for_content, image_blob, verify_signature, waveform_of,
+    ContentAccess, SignedScope, WaveformRequest, document_blob, file_blob, file_for_content, image_blob,
+    verify_signature, waveform_of,
 };
-use backline_domain::ids::{FileId, ImageId};
+use backline_domain::ids::{DocumentId, FileId, ImageId};
 use backline_domain::media::{ImageVariant, MediaFile};
 
 use crate::http::{HttpState, actor_from, refusal, request_id};
@@ -333,6 +334,44 @@ pub(crate) async fn image_content(
             .header(header::CONTENT_TYPE, image.content_type)
             .header(header::CONTENT_LENGTH, blob.size)
             .header(header::ETAG, format!("\"{}-{}\"", image.id, variant.as_str()))
+            .header(header::CACHE_CONTROL, "private, max-age=3600")
+            .header("x-content-type-options", "nosniff")
+            .body(Body::from_stream(blob.stream))
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+        Err(error) => failure(&error, &request_id),
+    }
+}
+
+/// `GET /documents/{id}` with a signature: a press-kit document, always as an attachment.
+pub(crate) async fn document_content(
+    State(state): State<HttpState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let request_id = request_id(&headers);
+    let Ok(uuid) = id.parse::<uuid::Uuid>() else {
+        return failure(&AppError::NotFound("document"), &request_id);
+    };
+    let app = &state.composition.app;
+    let signed = match (query.get("exp").and_then(|value| value.parse().ok()), query.get("sig")) {
+        (Some(expires), Some(signature)) => {
+            verify_signature(app, SignedScope::Document(uuid), expires, signature, app.clock.now())
+        }
+        _ => false,
+    };
+    if !signed {
+        return failure(
+            &AppError::Forbidden("the link has expired or was altered; ask the API for a fresh URL".into()),
+            &request_id,
+        );
+    }
+    match document_blob(app, DocumentId(uuid)).await {
+        Ok((document, blob)) => Response::builder()
+            .header(header::CONTENT_TYPE, document.content_type)
+            .header(header::CONTENT_LENGTH, blob.size)
+            .header(header::CONTENT_DISPOSITION, attachment(&document.name))
+            .header(header::ETAG, format!("\"{}\"", document.sha256))
             .header(header::CACHE_CONTROL, "private, max-age=3600")
             .header("x-content-type-options", "nosniff")
             .body(Body::from_stream(blob.stream))

@@ -21,7 +21,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::compose::Composition;
 use crate::config::Config;
-use crate::content::{file_content, file_waveform, image_content};
+use crate::content::{document_content, file_content, file_waveform, image_content};
 use crate::multipart::{MultipartError, PartLimits};
 
 /// Most files one multipart request may carry.
@@ -60,6 +60,7 @@ pub(crate) fn router(composition: Composition, config: &Config) -> Router {
         .route("/files/{id}/content", get(file_content))
         .route("/files/{id}/{name}", get(file_waveform))
         .route("/images/{id}/{variant}", get(image_content))
+        .route("/documents/{id}", get(document_content))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(state)

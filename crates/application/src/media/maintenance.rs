@@ -26,6 +26,7 @@ pub struct OrphanReport {
 enum Owner {
     File(uuid::Uuid),
     Image(uuid::Uuid),
+    Document(uuid::Uuid),
 }
 
 fn owner_of(key: &str) -> Option<Owner> {
@@ -37,17 +38,18 @@ fn owner_of(key: &str) -> Option<Owner> {
         "files" => name.parse().ok().map(Owner::File),
         "waveforms" => name.strip_suffix(".dat")?.parse().ok().map(Owner::File),
         "images" => name.parse().ok().map(Owner::Image),
+        "documents" => name.parse().ok().map(Owner::Document),
         _ => None,
     }
 }
 
-/// Removes blobs under `files/`, `waveforms/` and `images/` that are older than `min_age` and
+/// Removes blobs under `files/`, `waveforms/`, `images/` and `documents/` that are older than `min_age` and
 /// belong to no file or image. Younger blobs are left alone: their upload may still be about
 /// to commit.
 pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<OrphanReport> {
     let cutoff = app.clock.now() - min_age;
     let mut blobs: Vec<BlobInfo> = Vec::new();
-    for folder in ["files", "waveforms", "images"] {
+    for folder in ["files", "waveforms", "images", "documents"] {
         blobs.extend(app.blobs.list(folder).await?);
     }
     let mut report = OrphanReport {
@@ -61,10 +63,12 @@ pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<
         .collect();
     let mut file_ids = Vec::new();
     let mut image_ids = Vec::new();
+    let mut document_ids = Vec::new();
     for (_, owner) in &old {
         match owner {
             Owner::File(id) => file_ids.push(*id),
             Owner::Image(id) => image_ids.push(*id),
+            Owner::Document(id) => document_ids.push(*id),
         }
     }
     let mut files = HashSet::new();
@@ -75,10 +79,15 @@ pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<
     for chunk in image_ids.chunks(500) {
         images.extend(app.images.existing(chunk).await?);
     }
+    let mut documents = HashSet::new();
+    for chunk in document_ids.chunks(500) {
+        documents.extend(app.documents.existing(chunk).await?);
+    }
     for (blob, owner) in old {
         let owned = match owner {
             Owner::File(id) => files.contains(&id),
             Owner::Image(id) => images.contains(&id),
+            Owner::Document(id) => documents.contains(&id),
         };
         if !owned {
             app.blobs.delete(&blob.key).await?;

@@ -1,8 +1,9 @@
-//! Media: uploading track versions and images, approving and deleting versions, signed content
+//! Media: uploading track versions, images and press-kit documents, approving and deleting versions, signed content
 //! URLs, waveforms, the analysis worker, and blob maintenance (orphan collection, integrity
 //! checks).
 
 mod analysis;
+mod documents;
 mod files;
 mod images;
 mod maintenance;
@@ -12,6 +13,7 @@ mod upload;
 mod waveform;
 
 pub use analysis::run_next_job;
+pub use documents::{UploadDocument, document_blob, find_documents, upload_document};
 pub use files::{
     ContentAccess, TrackVersion, approve_file_version, count_files_in, delete_file, file_blob, file_for_content,
     files_by_ids, files_in, find_file, track_files,

@@ -14,6 +14,8 @@ pub enum SignedScope {
     File(uuid::Uuid),
     /// One variant of an image.
     Image(uuid::Uuid, backline_domain::media::ImageVariant),
+    /// A document of an artist space.
+    Document(uuid::Uuid),
 }
 
 impl SignedScope {
@@ -21,6 +23,7 @@ impl SignedScope {
         match self {
             SignedScope::File(id) => format!("file:{id}:{expires}"),
             SignedScope::Image(id, variant) => format!("image:{id}:{}:{expires}", variant.as_str()),
+            SignedScope::Document(id) => format!("document:{id}:{expires}"),
         }
     }
 }

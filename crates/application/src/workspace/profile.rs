@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use backline_domain::access::{Action, ResourceKind};
-use backline_domain::ids::{ArtistSpaceId, FileId, ImageId};
+use backline_domain::ids::{ArtistSpaceId, DocumentId, FileId, ImageId};
 use backline_domain::media::ImageTarget;
 use backline_domain::profile::{
     ArtistProfile, VisualKind, about, bounded, distinct_platforms, press_kit, social, visual,
@@ -38,6 +38,8 @@ pub struct PressKitInput {
     pub url: Option<String>,
     /// A file uploaded to one of the space's tracks.
     pub file_id: Option<FileId>,
+    /// A document uploaded to the space (`uploadDocument`).
+    pub document_id: Option<DocumentId>,
 }
 
 /// A visual as given: a link or an image uploaded to the space.
@@ -109,10 +111,11 @@ pub async fn update_artist_profile(
         distinct_platforms(&socials)?;
         profile.socials = socials;
     }
+    let mut dropped_documents: Vec<DocumentId> = Vec::new();
     if let Some(kits) = input.press_kits {
         let kits = bounded("pressKits", kits)?
             .iter()
-            .map(|given| press_kit(&given.title, given.url.as_deref(), given.file_id))
+            .map(|given| press_kit(&given.title, given.url.as_deref(), given.file_id, given.document_id))
             .collect::<Result<Vec<_>, _>>()?;
         let files: Vec<FileId> = kits.iter().filter_map(|kit| kit.file_id).collect();
         let found = app.files.files(&files).await?;
@@ -127,6 +130,26 @@ pub async fn update_artist_profile(
                 ));
             }
         }
+        let documents: Vec<DocumentId> = kits.iter().filter_map(|kit| kit.document_id).collect();
+        let stored = app.documents.documents(&documents).await?;
+        for document in &documents {
+            if !stored
+                .iter()
+                .any(|kept| kept.id == *document && kept.artist_space_id == id)
+            {
+                return Err(AppError::invalid(
+                    "pressKits",
+                    format!("{document} is not a document of this artist space (uploadDocument)"),
+                ));
+            }
+        }
+        // Uploaded documents the profile listed and no longer lists are deleted after the save.
+        dropped_documents = profile
+            .press_kits
+            .iter()
+            .filter_map(|old| old.document_id)
+            .filter(|old| !documents.contains(old))
+            .collect();
         profile.press_kits = kits;
     }
     let mut dropped: Vec<ImageId> = Vec::new();
@@ -177,6 +200,10 @@ pub async fn update_artist_profile(
     app.profiles.save(&profile).await?;
     if !dropped.is_empty() {
         let keys = app.images.remove(ImageTarget::ArtistVisual, id.0, &dropped).await?;
+        crate::media::remove_blobs(app, &keys).await;
+    }
+    if !dropped_documents.is_empty() {
+        let keys = app.documents.remove(id, &dropped_documents).await?;
         crate::media::remove_blobs(app, &keys).await;
     }
     Ok((space, profile))

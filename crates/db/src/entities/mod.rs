@@ -12,6 +12,7 @@ pub(crate) mod collaborators;
 pub(crate) mod comment_likes;
 pub(crate) mod comment_mentions;
 pub(crate) mod comments;
+pub(crate) mod documents;
 pub(crate) mod email_tokens;
 pub(crate) mod event_outbox;
 pub(crate) mod files;

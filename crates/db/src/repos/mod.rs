@@ -3,6 +3,7 @@
 mod aliases;
 mod collaborators;
 mod comments;
+pub(crate) mod documents;
 mod email_tokens;
 pub(crate) mod files;
 pub(crate) mod images;
@@ -19,6 +20,7 @@ pub(crate) mod workspace;
 pub use aliases::SqlAliasRepository;
 pub use collaborators::SqlCollaboratorRepository;
 pub use comments::SqlCommentRepository;
+pub use documents::SqlDocumentRepository;
 pub use email_tokens::SqlEmailTokenRepository;
 pub use files::SqlFileRepository;
 pub use images::SqlImageRepository;

@@ -22,6 +22,7 @@ use crate::entities::{
 };
 use crate::error::repo_error;
 use crate::paging::{Listing, children_counts, children_pages};
+use crate::repos::documents::release_documents;
 use crate::repos::files::release_files;
 use crate::repos::images::release_images;
 
@@ -252,6 +253,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
         let mut shown = vec![id.0];
         shown.extend(&project_ids);
         released.extend(release_images(&txn, &shown).await?);
+        released.extend(release_documents(&txn, id.0).await?);
         let mut resources = vec![id.0];
         resources.extend(&project_ids);
         resources.extend(&track_ids);

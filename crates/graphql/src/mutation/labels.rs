@@ -5,7 +5,7 @@ use backline_application::labels as uc;
 use backline_application::workspace::{
     PressKitInput, SocialInput, SpaceLookup, UpdateArtistProfile, VisualInput, update_artist_profile,
 };
-use backline_domain::ids::{ArtistSpaceId, FileId, ImageId, OrganizationId, UserId};
+use backline_domain::ids::{ArtistSpaceId, DocumentId, FileId, ImageId, OrganizationId, UserId};
 
 use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
@@ -27,14 +27,16 @@ struct SocialHandleInput {
     url: Option<String>,
 }
 
-/// A press kit: give either `url` or `fileId`.
+/// A press kit: give exactly one of `url`, `documentId` and `fileId`.
 #[derive(InputObject)]
 struct PressKitEntryInput {
     /// What it is (1-200 characters).
     title: String,
     /// Where it lives (http or https).
     url: Option<String>,
-    /// A file uploaded to one of this space's tracks.
+    /// A PDF or ZIP stored in this space with `uploadDocument`.
+    document_id: Option<ID>,
+    /// An audio file uploaded to one of this space's tracks.
     file_id: Option<ID>,
 }
 
@@ -128,6 +130,10 @@ impl LabelMutation {
                             file_id: kit
                                 .file_id
                                 .map(|id| decode(Kind::File, &id, "pressKits").map(FileId))
+                                .transpose()?,
+                            document_id: kit
+                                .document_id
+                                .map(|id| decode(Kind::Document, &id, "pressKits").map(DocumentId))
                                 .transpose()?,
                         })
                     })

@@ -1,13 +1,14 @@
 //! Uploading versions and images, approving and deleting versions.
 
 use async_graphql::{Context, ID, InputObject, Object, Upload};
-use backline_application::media::{self as uc, UploadFile, UploadImage};
+use backline_application::media::{self as uc, UploadDocument, UploadFile, UploadImage};
 use backline_application::ports::ByteStream;
-use backline_domain::ids::{FileId, TrackId};
+use backline_domain::ids::{ArtistSpaceId, FileId, TrackId};
 
 use crate::context::parts;
 use crate::error::GqlResult;
 use crate::ids::{Kind, decode, encode};
+use crate::types::media::DocumentNode;
 use crate::types::{FileNode, GqlImageTarget, ImageNode};
 
 #[derive(Default)]
@@ -33,6 +34,15 @@ struct UploadImageInput {
     /// project's id (PROJECT_COVER).
     target_id: ID,
     /// A PNG, JPEG, WebP or GIF, sent as a GraphQL multipart request.
+    file: Upload,
+}
+
+/// Input of `uploadDocument`.
+#[derive(InputObject)]
+struct UploadDocumentInput {
+    /// The artist space it belongs to.
+    artist_space_id: ID,
+    /// A PDF or ZIP, sent as a GraphQL multipart request.
     file: Upload,
 }
 
@@ -144,5 +154,30 @@ impl MediaMutation {
         .await
         .gql()?;
         Ok(ImageNode(image))
+    }
+
+    /// Stores a press-kit document (PDF or ZIP, at most 50 MiB) in an artist space (OWNER and
+    /// ADMIN); list it in the profile with `updateArtistProfile(input: {pressKits: [{title,
+    /// documentId}]})`. The type is recognised from the content; it counts against your storage.
+    async fn upload_document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The space and the file.")] input: UploadDocumentInput,
+    ) -> async_graphql::Result<DocumentNode> {
+        let (app, request) = parts(ctx)?;
+        let space = ArtistSpaceId(decode(Kind::ArtistSpace, &input.artist_space_id, "artistSpaceId")?);
+        let part = part(ctx, &input.file)?;
+        let document = uc::upload_document(
+            app,
+            &request.actor,
+            UploadDocument {
+                space,
+                name: Some(part.filename),
+                content: part.content,
+            },
+        )
+        .await
+        .gql()?;
+        Ok(DocumentNode(document))
     }
 }

@@ -158,7 +158,8 @@ impl VisualNode {
 /// A press kit: a link, or a file uploaded to the space.
 pub(crate) struct PressKitNode(PressKit);
 
-/// A press kit: a link to one, or a file uploaded to one of the space's tracks.
+/// A press kit: a link to one, a PDF or ZIP stored in the space, or an audio file uploaded to
+/// one of its tracks.
 #[Object(name = "PressKit")]
 impl PressKitNode {
     /// What it is ("EPK 2026", "One-sheet").
@@ -171,7 +172,21 @@ impl PressKitNode {
         self.0.url.as_deref()
     }
 
-    /// The uploaded file, for a kit stored here (null if it was deleted since).
+    /// The uploaded document (PDF or ZIP), for a kit stored here.
+    async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::media::DocumentNode>> {
+        let Some(id) = self.0.document_id else {
+            return Ok(None);
+        };
+        let (app, _) = parts(ctx)?;
+        Ok(backline_application::media::find_documents(app, &[id])
+            .await
+            .gql()?
+            .pop()
+            .map(super::media::DocumentNode))
+    }
+
+    /// The uploaded audio file, for a kit stored as a track version (null if it was deleted
+    /// since).
     async fn file(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<FileNode>> {
         let Some(id) = self.0.file_id else {
             return Ok(None);

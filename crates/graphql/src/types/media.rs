@@ -394,3 +394,48 @@ crate::pagination::connection!(
     "FileEdge",
     "How many files (versions) the track holds in all."
 );
+
+/// A press-kit document of an artist space.
+pub(crate) struct DocumentNode(pub(crate) backline_domain::media::Document);
+
+/// A document stored in an artist space (a press kit as PDF or ZIP). Its URL is signed, valid
+/// for an hour, and always downloads as an attachment.
+#[Object(name = "Document")]
+impl DocumentNode {
+    /// Global id (`doc_…`), to list it as a press kit.
+    async fn id(&self) -> ID {
+        encode(Kind::Document, self.0.id.0)
+    }
+
+    /// The file name, for display.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// `application/pdf` or `application/zip`.
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+
+    /// Bytes.
+    async fn size(&self) -> i64 {
+        self.0.size
+    }
+
+    /// Hex SHA-256 of the content.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+
+    /// A short-lived signed download URL.
+    async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let (app, request) = parts(ctx)?;
+        let query = sign_url(app, SignedScope::Document(self.0.id.0), app.clock.now());
+        Ok(format!("{}/documents/{}?{query}", request.base_url, self.0.id))
+    }
+
+    /// When it was uploaded.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
