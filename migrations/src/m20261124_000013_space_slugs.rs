@@ -1,6 +1,8 @@
 //! One namespace for artist-space and alias slugs, enforced by the database: every space's slug
 //! and every alias's slug holds a row here under one unique index, written in the same
 //! transaction as the space or alias, so two concurrent requests can never both take a slug.
+//! This index replaces the one on `artist_spaces.slug`: with two unique indexes taken in
+//! different orders (a new space, a renamed space), concurrent requests could deadlock.
 
 use sea_orm_migration::prelude::*;
 
@@ -60,10 +62,28 @@ impl MigrationTrait for Migration {
             )
             .map_err(|error| DbErr::Migration(error.to_string()))?
             .to_owned();
-        manager.exec_stmt(aliases).await
+        manager.exec_stmt(aliases).await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("uq_artist_spaces_slug")
+                    .table(name("artist_spaces"))
+                    .to_owned(),
+            )
+            .await?;
+        manager.create_index(index("artist_spaces", &["slug"], false)).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_artist_spaces_slug")
+                    .table(name("artist_spaces"))
+                    .to_owned(),
+            )
+            .await?;
+        manager.create_index(index("artist_spaces", &["slug"], true)).await?;
         manager
             .drop_table(Table::drop().table(name("space_slugs")).if_exists().to_owned())
             .await
