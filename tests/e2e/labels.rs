@@ -466,6 +466,37 @@ async fn profile_visuals_are_uploaded_images_or_links() -> anyhow::Result<()> {
         read["artistSpace"]["profile"]["visuals"],
         json!([{ "caption": "Live at Debaser", "image": { "id": first } }])
     );
+
+    // An unlisted upload shows among the space's visual images and can be deleted on its own.
+    let unlisted = visual_upload(&app, &owner.token, &place.space, &jpeg(30, 30)).await?;
+    let unlisted = str_at(&unlisted, "/data/uploadImage/id")?;
+    let images = app
+        .ok(
+            Some(&viewer.token),
+            "query($s: ID!) { artistSpace(id: $s) { visualImages { id } } }",
+            json!({ "s": place.space }),
+        )
+        .await?;
+    assert_eq!(
+        images["artistSpace"]["visualImages"],
+        json!([{ "id": unlisted }, { "id": first }])
+    );
+    let with_unlisted = app.storage_used(&owner.token).await?;
+    app.ok(
+        Some(&owner.token),
+        "mutation($i: ID!) { deleteArtistVisual(imageId: $i) }",
+        json!({ "i": unlisted }),
+    )
+    .await?;
+    assert!(app.storage_used(&owner.token).await? < with_unlisted);
+    let not_visual = app
+        .gql(
+            Some(&owner.token),
+            "mutation($i: ID!) { deleteArtistVisual(imageId: $i) }",
+            json!({ "i": "img_00000000000000000000000000000000" }),
+        )
+        .await?;
+    assert_eq!(code(&not_visual), "NOT_FOUND", "{not_visual}");
     app.stop().await
 }
 
@@ -567,6 +598,47 @@ async fn press_kit_documents_are_stored_listed_downloaded_and_released() -> anyh
     app.ok(Some(&owner.token), KITS, json!({ "s": place.space, "k": [] }))
         .await?;
     assert_eq!(app.http().get(url).send().await?.status(), 404);
+    assert_eq!(app.storage_used(&owner.token).await?, empty + 21);
+
+    // An upload never listed can be seen and deleted on its own (owners and admins only).
+    let spare = document_upload(&app, &owner.token, &place.space, "spare.pdf", &pdf).await?;
+    let spare = str_at(&spare, "/data/uploadDocument/id")?;
+    app.ok(
+        Some(&owner.token),
+        KITS,
+        json!({ "s": place.space, "k": [{ "title": "Spare", "documentId": spare }] }),
+    )
+    .await?;
+    let listed = app
+        .ok(
+            Some(&viewer.token),
+            "query($s: ID!) { artistSpace(id: $s) { documents { id name } } }",
+            json!({ "s": place.space }),
+        )
+        .await?;
+    assert_eq!(
+        listed["artistSpace"]["documents"],
+        json!([{ "id": spare, "name": "spare.pdf" }])
+    );
+    const DELETE: &str = "mutation($id: ID!) { deleteDocument(id: $id) }";
+    let refused = app.gql(Some(&viewer.token), DELETE, json!({ "id": spare })).await?;
+    assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+    app.ok(Some(&owner.token), DELETE, json!({ "id": spare })).await?;
+    let profile = app
+        .ok(
+            Some(&owner.token),
+            "query($s: ID!) { artistSpace(id: $s) { documents { id } profile { pressKits { title } } } }",
+            json!({ "s": place.space }),
+        )
+        .await?;
+    assert_eq!(profile["artistSpace"]["documents"], json!([]));
+    assert_eq!(
+        profile["artistSpace"]["profile"]["pressKits"],
+        json!([]),
+        "taken out of the profile too"
+    );
+    let twice = app.gql(Some(&owner.token), DELETE, json!({ "id": spare })).await?;
+    assert_eq!(code(&twice), "NOT_FOUND", "{twice}");
     assert_eq!(app.storage_used(&owner.token).await?, empty + 21);
     app.ok(
         Some(&owner.token),

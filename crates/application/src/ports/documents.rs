@@ -28,6 +28,8 @@ pub trait DocumentRepository: Send + Sync + 'static {
     /// In one transaction: reserves the document's bytes of the uploader's storage if that stays
     /// within `storage_limit`, and stores it in its space.
     async fn insert(&self, document: &Document, storage_limit: Option<i64>) -> RepoResult<DocumentStored>;
+    /// A space's documents, newest first.
+    async fn of_space(&self, space: ArtistSpaceId) -> RepoResult<Vec<Document>>;
     /// Documents by id (missing ids are skipped).
     async fn documents(&self, ids: &[DocumentId]) -> RepoResult<Vec<Document>>;
     /// Deletes these documents of a space, returning their bytes to their uploaders, in one

@@ -42,6 +42,8 @@ pub trait ImageRepository: Send + Sync + 'static {
     ) -> RepoResult<ImageSet>;
     /// Images by id (missing ids are skipped).
     async fn images(&self, ids: &[ImageId]) -> RepoResult<Vec<Image>>;
+    /// The space an ARTIST_VISUAL image belongs to; `None` for other images and unknown ids.
+    async fn space_of_visual(&self, id: ImageId) -> RepoResult<Option<uuid::Uuid>>;
     /// The ids of the images stored for a target (a space's ARTIST_VISUAL images).
     async fn of_target(&self, target: ImageTarget, target_id: uuid::Uuid) -> RepoResult<Vec<ImageId>>;
     /// Deletes the images of a target with these ids, returning their bytes to their owners, in

@@ -20,7 +20,10 @@ pub use listing::{
     collaborators_of, count_collaborators_of, count_my_artist_spaces, count_projects_in, count_tracks_in,
     my_artist_spaces, projects_by_ids, projects_in, spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
 };
-pub use profile::{PressKitInput, SocialInput, UpdateArtistProfile, VisualInput, profiles_of, update_artist_profile};
+pub use profile::{
+    PressKitInput, ProfileUpload, SocialInput, UpdateArtistProfile, VisualInput, delete_profile_upload,
+    profile_uploads, profiles_of, update_artist_profile,
+};
 pub use projects::{
     CreateProject, UpdateProject, create_project, delete_project, find_project, find_project_by_short_id,
     update_project,

@@ -208,3 +208,69 @@ pub async fn update_artist_profile(
     }
     Ok((space, profile))
 }
+
+/// The uploads of a space that a profile may list: its documents (newest first) and its
+/// ARTIST_VISUAL images. Whoever reads the space sees them.
+pub async fn profile_uploads(
+    app: &App,
+    actor: &Actor,
+    id: ArtistSpaceId,
+) -> AppResult<(
+    Vec<backline_domain::media::Document>,
+    Vec<backline_domain::media::Image>,
+)> {
+    let space = load_space(app, id).await?;
+    crate::access::readable_or_not_found(app, actor, space.path()).await?;
+    let documents = app.documents.of_space(id).await?;
+    let visual_ids = app.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
+    let mut visuals = app.images.images(&visual_ids).await?;
+    visuals.sort_by_key(|image| std::cmp::Reverse(image.created_at));
+    Ok((documents, visuals))
+}
+
+/// What a profile upload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileUpload {
+    /// A press-kit document.
+    Document(DocumentId),
+    /// An ARTIST_VISUAL image.
+    Visual(ImageId),
+}
+
+/// Deletes a document or visual image of a space (ArtistSpace U), taking it out of the profile
+/// first if the profile lists it; its bytes return to the uploader.
+pub async fn delete_profile_upload(app: &App, actor: &Actor, upload: ProfileUpload) -> AppResult<()> {
+    let space = match upload {
+        ProfileUpload::Document(document) => app
+            .documents
+            .documents(&[document])
+            .await?
+            .pop()
+            .map(|found| found.artist_space_id),
+        ProfileUpload::Visual(image) => {
+            // The image's space is found among the spaces the caller may change below; an id
+            // that is no visual of that space is NOT_FOUND.
+            app.images.space_of_visual(image).await?.map(ArtistSpaceId)
+        }
+    }
+    .ok_or(AppError::NotFound("upload"))?;
+    let found = load_space(app, space).await?;
+    authorize(app, actor, found.path(), ResourceKind::ArtistSpace, Action::Update).await?;
+    if let Some(mut profile) = app.profiles.profiles(&[space]).await?.pop() {
+        let before = (profile.press_kits.len(), profile.visuals.len());
+        match upload {
+            ProfileUpload::Document(document) => profile.press_kits.retain(|kit| kit.document_id != Some(document)),
+            ProfileUpload::Visual(image) => profile.visuals.retain(|visual| visual.image_id != Some(image)),
+        }
+        if before != (profile.press_kits.len(), profile.visuals.len()) {
+            profile.updated_at = app.clock.now();
+            app.profiles.save(&profile).await?;
+        }
+    }
+    let keys = match upload {
+        ProfileUpload::Document(document) => app.documents.remove(space, &[document]).await?,
+        ProfileUpload::Visual(image) => app.images.remove(ImageTarget::ArtistVisual, space.0, &[image]).await?,
+    };
+    crate::media::remove_blobs(app, &keys).await;
+    Ok(())
+}

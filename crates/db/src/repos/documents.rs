@@ -7,7 +7,9 @@ use backline_domain::ids::{ArtistSpaceId, DocumentId, UserId};
 use backline_domain::media::Document;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::Database;
@@ -105,6 +107,19 @@ impl DocumentRepository for SqlDocumentRepository {
         .map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)?;
         Ok(DocumentStored::Stored)
+    }
+
+    async fn of_space(&self, space: ArtistSpaceId) -> RepoResult<Vec<Document>> {
+        Ok(documents::Entity::find()
+            .filter(documents::Column::ArtistSpaceId.eq(space.0))
+            .order_by_desc(documents::Column::CreatedAt)
+            .order_by_desc(documents::Column::Id)
+            .all(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .into_iter()
+            .map(document)
+            .collect())
     }
 
     async fn documents(&self, ids: &[DocumentId]) -> RepoResult<Vec<Document>> {

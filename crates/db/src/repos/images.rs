@@ -187,6 +187,15 @@ impl ImageRepository for SqlImageRepository {
             .collect()
     }
 
+    async fn space_of_visual(&self, id: ImageId) -> RepoResult<Option<Uuid>> {
+        Ok(images::Entity::find_by_id(id.0)
+            .filter(images::Column::Target.eq(target_str(ImageTarget::ArtistVisual)))
+            .one(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .map(|model| model.target_id))
+    }
+
     async fn of_target(&self, target: ImageTarget, target_id: Uuid) -> RepoResult<Vec<ImageId>> {
         Ok(images::Entity::find()
             .filter(images::Column::Target.eq(target_str(target)))

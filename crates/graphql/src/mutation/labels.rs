@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use backline_application::labels as uc;
 use backline_application::workspace::{
-    PressKitInput, SocialInput, SpaceLookup, UpdateArtistProfile, VisualInput, update_artist_profile,
+    PressKitInput, ProfileUpload, SocialInput, SpaceLookup, UpdateArtistProfile, VisualInput, delete_profile_upload,
+    update_artist_profile,
 };
 use backline_domain::ids::{ArtistSpaceId, DocumentId, FileId, ImageId, OrganizationId, UserId};
 
@@ -179,6 +180,36 @@ impl LabelMutation {
         };
         let (space, _) = update_artist_profile(app, &request.actor, id, change).await.gql()?;
         Ok(ArtistSpaceNode(space))
+    }
+
+    /// Deletes a press-kit document of a space (OWNER and ADMIN), taking it out of the profile
+    /// if it is listed there; its bytes return to the uploader. Returns its id.
+    async fn delete_document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document.")] id: ID,
+    ) -> async_graphql::Result<ID> {
+        let (app, request) = parts(ctx)?;
+        let document = DocumentId(decode(Kind::Document, &id, "id")?);
+        delete_profile_upload(app, &request.actor, ProfileUpload::Document(document))
+            .await
+            .gql()?;
+        Ok(id)
+    }
+
+    /// Deletes a visual image of a space (OWNER and ADMIN), taking it out of the profile if it
+    /// is listed there; its bytes return to the uploader. Returns its id.
+    async fn delete_artist_visual(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The image (`img_…`).")] image_id: ID,
+    ) -> async_graphql::Result<ID> {
+        let (app, request) = parts(ctx)?;
+        let image = ImageId(decode(Kind::Image, &image_id, "imageId")?);
+        delete_profile_upload(app, &request.actor, ProfileUpload::Visual(image))
+            .await
+            .gql()?;
+        Ok(image_id)
     }
 
     /// Creates an organization (a label) with you as its OWNER.

@@ -187,6 +187,26 @@ impl ArtistSpaceNode {
             .ok_or_else(|| async_graphql::Error::new("profile is missing"))
     }
 
+    /// Press-kit documents stored in this space (`uploadDocument`), newest first, listed in the
+    /// profile or not.
+    async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::media::DocumentNode>> {
+        let (app, request) = parts(ctx)?;
+        let (documents, _) = backline_application::workspace::profile_uploads(app, &request.actor, self.0.id)
+            .await
+            .gql()?;
+        Ok(documents.into_iter().map(super::media::DocumentNode).collect())
+    }
+
+    /// Visual images uploaded to this space (`uploadImage` with ARTIST_VISUAL), newest first,
+    /// listed in the profile or not.
+    async fn visual_images(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::ImageNode>> {
+        let (app, request) = parts(ctx)?;
+        let (_, images) = backline_application::workspace::profile_uploads(app, &request.actor, self.0.id)
+            .await
+            .gql()?;
+        Ok(images.into_iter().map(super::ImageNode).collect())
+    }
+
     /// Labels that asked to roster this space or hold it (PENDING and ACTIVE entries); the
     /// space's OWNER only.
     async fn roster_requests(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::labels::RosterEntryNode>> {
