@@ -90,6 +90,15 @@ async fn guests_open_play_and_comment_through_a_review_link() -> anyhow::Result<
     let stream = app.http().get(str_at(&files[0], "/streamUrl")?).send().await?;
     assert_eq!(stream.status(), 200);
     assert!(!stream.bytes().await?.is_empty());
+    // Without downloads the stream URL cannot be turned into a download; the waveform still draws.
+    let forced = app
+        .http()
+        .get(format!("{}&download=1", str_at(&files[0], "/streamUrl")?))
+        .send()
+        .await?;
+    assert_eq!(forced.status(), 403);
+    let peaks = app.http().get(str_at(&files[0], "/waveformJsonUrl")?).send().await?;
+    assert_eq!(peaks.status(), 200);
 
     // Guests comment under a name; they cannot comment on a version the link does not show.
     let nameless = app

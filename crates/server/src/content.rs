@@ -124,6 +124,9 @@ async fn authorized_file(
             let access = ContentAccess::Signed {
                 expires,
                 signature: &signature,
+                download: query
+                    .get("download")
+                    .is_some_and(|value| value == "1" || value == "true"),
             };
             file_for_content(app, access, id).await
         }

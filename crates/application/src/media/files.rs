@@ -153,6 +153,8 @@ pub enum ContentAccess<'a> {
         expires: i64,
         /// The hex HMAC.
         signature: &'a str,
+        /// Whether the request asks for the file as a download (`?download=1`).
+        download: bool,
     },
     /// A signed-in caller (the `Authorization` header), checked for File R.
     Caller(&'a Actor),
@@ -162,12 +164,28 @@ pub enum ContentAccess<'a> {
 /// a caller who may read it. A bad signature is `FORBIDDEN`; an unreadable file `NOT_FOUND`.
 pub async fn file_for_content(app: &App, access: ContentAccess<'_>, id: FileId) -> AppResult<MediaFile> {
     match access {
-        ContentAccess::Signed { expires, signature } => {
-            let scope = super::SignedScope::File(id.0);
-            if !super::verify_signature(app, scope, expires, signature, app.clock.now()) {
-                return Err(AppError::Forbidden(
-                    "the link has expired or was altered; ask the API for a fresh `url`".into(),
-                ));
+        ContentAccess::Signed {
+            expires,
+            signature,
+            download,
+        } => {
+            let now = app.clock.now();
+            let full = super::verify_signature(app, super::SignedScope::File(id.0), expires, signature, now);
+            if !full {
+                // A stream-only URL (a review link without downloads) plays and draws the
+                // waveform, but is not offered as an attachment.
+                let stream =
+                    super::verify_signature(app, super::SignedScope::FileStream(id.0), expires, signature, now);
+                if !stream {
+                    return Err(AppError::Forbidden(
+                        "the link has expired or was altered; ask the API for a fresh `url`".into(),
+                    ));
+                }
+                if download {
+                    return Err(AppError::Forbidden(
+                        "this link streams the audio but does not allow downloading it".into(),
+                    ));
+                }
             }
             load_file(app, id).await
         }

@@ -10,8 +10,11 @@ use crate::App;
 /// What a signature grants access to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignedScope {
-    /// A file's content and waveform.
+    /// A file's content (also as a download) and waveform.
     File(uuid::Uuid),
+    /// A file's content to play and its waveform, never as a download (review links without
+    /// `allowDownload`).
+    FileStream(uuid::Uuid),
     /// One variant of an image.
     Image(uuid::Uuid, backline_domain::media::ImageVariant),
     /// A document of an artist space.
@@ -22,6 +25,7 @@ impl SignedScope {
     fn message(self, expires: i64) -> String {
         match self {
             SignedScope::File(id) => format!("file:{id}:{expires}"),
+            SignedScope::FileStream(id) => format!("stream:{id}:{expires}"),
             SignedScope::Image(id, variant) => format!("image:{id}:{}:{expires}", variant.as_str()),
             SignedScope::Document(id) => format!("document:{id}:{expires}"),
         }

@@ -263,7 +263,13 @@ pub(crate) struct ReviewFileNode {
 impl ReviewFileNode {
     fn signed(&self, ctx: &Context<'_>, path: &str, extra: &str) -> async_graphql::Result<String> {
         let (app, request) = parts(ctx)?;
-        let query = sign_url(app, SignedScope::File(self.file.id.0), app.clock.now());
+        // Without downloads, the URLs play and draw but refuse `?download=1`.
+        let scope = if self.allow_download {
+            SignedScope::File(self.file.id.0)
+        } else {
+            SignedScope::FileStream(self.file.id.0)
+        };
+        let query = sign_url(app, scope, app.clock.now());
         Ok(format!(
             "{}/files/{}/{path}?{query}{extra}",
             request.base_url, self.file.id
