@@ -1,7 +1,7 @@
 //! Labels: organizations with members keep a roster of artist spaces; artist profiles.
 
 use backline_audio::testing::tone;
-use backline_e2e::{TestApp, Upload, code, str_at};
+use backline_e2e::{TestApp, Upload, code, header, str_at};
 use serde_json::json;
 
 use crate::live::{connect_to, next_json, subscribe};
@@ -570,12 +570,7 @@ async fn press_kit_documents_are_stored_listed_downloaded_and_released() -> anyh
     assert_eq!(kit["document"]["id"], document.as_str());
     let download = app.http().get(str_at(kit, "/document/url")?).send().await?;
     assert_eq!(download.status(), 200);
-    let disposition = download
-        .headers()
-        .get("content-disposition")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let disposition = header(&download, "content-disposition");
     assert!(disposition.starts_with("attachment"), "{disposition}");
     assert_eq!(download.bytes().await?.to_vec(), pdf);
     let altered = str_at(kit, "/document/url")?.replace("sig=", "sig=00");

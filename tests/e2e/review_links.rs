@@ -4,7 +4,7 @@
 use backline_audio::testing::tone;
 use backline_domain::ids::UserId;
 use backline_domain::roles::Plan;
-use backline_e2e::{TestApp, TestUser, Upload, code, str_at};
+use backline_e2e::{TestApp, TestUser, Upload, code, header, str_at};
 use futures::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -312,12 +312,7 @@ async fn versions_downloads_comments_and_expiry_follow_the_link() -> anyhow::Res
     assert_eq!(files[0]["id"], v1.as_str());
     let download = app.http().get(str_at(files, "/0/downloadUrl")?).send().await?;
     assert_eq!(download.status(), 200);
-    let disposition = download
-        .headers()
-        .get("content-disposition")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let disposition = header(&download, "content-disposition");
     assert!(disposition.starts_with("attachment"), "{disposition}");
 
     // Comments off: the guest sees none and cannot add one.

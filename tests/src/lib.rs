@@ -362,3 +362,13 @@ pub fn code(body: &Value) -> String {
         .unwrap_or("<no error>")
         .to_owned()
 }
+
+/// A response header as text (empty when absent or not text).
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
