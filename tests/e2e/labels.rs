@@ -4,7 +4,7 @@ use backline_audio::testing::tone;
 use backline_e2e::{TestApp, Upload, code, header, str_at};
 use serde_json::json;
 
-use crate::live::{connect_to, next_json, subscribe};
+use crate::live::{connect_to, next_after_warm_up, subscribe, until_live};
 
 const CREATE_ORG: &str =
     "mutation($n: String!, $s: String) { createOrganization(input: {name: $n, slug: $s}) { id name slug viewerRole } }";
@@ -178,14 +178,10 @@ async fn a_label_rosters_a_space_and_its_admins_act_as_admin_until_it_leaves() -
         .await?;
     let mut watcher = connect_to(&app.base, &admin.token).await?;
     subscribe(&mut watcher, "w", &place.track).await?;
-    // Once a comment arrives the subscription is surely live.
-    let comment = "mutation($f: ID!) { addComment(input: {fileId: $f, content: \"first listen\"}) { id } }";
-    app.ok(Some(&artist.token), comment, json!({ "f": file["id"] })).await?;
-    let seen = next_json(&mut watcher).await?;
-    assert_eq!(seen["payload"]["data"]["commentEvents"]["kind"], "ADDED", "{seen}");
+    until_live(&app, &mut watcher, &artist.token, &str_at(&file, "/id")?).await?;
     let left = app.ok(Some(&artist.token), LEAVE, json!({ "id": entry })).await?;
     assert_eq!(left["removeFromRoster"]["status"], "REMOVED");
-    let ended = next_json(&mut watcher).await?;
+    let ended = next_after_warm_up(&mut watcher).await?;
     assert_eq!(
         ended["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{ended}"

@@ -45,6 +45,31 @@ pub(crate) async fn next_json(socket: &mut Socket) -> anyhow::Result<Value> {
     }
 }
 
+/// Adds comments on `file` as `token` until one reaches `socket`: from then on the subscription
+/// is surely live (a comment written before the server registered it is never delivered).
+pub(crate) async fn until_live(app: &TestApp, socket: &mut Socket, token: &str, file: &str) -> anyhow::Result<()> {
+    const PING: &str = "mutation($f: ID!) { addComment(input: {fileId: $f, content: \"warming up\"}) { id } }";
+    for _ in 0..40 {
+        app.ok(Some(token), PING, json!({ "f": file })).await?;
+        let wait = std::time::Duration::from_millis(250);
+        if let Ok(event) = tokio::time::timeout(wait, next_json(socket)).await {
+            event?;
+            return Ok(());
+        }
+    }
+    anyhow::bail!("the subscription never received a comment")
+}
+
+/// The next message that is not a warm-up comment from [`until_live`] (one may arrive late).
+pub(crate) async fn next_after_warm_up(socket: &mut Socket) -> anyhow::Result<Value> {
+    loop {
+        let message = next_json(socket).await?;
+        if message["payload"]["data"]["commentEvents"]["comment"]["content"] != "warming up" {
+            return Ok(message);
+        }
+    }
+}
+
 pub(crate) async fn subscribe(socket: &mut Socket, id: &str, track: &str) -> anyhow::Result<()> {
     let message = json!({"id": id, "type": "subscribe", "payload": {"query": WATCH, "variables": {"t": track}}});
     socket.send(Message::text(message.to_string())).await?;

@@ -9,7 +9,7 @@ use futures::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::live::{connect_to, next_json};
+use crate::live::{connect_to, next_after_warm_up, until_live};
 
 const CREATE: &str = "mutation($t: ID!, $v: ReviewVersions!, $f: [ID!], $p: String, $e: DateTime, $d: Boolean, $c: Boolean) {
   createReviewLink(input: {trackId: $t, versions: $v, fileIds: $f, password: $p, expiresAt: $e, allowDownload: $d, allowComments: $c}) {
@@ -124,18 +124,7 @@ async fn guests_open_play_and_comment_through_a_review_link() -> anyhow::Result<
         "query": "subscription($t: ID!) { commentEvents(trackId: $t) { kind comment { isGuest guestName owner { username } } } }",
         "variables": {"t": place.track}}});
     watcher.send(Message::text(watch.to_string())).await?;
-    // A member's comment first: once it arrives, the subscription is surely live.
-    app.ok(
-        Some(&viewer.token),
-        "mutation($f: ID!) { addComment(input: {fileId: $f, content: \"warming up\"}) { id } }",
-        json!({ "f": v1 }),
-    )
-    .await?;
-    let first = next_json(&mut watcher).await?;
-    assert_eq!(
-        first["payload"]["data"]["commentEvents"]["comment"]["isGuest"], false,
-        "{first}"
-    );
+    until_live(&app, &mut watcher, &viewer.token, &v1).await?;
     let guest = app
         .ok(
             None,
@@ -143,7 +132,7 @@ async fn guests_open_play_and_comment_through_a_review_link() -> anyhow::Result<
             json!({ "c": code_value, "f": v2, "n": " Ana (label) ", "t": "Vocals too quiet at the drop", "s": 1.5 }),
         )
         .await?;
-    let live = next_json(&mut watcher).await?;
+    let live = next_after_warm_up(&mut watcher).await?;
     assert_eq!(
         live["payload"]["data"]["commentEvents"],
         json!({ "kind": "ADDED", "comment": { "isGuest": true, "guestName": "Ana (label)", "owner": null } }),
