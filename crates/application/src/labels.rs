@@ -7,11 +7,12 @@
 use backline_domain::ids::{ArtistSpaceId, OrganizationId, UserId};
 use backline_domain::notifications::NotificationType;
 use backline_domain::organizations::{OrgMember, OrgRole, Organization, RosterEntry, RosterStatus};
-use backline_domain::roles::{Plan, Role};
+use backline_domain::roles::Role;
 use backline_domain::values::{Name, Slug};
 
 use crate::access::effective_role;
 use crate::error::{AppError, AppResult};
+use crate::identity::require_pro;
 use crate::notifications::{About, notify};
 use crate::ports::RepoError;
 use crate::workspace::resource::load_space;
@@ -39,17 +40,7 @@ pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Opt
     let chosen = match slug {
         Some(raw) => {
             let slug = Slug::parse(raw)?;
-            let plan = app
-                .users
-                .subscription(user)
-                .await?
-                .map_or(Plan::Free, |subscription| subscription.plan);
-            if plan < Plan::Pro {
-                return Err(AppError::PlanRequired {
-                    plan: Plan::Pro,
-                    message: format!("custom slugs need the PRO plan or higher; you are on {plan}"),
-                });
-            }
+            require_pro(app, user, "custom slugs", "you are").await?;
             Some(slug)
         }
         None => None,

@@ -8,20 +8,23 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use backline_application::feedback::{CommentDetails, comment_details, comments_of, count_comments_of, replies_of};
 use backline_application::identity::users_by_ids;
-use backline_application::media::{TrackVersion, count_files_in, files_by_ids, files_in, find_images, track_files};
+use backline_application::media::{
+    TrackVersion, count_files_in, files_by_ids, files_in, find_documents, find_images, track_files,
+};
 use backline_application::ports::{CommentFilter, CommentParent};
 use backline_application::workspace::{
-    collaborators_of, count_collaborators_of, count_projects_in, count_tracks_in, projects_by_ids, projects_in,
-    spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
+    aliases_of, collaborators_of, count_collaborators_of, count_projects_in, count_tracks_in, profiles_of,
+    projects_by_ids, projects_in, spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
 };
 use backline_application::{Actor, App};
 use backline_domain::comments::Comment;
 use backline_domain::identity::{Subscription, User};
-use backline_domain::ids::{ArtistSpaceId, CommentId, FileId, ImageId, ProjectId, TrackId, UserId};
-use backline_domain::media::{Image, MediaFile};
+use backline_domain::ids::{ArtistSpaceId, CommentId, DocumentId, FileId, ImageId, ProjectId, TrackId, UserId};
+use backline_domain::media::{Document, Image, MediaFile};
 use backline_domain::page::{Page, PageRequest};
+use backline_domain::profile::ArtistProfile;
 use backline_domain::roles::Role;
-use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ResourcePath, Track};
+use backline_domain::workspace::{ArtistAlias, ArtistSpace, Collaborator, Project, ResourcePath, Track};
 
 use crate::error::gql;
 
@@ -265,6 +268,58 @@ impl Loader<ImageId> for Batch {
             .map_err(gql)?
             .into_iter()
             .map(|image| (image.id, image))
+            .collect())
+    }
+}
+
+impl Loader<DocumentId> for Batch {
+    type Value = Document;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[DocumentId]) -> LoadResult<DocumentId, Document> {
+        Ok(find_documents(&self.app, keys)
+            .await
+            .map_err(gql)?
+            .into_iter()
+            .map(|document| (document.id, document))
+            .collect())
+    }
+}
+
+/// Key of the profile loader: a space the caller already read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ProfileOf(pub(crate) ArtistSpaceId);
+
+impl Loader<ProfileOf> for Batch {
+    type Value = ArtistProfile;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ProfileOf]) -> LoadResult<ProfileOf, ArtistProfile> {
+        let spaces: Vec<ArtistSpaceId> = keys.iter().map(|key| key.0).collect();
+        Ok(profiles_of(&self.app, &spaces)
+            .await
+            .map_err(gql)?
+            .into_iter()
+            .map(|(space, profile)| (ProfileOf(space), profile))
+            .collect())
+    }
+}
+
+/// Key of the alias loader: a space the caller already read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct AliasesOf(pub(crate) ArtistSpaceId);
+
+impl Loader<AliasesOf> for Batch {
+    type Value = Vec<ArtistAlias>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[AliasesOf]) -> LoadResult<AliasesOf, Vec<ArtistAlias>> {
+        let spaces: Vec<ArtistSpaceId> = keys.iter().map(|key| key.0).collect();
+        Ok(aliases_of(&self.app, &spaces)
+            .await
+            .map_err(gql)?
+            .into_iter()
+            .map(|(space, aliases)| (AliasesOf(space), aliases))
             .collect())
     }
 }

@@ -12,6 +12,7 @@ mod sign_up;
 pub use change_password::change_password;
 pub use email_verification::{resend_verification_email, verify_email};
 pub use log_in::log_in;
+pub(crate) use plans::{plan_of, require_pro};
 pub use plans::{set_user_plan, storage_limit};
 pub use profile::{UpdateProfile, find_user, find_user_by_username, update_profile, users_by_ids, visible_email};
 pub use session_tokens::{AuthPayload, authenticate, authenticate_until, hash_token};

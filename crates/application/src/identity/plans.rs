@@ -12,6 +12,28 @@ pub fn storage_limit(app: &App, subscription: &Subscription) -> Option<i64> {
     app.settings.plan_limits.for_plan(subscription.plan)
 }
 
+/// The plan `user` is on (FREE when they have no subscription row).
+pub(crate) async fn plan_of(app: &App, user: UserId) -> AppResult<Plan> {
+    Ok(app
+        .users
+        .subscription(user)
+        .await?
+        .map_or(Plan::Free, |subscription| subscription.plan))
+}
+
+/// Refuses `feature` with `PLAN_REQUIRED` unless `payer` is on PRO or higher; `whose` names the
+/// payer in the message ("the space owner is", "you are").
+pub(crate) async fn require_pro(app: &App, payer: UserId, feature: &str, whose: &str) -> AppResult<Plan> {
+    let plan = plan_of(app, payer).await?;
+    if plan < Plan::Pro {
+        return Err(AppError::PlanRequired {
+            plan: Plan::Pro,
+            message: format!("{feature} need the PRO plan or higher; {whose} on {plan}"),
+        });
+    }
+    Ok(plan)
+}
+
 /// Moves a user to another plan. Platform admins only.
 pub async fn set_user_plan(app: &App, actor: &Actor, user: UserId, plan: Plan) -> AppResult<Subscription> {
     actor.require()?;

@@ -4,7 +4,6 @@
 use backline_domain::access::{Action, ResourceKind};
 use backline_domain::ids::{ArtistSpaceId, DocumentId};
 use backline_domain::media::{Document, MAX_DOCUMENT_BYTES, display_name, document_type};
-use bytes::BytesMut;
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 
@@ -35,7 +34,8 @@ pub async fn upload_document(app: &App, actor: &Actor, input: UploadDocument) ->
     let space = load_space(app, input.space).await?;
     authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
     let mut content = input.content;
-    let mut bytes = BytesMut::new();
+    let not_a_document = || AppError::invalid("file", "a press kit document must be a PDF or a ZIP archive");
+    let mut bytes: Vec<u8> = Vec::new();
     let mut content_type = None;
     while let Some(chunk) = content.next().await {
         bytes.extend_from_slice(&chunk.map_err(|error| AppError::Internal(error.into()))?);
@@ -45,18 +45,13 @@ pub async fn upload_document(app: &App, actor: &Actor, input: UploadDocument) ->
             )));
         }
         if content_type.is_none() && bytes.len() >= HEAD_BYTES {
-            content_type = Some(
-                document_type(&bytes)
-                    .ok_or_else(|| AppError::invalid("file", "a press kit document must be a PDF or a ZIP archive"))?,
-            );
+            content_type = Some(document_type(&bytes).ok_or_else(not_a_document)?);
         }
     }
     let content_type = match content_type {
         Some(found) => found,
-        None => document_type(&bytes)
-            .ok_or_else(|| AppError::invalid("file", "a press kit document must be a PDF or a ZIP archive"))?,
+        None => document_type(&bytes).ok_or_else(not_a_document)?,
     };
-    let bytes = bytes.freeze();
     let document = Document {
         id: DocumentId(app.ids.uuid()),
         artist_space_id: space.id,
@@ -68,7 +63,7 @@ pub async fn upload_document(app: &App, actor: &Actor, input: UploadDocument) ->
         created_at: app.clock.now(),
     };
     let key = document.blob_key();
-    app.blobs.put(&key, bytes.to_vec()).await?;
+    app.blobs.put(&key, bytes).await?;
     let limit = super::receive::plan_storage(app, user).await?.limit;
     let refusal = match app.documents.insert(&document, limit).await {
         Ok(DocumentStored::Stored) => return Ok(document),

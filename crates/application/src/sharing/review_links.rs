@@ -20,6 +20,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::access::readable_or_not_found;
 use crate::error::{AppError, AppResult};
+use crate::identity::{plan_of, require_pro};
 use crate::notifications::{About, notify, track_audience, track_context};
 use crate::ports::{RepoError, ReviewCounter};
 use crate::workspace::resource::{load_project, load_space, load_track};
@@ -87,15 +88,6 @@ pub struct GuestComment {
     pub time_end: Option<f64>,
 }
 
-/// The plan paying for the track's space: its owner's.
-async fn payer_plan(app: &App, space: &ArtistSpace) -> AppResult<Plan> {
-    Ok(app
-        .users
-        .subscription(space.owner_id)
-        .await?
-        .map_or(Plan::Free, |subscription| subscription.plan))
-}
-
 /// Checks that the caller is OWNER or ADMIN of the track (readers get `FORBIDDEN`, others
 /// `NOT_FOUND`).
 async fn sharer(app: &App, actor: &Actor, track: TrackId) -> AppResult<()> {
@@ -132,13 +124,11 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
         return Err(AppError::invalid("expiresAt", "the expiry must be in the future"));
     }
     let password = review_password(input.password.as_deref())?;
-    let plan = payer_plan(app, &space).await?;
-    if password.is_some() && plan < Plan::Pro {
-        return Err(AppError::PlanRequired {
-            plan: Plan::Pro,
-            message: format!("review-link passwords need the PRO plan or higher; the space owner is on {plan}"),
-        });
-    }
+    // The space's owner pays for the space.
+    let plan = match password {
+        Some(_) => require_pro(app, space.owner_id, "review-link passwords", "the space owner is").await?,
+        None => plan_of(app, space.owner_id).await?,
+    };
     if plan < Plan::Pro && app.review_links.count_active(space.id, now).await? >= FREE_ACTIVE_REVIEW_LINKS {
         return Err(AppError::PlanRequired {
             plan: Plan::Pro,

@@ -21,8 +21,8 @@ pub use listing::{
     my_artist_spaces, projects_by_ids, projects_in, spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
 };
 pub use profile::{
-    PressKitInput, ProfileUpload, SocialInput, UpdateArtistProfile, VisualInput, delete_profile_upload,
-    profile_uploads, profiles_of, update_artist_profile,
+    PressKitInput, ProfileUpload, SocialInput, UpdateArtistProfile, VisualInput, delete_profile_upload, profiles_of,
+    space_documents, space_visual_images, update_artist_profile,
 };
 pub use projects::{
     CreateProject, UpdateProject, create_project, delete_project, find_project, find_project_by_short_id,

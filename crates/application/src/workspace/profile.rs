@@ -13,7 +13,7 @@ use backline_domain::profile::{
 use backline_domain::workspace::ArtistSpace;
 
 use super::spaces::{UpdateArtistSpace, update_artist_space};
-use crate::access::authorize;
+use crate::access::{authorize, readable_or_not_found};
 use crate::error::{AppError, AppResult};
 use crate::workspace::resource::load_space;
 use crate::{Actor, App};
@@ -209,23 +209,27 @@ pub async fn update_artist_profile(
     Ok((space, profile))
 }
 
-/// The uploads of a space that a profile may list: its documents (newest first) and its
-/// ARTIST_VISUAL images. Whoever reads the space sees them.
-pub async fn profile_uploads(
+/// The press-kit documents stored in a space, newest first (whoever reads the space).
+pub async fn space_documents(
     app: &App,
     actor: &Actor,
     id: ArtistSpaceId,
-) -> AppResult<(
-    Vec<backline_domain::media::Document>,
-    Vec<backline_domain::media::Image>,
-)> {
-    let space = load_space(app, id).await?;
-    crate::access::readable_or_not_found(app, actor, space.path()).await?;
-    let documents = app.documents.of_space(id).await?;
-    let visual_ids = app.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
-    let mut visuals = app.images.images(&visual_ids).await?;
-    visuals.sort_by_key(|image| std::cmp::Reverse(image.created_at));
-    Ok((documents, visuals))
+) -> AppResult<Vec<backline_domain::media::Document>> {
+    readable_or_not_found(app, actor, load_space(app, id).await?.path()).await?;
+    Ok(app.documents.of_space(id).await?)
+}
+
+/// The ARTIST_VISUAL images uploaded to a space, newest first (whoever reads the space).
+pub async fn space_visual_images(
+    app: &App,
+    actor: &Actor,
+    id: ArtistSpaceId,
+) -> AppResult<Vec<backline_domain::media::Image>> {
+    readable_or_not_found(app, actor, load_space(app, id).await?.path()).await?;
+    let ids = app.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
+    let mut images = app.images.images(&ids).await?;
+    images.sort_by_key(|image| std::cmp::Reverse(image.created_at));
+    Ok(images)
 }
 
 /// What a profile upload is.

@@ -2,12 +2,12 @@
 //! inserting new resources under a fresh short id and slug.
 
 use backline_domain::ids::UserId;
-use backline_domain::roles::Plan;
 use backline_domain::values::{Slug, SlugType};
 
 use super::INSERT_ATTEMPTS;
 use crate::App;
 use crate::error::{AppError, AppResult};
+use crate::identity::require_pro;
 use crate::ports::{RepoError, SiblingScope};
 
 /// The first free slug among siblings: `base`, else `base-2`, `base-3`, ...
@@ -29,17 +29,7 @@ pub(crate) async fn free_slug(app: &App, scope: SiblingScope, base: &Slug) -> Ap
 /// Parses a chosen slug and checks that `payer` (the space's owner) is on PRO or higher.
 pub(crate) async fn premium_slug(app: &App, payer: UserId, raw: &str) -> AppResult<(Slug, SlugType)> {
     let slug = Slug::parse(raw)?;
-    let plan = app
-        .users
-        .subscription(payer)
-        .await?
-        .map_or(Plan::Free, |subscription| subscription.plan);
-    if plan < Plan::Pro {
-        return Err(AppError::PlanRequired {
-            plan: Plan::Pro,
-            message: format!("custom slugs need the PRO plan or higher; the space owner is on {plan}"),
-        });
-    }
+    require_pro(app, payer, "custom slugs", "the space owner is").await?;
     Ok((slug, SlugType::Premium))
 }
 

@@ -177,12 +177,8 @@ impl PressKitNode {
         let Some(id) = self.0.document_id else {
             return Ok(None);
         };
-        let (app, _) = parts(ctx)?;
-        Ok(backline_application::media::find_documents(app, &[id])
-            .await
-            .gql()?
-            .pop()
-            .map(super::media::DocumentNode))
+        let (_, request) = parts(ctx)?;
+        Ok(request.loaders.0.load_one(id).await?.map(super::media::DocumentNode))
     }
 
     /// The uploaded audio file, for a kit stored as a track version (null if it was deleted

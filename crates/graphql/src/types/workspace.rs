@@ -177,12 +177,12 @@ impl ArtistSpaceNode {
 
     /// The profile: long "about" text, social handles, press kits and visuals.
     async fn profile(&self, ctx: &Context<'_>) -> async_graphql::Result<super::labels::ArtistProfileNode> {
-        let (app, _) = parts(ctx)?;
-        let mut found = backline_application::workspace::profiles_of(app, &[self.0.id])
-            .await
-            .gql()?;
-        found
-            .remove(&self.0.id)
+        let (_, request) = parts(ctx)?;
+        request
+            .loaders
+            .0
+            .load_one(crate::loaders::ProfileOf(self.0.id))
+            .await?
             .map(super::labels::ArtistProfileNode)
             .ok_or_else(|| async_graphql::Error::new("profile is missing"))
     }
@@ -191,7 +191,7 @@ impl ArtistSpaceNode {
     /// profile or not.
     async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::media::DocumentNode>> {
         let (app, request) = parts(ctx)?;
-        let (documents, _) = backline_application::workspace::profile_uploads(app, &request.actor, self.0.id)
+        let documents = backline_application::workspace::space_documents(app, &request.actor, self.0.id)
             .await
             .gql()?;
         Ok(documents.into_iter().map(super::media::DocumentNode).collect())
@@ -201,7 +201,7 @@ impl ArtistSpaceNode {
     /// listed in the profile or not.
     async fn visual_images(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::ImageNode>> {
         let (app, request) = parts(ctx)?;
-        let (_, images) = backline_application::workspace::profile_uploads(app, &request.actor, self.0.id)
+        let images = backline_application::workspace::space_visual_images(app, &request.actor, self.0.id)
             .await
             .gql()?;
         Ok(images.into_iter().map(super::ImageNode).collect())
@@ -219,12 +219,12 @@ impl ArtistSpaceNode {
 
     /// The space's other names, oldest first. Active ones' slugs open the space too.
     async fn aliases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::sharing::ArtistAliasNode>> {
-        let (app, _) = parts(ctx)?;
-        let mut found = backline_application::workspace::aliases_of(app, &[self.0.id])
-            .await
-            .gql()?;
-        Ok(found
-            .remove(&self.0.id)
+        let (_, request) = parts(ctx)?;
+        Ok(request
+            .loaders
+            .0
+            .load_one(crate::loaders::AliasesOf(self.0.id))
+            .await?
             .unwrap_or_default()
             .into_iter()
             .map(super::sharing::ArtistAliasNode)
