@@ -106,9 +106,14 @@ async fn a_label_rosters_a_space_and_its_admins_act_as_admin_until_it_leaves() -
     assert_eq!(asked["artistSpaceName"], "Midnight Owls");
     let entry = str_at(asked, "/id")?;
     let again = app
-        .gql(Some(&boss.token), REQUEST, json!({ "o": org_id, "id": place.space }))
+        .gql(Some(&boss.token), REQUEST, json!({ "o": org_id, "slug": slug }))
         .await?;
     assert_eq!(code(&again), "CONFLICT", "{again}");
+    // By id, a space the label cannot read is unknown to it.
+    let by_id = app
+        .gql(Some(&boss.token), REQUEST, json!({ "o": org_id, "id": place.space }))
+        .await?;
+    assert_eq!(code(&by_id), "NOT_FOUND", "{by_id}");
 
     // The space's owner sees the request and is told.
     let requests = app
@@ -189,9 +194,10 @@ async fn a_label_rosters_a_space_and_its_admins_act_as_admin_until_it_leaves() -
     let after = app.gql(Some(&admin.token), SPACE, json!({ "s": place.space })).await?;
     assert_eq!(code(&after), "NOT_FOUND", "{after}");
 
-    // Asking again reopens the entry; the owner may decline.
+    // Asking again (by the public slug: the label no longer reads the space) reopens the
+    // entry; the owner may decline.
     let reopened = app
-        .ok(Some(&boss.token), REQUEST, json!({ "o": org_id, "id": place.space }))
+        .ok(Some(&boss.token), REQUEST, json!({ "o": org_id, "slug": slug }))
         .await?;
     assert_eq!(reopened["requestRoster"]["id"], entry.as_str());
     assert_eq!(reopened["requestRoster"]["status"], "PENDING");

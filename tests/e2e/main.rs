@@ -16,6 +16,7 @@ mod media_maintenance;
 mod media_rules;
 mod media_streaming;
 mod no_n_plus_one;
+mod not_found;
 mod notifications;
 mod npm_client;
 mod processes;

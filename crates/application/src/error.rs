@@ -108,3 +108,20 @@ impl From<RepoError> for AppError {
 
 /// Results of use cases.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Turns a `NOT_FOUND` about what holds a resource (its track, project or space) into one
+/// about the resource the caller addressed. An id the caller may not read then answers exactly
+/// as an invented one: the same code and the same message.
+pub(crate) trait NotFoundAs<T> {
+    /// Names `what` in any `NOT_FOUND`.
+    fn not_found_as(self, what: &'static str) -> AppResult<T>;
+}
+
+impl<T> NotFoundAs<T> for AppResult<T> {
+    fn not_found_as(self, what: &'static str) -> AppResult<T> {
+        self.map_err(|error| match error {
+            AppError::NotFound(_) => AppError::NotFound(what),
+            other => other,
+        })
+    }
+}

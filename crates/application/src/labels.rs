@@ -16,7 +16,7 @@ use crate::identity::require_pro;
 use crate::notifications::{About, notify};
 use crate::ports::RepoError;
 use crate::workspace::resource::load_space;
-use crate::workspace::{SpaceLookup, find_space_unchecked};
+use crate::workspace::{SpaceLookup, find_artist_space, find_space_unchecked};
 use crate::{Actor, App};
 
 /// Tries at finding a free derived slug.
@@ -218,8 +218,10 @@ pub async fn remove_organization_member(
     Ok(user)
 }
 
-/// An organization asks to roster a space (its OWNERs and ADMINs). The space is named by id or
-/// slug; its owner hears NEW_INVITE and answers with `accept_roster_request` or
+/// An organization asks to roster a space (its OWNERs and ADMINs). The space is named by its
+/// public slug (or an active alias's), or by id when the caller can read it: a private space
+/// asked for by id answers exactly as one that does not exist, and its owner hears nothing.
+/// The owner hears NEW_INVITE and answers with `accept_roster_request` or
 /// `decline_roster_request`. Asking again after a refusal or a departure is allowed.
 pub async fn request_roster(
     app: &App,
@@ -228,7 +230,10 @@ pub async fn request_roster(
     space: SpaceLookup,
 ) -> AppResult<RosterEntry> {
     let acting = managing(app, actor, organization).await?;
-    let space = find_space_unchecked(app, space).await?;
+    let space = match space {
+        SpaceLookup::Slug(_) => find_space_unchecked(app, space).await?,
+        SpaceLookup::Id(_) | SpaceLookup::ShortId(_) => find_artist_space(app, actor, space).await?,
+    };
     let now = app.clock.now();
     let asked = RosterEntry {
         id: app.ids.uuid(),

@@ -5,7 +5,7 @@ use backline_domain::comments::{Comment, CommentContent, DELETED_CONTENT, TimeRa
 use backline_domain::ids::{CommentId, FileId, UserId};
 
 use crate::access::{authorize_create, readable_or_not_found, user_can_read};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::media::find_file;
 use crate::notifications::{About, notify, track_audience, track_context};
 use crate::ports::CommentEventKind;
@@ -40,7 +40,9 @@ pub(crate) async fn load_comment(app: &App, id: CommentId) -> AppResult<Comment>
 /// Finds a comment the caller can read (Comment R on its track); `NOT_FOUND` otherwise.
 pub async fn find_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
     let comment = load_comment(app, id).await?;
-    readable_or_not_found(app, actor, comment.path()).await?;
+    readable_or_not_found(app, actor, comment.path())
+        .await
+        .not_found_as("comment")?;
     Ok(comment)
 }
 
@@ -190,7 +192,9 @@ pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: 
 async fn changeable(app: &App, actor: &Actor, id: CommentId, action: Action) -> AppResult<Comment> {
     let user = actor.require()?;
     let comment = load_comment(app, id).await?;
-    let role = readable_or_not_found(app, actor, comment.path()).await?;
+    let role = readable_or_not_found(app, actor, comment.path())
+        .await
+        .not_found_as("comment")?;
     if comment.is_deleted {
         return Err(AppError::NotFound("comment"));
     }

@@ -10,7 +10,7 @@ use backline_domain::page::{Page, PageRequest};
 use backline_domain::workspace::ResourcePath;
 
 use crate::access::{authorize, readable_or_not_found, readable_paths};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::ports::{BlobRead, RepoError};
 use crate::{Actor, App};
 
@@ -22,7 +22,7 @@ pub(crate) async fn load_file(app: &App, id: FileId) -> AppResult<MediaFile> {
 /// Finds a file the caller can read (File R on its track); `NOT_FOUND` otherwise.
 pub async fn find_file(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
     let file = load_file(app, id).await?;
-    readable_or_not_found(app, actor, file.path()).await?;
+    readable_or_not_found(app, actor, file.path()).await.not_found_as("file")?;
     Ok(file)
 }
 
@@ -111,7 +111,9 @@ pub async fn track_files(
 /// owner, admin, editor).
 pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
     let file = load_file(app, id).await?;
-    authorize(app, actor, file.path(), ResourceKind::Track, Action::Update).await?;
+    authorize(app, actor, file.path(), ResourceKind::Track, Action::Update)
+        .await
+        .not_found_as("file")?;
     let was_final = file.is_final_version;
     match app.files.approve(id).await {
         Ok(file) => {
@@ -129,7 +131,9 @@ pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppRe
 /// return to the uploader's storage. Its version number is not reused.
 pub async fn delete_file(app: &App, actor: &Actor, id: FileId) -> AppResult<FileId> {
     let file = load_file(app, id).await?;
-    authorize(app, actor, file.path(), ResourceKind::File, Action::Delete).await?;
+    authorize(app, actor, file.path(), ResourceKind::File, Action::Delete)
+        .await
+        .not_found_as("file")?;
     let deleted = app.files.delete(id).await?.ok_or(AppError::NotFound("file"))?;
     super::remove_blobs(app, &deleted.blob_keys()).await;
     Ok(id)

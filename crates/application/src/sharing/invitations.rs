@@ -243,7 +243,12 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
 /// Declines an invitation sent to the caller's address.
 pub async fn decline_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
     let found = app.invitations.by_id(id).await?;
-    let (_, invitation) = for_recipient(app, actor, found).await?;
+    // Addressed by id rather than by its secret token, an invitation to someone else is
+    // unknown to the caller.
+    let (_, invitation) = for_recipient(app, actor, found).await.map_err(|error| match error {
+        AppError::Forbidden(_) => AppError::NotFound("invitation"),
+        other => other,
+    })?;
     answer(app, invitation, InvitationStatus::Declined).await
 }
 
@@ -284,7 +289,7 @@ async fn managed_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppRe
     if invitation.inviter_id != user {
         let resource = resource_kind_ref(invitation.resource_kind, invitation.resource_id)?;
         managed(app, actor, resource).await.map_err(|error| match error {
-            AppError::Forbidden(_) => AppError::NotFound("invitation"),
+            AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound("invitation"),
             other => other,
         })?;
     }

@@ -13,7 +13,7 @@ use backline_domain::sharing::{InviteLink, LinkRefusal, is_short_code, link_limi
 use backline_domain::workspace::{Collaborator, ResourcePath};
 use chrono::{DateTime, SubsecRound, Utc};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::notifications::{About, notify};
 use crate::ports::{Acceptance, RepoError};
 use crate::workspace::resource::{load_project, load_space, load_track};
@@ -206,7 +206,9 @@ pub async fn revoke_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> A
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("invite link"))?;
-    managed(app, actor, resource_ref(&link)?).await?;
+    managed(app, actor, resource_ref(&link)?)
+        .await
+        .not_found_as("invite link")?;
     app.invite_links
         .revoke(id, app.clock.now())
         .await?

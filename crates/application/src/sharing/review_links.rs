@@ -19,7 +19,7 @@ use backline_domain::workspace::{ArtistSpace, Project, Track};
 use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::access::readable_or_not_found;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::identity::{plan_of, require_pro};
 use crate::notifications::{About, notify, track_audience, track_context};
 use crate::ports::{RepoError, ReviewCounter};
@@ -375,7 +375,7 @@ pub async fn revoke_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> A
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("review link"))?;
-    sharer(app, actor, link.track_id).await?;
+    sharer(app, actor, link.track_id).await.not_found_as("review link")?;
     app.review_links
         .revoke(id, app.clock.now())
         .await?

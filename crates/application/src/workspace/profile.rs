@@ -14,7 +14,7 @@ use backline_domain::workspace::ArtistSpace;
 
 use super::spaces::{UpdateArtistSpace, update_artist_space};
 use crate::access::{authorize, readable_or_not_found};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::workspace::resource::load_space;
 use crate::{Actor, App};
 
@@ -258,8 +258,10 @@ pub async fn delete_profile_upload(app: &App, actor: &Actor, upload: ProfileUplo
         }
     }
     .ok_or(AppError::NotFound("upload"))?;
-    let found = load_space(app, space).await?;
-    authorize(app, actor, found.path(), ResourceKind::ArtistSpace, Action::Update).await?;
+    let found = load_space(app, space).await.not_found_as("upload")?;
+    authorize(app, actor, found.path(), ResourceKind::ArtistSpace, Action::Update)
+        .await
+        .not_found_as("upload")?;
     if let Some(mut profile) = app.profiles.profiles(&[space]).await?.pop() {
         let before = (profile.press_kits.len(), profile.visuals.len());
         match upload {
