@@ -251,7 +251,7 @@ async fn track_events_announce_versions_and_finished_analysis() -> anyhow::Resul
 }
 
 /// The close code and reason the server ends a socket with.
-async fn closed_with(socket: &mut Socket) -> anyhow::Result<(u16, String)> {
+pub(crate) async fn closed_with(socket: &mut Socket) -> anyhow::Result<(u16, String)> {
     loop {
         let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
             .await?
@@ -262,7 +262,7 @@ async fn closed_with(socket: &mut Socket) -> anyhow::Result<(u16, String)> {
     }
 }
 
-async fn raw_socket(app: &TestApp) -> anyhow::Result<Socket> {
+pub(crate) async fn raw_socket(app: &TestApp) -> anyhow::Result<Socket> {
     let mut request = format!("ws://{}/graphql/ws", app.base.trim_start_matches("http://")).into_client_request()?;
     request
         .headers_mut()

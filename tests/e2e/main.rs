@@ -20,6 +20,7 @@ mod not_found;
 mod notifications;
 mod npm_client;
 mod processes;
+mod query_limits;
 mod review_links;
 mod security;
 mod server;

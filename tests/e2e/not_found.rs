@@ -113,24 +113,114 @@ async fn another_users_ids_answer_exactly_as_invented_ones() -> anyhow::Result<(
     // (what, operation with $id, the real id, the kind's prefix)
     let probes: [(&str, &str, &str, &str); 19] = [
         ("file", "query($id: ID!) { file(id: $id) { id } }", &victim.file, "fil"),
-        ("approveFileVersion", "mutation($id: ID!) { approveFileVersion(fileId: $id) { id } }", &victim.file, "fil"),
-        ("deleteFile", "mutation($id: ID!) { deleteFile(fileId: $id) }", &victim.file, "fil"),
-        ("addComment", "mutation($id: ID!) { addComment(input: {fileId: $id, content: \"x\"}) { id } }", &victim.file, "fil"),
-        ("comment", "query($id: ID!) { comment(id: $id) { id } }", &victim.comment, "cmt"),
-        ("editComment", "mutation($id: ID!) { editComment(input: {commentId: $id, content: \"x\"}) { id } }", &victim.comment, "cmt"),
-        ("replyToComment", "mutation($id: ID!) { replyToComment(input: {commentId: $id, content: \"x\"}) { id } }", &victim.comment, "cmt"),
-        ("deleteComment", "mutation($id: ID!) { deleteComment(commentId: $id) }", &victim.comment, "cmt"),
-        ("likeComment", "mutation($id: ID!) { likeComment(commentId: $id) { id } }", &victim.comment, "cmt"),
-        ("resolveComment", "mutation($id: ID!) { resolveComment(commentId: $id) { id } }", &victim.comment, "cmt"),
-        ("declineInvitation", "mutation($id: ID!) { declineInvitation(id: $id) { id } }", &victim.invitation, "ivt"),
-        ("revokeInvitation", "mutation($id: ID!) { revokeInvitation(id: $id) { id } }", &victim.invitation, "ivt"),
-        ("resendInvitation", "mutation($id: ID!) { resendInvitation(id: $id) { id } }", &victim.invitation, "ivt"),
-        ("revokeInviteLink", "mutation($id: ID!) { revokeInviteLink(id: $id) { id } }", &victim.invite_link, "inv"),
-        ("revokeReviewLink", "mutation($id: ID!) { revokeReviewLink(id: $id) { id } }", &victim.review_link, "rvl"),
-        ("deleteDocument", "mutation($id: ID!) { deleteDocument(id: $id) }", &victim.document, "doc"),
-        ("deleteArtistVisual", "mutation($id: ID!) { deleteArtistVisual(imageId: $id) }", &victim.visual, "img"),
-        ("node(file)", "query($id: ID!) { node(id: $id) { id } }", &victim.file, "fil"),
-        ("node(comment)", "query($id: ID!) { node(id: $id) { id } }", &victim.comment, "cmt"),
+        (
+            "approveFileVersion",
+            "mutation($id: ID!) { approveFileVersion(fileId: $id) { id } }",
+            &victim.file,
+            "fil",
+        ),
+        (
+            "deleteFile",
+            "mutation($id: ID!) { deleteFile(fileId: $id) }",
+            &victim.file,
+            "fil",
+        ),
+        (
+            "addComment",
+            "mutation($id: ID!) { addComment(input: {fileId: $id, content: \"x\"}) { id } }",
+            &victim.file,
+            "fil",
+        ),
+        (
+            "comment",
+            "query($id: ID!) { comment(id: $id) { id } }",
+            &victim.comment,
+            "cmt",
+        ),
+        (
+            "editComment",
+            "mutation($id: ID!) { editComment(input: {commentId: $id, content: \"x\"}) { id } }",
+            &victim.comment,
+            "cmt",
+        ),
+        (
+            "replyToComment",
+            "mutation($id: ID!) { replyToComment(input: {commentId: $id, content: \"x\"}) { id } }",
+            &victim.comment,
+            "cmt",
+        ),
+        (
+            "deleteComment",
+            "mutation($id: ID!) { deleteComment(commentId: $id) }",
+            &victim.comment,
+            "cmt",
+        ),
+        (
+            "likeComment",
+            "mutation($id: ID!) { likeComment(commentId: $id) { id } }",
+            &victim.comment,
+            "cmt",
+        ),
+        (
+            "resolveComment",
+            "mutation($id: ID!) { resolveComment(commentId: $id) { id } }",
+            &victim.comment,
+            "cmt",
+        ),
+        (
+            "declineInvitation",
+            "mutation($id: ID!) { declineInvitation(id: $id) { id } }",
+            &victim.invitation,
+            "ivt",
+        ),
+        (
+            "revokeInvitation",
+            "mutation($id: ID!) { revokeInvitation(id: $id) { id } }",
+            &victim.invitation,
+            "ivt",
+        ),
+        (
+            "resendInvitation",
+            "mutation($id: ID!) { resendInvitation(id: $id) { id } }",
+            &victim.invitation,
+            "ivt",
+        ),
+        (
+            "revokeInviteLink",
+            "mutation($id: ID!) { revokeInviteLink(id: $id) { id } }",
+            &victim.invite_link,
+            "inv",
+        ),
+        (
+            "revokeReviewLink",
+            "mutation($id: ID!) { revokeReviewLink(id: $id) { id } }",
+            &victim.review_link,
+            "rvl",
+        ),
+        (
+            "deleteDocument",
+            "mutation($id: ID!) { deleteDocument(id: $id) }",
+            &victim.document,
+            "doc",
+        ),
+        (
+            "deleteArtistVisual",
+            "mutation($id: ID!) { deleteArtistVisual(imageId: $id) }",
+            &victim.visual,
+            "img",
+        ),
+        (
+            "node(file)",
+            "query($id: ID!) { node(id: $id) { id } }",
+            &victim.file,
+            "fil",
+        ),
+        (
+            "node(comment)",
+            "query($id: ID!) { node(id: $id) { id } }",
+            &victim.comment,
+            "cmt",
+        ),
     ];
     let mut leaks = Vec::new();
     for (what, operation, real, prefix) in probes {
@@ -153,7 +243,11 @@ async fn another_users_ids_answer_exactly_as_invented_ones() -> anyhow::Result<(
             ));
         }
     }
-    assert!(leaks.is_empty(), "answers that tell a real id from an invented one:\n{}", leaks.join("\n"));
+    assert!(
+        leaks.is_empty(),
+        "answers that tell a real id from an invented one:\n{}",
+        leaks.join("\n")
+    );
 
     // Nothing was changed by the refused calls: the owner still sees the comment unedited.
     let seen = app
@@ -163,7 +257,10 @@ async fn another_users_ids_answer_exactly_as_invented_ones() -> anyhow::Result<(
             json!({ "id": victim.comment }),
         )
         .await?;
-    assert_eq!(seen["comment"], json!({ "content": "mine", "likeCount": 0, "isResolved": false }));
+    assert_eq!(
+        seen["comment"],
+        json!({ "content": "mine", "likeCount": 0, "isResolved": false })
+    );
     app.stop().await
 }
 
@@ -175,7 +272,9 @@ async fn a_private_space_asked_for_by_id_answers_as_a_space_that_does_not_exist(
     let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
     let (artist, label) = (app.user("rsart").await?, app.user("rslab").await?);
     let place = app.hierarchy(&artist, "Secret Band Name").await?;
-    let org = app.ok(Some(&label.token), CREATE_ORG, json!({ "n": "Snoop Records" })).await?;
+    let org = app
+        .ok(Some(&label.token), CREATE_ORG, json!({ "n": "Snoop Records" }))
+        .await?;
     let org = str_at(&org, "/createOrganization/id")?;
 
     let by_real_id = app
@@ -188,14 +287,21 @@ async fn a_private_space_asked_for_by_id_answers_as_a_space_that_does_not_exist(
         !by_real_id.to_string().contains("Secret Band Name"),
         "the private name leaks: {by_real_id}"
     );
-    assert_eq!(refusal(&by_real_id), refusal(&by_invented_id), "{by_real_id} / {by_invented_id}");
+    assert_eq!(
+        refusal(&by_real_id),
+        refusal(&by_invented_id),
+        "{by_real_id} / {by_invented_id}"
+    );
     assert_eq!(code(&by_real_id), "NOT_FOUND");
 
     // The artist was told nothing.
     let inbox = app
         .ok(Some(&artist.token), "{ unreadNotificationCount }", json!({}))
         .await?;
-    assert_eq!(inbox["unreadNotificationCount"], 0, "no notification for a refused request");
+    assert_eq!(
+        inbox["unreadNotificationCount"], 0,
+        "no notification for a refused request"
+    );
 
     // The space's public slug still reaches it, as before.
     let slug = app
@@ -213,6 +319,9 @@ async fn a_private_space_asked_for_by_id_answers_as_a_space_that_does_not_exist(
     let inbox = app
         .ok(Some(&artist.token), "{ unreadNotificationCount }", json!({}))
         .await?;
-    assert_eq!(inbox["unreadNotificationCount"], 1, "the owner hears of a request by slug");
+    assert_eq!(
+        inbox["unreadNotificationCount"], 1,
+        "the owner hears of a request by slug"
+    );
     app.stop().await
 }

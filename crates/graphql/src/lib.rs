@@ -16,7 +16,7 @@ use async_graphql::Schema;
 
 pub use context::RequestContext;
 pub use error::{CODE_BAD_USER_INPUT, ensure_error_codes};
-pub use limits::Limits;
+pub use limits::{LimitExceeded, Limits, RequestGuard};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use subscription::SubscriptionRoot;
@@ -32,7 +32,7 @@ pub struct SchemaOptions {
     pub introspection: bool,
     /// Suggest field names in validation errors ("did you mean …").
     pub suggestions: bool,
-    /// Query limits.
+    /// Query limits (the schema keeps the parser-level ones; [`RequestGuard`] checks the rest).
     pub limits: Limits,
 }
 
@@ -51,8 +51,6 @@ pub fn build_schema(app: backline_application::App, options: &SchemaOptions) -> 
     let limits = options.limits.clone();
     let mut builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .data(app)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(limits.max_recursive_depth)
         .limit_directives(limits.max_directives);
     if !options.introspection {

@@ -197,7 +197,6 @@ impl QueryRoot {
     }
 
     /// Your notifications, newest first.
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -319,7 +318,6 @@ impl QueryRoot {
     }
 
     /// The artist spaces you own or collaborate on (with a role on the space itself), newest first.
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn my_artist_spaces(
         &self,
         ctx: &Context<'_>,

@@ -13,7 +13,7 @@ use backline_db::{
     SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_events::InProcessBus;
-use backline_graphql::{BacklineSchema, Limits, SchemaOptions, build_schema};
+use backline_graphql::{BacklineSchema, Limits, RequestGuard, SchemaOptions, build_schema};
 use backline_images::ImageResizer;
 use backline_mail::SmtpMailer;
 use backline_storage::ObjectBlobStore;
@@ -29,8 +29,8 @@ pub struct Composition {
     pub database: Database,
     /// The GraphQL schema.
     pub schema: BacklineSchema,
-    /// The query limits the schema was built with (the gateway checks aliases and root fields).
-    pub limits: Limits,
+    /// Checks every request against the query limits before it runs (HTTP and WebSocket).
+    pub guard: RequestGuard,
     /// The outbox, when mail is recorded rather than sent.
     pub outbox: Option<OutboxMailer>,
 }
@@ -159,11 +159,12 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         limits: Limits::default(),
     };
     let schema = build_schema(app.clone(), &options);
+    let guard = RequestGuard::new(options.limits, &schema.sdl());
     Ok(Composition {
         app,
         database,
         schema,
-        limits: options.limits,
+        guard,
         outbox,
     })
 }

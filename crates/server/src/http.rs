@@ -159,13 +159,13 @@ async fn execute(
     request_id: &str,
 ) -> axum::response::Response {
     let over_limit = match &mut batch {
-        BatchRequest::Single(request) => state.composition.limits.check_request(request).err(),
+        BatchRequest::Single(request) => state.composition.guard.check(request).err(),
         BatchRequest::Batch(requests) => requests
             .iter_mut()
-            .find_map(|request| state.composition.limits.check_request(request).err()),
+            .find_map(|request| state.composition.guard.check(request).err()),
     };
-    if let Some(message) = over_limit {
-        return refusal(StatusCode::OK, "BAD_USER_INPUT", &message, request_id);
+    if let Some(exceeded) = over_limit {
+        return refusal(StatusCode::OK, "BAD_USER_INPUT", &exceeded.message, request_id);
     }
     let actor = match actor_from(&state.composition.app, headers) {
         Ok(actor) => actor,
@@ -394,7 +394,7 @@ async fn graphql_ws(
         app: state.composition.app.clone(),
         meta: client_meta(&headers, peer),
         base: base_url(&state, &headers),
-        limits: state.composition.limits.clone(),
+        guard: state.composition.guard.clone(),
         protocol,
         init_timeout: state.ws_init_timeout,
         keepalive: state.ws_keepalive,

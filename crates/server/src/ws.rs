@@ -19,7 +19,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use backline_application::identity::authenticate_until;
 use backline_application::{App, ClientMeta};
 use backline_domain::ids::UserId;
-use backline_graphql::{BacklineSchema, Limits, RequestContext};
+use backline_graphql::{BacklineSchema, RequestContext, RequestGuard};
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -89,7 +89,7 @@ pub(crate) struct Session {
     pub(crate) app: App,
     pub(crate) meta: ClientMeta,
     pub(crate) base: String,
-    pub(crate) limits: Limits,
+    pub(crate) guard: RequestGuard,
     pub(crate) protocol: WebSocketProtocols,
     /// How long the client has to send `connection_init`.
     pub(crate) init_timeout: Duration,
@@ -173,7 +173,7 @@ struct Rules {
 }
 
 impl Rules {
-    fn judge(&mut self, text: &str, limits: &Limits) -> Verdict {
+    fn judge(&mut self, text: &str, guard: &RequestGuard) -> Verdict {
         let Ok(message) = serde_json::from_str::<Value>(text) else {
             return Verdict::Forward;
         };
@@ -205,9 +205,14 @@ impl Rules {
                     ));
                 }
                 if let Ok(mut request) = serde_json::from_value::<Request>(message["payload"].clone())
-                    && let Err(reason) = limits.check_request(&mut request)
+                    && let Err(exceeded) = guard.check(&mut request)
                 {
-                    return Verdict::Answer(error_message(&id, "BAD_USER_INPUT", &reason, &self.request_id));
+                    return Verdict::Answer(error_message(
+                        &id,
+                        "BAD_USER_INPUT",
+                        &exceeded.message,
+                        &self.request_id,
+                    ));
                 }
                 self.active.insert(id);
                 Verdict::Forward
@@ -244,7 +249,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
         app,
         meta,
         base,
-        limits,
+        guard,
         protocol,
         init_timeout,
         keepalive,
@@ -329,7 +334,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                 if text.contains("connection_init") {
                     initialised = true;
                 }
-                match rules.judge(&text, &limits) {
+                match rules.judge(&text, &guard) {
                     Verdict::Forward => {
                         if to_engine.send(text).await.is_err() {
                             break;
@@ -420,7 +425,7 @@ mod tests {
 
     #[test]
     fn enforces_the_transport_rules() {
-        let limits = Limits::default();
+        let limits = RequestGuard::new(backline_graphql::Limits::default(), &backline_graphql::sdl());
         let mut rules = Rules {
             modern: true,
             acknowledged: false,

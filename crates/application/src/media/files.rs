@@ -22,7 +22,9 @@ pub(crate) async fn load_file(app: &App, id: FileId) -> AppResult<MediaFile> {
 /// Finds a file the caller can read (File R on its track); `NOT_FOUND` otherwise.
 pub async fn find_file(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
     let file = load_file(app, id).await?;
-    readable_or_not_found(app, actor, file.path()).await.not_found_as("file")?;
+    readable_or_not_found(app, actor, file.path())
+        .await
+        .not_found_as("file")?;
     Ok(file)
 }
 

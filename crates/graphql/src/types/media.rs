@@ -231,7 +231,6 @@ impl FileNode {
     }
 
     /// Top-level comments with their threads on this version.
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     #[expect(clippy::too_many_arguments, reason = "the field's arguments")]
     async fn comments(
         &self,

@@ -125,7 +125,6 @@ impl UserNode {
 
     /// Your artist spaces (owned or as a collaborator on the space), newest first; empty for
     /// other users. One person may run several spaces (personas).
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn artist_spaces(
         &self,
         ctx: &Context<'_>,

@@ -243,7 +243,6 @@ impl ArtistSpaceNode {
     }
 
     /// People with a role on the space (their roles apply to all its projects and tracks).
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn collaborators(
         &self,
         ctx: &Context<'_>,
@@ -256,7 +255,6 @@ impl ArtistSpaceNode {
     }
 
     /// The space's projects, newest first.
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -382,7 +380,6 @@ impl ProjectNode {
     }
 
     /// People with a role on this project itself (roles on the space apply too).
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn collaborators(
         &self,
         ctx: &Context<'_>,
@@ -395,7 +392,6 @@ impl ProjectNode {
     }
 
     /// The project's tracks, newest first.
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn tracks(
         &self,
         ctx: &Context<'_>,
@@ -537,7 +533,6 @@ impl TrackNode {
     }
 
     /// People with a role on this track itself (roles on the project and space apply too).
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn collaborators(
         &self,
         ctx: &Context<'_>,
@@ -550,7 +545,6 @@ impl TrackNode {
     }
 
     /// Uploaded versions, newest first.
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     async fn files(
         &self,
         ctx: &Context<'_>,
@@ -594,7 +588,6 @@ impl TrackNode {
     }
 
     /// Top-level comments with their threads across every version (see each comment's `file { version }`).
-    #[graphql(complexity = "crate::pagination::list_complexity(child_complexity, first, last)")]
     #[expect(clippy::too_many_arguments, reason = "the field's arguments")]
     async fn comments(
         &self,
