@@ -24,4 +24,5 @@ mod query_limits;
 mod review_links;
 mod security;
 mod server;
+mod session_revocation;
 mod workspace;

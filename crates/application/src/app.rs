@@ -185,6 +185,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Identifiers and secrets.
     pub ids: Arc<dyn IdGenerator>,
+    /// What this process knows of sessions (active or ended), kept current across processes by
+    /// `identity::follow_session_ends`.
+    pub session_cache: Arc<crate::identity::SessionCache>,
     /// Settings.
     pub settings: AppSettings,
 }

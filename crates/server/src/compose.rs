@@ -132,6 +132,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         )),
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),
+        session_cache: Arc::default(),
         settings: AppSettings {
             public_url: config.public_url.clone(),
             plan_limits: PlanLimits {

@@ -99,14 +99,16 @@ enum Proof {
     Header(backline_application::Actor),
 }
 
-fn proof(state: &HttpState, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<Proof, AppError> {
+async fn proof(state: &HttpState, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<Proof, AppError> {
     if let (Some(expires), Some(signature)) = (query.get("exp"), query.get("sig")) {
         let expires = expires
             .parse()
             .map_err(|_| AppError::Forbidden("the link's `exp` is not a number".into()))?;
         return Ok(Proof::Signed(expires, signature.clone()));
     }
-    let actor = actor_from(&state.composition.app, headers).map_err(AppError::Unauthenticated)?;
+    let actor = actor_from(&state.composition.app, headers)
+        .await
+        .map_err(AppError::Unauthenticated)?;
     actor.require()?;
     Ok(Proof::Header(actor))
 }
@@ -119,7 +121,7 @@ async fn authorized_file(
 ) -> Result<MediaFile, AppError> {
     let id = FileId(id.parse().map_err(|_| AppError::NotFound("file"))?);
     let app = &state.composition.app;
-    match proof(state, headers, query)? {
+    match proof(state, headers, query).await? {
         Proof::Signed(expires, signature) => {
             let access = ContentAccess::Signed {
                 expires,

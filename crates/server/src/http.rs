@@ -115,11 +115,11 @@ fn json_response(response: &BatchResponse) -> axum::response::Response {
 }
 
 /// Authenticates the caller from the `Authorization` header.
-pub(crate) fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, String> {
+pub(crate) async fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, String> {
     let header = headers
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("invalid"));
-    authenticate(app, header).map_err(|error| error.to_string())
+    authenticate(app, header).await.map_err(|error| error.to_string())
 }
 
 /// The base of absolute content URLs: the configured API URL, or the request's own host.
@@ -167,7 +167,7 @@ async fn execute(
     if let Some(exceeded) = over_limit {
         return refusal(StatusCode::OK, "BAD_USER_INPUT", &exceeded.message, request_id);
     }
-    let actor = match actor_from(&state.composition.app, headers) {
+    let actor = match actor_from(&state.composition.app, headers).await {
         Ok(actor) => actor,
         Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, request_id),
     };
@@ -221,7 +221,7 @@ async fn graphql_post(
         .is_some_and(|value| value.to_ascii_lowercase().starts_with("multipart/form-data"));
     if multipart {
         // Uploads need a signed-in caller; refuse others before reading a byte of the body.
-        match actor_from(&state.composition.app, &headers) {
+        match actor_from(&state.composition.app, &headers).await {
             Ok(actor) if actor.user_id().is_some() => {}
             Ok(_) => {
                 return refusal(

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use backline_application::App;
+use backline_application::identity::follow_session_ends;
 use backline_application::media::run_next_job;
 use backline_application::notifications::send_digests;
 use backline_db::{Database, EventRelay, RelayOptions};
@@ -48,6 +49,15 @@ impl Workers {
         let mut tasks: Vec<JoinHandle<()>> = (0..config.analysis_workers)
             .map(|worker| tokio::spawn(analysis_worker(app.clone(), worker, stopped.clone())))
             .collect();
+        // Subscribed before the server accepts a request, so no session end is missed.
+        let session_ends = follow_session_ends(app);
+        let mut until_stopped = stopped.clone();
+        tasks.push(tokio::spawn(async move {
+            tokio::select! {
+                () = session_ends => {}
+                _ = until_stopped.changed() => {}
+            }
+        }));
         tasks.push(tokio::spawn(digest_sender(app.clone(), stopped)));
         Ok(Self { stop, tasks, relay })
     }

@@ -18,7 +18,7 @@ use async_graphql::{Data, Request};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use backline_application::identity::authenticate_until;
 use backline_application::{App, ClientMeta};
-use backline_domain::ids::UserId;
+use backline_domain::ids::{SessionId, UserId};
 use backline_graphql::{BacklineSchema, RequestContext, RequestGuard};
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
@@ -265,9 +265,17 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     // This socket's place among its user's sockets, held until it closes.
     let slot: Arc<Mutex<Option<SocketSlot>>> = Arc::default();
     let held = Arc::clone(&slot);
+    // The session the socket signed in with: when it ends, so does the socket.
+    let session: Arc<Mutex<Option<SessionId>>> = Arc::default();
+    let signed_in = Arc::clone(&session);
+    let sessions = Arc::clone(&app.session_cache);
     let engine = GraphQLStream::new(schema, from_client, protocol).on_connection_init(move |payload| async move {
         let (actor, until) = authenticate_until(&app, token_from_init(&payload).as_deref())
+            .await
             .map_err(|error| async_graphql::Error::new(error.to_string()))?;
+        if let Ok(mut signed_in) = signed_in.lock() {
+            *signed_in = actor.session_id();
+        }
         if let Some(user) = actor.user_id() {
             let Some(place) = sockets.acquire(user) else {
                 return Err(async_graphql::Error::new(format!(
@@ -304,6 +312,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
         r#"{"type":"ka"}"#
     };
     let mut expires: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
+    let mut ended: Option<futures::channel::oneshot::Receiver<()>> = None;
     loop {
         tokio::select! {
             () = async { if let Some(sleep) = expires.as_mut() { sleep.as_mut().await } }, if expires.is_some() => {
@@ -312,6 +321,19 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                     let _ = outgoing.send(error_message(&id, "UNAUTHENTICATED", "your access token expired; reconnect with a fresh one", &request_id)).await;
                 }
                 let _ = outgoing.send(close(4401, "Access token expired")).await;
+                break;
+            }
+            result = async { if let Some(receiver) = ended.as_mut() { receiver.await } else { std::future::pending().await } }, if ended.is_some() => {
+                if result.is_err() {
+                    // The cache dropped the watch without an end: keep serving.
+                    ended = None;
+                    continue;
+                }
+                // The session ended (signed out, revoked): its tokens are void here at once.
+                for id in rules.active.drain() {
+                    let _ = outgoing.send(error_message(&id, "UNAUTHENTICATED", "this session has ended (signed out or revoked); sign in again", &request_id)).await;
+                }
+                let _ = outgoing.send(close(4401, "Session ended")).await;
                 break;
             }
             _ = pings.tick() => {
@@ -361,6 +383,9 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                             if let Some(until) = until {
                                 let left = (until - chrono::Utc::now()).to_std().unwrap_or_default();
                                 expires = Some(Box::pin(tokio::time::sleep(left)));
+                            }
+                            if let Some(signed_in) = session.lock().ok().and_then(|session| *session) {
+                                ended = Some(sessions.ended(signed_in));
                             }
                         }
                         let text = with_error_details(text, &request_id);

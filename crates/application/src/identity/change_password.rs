@@ -18,6 +18,7 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
     app.users
         .set_password_hash(user, &app.hasher.hash(new.expose())?, now)
         .await?;
-    app.sessions.revoke_all(user, now).await?;
+    let ended = app.sessions.revoke_all(user, now).await?;
+    app.session_cache.ended_now(&ended, now);
     Ok(true)
 }

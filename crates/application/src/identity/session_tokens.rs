@@ -1,10 +1,11 @@
 //! Opening sessions and issuing token pairs; reading access tokens back.
 
 use backline_domain::identity::{Session, User};
-use backline_domain::ids::SessionId;
+use backline_domain::ids::{SessionId, UserId};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use super::session_cache::Known;
 use crate::error::{AppError, AppResult};
 use crate::ports::RefreshTokenRecord;
 use crate::{Actor, App, ClientMeta};
@@ -91,14 +92,15 @@ pub(crate) async fn rotate_session(app: &App, user: User, old: &RefreshTokenReco
 }
 
 /// Turns an `Authorization` header value into an actor. No header is an anonymous actor; a
-/// header with a bad token is `UNAUTHENTICATED`, so clients learn to refresh.
-pub fn authenticate(app: &App, authorization: Option<&str>) -> AppResult<Actor> {
-    authenticate_until(app, authorization).map(|(actor, _)| actor)
+/// header with a bad token, or a token whose session has ended, is `UNAUTHENTICATED`, so
+/// clients learn to refresh or sign in again.
+pub async fn authenticate(app: &App, authorization: Option<&str>) -> AppResult<Actor> {
+    authenticate_until(app, authorization).await.map(|(actor, _)| actor)
 }
 
 /// [`authenticate`], also telling when the token stops being valid (`None` for anonymous
 /// callers), for connections that outlive a request.
-pub fn authenticate_until(
+pub async fn authenticate_until(
     app: &App,
     authorization: Option<&str>,
 ) -> AppResult<(Actor, Option<chrono::DateTime<chrono::Utc>>)> {
@@ -114,7 +116,32 @@ pub fn authenticate_until(
         .tokens
         .verify(token)
         .map_err(|reason| AppError::Unauthenticated(format!("invalid access token: {reason}")))?;
+    require_live_session(app, claims.session_id, claims.user_id).await?;
     Ok((Actor::user(claims.user_id, claims.session_id), Some(claims.expires_at)))
+}
+
+const SESSION_ENDED: &str = "this session has ended (signed out or revoked); sign in again";
+
+/// Checks that the session an access token was issued for is still active, from this
+/// process's [`SessionCache`](super::SessionCache) when it knows, from the store otherwise.
+async fn require_live_session(app: &App, session_id: SessionId, user: UserId) -> AppResult<()> {
+    let now = app.clock.now();
+    match app.session_cache.lookup(session_id, now) {
+        Some(Known::Active(owner)) if owner == user => return Ok(()),
+        Some(_) => return Err(AppError::Unauthenticated(SESSION_ENDED.into())),
+        None => {}
+    }
+    match app.sessions.find(session_id).await? {
+        Some(session) if session.user_id == user && session.revoked_at.is_none() && session.expires_at > now => {
+            app.session_cache.remember_active(session_id, user, now);
+            Ok(())
+        }
+        Some(session) if session.revoked_at.is_some() => {
+            app.session_cache.ended_now(&[session_id], now);
+            Err(AppError::Unauthenticated(SESSION_ENDED.into()))
+        }
+        _ => Err(AppError::Unauthenticated(SESSION_ENDED.into())),
+    }
 }
 
 #[cfg(test)]

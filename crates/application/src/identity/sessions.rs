@@ -20,7 +20,7 @@ pub async fn refresh_session(app: &App, refresh_token: &str) -> AppResult<AuthPa
         return Err(AppError::Unauthenticated(INVALID_REFRESH.into()));
     }
     if record.used_at.is_some() {
-        app.sessions.revoke(session.id, now).await?;
+        end_session(app, session.id, now).await?;
         tracing::warn!(session = %session.id, user = %session.user_id, "refresh token reused; session revoked");
         return Err(AppError::Unauthenticated(
             "this refresh token was already used; the session was ended for safety. Sign in again".into(),
@@ -35,7 +35,7 @@ pub async fn refresh_session(app: &App, refresh_token: &str) -> AppResult<AuthPa
         Some(payload) => Ok(payload),
         None => {
             // Lost a race with another exchange of the same token: treat as reuse.
-            app.sessions.revoke(session.id, now).await?;
+            end_session(app, session.id, now).await?;
             Err(AppError::Unauthenticated(INVALID_REFRESH.into()))
         }
     }
@@ -46,7 +46,7 @@ pub async fn refresh_session(app: &App, refresh_token: &str) -> AppResult<AuthPa
 pub async fn log_out(app: &App, refresh_token: &str) -> AppResult<bool> {
     let now = app.clock.now();
     match app.sessions.find_token(&hash_token(refresh_token.trim())).await? {
-        Some((_, session)) => Ok(app.sessions.revoke(session.id, now).await? || session.revoked_at.is_some()),
+        Some((_, session)) => Ok(end_session(app, session.id, now).await? || session.revoked_at.is_some()),
         None => Ok(false),
     }
 }
@@ -61,7 +61,16 @@ pub async fn list_sessions(app: &App, actor: &Actor) -> AppResult<Vec<Session>> 
 pub async fn revoke_session(app: &App, actor: &Actor, session_id: SessionId) -> AppResult<bool> {
     let user = actor.require()?;
     match app.sessions.find(session_id).await? {
-        Some(session) if session.user_id == user => Ok(app.sessions.revoke(session_id, app.clock.now()).await?),
+        Some(session) if session.user_id == user => end_session(app, session_id, app.clock.now()).await,
         _ => Err(AppError::NotFound("session")),
     }
+}
+
+/// Ends a session: stored as revoked with its `SessionsEnded` event (which reaches every other
+/// process), and known as ended in this one at once, so its access tokens stop before the
+/// answer leaves. `false` when it had already ended.
+async fn end_session(app: &App, session: SessionId, now: chrono::DateTime<chrono::Utc>) -> AppResult<bool> {
+    let ended = app.sessions.revoke(session, now).await?;
+    app.session_cache.ended_now(&[session], now);
+    Ok(ended)
 }

@@ -3,7 +3,7 @@
 use std::pin::Pin;
 
 use backline_domain::comments::Comment;
-use backline_domain::ids::{TrackId, UserId};
+use backline_domain::ids::{SessionId, TrackId, UserId};
 use backline_domain::media::MediaFile;
 use backline_domain::notifications::Notification;
 use futures::Stream;
@@ -83,6 +83,14 @@ pub enum Event {
         /// Whose.
         user: UserId,
     },
+    /// Sessions ended (signed out, revoked, the password changed, a refresh token replayed):
+    /// their access tokens stop working in every process and their open sockets close.
+    SessionsEnded {
+        /// Whose sessions.
+        user: UserId,
+        /// Which.
+        sessions: Vec<SessionId>,
+    },
 }
 
 impl Event {
@@ -91,7 +99,10 @@ impl Event {
         match self {
             Event::Comment { comment, .. } => Some(comment.track_id),
             Event::Track { track, .. } => Some(*track),
-            Event::Notification { .. } | Event::NotificationsRead { .. } | Event::AccessChanged { .. } => None,
+            Event::Notification { .. }
+            | Event::NotificationsRead { .. }
+            | Event::AccessChanged { .. }
+            | Event::SessionsEnded { .. } => None,
         }
     }
 }

@@ -46,10 +46,12 @@ pub trait SessionRepository: Send + Sync + 'static {
     /// Marks `old` used and stores `new` in one transaction, and bumps the session's activity and
     /// expiry. Reports `AlreadyUsed` (and stores nothing) when `old` was used meanwhile.
     async fn rotate(&self, old: Uuid, new: &RefreshTokenRecord, now: DateTime<Utc>) -> RepoResult<RotateOutcome>;
-    /// Revokes a session; `false` when it was not found or already revoked.
+    /// Revokes a session and records `Event::SessionsEnded` for it in the same transaction;
+    /// `false` (and no event) when it was not found or already revoked.
     async fn revoke(&self, session_id: SessionId, now: DateTime<Utc>) -> RepoResult<bool>;
-    /// Revokes every session of a user; returns how many.
-    async fn revoke_all(&self, user_id: UserId, now: DateTime<Utc>) -> RepoResult<u64>;
+    /// Revokes every unrevoked session of a user and records `Event::SessionsEnded` for them in
+    /// the same transaction; returns them.
+    async fn revoke_all(&self, user_id: UserId, now: DateTime<Utc>) -> RepoResult<Vec<SessionId>>;
     /// The user's unrevoked, unexpired sessions, most recently active first.
     async fn list_active(&self, user_id: UserId, now: DateTime<Utc>) -> RepoResult<Vec<Session>>;
     /// One session.

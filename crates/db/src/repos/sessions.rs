@@ -1,18 +1,19 @@
 //! Sessions and refresh tokens.
 
-use backline_application::ports::{RefreshTokenRecord, RepoResult, RotateOutcome, SessionRepository};
+use backline_application::ports::{Event, RefreshTokenRecord, RepoResult, RotateOutcome, SessionRepository};
 use backline_domain::identity::Session;
 use backline_domain::ids::{SessionId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
 use crate::Database;
 use crate::convert;
 use crate::entities::{refresh_tokens, sessions};
 use crate::error::repo_error;
+use crate::events::commit as outbox_commit;
 
 /// Sessions on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -115,25 +116,63 @@ impl SessionRepository for SqlSessionRepository {
     }
 
     async fn revoke(&self, session_id: SessionId, now: DateTime<Utc>) -> RepoResult<bool> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let Some(session) = sessions::Entity::find_by_id(session_id.0)
+            .one(&txn)
+            .await
+            .map_err(repo_error)?
+        else {
+            return Ok(false);
+        };
         let result = sessions::Entity::update_many()
             .col_expr(sessions::Column::RevokedAt, Expr::value(now))
             .filter(sessions::Column::Id.eq(session_id.0))
             .filter(sessions::Column::RevokedAt.is_null())
-            .exec(self.db.conn())
+            .exec(&txn)
             .await
             .map_err(repo_error)?;
-        Ok(result.rows_affected == 1)
+        let revoked = result.rows_affected == 1;
+        let events = if revoked {
+            vec![Event::SessionsEnded {
+                user: UserId(session.user_id),
+                sessions: vec![session_id],
+            }]
+        } else {
+            Vec::new()
+        };
+        outbox_commit(&self.db, txn, &events).await?;
+        Ok(revoked)
     }
 
-    async fn revoke_all(&self, user_id: UserId, now: DateTime<Utc>) -> RepoResult<u64> {
-        let result = sessions::Entity::update_many()
-            .col_expr(sessions::Column::RevokedAt, Expr::value(now))
+    async fn revoke_all(&self, user_id: UserId, now: DateTime<Utc>) -> RepoResult<Vec<SessionId>> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let open: Vec<Uuid> = sessions::Entity::find()
+            .select_only()
+            .column(sessions::Column::Id)
             .filter(sessions::Column::UserId.eq(user_id.0))
             .filter(sessions::Column::RevokedAt.is_null())
-            .exec(self.db.conn())
+            .into_tuple()
+            .all(&txn)
             .await
             .map_err(repo_error)?;
-        Ok(result.rows_affected)
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::RevokedAt, Expr::value(now))
+            .filter(sessions::Column::Id.is_in(open.iter().copied()))
+            .filter(sessions::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?;
+        let ended: Vec<SessionId> = open.into_iter().map(SessionId).collect();
+        let events = if ended.is_empty() {
+            Vec::new()
+        } else {
+            vec![Event::SessionsEnded {
+                user: user_id,
+                sessions: ended.clone(),
+            }]
+        };
+        outbox_commit(&self.db, txn, &events).await?;
+        Ok(ended)
     }
 
     async fn list_active(&self, user_id: UserId, now: DateTime<Utc>) -> RepoResult<Vec<Session>> {
