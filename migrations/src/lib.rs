@@ -18,6 +18,7 @@ mod m20261124_000011_review_links;
 mod m20261124_000012_profiles_and_labels;
 mod m20261124_000013_space_slugs;
 mod m20261124_000014_documents;
+mod m20261201_000015_throttles;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000012_profiles_and_labels::Migration),
             Box::new(m20261124_000013_space_slugs::Migration),
             Box::new(m20261124_000014_documents::Migration),
+            Box::new(m20261201_000015_throttles::Migration),
         ]
     }
 }

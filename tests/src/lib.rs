@@ -1,20 +1,36 @@
 //! The black-box test harness: starts the real server on an ephemeral port with its own fresh
 //! database and speaks HTTP to it, as a client would.
 
+pub mod replica;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context as _;
 use backline_server::{Config, RunningServer};
 use serde_json::{Value, json};
 
-/// A running server and an HTTP client for it.
+/// A running server and an HTTP client for it (its [`Api`], through `Deref`).
 pub struct TestApp {
     server: RunningServer,
+    api: Api,
+    /// The database it runs on (another server may share it).
+    pub database_url: String,
+}
+
+/// A client of one server, in this process or another: GraphQL over HTTP, uploads, and the
+/// usual set-ups (users, hierarchies).
+#[derive(Clone)]
+pub struct Api {
     client: reqwest::Client,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
-    /// The database it runs on (another server may share it).
-    pub database_url: String,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
 /// A signed-up user.
@@ -59,18 +75,12 @@ impl TestApp {
         adjust(&mut config);
         let database_url = config.database_url.clone();
         let server = backline_server::start(config).await?;
-        let base = format!("http://{}", server.addr);
+        let api = Api::new(&format!("http://{}", server.addr));
         Ok(Self {
             server,
-            client: reqwest::Client::new(),
-            base,
+            api,
             database_url,
         })
-    }
-
-    /// The raw HTTP client.
-    pub fn http(&self) -> &reqwest::Client {
-        &self.client
     }
 
     /// Statements the server's database pool has executed so far.
@@ -85,6 +95,34 @@ impl TestApp {
     pub async fn mail_to(&self, to: &str) -> anyhow::Result<Vec<backline_db::SentMail>> {
         let outbox = self.server.composition.outbox.as_ref().context("no outbox")?;
         outbox.sent_to(to).await
+    }
+
+    /// The server's application (for maintenance use cases the CLI runs: gc, verify).
+    pub fn app(&self) -> &backline_application::App {
+        &self.server.composition.app
+    }
+
+    /// Stops the server.
+    ///
+    /// # Errors
+    /// Fails when the server task failed.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.server.stop().await
+    }
+}
+
+impl Api {
+    /// A client of the server at `base` (`http://127.0.0.1:PORT`).
+    pub fn new(base: &str) -> Self {
+        Self {
+            client: reqwest::Client::new(),
+            base: base.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// The raw HTTP client.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
     }
 
     /// POSTs a GraphQL operation; returns the whole response body.
@@ -171,11 +209,6 @@ impl TestApp {
         Ok(Hierarchy { space, project, track })
     }
 
-    /// The server's application (for maintenance use cases the CLI runs: gc, verify).
-    pub fn app(&self) -> &backline_application::App {
-        &self.server.composition.app
-    }
-
     /// Sends a GraphQL multipart request (the spec apollo-upload-client speaks): `query` with
     /// `variables`, and `bytes` as the file at the variable path `file_path` (e.g.
     /// `variables.input.file`).
@@ -216,6 +249,39 @@ impl TestApp {
             "HTTP {status} without errors: {body}"
         );
         Ok(body)
+    }
+
+    /// Starts an upload of `name` to `track` whose content is what the test sends on the
+    /// returned channel, as it sends it: the request stays in flight until the sender is
+    /// dropped. The task answers the whole response body.
+    pub fn streamed_upload(
+        &self,
+        token: &str,
+        track: &str,
+        name: &str,
+    ) -> (
+        futures::channel::mpsc::Sender<Vec<u8>>,
+        tokio::task::JoinHandle<anyhow::Result<Value>>,
+    ) {
+        use futures::StreamExt;
+        let (feed, chunks) = futures::channel::mpsc::channel::<Vec<u8>>(4);
+        let body = reqwest::Body::wrap_stream(chunks.map(Ok::<_, std::io::Error>));
+        let operations = json!({
+            "query": format!("mutation($input: UploadFileInput!) {{ uploadFile(input: $input) {{ {FILE_FIELDS} }} }}"),
+            "variables": { "input": { "trackId": track, "file": null } },
+        });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+            .part("0", reqwest::multipart::Part::stream(body).file_name(name.to_owned()));
+        let request = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .header("apollo-require-preflight", "true")
+            .bearer_auth(token)
+            .multipart(form);
+        let task = tokio::spawn(async move { Ok(request.send().await?.json::<Value>().await?) });
+        (feed, task)
     }
 
     /// Uploads `upload` as the next version of `track`; returns the whole response.
@@ -271,14 +337,6 @@ impl TestApp {
         data.pointer("/me/subscription/storage/used")
             .and_then(Value::as_i64)
             .context("no storage.used")
-    }
-
-    /// Stops the server.
-    ///
-    /// # Errors
-    /// Fails when the server task failed.
-    pub async fn stop(self) -> anyhow::Result<()> {
-        self.server.stop().await
     }
 }
 

@@ -10,8 +10,8 @@ use crate::ports::{
     AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, DocumentRepository,
     EmailTokenRepository, EventBus, FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository,
     InviteLinkRepository, JobQueue, LoginThrottle, Mailer, NotificationRepository, OrganizationRepository,
-    PasswordHasher, ProfileRepository, ReviewLinkRepository, SessionRepository, TokenIssuer, UserRepository,
-    WorkspaceRepository,
+    PasswordHasher, ProfileRepository, RateLimiter, ReviewLinkRepository, SessionRepository, TokenIssuer,
+    UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -66,6 +66,8 @@ pub struct AppSettings {
     pub media: MediaSettings,
     /// A user gets at most one notification digest email per this interval (default 1 hour).
     pub digest_interval: chrono::Duration,
+    /// Mutation fields one caller may run per minute (0: no limit).
+    pub mutations_per_minute: u32,
 }
 
 /// Settings for uploads, signed URLs and analysis.
@@ -124,6 +126,7 @@ impl Default for AppSettings {
             email_token_ttl: chrono::Duration::hours(24),
             media: MediaSettings::default(),
             digest_interval: chrono::Duration::hours(1),
+            mutations_per_minute: 600,
         }
     }
 }
@@ -179,8 +182,10 @@ pub struct App {
     pub tokens: Arc<dyn TokenIssuer>,
     /// Outgoing email.
     pub mailer: Arc<dyn Mailer>,
-    /// Failed sign-in counting.
+    /// Failed attempt counting (sign-ins, review-link passwords).
     pub throttle: Arc<dyn LoginThrottle>,
+    /// Rate limits (mutations per caller).
+    pub rate_limiter: Arc<dyn RateLimiter>,
     /// Time.
     pub clock: Arc<dyn Clock>,
     /// Identifiers and secrets.

@@ -9,9 +9,11 @@
 mod decode;
 mod measure;
 mod mp4;
+mod panics;
 pub mod testing;
 
 use backline_application::ports::{AnalysisFailure, AudioAnalyzer, AudioReport, ByteStream};
+use backline_domain::ids::FileId;
 use backline_domain::media::MediaFormat;
 use futures::StreamExt;
 use tokio::io::AsyncWriteExt;
@@ -35,7 +37,12 @@ impl SymphoniaAnalyzer {
 
 #[async_trait::async_trait]
 impl AudioAnalyzer for SymphoniaAnalyzer {
-    async fn analyze(&self, mut stream: ByteStream, format: MediaFormat) -> Result<AudioReport, AnalysisFailure> {
+    async fn analyze(
+        &self,
+        id: FileId,
+        mut stream: ByteStream,
+        format: MediaFormat,
+    ) -> Result<AudioReport, AnalysisFailure> {
         // Spool to a temporary file: some containers (MP4) need to seek, and memory must not
         // grow with the file.
         let spool = tokio::fs::File::from_std(tempfile::tempfile().map_err(anyhow::Error::from)?);
@@ -47,7 +54,11 @@ impl AudioAnalyzer for SymphoniaAnalyzer {
         writer.flush().await.map_err(anyhow::Error::from)?;
         let mut file = writer.into_inner().into_std().await;
         std::io::Seek::rewind(&mut file).map_err(anyhow::Error::from)?;
-        match tokio::task::spawn_blocking(move || analyze_file(file, format)).await {
+        let decode = move || {
+            let _decoding = panics::decoding(id);
+            analyze_file(file, format)
+        };
+        match tokio::task::spawn_blocking(decode).await {
             Ok(result) => result,
             Err(error) if error.is_panic() => Err(AnalysisFailure::Media(
                 "the decoder crashed on malformed data".to_owned(),
@@ -220,7 +231,7 @@ mod tests {
             .collect();
         let stream: ByteStream = Box::pin(futures::stream::iter(chunks));
         let report = SymphoniaAnalyzer::new()
-            .analyze(stream, MediaFormat::Wav)
+            .analyze(FileId(uuid::Uuid::now_v7()), stream, MediaFormat::Wav)
             .await
             .map_err(|error| anyhow::anyhow!("{error}"))?;
         assert_eq!(report.metadata.frames, 44_100);

@@ -9,10 +9,11 @@ mod events;
 mod outbox;
 mod paging;
 mod repos;
+mod stats;
 pub mod testing;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use backline_migration::{Migrator, MigratorTrait};
@@ -24,8 +25,9 @@ pub use repos::{
     SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
     SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
     SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository,
-    SqlUserRepository, SqlWorkspaceRepository,
+    SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
 };
+pub use stats::{OutboxLag, PoolStats};
 
 tokio::task_local! {
     /// Set while background work (the event relay) runs: its statements are not counted, so
@@ -43,6 +45,9 @@ pub struct Database {
     connection: DatabaseConnection,
     statements: Arc<AtomicU64>,
     committed: Arc<tokio::sync::Notify>,
+    /// The highest outbox id this process's relay has published.
+    relayed: Arc<AtomicI64>,
+    max_connections: u32,
 }
 
 /// A migration's name and whether it has been applied.
@@ -65,12 +70,13 @@ impl Database {
         if is_sqlite {
             create_sqlite_parent(url)?;
         }
+        let max_connections = if is_sqlite { 8 } else { 20 };
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
-            .max_connections(if is_sqlite { 8 } else { 20 })
+            .max_connections(max_connections)
             .min_connections(1);
         let connection = sea_orm::Database::connect(options).await?;
         if is_sqlite {
@@ -95,6 +101,8 @@ impl Database {
             connection,
             statements,
             committed: Arc::new(tokio::sync::Notify::new()),
+            relayed: Arc::new(AtomicI64::new(0)),
+            max_connections,
         })
     }
 
@@ -172,6 +180,11 @@ impl Database {
     /// What [`Self::events_committed`] signals.
     pub(crate) fn committed(&self) -> Arc<tokio::sync::Notify> {
         Arc::clone(&self.committed)
+    }
+
+    /// Notes that this process's relay has published every outbox row up to `id`.
+    pub(crate) fn relayed_up_to(&self, id: i64) {
+        self.relayed.fetch_max(id, Ordering::Relaxed);
     }
 }
 

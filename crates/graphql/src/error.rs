@@ -36,6 +36,14 @@ pub(crate) fn gql(error: AppError) -> async_graphql::Error {
     })
 }
 
+/// A response that carries only `error`, coded as every other (for refusals before execution,
+/// such as rate limits), with the request id.
+pub fn refusal_response(error: AppError, request_id: &str) -> Response {
+    let mut response = Response::from_errors(vec![gql(error).into_server_error(async_graphql::Pos::default())]);
+    ensure_error_codes(&mut response, request_id);
+    response
+}
+
 /// Shorthand: `.gql()?` on use-case results.
 pub(crate) trait GqlResult<T> {
     /// Converts the error with [`gql`].

@@ -15,8 +15,8 @@ mod types;
 use async_graphql::Schema;
 
 pub use context::RequestContext;
-pub use error::{CODE_BAD_USER_INPUT, ensure_error_codes};
-pub use limits::{LimitExceeded, Limits, RequestGuard};
+pub use error::{CODE_BAD_USER_INPUT, ensure_error_codes, refusal_response};
+pub use limits::{Checked, LimitExceeded, Limits, RequestGuard};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use subscription::SubscriptionRoot;

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use backline_application::ports::{Mailer, TokenIssuer};
 use backline_application::{App, AppSettings, MediaSettings, PlanLimits};
 use backline_audio::SymphoniaAnalyzer;
-use backline_auth::{Argon2Hasher, InMemoryLoginThrottle, JwtIssuer, RandomIds, SystemClock};
+use backline_auth::{Argon2Hasher, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
     Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
     SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
     SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository,
-    SqlUserRepository, SqlWorkspaceRepository,
+    SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_events::InProcessBus;
 use backline_graphql::{BacklineSchema, Limits, RequestGuard, SchemaOptions, build_schema};
@@ -101,6 +101,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
             (Arc::new(outbox.clone()), Some(outbox))
         }
     };
+    let throttle = SqlThrottle::new(database.clone(), config.login_attempts, chrono::Duration::minutes(15));
     let app = App {
         users: Arc::new(SqlUserRepository::new(database.clone())),
         sessions: Arc::new(SqlSessionRepository::new(database.clone())),
@@ -126,10 +127,8 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         hasher: Arc::new(Argon2Hasher::new()?),
         tokens,
         mailer,
-        throttle: Arc::new(InMemoryLoginThrottle::new(
-            config.login_attempts,
-            chrono::Duration::minutes(15),
-        )),
+        throttle: Arc::new(throttle.clone()),
+        rate_limiter: Arc::new(throttle),
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),
         session_cache: Arc::default(),
@@ -151,6 +150,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
                 ..MediaSettings::default()
             },
             digest_interval: chrono::Duration::seconds(config.digest_interval_seconds.max(1)),
+            mutations_per_minute: config.mutations_per_minute,
             ..AppSettings::default()
         },
     };

@@ -170,13 +170,26 @@ pub struct Config {
     /// when unset, URLs are built from the request's `Host` header.
     #[arg(long, env = "BACKLINE_API_URL")]
     pub api_url: Option<String>,
+    /// Requests handled at once by this process; one more is answered 503 with `Retry-After`
+    /// at once (health, readiness and metrics are never refused).
+    #[arg(long, env = "BACKLINE_MAX_IN_FLIGHT", default_value_t = 512)]
+    pub max_in_flight: usize,
+    /// Mutations (root fields) one user, or one address when signed out, may run per minute,
+    /// counted across every replica sharing the database; past it `RATE_LIMITED` with
+    /// `retryAfter`. 0 turns the limit off.
+    #[arg(long, env = "BACKLINE_MUTATIONS_PER_MINUTE", default_value_t = 600)]
+    pub mutations_per_minute: u32,
+    /// Seconds a stop (SIGTERM, Ctrl-C) waits for requests in flight before it stops anyway.
+    #[arg(long, env = "BACKLINE_SHUTDOWN_TIMEOUT_SECS", default_value_t = 20)]
+    pub shutdown_timeout_secs: u64,
 }
 
 impl Config {
-    /// The defaults, as if no variable were set (tests start from this).
+    /// The settings as the binary reads them without flags: each environment variable that is
+    /// set (`BACKLINE_*`, `DATABASE_URL`), the default for the others. Tests start from this.
     ///
     /// # Errors
-    /// Never in practice; parsing the built-in defaults cannot fail.
+    /// A variable that does not parse, named.
     pub fn defaults() -> anyhow::Result<Self> {
         use clap::{Args, FromArgMatches};
         let command = Config::augment_args(clap::Command::new("backline").no_binary_name(true));

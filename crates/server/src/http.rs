@@ -13,9 +13,9 @@ use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use backline_application::identity::authenticate;
-use backline_application::{Actor, App, ClientMeta};
-use backline_graphql::{RequestContext, ensure_error_codes};
+use backline_application::identity::{admit_mutations, authenticate};
+use backline_application::{Actor, App, AppError, ClientMeta};
+use backline_graphql::{Checked, RequestContext, ensure_error_codes, refusal_response};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -39,10 +39,12 @@ pub(crate) struct HttpState {
     ws_init_timeout: std::time::Duration,
     ws_keepalive: std::time::Duration,
     ws_sockets: crate::ws::SocketLimiter,
+    lifecycle: crate::shutdown::Lifecycle,
 }
 
 /// Builds the router.
-pub(crate) fn router(composition: Composition, config: &Config) -> Router {
+pub(crate) fn router(composition: Composition, config: &Config, lifecycle: crate::shutdown::Lifecycle) -> Router {
+    let in_flight = crate::overload::InFlight::new(config.max_in_flight);
     let state = HttpState {
         composition,
         graphiql: config.graphiql_enabled(),
@@ -53,6 +55,7 @@ pub(crate) fn router(composition: Composition, config: &Config) -> Router {
         ws_init_timeout: std::time::Duration::from_millis(config.ws_init_timeout_ms),
         ws_keepalive: std::time::Duration::from_millis(config.ws_keepalive_ms.max(100)),
         ws_sockets: crate::ws::SocketLimiter::new(config.ws_max_sockets_per_user),
+        lifecycle,
     };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -63,7 +66,10 @@ pub(crate) fn router(composition: Composition, config: &Config) -> Router {
         .route("/documents/{id}", get(document_content))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::render))
         .with_state(state)
+        .layer(axum::middleware::from_fn(crate::metrics::track_requests))
+        .layer(axum::middleware::from_fn_with_state(in_flight, crate::overload::admit))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<Body>| {
             let id = request
@@ -149,8 +155,19 @@ fn with_context(batch: BatchRequest, app: &App, actor: Actor, meta: &ClientMeta,
     }
 }
 
-/// Authenticates the caller, runs the batch with a request context, and gives every error a
-/// code and the request id.
+/// The code of a response's first error, or `ok`.
+fn outcome(response: &async_graphql::Response) -> String {
+    response
+        .errors
+        .first()
+        .and_then(|error| error.extensions.as_ref())
+        .and_then(|extensions| extensions.get("code"))
+        .map_or_else(|| "ok".to_owned(), |code| code.to_string().trim_matches('"').to_owned())
+}
+
+/// Checks every operation of the batch against the limits, authenticates the caller, counts
+/// its mutations against its rate limit, runs the batch with a request context, gives every
+/// error a code and the request id, and records each operation's metrics.
 async fn execute(
     state: &HttpState,
     mut batch: BatchRequest,
@@ -158,27 +175,53 @@ async fn execute(
     peer: SocketAddr,
     request_id: &str,
 ) -> axum::response::Response {
-    let over_limit = match &mut batch {
-        BatchRequest::Single(request) => state.composition.guard.check(request).err(),
-        BatchRequest::Batch(requests) => requests
-            .iter_mut()
-            .find_map(|request| state.composition.guard.check(request).err()),
+    let guard = &state.composition.guard;
+    let checked: Result<Vec<Checked>, _> = match &mut batch {
+        BatchRequest::Single(request) => guard.check(request).map(|checked| vec![checked]),
+        BatchRequest::Batch(requests) => requests.iter_mut().map(|request| guard.check(request)).collect(),
     };
-    if let Some(exceeded) = over_limit {
-        return refusal(StatusCode::OK, "BAD_USER_INPUT", &exceeded.message, request_id);
-    }
-    let actor = match actor_from(&state.composition.app, headers).await {
+    let checked = match checked {
+        Ok(checked) => checked,
+        Err(exceeded) => return refusal(StatusCode::OK, "BAD_USER_INPUT", &exceeded.message, request_id),
+    };
+    let app = &state.composition.app;
+    let actor = match actor_from(app, headers).await {
         Ok(actor) => actor,
         Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, request_id),
     };
+    let meta = client_meta(headers, peer);
+    let mutation_fields = checked
+        .iter()
+        .filter(|checked| checked.kind == Some("mutation"))
+        .map(|checked| checked.root_fields)
+        .sum();
+    if let Err(error) = admit_mutations(app, &actor, &meta, mutation_fields).await {
+        let retry_after = match &error {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        metrics::counter!(crate::metrics::RATE_LIMITED).increment(1);
+        let mut response = json_response(&BatchResponse::Single(refusal_response(error, request_id)));
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        return response;
+    }
     let base = base_url(state, headers);
-    let batch = with_context(batch, &state.composition.app, actor, &client_meta(headers, peer), &base);
+    let batch = with_context(batch, app, actor, &meta, &base);
+    let started = std::time::Instant::now();
     let mut response = state.composition.schema.execute_batch(batch).await;
-    match &mut response {
-        BatchResponse::Single(single) => ensure_error_codes(single, request_id),
-        BatchResponse::Batch(many) => many
-            .iter_mut()
-            .for_each(|single| ensure_error_codes(single, request_id)),
+    let elapsed = started.elapsed();
+    let responses: Vec<&mut async_graphql::Response> = match &mut response {
+        BatchResponse::Single(single) => vec![single],
+        BatchResponse::Batch(many) => many.iter_mut().collect(),
+    };
+    for (single, checked) in responses.into_iter().zip(&checked) {
+        ensure_error_codes(single, request_id);
+        let name = crate::metrics::operation_label(checked.name.as_deref());
+        crate::metrics::record_operation(&name, checked.kind.unwrap_or("invalid"), &outcome(single), elapsed);
     }
     json_response(&response)
 }
@@ -400,6 +443,8 @@ async fn graphql_ws(
         keepalive: state.ws_keepalive,
         request_id: request_id(&headers),
         sockets: state.ws_sockets.clone(),
+        closing: state.lifecycle.closing(),
+        held: state.lifecycle.hold_socket(),
     };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
@@ -421,22 +466,40 @@ async fn healthz() -> impl IntoResponse {
     )
 }
 
+/// Ready to serve: the database answers with every migration applied, and the blob store
+/// answers. Each check is named in the answer.
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
-    match state.composition.database.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"status":"ready"}"#.to_owned(),
-        ),
+    let database = &state.composition.database;
+    let (database_ok, migrations_ok) = match database.ping().await {
+        Ok(()) => (true, database.migrations_current().await.unwrap_or(false)),
         Err(error) => {
             tracing::warn!(%error, "database is not reachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::CONTENT_TYPE, "application/json")],
-                r#"{"status":"database unreachable"}"#.to_owned(),
-            )
+            (false, false)
         }
-    }
+    };
+    let blobs_ok = match state.composition.app.blobs.ping().await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(error = %format!("{error:#}"), "blob store is not reachable");
+            false
+        }
+    };
+    let ready = database_ok && migrations_ok && blobs_ok;
+    let verdict = |ok: bool| if ok { "ok" } else { "failing" };
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "not ready" },
+        "checks": {
+            "database": verdict(database_ok),
+            "migrations": verdict(migrations_ok),
+            "blobStore": verdict(blobs_ok),
+        },
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string())
 }
 
 #[cfg(test)]

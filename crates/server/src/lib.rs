@@ -5,13 +5,17 @@ pub mod compose;
 pub mod config;
 mod content;
 mod http;
+mod metrics;
 mod multipart;
+mod overload;
 pub mod seed;
+mod shutdown;
 pub mod telemetry;
 mod workers;
 mod ws;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -20,6 +24,92 @@ use tokio::task::JoinHandle;
 pub use compose::{Composition, compose};
 pub use config::Config;
 
+/// A server bound to its address, not serving yet.
+pub struct Server {
+    config: Config,
+    composition: Composition,
+    listener: TcpListener,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// Connects to the stores, applies migrations and binds `config.listen`.
+    ///
+    /// # Errors
+    /// Fails when a store cannot be reached, a setting is bad, or the address is taken.
+    pub async fn bind(config: Config) -> anyhow::Result<Self> {
+        let composition = compose(&config).await?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|error| anyhow::anyhow!("BACKLINE_LISTEN {}: {error}", config.listen))?;
+        let addr = listener.local_addr()?;
+        Ok(Self {
+            config,
+            composition,
+            listener,
+            addr,
+        })
+    }
+
+    /// The address it listens on (the real port when `config.listen` asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// What it runs on.
+    pub fn composition(&self) -> &Composition {
+        &self.composition
+    }
+
+    /// Serves until `shutdown` resolves, then stops in order: no new connections, HTTP
+    /// requests in flight finish, WebSockets close with 1012 (service restart), background
+    /// work stops. Past `BACKLINE_SHUTDOWN_TIMEOUT_SECS` after `shutdown` it stops anyway.
+    ///
+    /// # Errors
+    /// Fails when the background work cannot start or the listener fails.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Self {
+            config,
+            composition,
+            listener,
+            addr,
+        } = self;
+        if config.graphiql_enabled() {
+            tracing::info!("GraphiQL: http://{addr}/graphql");
+        }
+        let workers = workers::Workers::start(&composition.app, &composition.database, &config).await?;
+        let lifecycle = shutdown::Lifecycle::new();
+        let router = http::router(composition, &config, lifecycle.clone());
+        let timeout = Duration::from_secs(config.shutdown_timeout_secs);
+        let (signalled, stopping) = oneshot::channel::<()>();
+        let serving = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tracing::info!("shutting down: finishing requests in flight");
+                let _ = signalled.send(());
+            });
+        tracing::info!(%addr, "Backline is listening");
+        let deadline = async move {
+            if stopping.await.is_ok() {
+                tokio::time::sleep(timeout).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = serving => served?,
+            () = deadline => tracing::warn!(?timeout, "requests still running at the shutdown timeout; stopping anyway"),
+        }
+        lifecycle.close_sockets().await;
+        workers.stop().await;
+        tracing::info!("Backline stopped");
+        Ok(())
+    }
+}
+
 /// A server running in the background.
 pub struct RunningServer {
     /// The address it listens on.
@@ -27,8 +117,7 @@ pub struct RunningServer {
     /// What it runs on (tests read the outbox and count statements through it).
     pub composition: Composition,
     shutdown: Option<oneshot::Sender<()>>,
-    task: JoinHandle<std::io::Result<()>>,
-    workers: Option<workers::Workers>,
+    task: JoinHandle<anyhow::Result<()>>,
 }
 
 impl RunningServer {
@@ -40,15 +129,12 @@ impl RunningServer {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
-        (&mut self.task).await??;
-        if let Some(workers) = self.workers.take() {
-            workers.stop().await;
-        }
-        Ok(())
+        (&mut self.task).await?
     }
 }
 
-/// Binds `config.listen`, applies migrations and serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves (the binary's `serve`), stopping as [`Server::run_until`]
+/// does; a watchdog ends the process if it has not stopped shortly after the shutdown timeout.
 ///
 /// # Errors
 /// Fails when a store cannot be reached, a setting is bad, or the address is taken.
@@ -56,23 +142,24 @@ pub async fn serve(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let composition = compose(&config).await?;
-    let listener = TcpListener::bind(config.listen)
+    serve_bound(Server::bind(config).await?, shutdown).await
+}
+
+/// [`serve`] for a server already bound (to learn its address first).
+///
+/// # Errors
+/// Fails when the background work cannot start or the listener fails.
+pub async fn serve_bound(
+    server: Server,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let timeout = Duration::from_secs(server.config.shutdown_timeout_secs);
+    server
+        .run_until(async move {
+            shutdown.await;
+            shutdown::arm_watchdog(timeout);
+        })
         .await
-        .map_err(|error| anyhow::anyhow!("BACKLINE_LISTEN {}: {error}", config.listen))?;
-    let addr = listener.local_addr()?;
-    if config.graphiql_enabled() {
-        tracing::info!("GraphiQL: http://{addr}/graphql");
-    }
-    tracing::info!(%addr, "Backline is listening");
-    let workers = workers::Workers::start(&composition.app, &composition.database, &config).await?;
-    let router = http::router(composition, &config);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    workers.stop().await;
-    tracing::info!("Backline stopped");
-    Ok(())
 }
 
 /// Starts a server in the background (on port 0 for an ephemeral port).
@@ -80,25 +167,18 @@ pub async fn serve(
 /// # Errors
 /// Fails when the server cannot start.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    let composition = compose(&config).await?;
-    let listener = TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
-    let workers = workers::Workers::start(&composition.app, &composition.database, &config).await?;
-    let router = http::router(composition.clone(), &config);
+    let server = Server::bind(config).await?;
+    let addr = server.addr();
+    let composition = server.composition().clone();
     let (shutdown, signal) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = signal.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(server.run_until(async {
+        let _ = signal.await;
+    }));
     Ok(RunningServer {
         addr,
         composition,
         shutdown: Some(shutdown),
         task,
-        workers: Some(workers),
     })
 }
 
@@ -128,5 +208,4 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

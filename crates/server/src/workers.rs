@@ -1,11 +1,12 @@
 //! Background work: analysis workers (each claims one job at a time from the durable queue and
 //! runs it; decoding happens on the blocking pool, so the API stays responsive), the event relay
-//! (outbox to live subscribers) and the notification digest sender.
+//! (outbox to live subscribers), the notification digest sender, the session watcher and the
+//! pruning of old rate windows.
 
 use std::time::Duration;
 
 use backline_application::App;
-use backline_application::identity::follow_session_ends;
+use backline_application::identity::{follow_session_ends, prune_throttles};
 use backline_application::media::run_next_job;
 use backline_application::notifications::send_digests;
 use backline_db::{Database, EventRelay, RelayOptions};
@@ -22,6 +23,8 @@ const GRACE: Duration = Duration::from_secs(5);
 const BACKOFF: Duration = Duration::from_secs(2);
 /// The digest sender looks for due digests at least this often.
 const DIGEST_CHECK: Duration = Duration::from_secs(30);
+/// How often old rate windows and failed attempts are removed.
+const PRUNE_THROTTLES: Duration = Duration::from_secs(300);
 
 /// Running background work.
 pub(crate) struct Workers {
@@ -58,7 +61,8 @@ impl Workers {
                 _ = until_stopped.changed() => {}
             }
         }));
-        tasks.push(tokio::spawn(digest_sender(app.clone(), stopped)));
+        tasks.push(tokio::spawn(digest_sender(app.clone(), stopped.clone())));
+        tasks.push(tokio::spawn(throttle_pruner(app.clone(), stopped)));
         Ok(Self { stop, tasks, relay })
     }
 
@@ -111,6 +115,18 @@ async fn digest_sender(app: App, mut stopped: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(sent) => tracing::info!(sent, "notification digests sent"),
             Err(error) => tracing::warn!(%error, "could not send notification digests"),
+        }
+    }
+}
+
+async fn throttle_pruner(app: App, mut stopped: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(PRUNE_THROTTLES) => {}
+            _ = stopped.changed() => return,
+        }
+        if let Err(error) = prune_throttles(&app).await {
+            tracing::warn!(%error, "could not prune old rate windows");
         }
     }
 }

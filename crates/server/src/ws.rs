@@ -16,8 +16,8 @@ use std::time::Duration;
 use async_graphql::http::{WebSocket as GraphQLStream, WebSocketProtocols, WsMessage};
 use async_graphql::{Data, Request};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use backline_application::identity::authenticate_until;
-use backline_application::{App, ClientMeta};
+use backline_application::identity::{admit_mutations, authenticate_until};
+use backline_application::{Actor, App, ClientMeta};
 use backline_domain::ids::{SessionId, UserId};
 use backline_graphql::{BacklineSchema, RequestContext, RequestGuard};
 use futures::channel::mpsc;
@@ -99,6 +99,10 @@ pub(crate) struct Session {
     pub(crate) request_id: String,
     /// Each user's open sockets.
     pub(crate) sockets: SocketLimiter,
+    /// Turns `true` when the server stops: the socket closes with 1012 (service restart).
+    pub(crate) closing: tokio::sync::watch::Receiver<bool>,
+    /// Counts this socket open until it closes.
+    pub(crate) held: crate::shutdown::SocketHeld,
 }
 
 /// Reads the token from a `connection_init` payload: `Authorization`, `authorization` or `token`.
@@ -159,16 +163,56 @@ fn with_error_details(text: String, request_id: &str) -> String {
 enum Verdict {
     /// Hand it to the GraphQL engine.
     Forward,
+    /// A mutation of this many fields: count it against the caller's rate limit, then hand it
+    /// to the engine (or refuse it).
+    Admit(usize),
     /// Answer it ourselves and go on.
     Answer(Message),
     /// Close the socket.
     Close(Message),
 }
 
+/// The ids of a socket's live operations, counted in the subscriptions gauge.
+#[derive(Debug, Default)]
+struct Live(HashSet<String>);
+
+impl Live {
+    fn contains(&self, id: &str) -> bool {
+        self.0.contains(id)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn insert(&mut self, id: String) {
+        if self.0.insert(id) {
+            metrics::gauge!(crate::metrics::SUBSCRIPTIONS).increment(1.0);
+        }
+    }
+
+    fn remove(&mut self, id: &str) {
+        if self.0.remove(id) {
+            metrics::gauge!(crate::metrics::SUBSCRIPTIONS).decrement(1.0);
+        }
+    }
+
+    fn drain(&mut self) -> Vec<String> {
+        metrics::gauge!(crate::metrics::SUBSCRIPTIONS).decrement(self.0.len() as f64);
+        self.0.drain().collect()
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        metrics::gauge!(crate::metrics::SUBSCRIPTIONS).decrement(self.0.len() as f64);
+    }
+}
+
 struct Rules {
     modern: bool,
     acknowledged: bool,
-    active: HashSet<String>,
+    active: Live,
     request_id: String,
 }
 
@@ -204,18 +248,27 @@ impl Rules {
                         &self.request_id,
                     ));
                 }
-                if let Ok(mut request) = serde_json::from_value::<Request>(message["payload"].clone())
-                    && let Err(exceeded) = guard.check(&mut request)
-                {
-                    return Verdict::Answer(error_message(
-                        &id,
-                        "BAD_USER_INPUT",
-                        &exceeded.message,
-                        &self.request_id,
-                    ));
+                let mut mutation_fields = 0;
+                if let Ok(mut request) = serde_json::from_value::<Request>(message["payload"].clone()) {
+                    match guard.check(&mut request) {
+                        Err(exceeded) => {
+                            return Verdict::Answer(error_message(
+                                &id,
+                                "BAD_USER_INPUT",
+                                &exceeded.message,
+                                &self.request_id,
+                            ));
+                        }
+                        Ok(checked) if checked.kind == Some("mutation") => mutation_fields = checked.root_fields,
+                        Ok(_) => {}
+                    }
                 }
                 self.active.insert(id);
-                Verdict::Forward
+                if mutation_fields > 0 {
+                    Verdict::Admit(mutation_fields)
+                } else {
+                    Verdict::Forward
+                }
             }
             "complete" | "stop" => {
                 self.active.remove(&id);
@@ -255,7 +308,10 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
         keepalive,
         request_id,
         sockets,
+        mut closing,
+        held,
     } = session;
+    let _held = held;
     let modern = protocol == WebSocketProtocols::GraphQLWS;
     let (mut outgoing, mut incoming) = socket.split();
     let (mut to_engine, from_client) = mpsc::channel::<String>(16);
@@ -269,12 +325,20 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     let session: Arc<Mutex<Option<SessionId>>> = Arc::default();
     let signed_in = Arc::clone(&session);
     let sessions = Arc::clone(&app.session_cache);
+    // Who signed in, for the rate limit of mutations sent over the socket.
+    let caller: Arc<Mutex<Option<Actor>>> = Arc::default();
+    let signed_in_as = Arc::clone(&caller);
+    let socket_app = app.clone();
+    let socket_meta = meta.clone();
     let engine = GraphQLStream::new(schema, from_client, protocol).on_connection_init(move |payload| async move {
         let (actor, until) = authenticate_until(&app, token_from_init(&payload).as_deref())
             .await
             .map_err(|error| async_graphql::Error::new(error.to_string()))?;
         if let Ok(mut signed_in) = signed_in.lock() {
             *signed_in = actor.session_id();
+        }
+        if let Ok(mut signed_in_as) = signed_in_as.lock() {
+            *signed_in_as = Some(actor.clone());
         }
         if let Some(user) = actor.user_id() {
             let Some(place) = sockets.acquire(user) else {
@@ -298,7 +362,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     let mut rules = Rules {
         modern,
         acknowledged: false,
-        active: HashSet::new(),
+        active: Live::default(),
         request_id: request_id.clone(),
     };
     let init_deadline = tokio::time::sleep(init_timeout);
@@ -336,6 +400,11 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                 let _ = outgoing.send(close(4401, "Session ended")).await;
                 break;
             }
+            _ = closing.changed() => {
+                // The server is stopping: tell the client to reconnect, to another replica.
+                let _ = outgoing.send(close(1012, "Service restart")).await;
+                break;
+            }
             _ = pings.tick() => {
                 if outgoing.send(Message::Text(ping.into())).await.is_err() {
                     break;
@@ -360,6 +429,24 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                     Verdict::Forward => {
                         if to_engine.send(text).await.is_err() {
                             break;
+                        }
+                    }
+                    Verdict::Admit(fields) => {
+                        let caller = caller.lock().ok().and_then(|caller| caller.clone()).unwrap_or_default();
+                        match admit_mutations(&socket_app, &caller, &socket_meta, fields).await {
+                            Ok(()) => {
+                                if to_engine.send(text).await.is_err() {
+                                    break;
+                                }
+                            }
+                            Err(error) => {
+                                let id = serde_json::from_str::<Value>(&text).ok().and_then(|message| message["id"].as_str().map(str::to_owned)).unwrap_or_default();
+                                rules.active.remove(&id);
+                                metrics::counter!(crate::metrics::RATE_LIMITED).increment(1);
+                                if outgoing.send(error_message(&id, "RATE_LIMITED", &error.to_string(), &request_id)).await.is_err() {
+                                    break;
+                                }
+                            }
                         }
                     }
                     Verdict::Answer(reply) => {
@@ -454,7 +541,7 @@ mod tests {
         let mut rules = Rules {
             modern: true,
             acknowledged: false,
-            active: HashSet::new(),
+            active: Live::default(),
             request_id: "r1".into(),
         };
         let subscribe = |id: &str| {
@@ -488,7 +575,7 @@ mod tests {
         let aliases: String = (0..40)
             .map(|n| format!("a{n}: notificationAdded {{ unreadNotificationCount }} "))
             .collect();
-        rules.active.clear();
+        rules.active.drain();
         let heavy =
             json!({"id": "h", "type": "subscribe", "payload": {"query": format!("subscription {{ {aliases} }}")}})
                 .to_string();

@@ -20,7 +20,7 @@ pub async fn log_in(app: &App, email: &str, password: &str, meta: &ClientMeta) -
         keys.push(format!("ip:{ip}"));
     }
     let now = app.clock.now();
-    if let Err(retry_after_secs) = app.throttle.check(&keys, now) {
+    if let Err(retry_after_secs) = app.throttle.check(&keys, now).await? {
         return Err(AppError::RateLimited { retry_after_secs });
     }
     let found = app.users.find_by_email(&normalised).await?;
@@ -29,10 +29,10 @@ pub async fn log_in(app: &App, email: &str, password: &str, meta: &ClientMeta) -
         .map_or(app.hasher.dummy_hash(), |user| user.password_hash.as_str());
     let password_ok = app.hasher.verify(password, hash)?;
     let Some(found) = found.filter(|_| password_ok) else {
-        app.throttle.record_failure(&keys, now);
+        app.throttle.record_failure(&keys, now).await?;
         return Err(AppError::Unauthenticated(WRONG_CREDENTIALS.into()));
     };
-    app.throttle.reset(&keys[0]);
+    app.throttle.reset(&keys[0]).await?;
     if app.hasher.needs_rehash(&found.password_hash) {
         let rehashed = app.hasher.hash(password)?;
         app.users.set_password_hash(found.user.id, &rehashed, now).await?;

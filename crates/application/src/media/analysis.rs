@@ -87,7 +87,7 @@ async fn measure(app: &App, file: &MediaFile) -> Result<AudioReport, AnalysisFai
             "the file's content is missing from the blob store"
         )));
     };
-    app.analyzer.analyze(content.stream, format).await
+    app.analyzer.analyze(file.id, content.stream, format).await
 }
 
 async fn collect_head(mut stream: crate::ports::ByteStream) -> Result<Vec<u8>, AnalysisFailure> {

@@ -1,5 +1,6 @@
 //! Audio analysis: decoding, loudness and waveform peaks.
 
+use backline_domain::ids::FileId;
 use backline_domain::media::{AudioMetadata, Loudness, MediaFormat, Waveform};
 
 use super::ByteStream;
@@ -31,6 +32,11 @@ pub enum AnalysisFailure {
 /// Decodes audio and measures it. Implementations decode off the async threads.
 #[async_trait::async_trait]
 pub trait AudioAnalyzer: Send + Sync + 'static {
-    /// Analyses the content in `stream`, whose sniffed format is `format`.
-    async fn analyze(&self, stream: ByteStream, format: MediaFormat) -> Result<AudioReport, AnalysisFailure>;
+    /// Analyses the content of file `id` in `stream`, whose sniffed format is `format`.
+    async fn analyze(
+        &self,
+        id: FileId,
+        stream: ByteStream,
+        format: MediaFormat,
+    ) -> Result<AudioReport, AnalysisFailure>;
 }

@@ -3,6 +3,8 @@
 use backline_domain::ids::{SessionId, UserId};
 use chrono::{DateTime, Utc};
 
+use super::RepoResult;
+
 /// Hashes and checks passwords.
 ///
 /// # Errors
@@ -48,12 +50,41 @@ pub trait TokenIssuer: Send + Sync + 'static {
     fn verify(&self, token: &str) -> Result<AccessClaims, String>;
 }
 
-/// Counts failed sign-ins per account and per client address.
+/// Counts failed attempts (sign-ins per account and per client address, review-link passwords
+/// per link and address) over a sliding window. Kept in the shared store, so every replica
+/// counts the same failures.
+///
+/// # Errors
+/// Fails only when the store fails.
+#[async_trait::async_trait]
 pub trait LoginThrottle: Send + Sync + 'static {
-    /// `Err(seconds)` when either key has failed too often recently.
-    fn check(&self, keys: &[String], now: DateTime<Utc>) -> Result<(), u64>;
+    /// `Ok(Err(seconds))` when any key has failed too often recently: the seconds until the
+    /// oldest failure that counts leaves the window.
+    async fn check(&self, keys: &[String], now: DateTime<Utc>) -> RepoResult<Result<(), u64>>;
     /// Records a failure for each key.
-    fn record_failure(&self, keys: &[String], now: DateTime<Utc>);
-    /// Forgets the failures of an account after a successful sign-in.
-    fn reset(&self, key: &str);
+    async fn record_failure(&self, keys: &[String], now: DateTime<Utc>) -> RepoResult<()>;
+    /// Forgets the failures of a key after a success.
+    async fn reset(&self, key: &str) -> RepoResult<()>;
+}
+
+/// Counts hits per key in fixed windows (mutations per user), kept in the shared store so that
+/// every replica counts against the same limit.
+///
+/// # Errors
+/// Fails only when the store fails.
+#[async_trait::async_trait]
+pub trait RateLimiter: Send + Sync + 'static {
+    /// Adds `hits` to `key`'s count in the window of length `window` that holds `now`.
+    /// `Ok(Err(seconds))`, the seconds until that window ends, when the count is then above
+    /// `limit`.
+    async fn hit(
+        &self,
+        key: &str,
+        hits: u32,
+        limit: u32,
+        window: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Result<(), u64>>;
+    /// Forgets counts and failures from before `before`.
+    async fn prune(&self, before: DateTime<Utc>) -> RepoResult<()>;
 }

@@ -193,7 +193,7 @@ async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta
         if let Some(ip) = &meta.ip {
             keys.push(format!("review-ip:{ip}"));
         }
-        if let Err(retry_after_secs) = app.throttle.check(&keys, now) {
+        if let Err(retry_after_secs) = app.throttle.check(&keys, now).await? {
             return Err(AppError::RateLimited { retry_after_secs });
         }
         let Some(given) = password.filter(|given| !given.is_empty()) else {
@@ -202,12 +202,12 @@ async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta
             ));
         };
         if !app.hasher.verify(given, hash)? {
-            app.throttle.record_failure(&keys, now);
+            app.throttle.record_failure(&keys, now).await?;
             return Err(AppError::Unauthenticated(
                 "wrong password for this review link".to_owned(),
             ));
         }
-        app.throttle.reset(&keys[0]);
+        app.throttle.reset(&keys[0]).await?;
     }
     Ok(link)
 }

@@ -76,6 +76,11 @@ impl Cursor {
         }
     }
 
+    /// The highest id below which every row has been read (or given up on).
+    fn settled(&self) -> i64 {
+        self.gaps.keys().next().map_or(self.max_seen, |first| first - 1)
+    }
+
     /// Forgets missing ids waited on long enough.
     fn expire(&mut self, now: Instant) {
         self.gaps.retain(|_, since| now.duration_since(*since) < GAP_PATIENCE);
@@ -129,6 +134,7 @@ impl EventRelay {
             max_seen,
             gaps: BTreeMap::new(),
         };
+        db.relayed_up_to(max_seen);
         let task = tokio::spawn(crate::UNCOUNTED.scope((), run(db, bus, options, cursor, wake_rx, stopped)));
         Ok(Self { stop, task, listener })
     }
@@ -195,6 +201,7 @@ async fn pump(db: &Database, bus: &dyn EventBus, cursor: &mut Cursor) -> Result<
                 Err(error) => tracing::error!(id = row.id, %error, "an outbox row does not decode; skipped"),
             }
         }
+        db.relayed_up_to(cursor.settled());
         if !full {
             return Ok(());
         }

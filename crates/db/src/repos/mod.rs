@@ -14,6 +14,7 @@ mod labels;
 mod notifications;
 mod review_links;
 mod sessions;
+mod throttles;
 mod users;
 pub(crate) mod workspace;
 
@@ -31,5 +32,6 @@ pub use labels::SqlLabelRepository;
 pub use notifications::SqlNotificationRepository;
 pub use review_links::SqlReviewLinkRepository;
 pub use sessions::SqlSessionRepository;
+pub use throttles::SqlThrottle;
 pub use users::SqlUserRepository;
 pub use workspace::SqlWorkspaceRepository;

@@ -295,9 +295,20 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// The operation that will run, as measured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Executed {
+    /// Query, mutation or subscription.
+    pub(crate) kind: OperationType,
+    /// Its name, if it has one.
+    pub(crate) name: Option<String>,
+    /// Its distinct root fields, fragments expanded.
+    pub(crate) root_fields: usize,
+}
+
 /// Checks every operation of `document` against `bounds`. Complexity reads page sizes from
 /// `variables`, then from the defaults of the operation that will run (`operation_name`, or
-/// the only one).
+/// the only one), which is returned (`None` when no operation matches: execution says so).
 ///
 /// # Errors
 /// The first bound crossed.
@@ -307,7 +318,7 @@ pub(crate) fn check(
     bounds: Bounds,
     variables: &Variables,
     operation_name: Option<&str>,
-) -> Result<(), Exceeded> {
+) -> Result<Option<Executed>, Exceeded> {
     if document.fragments.len() > bounds.max_fragments {
         return Err(Exceeded::Fragments {
             limit: bounds.max_fragments,
@@ -319,7 +330,7 @@ pub(crate) fn check(
         .operations
         .iter()
         .find(|(name, _)| operation_name.is_none_or(|wanted| name.is_some_and(|name| name.as_str() == wanted)));
-    if let Some((_, operation)) = executed {
+    if let Some((_, operation)) = &executed {
         for definition in &operation.node.variable_definitions {
             if let Some(default) = &definition.node.default_value {
                 defaults.insert(definition.node.name.node.as_str(), &default.node);
@@ -336,7 +347,8 @@ pub(crate) fn check(
         keys: HashMap::new(),
         open: HashSet::new(),
     };
-    for (_, operation) in document.operations.iter() {
+    let mut measured = None;
+    for (name, operation) in document.operations.iter() {
         let root = match operation.node.ty {
             OperationType::Query => index.query.as_str(),
             OperationType::Mutation => index.mutation.as_str(),
@@ -344,9 +356,17 @@ pub(crate) fn check(
         };
         let set = &operation.node.selection_set.node;
         walker.set(set, root)?;
-        walker.root_keys(set, &mut BTreeSet::new())?;
+        let mut keys = BTreeSet::new();
+        walker.root_keys(set, &mut keys)?;
+        if executed.as_ref().is_some_and(|(wanted, _)| *wanted == name) {
+            measured = Some(Executed {
+                kind: operation.node.ty,
+                name: name.map(ToString::to_string),
+                root_fields: keys.len(),
+            });
+        }
     }
-    Ok(())
+    Ok(measured)
 }
 
 #[cfg(test)]
@@ -382,7 +402,24 @@ mod tests {
         let Ok(document) = async_graphql::parser::parse_query(query) else {
             return Err(Exceeded::Cycle("unparsable".into()));
         };
-        check(&document, &index, BOUNDS, variables, None)
+        check(&document, &index, BOUNDS, variables, None).map(|_| ())
+    }
+
+    #[test]
+    fn tells_which_operation_runs() {
+        let index = SchemaIndex::from_sdl(SDL);
+        let parsed =
+            async_graphql::parser::parse_query("query A { me { id } } query B { me { id } node(id: 1) { id } }");
+        let Ok(document) = parsed else {
+            panic!("does not parse");
+        };
+        let executed = check(&document, &index, BOUNDS, &Variables::default(), Some("B"));
+        let Ok(Some(executed)) = executed else {
+            panic!("{executed:?}");
+        };
+        assert_eq!(executed.name.as_deref(), Some("B"));
+        assert_eq!(executed.root_fields, 2);
+        assert_eq!(executed.kind, OperationType::Query);
     }
 
     /// A chain of `n` fragments, each spreading the next twice.

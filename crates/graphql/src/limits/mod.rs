@@ -13,6 +13,8 @@ mod schema_index;
 
 use std::sync::Arc;
 
+use async_graphql::parser::types::OperationType;
+
 use self::analysis::Bounds;
 use self::scan::ScanError;
 use self::schema_index::SchemaIndex;
@@ -75,6 +77,19 @@ pub struct LimitExceeded {
     pub message: String,
 }
 
+/// The operation a checked request will run.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Checked {
+    /// `query`, `mutation` or `subscription`; `None` when the document does not parse or names
+    /// no operation that exists (execution reports it).
+    pub kind: Option<&'static str>,
+    /// The operation's name, if it has one.
+    pub name: Option<String>,
+    /// Its distinct root fields, fragments expanded (mutations count against rate limits by
+    /// this).
+    pub root_fields: usize,
+}
+
 /// Checks requests against [`Limits`] with what it knows of the schema. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct RequestGuard {
@@ -96,13 +111,13 @@ impl RequestGuard {
         &self.limits
     }
 
-    /// Checks one request. The document is parsed into the request, so execution does not
-    /// parse it again. A document that does not parse passes here: execution reports the
-    /// syntax error with its position.
+    /// Checks one request and tells which operation it will run. The document is parsed into
+    /// the request, so execution does not parse it again. A document that does not parse
+    /// passes here: execution reports the syntax error with its position.
     ///
     /// # Errors
     /// The first limit crossed, with a message naming it.
-    pub fn check(&self, request: &mut async_graphql::Request) -> Result<(), LimitExceeded> {
+    pub fn check(&self, request: &mut async_graphql::Request) -> Result<Checked, LimitExceeded> {
         let limits = &self.limits;
         scan::scan(&request.query, limits.max_tokens, limits.max_nesting).map_err(|error| match error {
             ScanError::Tokens(limit) => LimitExceeded {
@@ -117,7 +132,7 @@ impl RequestGuard {
         let variables = request.variables.clone();
         let operation_name = request.operation_name.clone();
         let Ok(document) = request.parsed_query() else {
-            return Ok(());
+            return Ok(Checked::default());
         };
         let bounds = Bounds {
             max_fragments: limits.max_fragments,
@@ -128,22 +143,33 @@ impl RequestGuard {
             max_aliases: limits.max_aliases,
             max_root_fields: limits.max_root_fields,
         };
-        analysis::check(document, &self.index, bounds, &variables, operation_name.as_deref()).map_err(|exceeded| {
-            let limit = match &exceeded {
-                analysis::Exceeded::Fragments { .. } => "fragments",
-                analysis::Exceeded::Selections(_) => "selections",
-                analysis::Exceeded::Depth(_) => "depth",
-                analysis::Exceeded::IntrospectionDepth(_) => "introspectionDepth",
-                analysis::Exceeded::Complexity(_) => "complexity",
-                analysis::Exceeded::Aliases(_) => "aliases",
-                analysis::Exceeded::RootFields { .. } => "rootFields",
-                analysis::Exceeded::Cycle(_) => "fragmentCycle",
-            };
-            LimitExceeded {
-                limit,
-                message: exceeded.to_string(),
-            }
-        })
+        let executed = analysis::check(document, &self.index, bounds, &variables, operation_name.as_deref()).map_err(
+            |exceeded| {
+                let limit = match &exceeded {
+                    analysis::Exceeded::Fragments { .. } => "fragments",
+                    analysis::Exceeded::Selections(_) => "selections",
+                    analysis::Exceeded::Depth(_) => "depth",
+                    analysis::Exceeded::IntrospectionDepth(_) => "introspectionDepth",
+                    analysis::Exceeded::Complexity(_) => "complexity",
+                    analysis::Exceeded::Aliases(_) => "aliases",
+                    analysis::Exceeded::RootFields { .. } => "rootFields",
+                    analysis::Exceeded::Cycle(_) => "fragmentCycle",
+                };
+                LimitExceeded {
+                    limit,
+                    message: exceeded.to_string(),
+                }
+            },
+        )?;
+        Ok(executed.map_or_else(Checked::default, |executed| Checked {
+            kind: Some(match executed.kind {
+                OperationType::Query => "query",
+                OperationType::Mutation => "mutation",
+                OperationType::Subscription => "subscription",
+            }),
+            name: executed.name,
+            root_fields: executed.root_fields,
+        }))
     }
 }
 
@@ -164,7 +190,7 @@ mod tests {
             if path.extension().is_some_and(|extension| extension == "graphql") {
                 let query = std::fs::read_to_string(&path).unwrap_or_default();
                 let mut request = async_graphql::Request::new(query);
-                assert_eq!(guard().check(&mut request), Ok(()), "{}", path.display());
+                assert!(guard().check(&mut request).is_ok(), "{}", path.display());
                 checked += 1;
             }
         }
