@@ -21,6 +21,7 @@ mod no_n_plus_one;
 mod not_found;
 mod notifications;
 mod npm_client;
+mod operations;
 mod processes;
 mod query_limits;
 mod review_links;

@@ -44,6 +44,7 @@ pub(crate) struct HttpState {
 
 /// Builds the router.
 pub(crate) fn router(composition: Composition, config: &Config, lifecycle: crate::shutdown::Lifecycle) -> Router {
+    crate::metrics::handle();
     let in_flight = crate::overload::InFlight::new(config.max_in_flight);
     let state = HttpState {
         composition,

@@ -49,7 +49,8 @@ const BUCKETS: [f64; 12] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 /// grow the metrics without bound.
 const MAX_OPERATION_NAMES: usize = 200;
 
-/// The process-wide recorder, installed on first use.
+/// The process-wide recorder, installed on first use (the router installs it before the first
+/// request, so nothing is counted before it).
 pub(crate) fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
@@ -103,6 +104,10 @@ fn describe() {
         metrics::Unit::Seconds,
         "Age of the oldest committed event this process has not published yet"
     );
+    // Gauges moved up and down by events are shown from the start, at 0.
+    for gauge in [IN_FLIGHT, OPEN_SOCKETS, SUBSCRIPTIONS] {
+        metrics::gauge!(gauge).increment(0.0);
+    }
 }
 
 /// The label for a client's operation name: itself when it is a plain GraphQL name among the
