@@ -19,6 +19,7 @@ mod m20261124_000012_profiles_and_labels;
 mod m20261124_000013_space_slugs;
 mod m20261124_000014_documents;
 mod m20261201_000015_throttles;
+mod m20261201_000016_event_scopes;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000013_space_slugs::Migration),
             Box::new(m20261124_000014_documents::Migration),
             Box::new(m20261201_000015_throttles::Migration),
+            Box::new(m20261201_000016_event_scopes::Migration),
         ]
     }
 }

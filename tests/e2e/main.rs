@@ -11,6 +11,7 @@ mod invitations;
 mod invite_links;
 mod labels;
 mod live;
+mod live_resume;
 mod media_formats;
 mod media_images;
 mod media_maintenance;

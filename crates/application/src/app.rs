@@ -8,10 +8,10 @@ use backline_domain::roles::{Plan, PlatformRole};
 use crate::error::AppResult;
 use crate::ports::{
     AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, DocumentRepository,
-    EmailTokenRepository, EventBus, FileRepository, IdGenerator, ImageProcessor, ImageRepository, InvitationRepository,
-    InviteLinkRepository, JobQueue, LoginThrottle, Mailer, NotificationRepository, OrganizationRepository,
-    PasswordHasher, ProfileRepository, RateLimiter, ReviewLinkRepository, SessionRepository, TokenIssuer,
-    UserRepository, WorkspaceRepository,
+    EmailTokenRepository, EventBus, EventLog, FileRepository, IdGenerator, ImageProcessor, ImageRepository,
+    InvitationRepository, InviteLinkRepository, JobQueue, LoginThrottle, Mailer, NotificationRepository,
+    OrganizationRepository, PasswordHasher, ProfileRepository, RateLimiter, ReviewLinkRepository, SessionRepository,
+    TokenIssuer, UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -166,6 +166,8 @@ pub struct App {
     pub review_links: Arc<dyn ReviewLinkRepository>,
     /// Live events for subscriptions.
     pub events: Arc<dyn EventBus>,
+    /// The outbox read back, for subscriptions that resume.
+    pub event_log: Arc<dyn EventLog>,
     /// Uploaded images.
     pub images: Arc<dyn ImageRepository>,
     /// Background jobs.

@@ -7,6 +7,7 @@ pub mod error;
 pub mod feedback;
 pub mod identity;
 pub mod labels;
+mod live;
 pub mod media;
 pub mod notifications;
 pub mod ports;

@@ -19,7 +19,7 @@ use std::time::Duration;
 use backline_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 
-pub use events::{EventRelay, RelayOptions};
+pub use events::{EventRelay, RelayOptions, SqlEventLog};
 pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
     SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,

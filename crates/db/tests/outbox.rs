@@ -6,18 +6,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use backline_application::ports::{Event, EventBus, EventStream};
+use backline_application::ports::{Event, EventBus, EventLog, EventPosition, EventScope, EventStream};
 use backline_db::testing::{fresh_database_url, record_events};
-use backline_db::{Database, EventRelay, RelayOptions};
+use backline_db::{Database, EventRelay, RelayOptions, SqlEventLog};
 use backline_domain::ids::UserId;
 use tokio::sync::mpsc;
 
 /// Collects what the relay publishes.
-struct Collector(mpsc::UnboundedSender<Event>);
+struct Collector(mpsc::UnboundedSender<(EventPosition, Event)>);
 
 impl EventBus for Collector {
-    fn publish(&self, event: Event) {
-        let _ = self.0.send(event);
+    fn publish(&self, position: EventPosition, event: Event) {
+        let _ = self.0.send((position, event));
     }
 
     fn subscribe(&self) -> EventStream {
@@ -38,7 +38,9 @@ fn number(event: &Event) -> u128 {
     }
 }
 
-async fn relay(db: &Database, poll: Duration) -> anyhow::Result<(EventRelay, mpsc::UnboundedReceiver<Event>)> {
+type Received = mpsc::UnboundedReceiver<(EventPosition, Event)>;
+
+async fn relay(db: &Database, poll: Duration) -> anyhow::Result<(EventRelay, Received)> {
     let (sender, receiver) = mpsc::unbounded_channel();
     let relay = EventRelay::start(
         db.clone(),
@@ -52,10 +54,14 @@ async fn relay(db: &Database, poll: Duration) -> anyhow::Result<(EventRelay, mps
     Ok((relay, receiver))
 }
 
-async fn next(receiver: &mut mpsc::UnboundedReceiver<Event>) -> anyhow::Result<Event> {
+async fn next_at(receiver: &mut Received) -> anyhow::Result<(EventPosition, Event)> {
     tokio::time::timeout(Duration::from_secs(10), receiver.recv())
         .await?
         .ok_or_else(|| anyhow::anyhow!("the relay stopped"))
+}
+
+async fn next(receiver: &mut Received) -> anyhow::Result<Event> {
+    Ok(next_at(receiver).await?.1)
 }
 
 #[tokio::test]
@@ -137,14 +143,55 @@ async fn concurrent_writers_lose_nothing() -> anyhow::Result<()> {
         task.await??;
     }
     let mut numbers = Vec::new();
+    let mut positions = Vec::new();
     for _ in 0..32 {
-        numbers.push(number(&next(&mut received).await?));
+        let (position, event) = next_at(&mut received).await?;
+        positions.push(position);
+        numbers.push(number(&event));
     }
+    assert!(
+        positions.windows(2).all(|pair| pair[0] < pair[1]),
+        "positions are published in order, each once: {positions:?}"
+    );
     numbers.sort_unstable();
     let expected: Vec<u128> = (1..=40).filter(|n| n % 5 != 0).collect();
     assert_eq!(numbers, expected, "every committed event once, no rolled-back one");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(received.try_recv().is_err());
+    relay.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_log_replays_one_scope_after_a_position_in_order() -> anyhow::Result<()> {
+    let db = Database::connect(&fresh_database_url().await?).await?;
+    db.migrate_up().await?;
+    let log = SqlEventLog::new(db.clone());
+    assert_eq!(log.bounds().await?, None, "nothing kept yet");
+    let (relay, mut received) = relay(&db, Duration::from_millis(100)).await?;
+    for n in 1..=6_u128 {
+        record_events(&db, &[access_changed(n % 2), access_changed(10 + n)], true, true).await?;
+    }
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        seen.push(next_at(&mut received).await?);
+    }
+    let (first, last) = log.bounds().await?.ok_or_else(|| anyhow::anyhow!("no bounds"))?;
+    assert_eq!((first, last), (seen[0].0, seen[11].0));
+    // What user 1 missed after the event at its third position: the events of user 1 only.
+    let user = UserId(uuid::Uuid::from_u128(1));
+    let after = seen[2].0;
+    let replayed = log.after(EventScope::User(user), after, 100).await?;
+    let expected: Vec<(EventPosition, Event)> = seen
+        .iter()
+        .filter(|(position, event)| *position > after && event.user() == Some(user))
+        .cloned()
+        .collect();
+    assert_eq!(replayed, expected);
+    assert_eq!(replayed.len(), 2);
+    // Pages.
+    let page = log.after(EventScope::User(user), EventPosition(0), 1).await?;
+    assert_eq!(page.len(), 1);
     relay.stop().await;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! the channel's capacity behind is told it lagged and its stream ends, rather than silently
 //! skipping events.
 
-use backline_application::ports::{Event, EventBus, EventError, EventStream};
+use backline_application::ports::{Event, EventBus, EventError, EventPosition, EventStream};
 use tokio::sync::broadcast;
 
 /// Events a subscriber may fall behind before it is cut off.
@@ -12,7 +12,7 @@ pub const DEFAULT_CAPACITY: usize = 4_096;
 /// A single-process event bus.
 #[derive(Debug, Clone)]
 pub struct InProcessBus {
-    sender: broadcast::Sender<Event>,
+    sender: broadcast::Sender<(EventPosition, Event)>,
 }
 
 impl InProcessBus {
@@ -30,9 +30,9 @@ impl Default for InProcessBus {
 }
 
 impl EventBus for InProcessBus {
-    fn publish(&self, event: Event) {
+    fn publish(&self, position: EventPosition, event: Event) {
         // No subscriber is not an error.
-        let _ = self.sender.send(event);
+        let _ = self.sender.send((position, event));
     }
 
     fn subscribe(&self) -> EventStream {
@@ -55,10 +55,18 @@ mod tests {
 
     use super::*;
 
-    fn event(n: u128) -> Event {
-        Event::AccessChanged {
-            user: UserId(uuid::Uuid::from_u128(n)),
-        }
+    fn event(n: u128) -> (EventPosition, Event) {
+        (
+            EventPosition(i64::try_from(n).unwrap_or_default()),
+            Event::AccessChanged {
+                user: UserId(uuid::Uuid::from_u128(n)),
+            },
+        )
+    }
+
+    fn publish(bus: &InProcessBus, n: u128) {
+        let (position, event) = event(n);
+        bus.publish(position, event);
     }
 
     #[tokio::test]
@@ -67,7 +75,7 @@ mod tests {
         let mut first = bus.subscribe();
         let mut second = bus.subscribe();
         for n in 0..3 {
-            bus.publish(event(n));
+            publish(&bus, n);
         }
         for stream in [&mut first, &mut second] {
             for n in 0..3 {
@@ -82,11 +90,11 @@ mod tests {
         let mut slow = bus.subscribe();
         let mut fast = bus.subscribe();
         for n in 0..4 {
-            bus.publish(event(n));
+            publish(&bus, n);
             assert_eq!(fast.next().await, Some(Ok(event(n))));
         }
         for n in 4..10 {
-            bus.publish(event(n));
+            publish(&bus, n);
             assert_eq!(
                 fast.next().await,
                 Some(Ok(event(n))),

@@ -8,9 +8,9 @@ use backline_audio::SymphoniaAnalyzer;
 use backline_auth::{Argon2Hasher, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
     Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
-    SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
-    SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository,
-    SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
+    SqlEmailTokenRepository, SqlEventLog, SqlFileRepository, SqlImageRepository, SqlInvitationRepository,
+    SqlInviteLinkRepository, SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository,
+    SqlSessionRepository, SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_events::InProcessBus;
 use backline_graphql::{BacklineSchema, Limits, RequestGuard, SchemaOptions, build_schema};
@@ -119,6 +119,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         organizations: Arc::new(SqlLabelRepository::new(database.clone())),
         aliases: Arc::new(SqlAliasRepository::new(database.clone())),
         events: Arc::new(InProcessBus::default()),
+        event_log: Arc::new(SqlEventLog::new(database.clone())),
         images: Arc::new(SqlImageRepository::new(database.clone())),
         jobs: Arc::new(SqlJobQueue::new(database.clone())),
         blobs: Arc::new(blobs),

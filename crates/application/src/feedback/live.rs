@@ -1,14 +1,15 @@
-//! Live comment events for one track.
+//! Live comment and track events for one track, resumable from a position.
 
 use backline_domain::comments::Comment;
 use backline_domain::ids::{TrackId, UserId};
 use backline_domain::media::MediaFile;
 use backline_domain::workspace::ResourcePath;
-use futures::{Stream, StreamExt};
+use futures::Stream;
 
 use crate::access::{readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult};
-use crate::ports::{CommentEventKind, Event, EventStream, TrackEventKind};
+use crate::live::Feed;
+use crate::ports::{CommentEventKind, Event, EventPosition, EventScope, TrackEventKind};
 use crate::workspace::resource::load_track;
 use crate::{Actor, App};
 
@@ -17,18 +18,20 @@ struct Watch {
     user: UserId,
     track: TrackId,
     path: ResourcePath,
-    events: EventStream,
+    feed: Feed,
 }
 
 /// Watches one track's events for a caller who can read it: `pick` keeps the events wanted.
-/// The stream ends with `FORBIDDEN` once the caller's access is taken away, and with `CONFLICT`
-/// when the subscriber fell too far behind (resubscribe and refetch).
+/// With `after`, first replays the track's events recorded since that position. The stream
+/// ends with `FORBIDDEN` once the caller's access is taken away, and with `CONFLICT` when the
+/// subscriber fell too far behind (resubscribe with the last position seen).
 async fn watch_track<T: Send + 'static>(
     app: &App,
     actor: &Actor,
     track: TrackId,
+    after: Option<EventPosition>,
     pick: fn(Event, TrackId) -> Option<T>,
-) -> AppResult<impl Stream<Item = AppResult<T>> + use<T>> {
+) -> AppResult<impl Stream<Item = AppResult<(EventPosition, T)>> + use<T>> {
     let user = actor.require()?;
     let path = load_track(app, track).await?.path();
     readable_or_not_found(app, actor, path).await?;
@@ -38,23 +41,22 @@ async fn watch_track<T: Send + 'static>(
         user,
         track,
         path,
-        events: app.events.subscribe(),
+        feed: Feed::open(app, EventScope::Track(track), after).await?,
     };
     Ok(futures::stream::unfold(Some(watch), move |state| async move {
         let mut watch = state?;
         loop {
-            match watch.events.next().await {
-                None => return None,
-                Some(Err(lagged)) => return Some((Err(AppError::from(lagged)), None)),
-                Some(Ok(Event::AccessChanged { user })) if user == watch.user => {
+            match watch.feed.next().await? {
+                Err(error) => return Some((Err(error), None)),
+                Ok((_, Event::AccessChanged { user })) if user == watch.user => {
                     if !user_can_read(&watch.app, user, watch.path).await.unwrap_or(false) {
                         let error = AppError::Forbidden("your access to this track has ended".into());
                         return Some((Err(error), None));
                     }
                 }
-                Some(Ok(event)) => {
+                Ok((position, event)) => {
                     if let Some(item) = pick(event, watch.track) {
-                        return Some((Ok(item), Some(watch)));
+                        return Some((Ok((position, item)), Some(watch)));
                     }
                 }
             }
@@ -62,14 +64,16 @@ async fn watch_track<T: Send + 'static>(
     }))
 }
 
-/// Every change to a comment on any version of a track, as it happens. Needs read access to
-/// the track when subscribing (see [`watch_track`] for how it ends).
+/// Every change to a comment on any version of a track, as it happens, each with its
+/// position; with `after`, first those since that position. Needs read access to the track
+/// when subscribing (see [`watch_track`] for how it ends).
 pub async fn comment_events(
     app: &App,
     actor: &Actor,
     track: TrackId,
-) -> AppResult<impl Stream<Item = AppResult<(CommentEventKind, Comment)>> + use<>> {
-    watch_track(app, actor, track, |event, track| match event {
+    after: Option<EventPosition>,
+) -> AppResult<impl Stream<Item = AppResult<(EventPosition, (CommentEventKind, Comment))>> + use<>> {
+    watch_track(app, actor, track, after, |event, track| match event {
         Event::Comment { kind, comment } if comment.track_id == track => Some((kind, *comment)),
         _ => None,
     })
@@ -77,13 +81,15 @@ pub async fn comment_events(
 }
 
 /// Every change to a track and its versions (uploaded, analysis finished, approved, deleted,
-/// track updated), as it happens; the same access rules as [`comment_events`].
+/// track updated), as it happens; resumable and with the same access rules as
+/// [`comment_events`].
 pub async fn track_events(
     app: &App,
     actor: &Actor,
     track: TrackId,
-) -> AppResult<impl Stream<Item = AppResult<(TrackEventKind, Option<MediaFile>)>> + use<>> {
-    watch_track(app, actor, track, |event, watched| match event {
+    after: Option<EventPosition>,
+) -> AppResult<impl Stream<Item = AppResult<(EventPosition, (TrackEventKind, Option<MediaFile>))>> + use<>> {
+    watch_track(app, actor, track, after, |event, watched| match event {
         Event::Track { kind, track, file } if track == watched => Some((kind, file.map(|file| *file))),
         _ => None,
     })

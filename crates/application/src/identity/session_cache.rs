@@ -162,8 +162,8 @@ pub fn follow_session_ends(app: &App) -> impl Future<Output = ()> + Send + 'stat
     async move {
         loop {
             match events.next().await {
-                Some(Ok(Event::SessionsEnded { sessions, .. })) => {
-                    app.session_cache.ended_now(&sessions, app.clock.now())
+                Some(Ok((_, Event::SessionsEnded { sessions, .. }))) => {
+                    app.session_cache.ended_now(&sessions, app.clock.now());
                 }
                 Some(Ok(_)) => {}
                 Some(Err(EventError::Lagged(missed))) => {

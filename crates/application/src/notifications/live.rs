@@ -1,41 +1,43 @@
-//! The signed-in user's notifications, live.
+//! The signed-in user's notifications, live and resumable from a position.
 
 use backline_domain::ids::UserId;
 use backline_domain::notifications::Notification;
-use futures::{Stream, StreamExt};
+use futures::Stream;
 
 use crate::error::{AppError, AppResult};
-use crate::ports::{Event, EventStream};
+use crate::live::Feed;
+use crate::ports::{Event, EventPosition, EventScope};
 use crate::{Actor, App};
 
-/// Each new notification for the caller with their unread count after it, as it is raised;
-/// and `None` with the new count when some were marked read (in another tab, say).
+/// Each new notification for the caller with their unread count, as it is raised; and `None`
+/// with the new count when some were marked read (in another tab, say). Each comes with its
+/// position; with `after`, first those since that position (their counts are today's).
 pub async fn notification_events(
     app: &App,
     actor: &Actor,
-) -> AppResult<impl Stream<Item = AppResult<(Option<Notification>, u64)>> + use<>> {
+    after: Option<EventPosition>,
+) -> AppResult<impl Stream<Item = AppResult<(EventPosition, (Option<Notification>, u64))>> + use<>> {
     let user = actor.require()?;
-    let state: (App, UserId, EventStream) = (app.clone(), user, app.events.subscribe());
+    let feed = Feed::open(app, EventScope::User(user), after).await?;
+    let state: (App, UserId, Feed) = (app.clone(), user, feed);
     Ok(futures::stream::unfold(Some(state), |state| async move {
-        let (app, user, mut events) = state?;
+        let (app, user, mut feed) = state?;
         loop {
-            match events.next().await {
-                None => return None,
-                Some(Err(lagged)) => return Some((Err(AppError::from(lagged)), None)),
-                Some(Ok(Event::Notification { notification })) if notification.recipient_id == user => {
-                    let unread = app.notifications.count(user, true).await;
-                    let item = unread
-                        .map(|unread| (Some(*notification), unread))
-                        .map_err(AppError::from);
-                    return Some((item, Some((app, user, events))));
+            let (position, notification) = match feed.next().await? {
+                Err(error) => return Some((Err(error), None)),
+                Ok((position, Event::Notification { notification })) if notification.recipient_id == user => {
+                    (position, Some(*notification))
                 }
-                Some(Ok(Event::NotificationsRead { user: reader })) if reader == user => {
-                    let unread = app.notifications.count(user, true).await;
-                    let item = unread.map(|unread| (None, unread)).map_err(AppError::from);
-                    return Some((item, Some((app, user, events))));
-                }
-                Some(Ok(_)) => {}
-            }
+                Ok((position, Event::NotificationsRead { user: reader })) if reader == user => (position, None),
+                Ok(_) => continue,
+            };
+            let item = app
+                .notifications
+                .count(user, true)
+                .await
+                .map(|unread| (position, (notification, unread)))
+                .map_err(AppError::from);
+            return Some((item, Some((app, user, feed))));
         }
     }))
 }

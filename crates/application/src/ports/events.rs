@@ -94,6 +94,18 @@ pub enum Event {
 }
 
 impl Event {
+    /// The user the event is for or about, if it is not about a track: the recipient of a
+    /// notification, the reader who marked some read, the user whose access or sessions changed.
+    pub fn user(&self) -> Option<UserId> {
+        match self {
+            Event::Notification { notification } => Some(notification.recipient_id),
+            Event::NotificationsRead { user } | Event::AccessChanged { user } | Event::SessionsEnded { user, .. } => {
+                Some(*user)
+            }
+            Event::Comment { .. } | Event::Track { .. } => None,
+        }
+    }
+
     /// The track the event is about, if any.
     pub fn track(&self) -> Option<TrackId> {
         match self {
@@ -115,15 +127,48 @@ pub enum EventError {
     Lagged(u64),
 }
 
-/// A subscriber's stream of events.
-pub type EventStream = Pin<Box<dyn Stream<Item = Result<Event, EventError>> + Send>>;
+/// Where an event stands in the outbox: events are numbered in the order their changes
+/// committed, the same in every process, so a subscriber that saw up to one position and
+/// reconnects anywhere can be given exactly what followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventPosition(pub i64);
+
+/// A subscriber's stream of events, each with its position.
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<(EventPosition, Event), EventError>> + Send>>;
 
 /// Publishes events to every subscriber. A slow subscriber never blocks the publisher or the
 /// others; one that falls too far behind gets [`EventError::Lagged`] and its stream ends.
 pub trait EventBus: Send + Sync + 'static {
     /// Publishes an event to this process's subscribers. Only the outbox relay calls it, after
-    /// the change the event reports has committed.
-    fn publish(&self, event: Event);
+    /// the change the event reports has committed, in the order of positions.
+    fn publish(&self, position: EventPosition, event: Event);
     /// A stream of every event published from now on.
     fn subscribe(&self) -> EventStream;
+}
+
+/// Whose events a resuming subscriber reads back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventScope {
+    /// The events about a track ([`Event::track`]).
+    Track(TrackId),
+    /// The events for or about a user ([`Event::user`]).
+    User(UserId),
+}
+
+/// The outbox read back: the events recorded (and kept, at least 24 hours) after a position,
+/// for subscribers that resume.
+///
+/// # Errors
+/// Fails only when the store fails.
+#[async_trait::async_trait]
+pub trait EventLog: Send + Sync + 'static {
+    /// At most `limit` events of `scope` recorded after `after`, in order.
+    async fn after(
+        &self,
+        scope: EventScope,
+        after: EventPosition,
+        limit: u64,
+    ) -> super::RepoResult<Vec<(EventPosition, Event)>>;
+    /// The first and last positions kept; `None` when nothing is kept.
+    async fn bounds(&self) -> super::RepoResult<Option<(EventPosition, EventPosition)>>;
 }

@@ -31,7 +31,9 @@ pub use comments::{CommentFilter, CommentOrder, CommentParent, CommentRepository
 pub use credentials::{AccessClaims, LoginThrottle, PasswordHasher, RateLimiter, TokenIssuer};
 pub use documents::{DocumentRepository, DocumentStored};
 pub use email_tokens::{EmailTokenPurpose, EmailTokenRepository};
-pub use events::{CommentEventKind, Event, EventBus, EventError, EventStream, TrackEventKind};
+pub use events::{
+    CommentEventKind, Event, EventBus, EventError, EventLog, EventPosition, EventScope, EventStream, TrackEventKind,
+};
 pub use files::{FileRepository, NewVersion};
 pub use images::{ImageProcessor, ImageRefusal, ImageRepository, ImageSet, ProcessedImage};
 pub use jobs::{Job, JobKind, JobQueue};

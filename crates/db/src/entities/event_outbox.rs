@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i64,
     pub payload: String,
     pub created_at: DateTimeUtc,
+    pub track_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

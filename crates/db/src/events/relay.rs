@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use backline_application::ports::EventBus;
+use backline_application::ports::{EventBus, EventPosition};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::{mpsc, watch};
@@ -30,7 +30,8 @@ pub struct RelayOptions {
     /// How often the outbox is read without a wake-up: the delay for events written by another
     /// process when no notification reaches this one.
     pub poll_interval: Duration,
-    /// How long rows stay in the outbox.
+    /// How long rows stay in the outbox: subscribers may resume from any position this
+    /// recent.
     pub retention: Duration,
 }
 
@@ -38,7 +39,7 @@ impl Default for RelayOptions {
     fn default() -> Self {
         Self {
             poll_interval: Duration::from_secs(1),
-            retention: Duration::from_secs(3_600),
+            retention: Duration::from_secs(24 * 3_600),
         }
     }
 }
@@ -197,7 +198,7 @@ async fn pump(db: &Database, bus: &dyn EventBus, cursor: &mut Cursor) -> Result<
         for row in rows {
             cursor.saw(row.id, now);
             match decode(&row.payload) {
-                Ok(event) => bus.publish(event),
+                Ok(event) => bus.publish(EventPosition(row.id), event),
                 Err(error) => tracing::error!(id = row.id, %error, "an outbox row does not decode; skipped"),
             }
         }
@@ -208,13 +209,24 @@ async fn pump(db: &Database, bus: &dyn EventBus, cursor: &mut Cursor) -> Result<
     }
 }
 
-/// Removes rows older than `retention`.
+/// Removes rows older than `retention`, always keeping the newest one: the outbox's bounds
+/// then tell a resuming subscriber whether its cursor is still covered.
 async fn prune(db: &Database, retention: Duration) {
     let Ok(retention) = chrono::Duration::from_std(retention) else {
         return;
     };
+    let newest = event_outbox::Entity::find()
+        .select_only()
+        .column_as(event_outbox::Column::Id.max(), "max")
+        .into_tuple::<Option<i64>>()
+        .one(db.conn())
+        .await;
+    let Ok(Some(Some(newest))) = newest else {
+        return;
+    };
     let removed = event_outbox::Entity::delete_many()
         .filter(event_outbox::Column::CreatedAt.lt(Utc::now() - retention))
+        .filter(event_outbox::Column::Id.lt(newest))
         .exec(db.conn())
         .await;
     if let Err(error) = removed {
