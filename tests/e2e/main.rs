@@ -26,6 +26,7 @@ mod operations;
 mod processes;
 mod query_limits;
 mod review_links;
+mod s3;
 mod security;
 mod server;
 mod session_revocation;

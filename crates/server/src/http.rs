@@ -467,21 +467,36 @@ async fn healthz() -> impl IntoResponse {
     )
 }
 
+/// How long each readiness check may take before it counts as failing.
+const READY_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Ready to serve: the database answers with every migration applied, and the blob store
-/// answers. Each check is named in the answer.
+/// answers, each within [`READY_CHECK_TIMEOUT`]. Each check is named in the answer.
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
     let database = &state.composition.database;
-    let (database_ok, migrations_ok) = match database.ping().await {
-        Ok(()) => (true, database.migrations_current().await.unwrap_or(false)),
-        Err(error) => {
+    let database_check = async {
+        database.ping().await?;
+        database.migrations_current().await
+    };
+    let (database_ok, migrations_ok) = match tokio::time::timeout(READY_CHECK_TIMEOUT, database_check).await {
+        Ok(Ok(current)) => (true, current),
+        Ok(Err(error)) => {
             tracing::warn!(%error, "database is not reachable");
             (false, false)
         }
+        Err(_) => {
+            tracing::warn!("database did not answer the readiness check in time");
+            (false, false)
+        }
     };
-    let blobs_ok = match state.composition.app.blobs.ping().await {
-        Ok(()) => true,
-        Err(error) => {
+    let blobs_ok = match tokio::time::timeout(READY_CHECK_TIMEOUT, state.composition.app.blobs.ping()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(error)) => {
             tracing::warn!(error = %format!("{error:#}"), "blob store is not reachable");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("blob store did not answer the readiness check in time");
             false
         }
     };
