@@ -106,13 +106,39 @@ impl Database {
         })
     }
 
-    /// Applies pending migrations.
+    /// Applies pending migrations. Replicas starting at once may all call it: on PostgreSQL
+    /// they take turns under an advisory lock; on SQLite (whose writers already take turns) a
+    /// replica that lost the race finds the migrations applied and carries on.
     ///
     /// # Errors
     /// Fails when a migration fails; migrations run in a transaction where the database allows.
     pub async fn migrate_up(&self) -> anyhow::Result<()> {
-        Migrator::up(&self.connection, None).await?;
-        Ok(())
+        /// The advisory lock replicas take turns under while migrating.
+        const MIGRATION_LOCK: i64 = 0x6d69_6772_6174_6521; // "migrate!"
+        if self.is_postgres() {
+            use sea_orm::sqlx::Executor;
+            let mut holder = self.connection.get_postgres_connection_pool().acquire().await?;
+            holder
+                .execute(sea_orm::sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK))
+                .await?;
+            let migrated = Migrator::up(&self.connection, None).await;
+            holder
+                .execute(sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK))
+                .await?;
+            return Ok(migrated?);
+        }
+        match Migrator::up(&self.connection, None).await {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                // Another process may have applied the same migrations meanwhile.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                if self.migrations_current().await.unwrap_or(false) {
+                    Ok(())
+                } else {
+                    Err(error.into())
+                }
+            }
+        }
     }
 
     /// Reverts the last applied migration.
