@@ -12,8 +12,10 @@ async fn replica() -> anyhow::Result<()> {
         return Ok(());
     }
     let config = backline_server::Config::defaults()?;
-    backline_server::telemetry::init(config.log_format);
+    let telemetry = backline_server::telemetry::init(config.log_format)?;
     let server = backline_server::Server::bind(config).await?;
     println!("{READY}http://{}", server.addr());
-    backline_server::serve_bound(server, backline_server::shutdown_signal()).await
+    let served = backline_server::serve_bound(server, backline_server::shutdown_signal()).await;
+    telemetry.shutdown().await;
+    served
 }

@@ -23,6 +23,7 @@ mod not_found;
 mod notifications;
 mod npm_client;
 mod operations;
+mod otlp;
 mod query_limits;
 mod replicas;
 mod review_links;

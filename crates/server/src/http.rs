@@ -213,7 +213,15 @@ async fn execute(
     let base = base_url(state, headers);
     let batch = with_context(batch, app, actor, &meta, &base);
     let started = std::time::Instant::now();
-    let mut response = state.composition.schema.execute_batch(batch).await;
+    let span = match checked.as_slice() {
+        [one] => tracing::info_span!(
+            "graphql",
+            operation = %crate::metrics::operation_label(one.name.as_deref()),
+            kind = one.kind.unwrap_or("invalid"),
+        ),
+        many => tracing::info_span!("graphql", operation = "batch", operations = many.len()),
+    };
+    let mut response = tracing::Instrument::instrument(state.composition.schema.execute_batch(batch), span).await;
     let elapsed = started.elapsed();
     let responses: Vec<&mut async_graphql::Response> = match &mut response {
         BatchResponse::Single(single) => vec![single],

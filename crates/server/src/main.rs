@@ -59,9 +59,16 @@ enum MigrateAction {
 async fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    telemetry::init(cli.config.log_format);
+    let telemetry = telemetry::init(cli.config.log_format)?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(cli.config, shutdown_signal()).await,
+        Command::Serve => {
+            let served = serve(cli.config, shutdown_signal()).await;
+            telemetry.shutdown().await;
+            served?;
+            // Do not wait for a decode still running on a blocking thread: its job's lease
+            // hands it to another replica.
+            std::process::exit(0)
+        }
         Command::ExportSchema => {
             print!("{}", backline_graphql::sdl());
             Ok(())
