@@ -198,3 +198,49 @@ async fn mutations_past_the_callers_rate_limit_are_refused_and_write_nothing() -
     assert!(id.starts_with("usr_"));
     app.stop().await
 }
+
+#[tokio::test]
+async fn behind_a_proxy_the_client_address_comes_from_its_header() -> anyhow::Result<()> {
+    let app = TestApp::with_config(|config| {
+        config.client_ip_header = Some(axum_header("x-forwarded-for"));
+    })
+    .await?;
+    let user = app.user("proxied").await?;
+    let log_in = |from: &'static str, password: &'static str| {
+        app.http()
+            .post(format!("{}/graphql", app.base))
+            // The client's own claim first, then what the proxy appended: the last one counts.
+            .header("x-forwarded-for", format!("6.6.6.6, {from}"))
+            .json(&json!({
+                "query": "mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }",
+                "variables": { "e": format!("nobody{}@example.com", password.len()), "p": password },
+            }))
+            .send()
+    };
+    // Five failures from one address (for unknown accounts) lock that address out...
+    for password in ["a", "bb", "ccc", "dddd", "eeeee"] {
+        let body: Value = log_in("10.0.0.1", password).await?.json().await?;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+    }
+    let locked: Value = log_in("10.0.0.1", "ffffff").await?.json().await?;
+    assert_eq!(code(&locked), "RATE_LIMITED", "{locked}");
+    // ...and no other: the real user signs in from another address.
+    let fine: Value = app
+        .http()
+        .post(format!("{}/graphql", app.base))
+        .header("x-forwarded-for", "10.0.0.2")
+        .json(&json!({
+            "query": "mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }",
+            "variables": { "e": user.email, "p": user.password },
+        }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert!(fine.get("errors").is_none(), "{fine}");
+    app.stop().await
+}
+
+fn axum_header(name: &'static str) -> backline_server::config::HeaderName {
+    backline_server::config::HeaderName::from_static(name)
+}

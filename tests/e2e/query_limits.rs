@@ -72,6 +72,18 @@ async fn documents_are_bounded_before_they_are_parsed() -> anyhow::Result<()> {
     let body = post(&app, &deep).await?;
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
     assert!(message(&body).contains("nest at most 64"), "{body}");
+    // Over GET too: the scan comes before anything parses the document.
+    let nested_get = format!("{}{}", "{a".repeat(5_000), "}".repeat(5_000));
+    let body: Value = app
+        .http()
+        .get(format!("{}/graphql", app.base))
+        .query(&[("query", nested_get.as_str())])
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert!(message(&body).contains("nest at most 64"), "{body}");
     // Deeply nested list values in an argument, likewise.
     let list = format!(
         "{{ node(id: {}\"x\"{}) {{ id }} }}",

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use backline_audio::testing::tone;
 use backline_e2e::replica::Replica;
-use backline_e2e::{Api, TestUser, Upload, code, str_at};
+use backline_e2e::{Api, Upload, code, str_at};
 use backline_storage::testing::S3TestServer;
 use futures::SinkExt;
 use serde_json::json;
@@ -158,7 +158,7 @@ async fn three_replicas_share_everything_and_survive_the_death_of_one() -> anyho
     }
 
     // A session ended on A stops on B and C, and B's open socket of it closes with 4401.
-    let device = second_session(&on_b, &owner).await?;
+    let device = on_b.log_in(&owner).await?;
     let mut device_socket = connect_to(&b.base, &device.token).await?;
     watch(&mut device_socket, "d", &place.track, None).await?;
     assert!(on_c.ok(Some(&device.token), "{ me { id } }", json!({})).await.is_ok());
@@ -315,18 +315,6 @@ async fn three_replicas_share_everything_and_survive_the_death_of_one() -> anyho
     );
     drop(s3);
     Ok(())
-}
-
-/// Signs `user` in once more through `api`: a second session.
-async fn second_session(api: &Api, user: &TestUser) -> anyhow::Result<TestUser> {
-    let data = api
-        .ok(None, LOG_IN, json!({"e": user.email, "p": user.password}))
-        .await?;
-    Ok(TestUser {
-        token: str_at(&data, "/logIn/accessToken")?,
-        refresh: str_at(&data, "/logIn/refreshToken")?,
-        ..user.clone()
-    })
 }
 
 #[tokio::test]

@@ -54,22 +54,6 @@ async fn ended(socket: &mut Socket) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Signs `user` in once more: a second session with its own tokens.
-async fn second_session(app: &TestApp, user: &TestUser) -> anyhow::Result<TestUser> {
-    let data = app
-        .ok(
-            None,
-            "mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken refreshToken } }",
-            json!({ "e": user.email, "p": user.password }),
-        )
-        .await?;
-    Ok(TestUser {
-        token: str_at(&data, "/logIn/accessToken")?,
-        refresh: str_at(&data, "/logIn/refreshToken")?,
-        ..user.clone()
-    })
-}
-
 #[tokio::test]
 async fn log_out_ends_the_access_token_everywhere_at_once() -> anyhow::Result<()> {
     let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
@@ -95,7 +79,7 @@ async fn revoking_another_device_ends_only_its_tokens() -> anyhow::Result<()> {
     let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
     let user = app.user("rvdev").await?;
     let place = app.hierarchy(&user, "Devices").await?;
-    let phone = second_session(&app, &user).await?;
+    let phone = app.log_in(&user).await?;
     let mut phone_socket = watching(&app, &phone, &place.track).await?;
     let sessions = app
         .ok(Some(&user.token), "{ me { sessions { id } } }", json!({}))
@@ -128,7 +112,7 @@ async fn changing_the_password_ends_every_session() -> anyhow::Result<()> {
     let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
     let user = app.user("rvpwd").await?;
     let place = app.hierarchy(&user, "Password").await?;
-    let laptop = second_session(&app, &user).await?;
+    let laptop = app.log_in(&user).await?;
     let mut laptop_socket = watching(&app, &laptop, &place.track).await?;
     app.ok(
         Some(&user.token),

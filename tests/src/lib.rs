@@ -176,6 +176,25 @@ impl Api {
         })
     }
 
+    /// Signs `user` in once more: a second session, with tokens of its own.
+    ///
+    /// # Errors
+    /// Fails when sign-in fails.
+    pub async fn log_in(&self, user: &TestUser) -> anyhow::Result<TestUser> {
+        let data = self
+            .ok(
+                None,
+                "mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken refreshToken } }",
+                json!({ "e": user.email, "p": user.password }),
+            )
+            .await?;
+        Ok(TestUser {
+            token: str_at(&data, "/logIn/accessToken")?,
+            refresh: str_at(&data, "/logIn/refreshToken")?,
+            ..user.clone()
+        })
+    }
+
     /// Creates a space with one project holding one track, as `user`; returns their ids.
     ///
     /// # Errors

@@ -4,6 +4,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// A header name (for `BACKLINE_CLIENT_IP_HEADER`).
+pub use axum::http::HeaderName;
+
 /// A secret value: `Debug` shows `***`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(pub String);
@@ -179,6 +182,11 @@ pub struct Config {
     /// `retryAfter`. 0 turns the limit off.
     #[arg(long, env = "BACKLINE_MUTATIONS_PER_MINUTE", default_value_t = 600)]
     pub mutations_per_minute: u32,
+    /// The header a trusted proxy puts the client's address in (`x-forwarded-for`,
+    /// `x-real-ip`); the last address in it is taken. Unset: the TCP peer's address. Set it only
+    /// behind a proxy that sets the header, or clients could choose their own address.
+    #[arg(long, env = "BACKLINE_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<HeaderName>,
     /// Seconds a stop (SIGTERM, Ctrl-C) waits for requests in flight before it stops anyway.
     #[arg(long, env = "BACKLINE_SHUTDOWN_TIMEOUT_SECS", default_value_t = 20)]
     pub shutdown_timeout_secs: u64,

@@ -370,7 +370,7 @@ pub(crate) fn check(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     const SDL: &str = "
@@ -422,26 +422,30 @@ mod tests {
         assert_eq!(executed.kind, OperationType::Query);
     }
 
-    /// A chain of `n` fragments, each spreading the next twice.
-    fn fan(n: usize) -> String {
+    /// A chain of `n` fragments on type `on`, each spreading the next twice.
+    pub(in crate::limits) fn fan(n: usize, on: &str) -> String {
         let mut query = "{ ...F0 }".to_owned();
         for i in 0..n {
             query.push_str(&format!(
-                " fragment F{i} on Query {{ __typename ...F{} ...F{} }}",
+                " fragment F{i} on {on} {{ __typename ...F{} ...F{} }}",
                 i + 1,
                 i + 1
             ));
         }
-        query.push_str(&format!(" fragment F{n} on Query {{ __typename }}"));
+        query.push_str(&format!(" fragment F{n} on {on} {{ __typename }}"));
         query
     }
 
     #[test]
     fn a_fan_of_fragments_is_measured_once_per_fragment_and_stops_at_the_bound() {
         let started = std::time::Instant::now();
-        assert_eq!(run(&fan(3)), Ok(()), "30 selections expanded");
-        assert_eq!(run(&fan(4)), Err(Exceeded::Selections(40)), "62 selections expanded");
-        assert_eq!(run(&fan(60)), Err(Exceeded::Selections(40)));
+        assert_eq!(run(&fan(3, "Query")), Ok(()), "30 selections expanded");
+        assert_eq!(
+            run(&fan(4, "Query")),
+            Err(Exceeded::Selections(40)),
+            "62 selections expanded"
+        );
+        assert_eq!(run(&fan(60, "Query")), Err(Exceeded::Selections(40)));
         // 2^60 expanded steps would never finish; the memo makes it instant.
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }

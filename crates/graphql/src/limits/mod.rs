@@ -199,16 +199,7 @@ mod tests {
 
     #[test]
     fn the_fan_of_thirty_fragments_is_refused_for_what_it_selects() {
-        let n = 30;
-        let mut query = "{...F0} ".to_owned();
-        for i in 0..n {
-            query.push_str(&format!(
-                "fragment F{i} on QueryRoot{{__typename ...F{} ...F{}}} ",
-                i + 1,
-                i + 1
-            ));
-        }
-        query.push_str(&format!("fragment F{n} on QueryRoot{{__typename}}"));
+        let query = analysis::tests::fan(30, "QueryRoot");
         let refused = guard().check(&mut async_graphql::Request::new(query));
         let Err(refused) = refused else {
             panic!("accepted");
