@@ -13,9 +13,10 @@ async fn replica() -> anyhow::Result<()> {
     }
     let config = backline_server::Config::defaults()?;
     let telemetry = backline_server::telemetry::init(config.log_format)?;
+    let stop = backline_server::shutdown_signal();
     let server = backline_server::Server::bind(config).await?;
     println!("{READY}http://{}", server.addr());
-    let served = backline_server::serve_bound(server, backline_server::shutdown_signal()).await;
+    let served = backline_server::serve_bound(server, stop).await;
     telemetry.shutdown().await;
     served
 }

@@ -70,7 +70,8 @@ async fn metrics_count_operations_by_name_and_outcome_and_show_the_pool_jobs_soc
     .await?;
     let mut socket = crate::live::connect_to(&app.base, &user.token).await?;
     crate::live::subscribe(&mut socket, "m1", &place.track).await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The stores are sampled at most once a second.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
 
     let response = app.http().get(&url).send().await?;
     assert!(header(&response, "content-type").starts_with("text/plain"));
@@ -142,6 +143,25 @@ async fn past_the_in_flight_limit_requests_get_503_at_once_and_health_still_answ
     assert!(uploaded.get("errors").is_none(), "{uploaded}");
     let after = app.ok(None, "{ __typename }", json!({})).await?;
     assert_eq!(after["__typename"], "QueryRoot", "room again once the upload finished");
+
+    // A client that sends its JSON request slowly holds no place while it sends.
+    let (mut slow, chunks) = futures::channel::mpsc::channel::<Vec<u8>>(1);
+    let body = reqwest::Body::wrap_stream(futures::StreamExt::map(chunks, Ok::<_, std::io::Error>));
+    let slow_request = app
+        .http()
+        .post(format!("{}/graphql", app.base))
+        .header("content-type", "application/json")
+        .body(body)
+        .send();
+    let slow_request = tokio::spawn(slow_request);
+    slow.send(br#"{"query": "{ __typ"#.to_vec()).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let meanwhile = app.ok(None, "{ __typename }", json!({})).await?;
+    assert_eq!(meanwhile["__typename"], "QueryRoot", "the slow sender took no place");
+    slow.send(br#"ename }"}"#.to_vec()).await?;
+    drop(slow);
+    let finished: Value = slow_request.await??.json().await?;
+    assert_eq!(finished["data"]["__typename"], "QueryRoot", "{finished}");
     app.stop().await
 }
 

@@ -102,6 +102,23 @@ async fn documents_are_bounded_before_they_are_parsed() -> anyhow::Result<()> {
         .collect();
     let body = post(&app, &format!("{{ ...F0 }}{many}")).await?;
     assert!(message(&body).contains("at most 100 fragments"), "{body}");
+    // Many operations sharing one big fragment: the engine would validate each in full.
+    let big = format!("fragment B on QueryRoot {{ {} }}", "__typename ".repeat(900));
+    let shared: String = (0..500).map(|n| format!("query Q{n} {{ ...B }} ")).collect();
+    let body = post(&app, &format!("{shared}{big}")).await?;
+    assert!(message(&body).contains("at most 20 operations"), "{body}");
+    // A fragment no operation spreads, full of fields that conflict: validation would still
+    // compare them all.
+    let conflicting: String = (0..2_000)
+        .map(|n| format!("x: me {{ id }} x: node(id: \"{n}\") {{ id }} "))
+        .collect();
+    let unused = format!("{{ __typename }} fragment U on QueryRoot {{ {conflicting} }}");
+    let body = post(&app, &unused).await?;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(
+        body.pointer("/errors/1").is_none(),
+        "one error, not one per conflict: {body}"
+    );
     // A fragment that spreads itself.
     let body = post(
         &app,

@@ -13,7 +13,7 @@ async fn a_50_mib_version_lives_in_s3_from_upload_to_delete() -> anyhow::Result<
     let mut s3 = S3TestServer::start()?;
     let bucket = s3.bucket("backline-e2e")?;
     let app = TestApp::with_config(|config| {
-        config.blob_url = bucket;
+        config.blob_url = bucket.into();
         config.analysis_workers = 0;
     })
     .await?;
@@ -68,6 +68,8 @@ async fn a_50_mib_version_lives_in_s3_from_upload_to_delete() -> anyhow::Result<
     let ready = app.http().get(format!("{}/readyz", app.base)).send().await?;
     assert_eq!(ready.status(), 200);
     s3.stop();
+    // Readiness answers are reused for a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     let unready = app.http().get(format!("{}/readyz", app.base)).send().await?;
     assert_eq!(unready.status(), 503);
     let body: serde_json::Value = unready.json().await?;

@@ -159,3 +159,26 @@ async fn a_signed_token_for_a_session_that_never_existed_is_refused() -> anyhow:
     assert!(works(&app, &user.token).await?, "the real token still works");
     app.stop().await
 }
+
+#[tokio::test]
+async fn a_store_that_fails_while_checking_a_session_signs_nobody_out() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let user = app.user("rvdown").await?;
+    // The token was never used: checking its session needs the store, which is gone.
+    app.lose_database().await?;
+    let response = app
+        .http()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&user.token)
+        .json(&json!({ "query": ME }))
+        .send()
+        .await?;
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await?;
+    assert_eq!(code(&body), "INTERNAL_SERVER_ERROR", "{body}");
+    assert_eq!(
+        body["errors"][0]["message"], "internal server error",
+        "no internals: {body}"
+    );
+    Ok(())
+}

@@ -83,6 +83,14 @@ impl TestApp {
         })
     }
 
+    /// Closes the server's database pool, as an outage would: every later query fails.
+    ///
+    /// # Errors
+    /// Fails when closing fails.
+    pub async fn lose_database(&self) -> anyhow::Result<()> {
+        self.server.composition.database.clone().close().await
+    }
+
     /// Statements the server's database pool has executed so far.
     pub fn statements(&self) -> u64 {
         self.server.composition.database.statements_executed()

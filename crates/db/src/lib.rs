@@ -116,15 +116,16 @@ impl Database {
         /// The advisory lock replicas take turns under while migrating.
         const MIGRATION_LOCK: i64 = 0x6d69_6772_6174_6521; // "migrate!"
         if self.is_postgres() {
-            use sea_orm::sqlx::Executor;
-            let mut holder = self.connection.get_postgres_connection_pool().acquire().await?;
+            use sea_orm::sqlx::{Connection, Executor};
+            // A connection of its own, out of the pool: if anything goes wrong it is closed,
+            // and PostgreSQL releases the lock with it.
+            let mut holder = self.connection.get_postgres_connection_pool().acquire().await?.detach();
+            holder.execute("SET lock_timeout = '120s'").await?;
             holder
                 .execute(sea_orm::sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK))
                 .await?;
             let migrated = Migrator::up(&self.connection, None).await;
-            holder
-                .execute(sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK))
-                .await?;
+            let _ = holder.close().await;
             return Ok(migrated?);
         }
         match Migrator::up(&self.connection, None).await {

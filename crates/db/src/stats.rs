@@ -91,11 +91,26 @@ impl Database {
         Ok(OutboxLag { events, oldest })
     }
 
-    /// Whether every migration this build knows is applied.
+    /// Whether every migration this build knows is applied. Read-only, and migrations this
+    /// build does not know (applied by a newer replica during a rolling deploy) do not count
+    /// against it.
     ///
     /// # Errors
     /// Fails when the database does not answer.
     pub async fn migrations_current(&self) -> anyhow::Result<bool> {
-        Ok(self.migration_status().await?.iter().all(|migration| migration.applied))
+        use backline_migration::MigratorTrait;
+        use sea_orm::{ConnectionTrait, Statement};
+        let backend = self.conn().get_database_backend();
+        let rows = self
+            .conn()
+            .query_all_raw(Statement::from_string(backend, "SELECT version FROM seaql_migrations"))
+            .await?;
+        let applied: std::collections::HashSet<String> = rows
+            .iter()
+            .filter_map(|row| row.try_get::<String>("", "version").ok())
+            .collect();
+        Ok(backline_migration::Migrator::migrations()
+            .iter()
+            .all(|migration| applied.contains(migration.name())))
     }
 }

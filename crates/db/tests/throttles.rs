@@ -19,23 +19,69 @@ async fn failures_counted_by_one_replica_lock_out_at_another() -> anyhow::Result
     let b = SqlThrottle::new(db.clone(), 3, Duration::minutes(10));
     let keys = vec!["account:a@example.com".to_owned(), "ip:10.0.0.1".to_owned()];
     let start = Utc::now();
+    // Three attempts, each a failure (never reported a success).
     for replica in [&a, &b, &a] {
-        assert_eq!(replica.check(&keys, start).await?, Ok(()));
-        replica.record_failure(&keys, start).await?;
+        assert!(replica.attempt(&keys, start).await?.is_ok());
     }
-    let wait = b.check(&keys, start + Duration::minutes(1)).await?;
+    let wait = b.attempt(&keys, start + Duration::minutes(1)).await?;
     assert!(
         matches!(wait, Err(seconds) if (500..=540).contains(&seconds)),
         "{wait:?}"
     );
     // Another account from another address is not affected.
-    assert_eq!(b.check(&["account:b@example.com".to_owned()], start).await?, Ok(()));
+    let other = vec!["account:b@example.com".to_owned()];
+    let allowed = b.attempt(&other, start).await?;
+    let Ok(allowed) = allowed else {
+        anyhow::bail!("another account was refused");
+    };
+    b.succeeded(allowed, &other[0]).await?;
     // The window passes.
-    assert_eq!(a.check(&keys, start + Duration::minutes(11)).await?, Ok(()));
-    // A success forgets the account's failures (not the address's).
-    a.reset(&keys[0]).await?;
-    assert_eq!(a.check(&keys[..1], start).await?, Ok(()));
-    assert!(a.check(&keys[1..], start).await?.is_err());
+    assert!(a.attempt(&keys, start + Duration::minutes(11)).await?.is_ok());
+    Ok(())
+}
+
+#[tokio::test]
+async fn parallel_guesses_are_counted_as_they_arrive() -> anyhow::Result<()> {
+    let db = database().await?;
+    let throttle = SqlThrottle::new(db, 5, Duration::minutes(15));
+    let keys = vec!["account:c@example.com".to_owned()];
+    let now = Utc::now();
+    let guesses = (0..12).map(|_| {
+        let throttle = throttle.clone();
+        let keys = keys.clone();
+        async move { throttle.attempt(&keys, now).await }
+    });
+    let results = futures::future::join_all(guesses).await;
+    let let_through = results.iter().filter(|result| matches!(result, Ok(Ok(_)))).count();
+    assert!(
+        let_through <= 5,
+        "at most the limit reach the password check: {let_through}"
+    );
+    assert!(let_through >= 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_success_forgets_its_attempt_and_the_accounts_failures() -> anyhow::Result<()> {
+    let db = database().await?;
+    let throttle = SqlThrottle::new(db, 2, Duration::minutes(15));
+    let keys = vec!["account:d@example.com".to_owned(), "ip:10.0.0.9".to_owned()];
+    let now = Utc::now();
+    assert!(throttle.attempt(&keys, now).await?.is_ok(), "a failure");
+    let Ok(good) = throttle.attempt(&keys, now).await? else {
+        anyhow::bail!("the second attempt was refused");
+    };
+    throttle.succeeded(good, &keys[0]).await?;
+    // The account starts over; the address keeps its one failure (not the success).
+    assert!(throttle.attempt(&keys[..1], now).await?.is_ok());
+    assert!(
+        throttle.attempt(&keys[1..], now).await?.is_ok(),
+        "the address has two now"
+    );
+    assert!(
+        throttle.attempt(&keys[1..], now).await?.is_err(),
+        "three is one too many"
+    );
     Ok(())
 }
 

@@ -85,7 +85,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         .map_err(|error| anyhow::anyhow!("DATABASE_URL: cannot connect: {error}"))?;
     database.migrate_up().await?;
     let blobs =
-        ObjectBlobStore::from_url(&config.blob_url).map_err(|error| anyhow::anyhow!("BACKLINE_BLOB_URL: {error}"))?;
+        ObjectBlobStore::from_url(&config.blob_url.0).map_err(|error| anyhow::anyhow!("BACKLINE_BLOB_URL: {error}"))?;
     let secret = jwt_secret(config)?;
     let tokens: Arc<dyn TokenIssuer> = Arc::new(JwtIssuer::new(&secret)?);
     let (mailer, outbox): (Arc<dyn Mailer>, Option<OutboxMailer>) = match &config.smtp_url {

@@ -24,6 +24,39 @@ impl std::str::FromStr for Secret {
     }
 }
 
+/// The blob store's URL. Its query may carry credentials (`aws_secret_access_key=…`), so
+/// `Debug` shows only what comes before the query.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BlobUrl(pub String);
+
+impl std::fmt::Debug for BlobUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.split_once('?') {
+            Some((before, _)) => write!(f, "{before:?}?***"),
+            None => write!(f, "{:?}", self.0),
+        }
+    }
+}
+
+impl std::str::FromStr for BlobUrl {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl From<&str> for BlobUrl {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl From<String> for BlobUrl {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
 /// Where Backline runs: development is forgiving, production refuses unsafe defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Environment {
@@ -71,8 +104,13 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://./data/backline.db?mode=rwc")]
     pub database_url: String,
     /// Blob store URL: `file://folder`, `memory://`, `s3://bucket`, `az://container`, `gs://bucket`.
-    #[arg(long, env = "BACKLINE_BLOB_URL", default_value = "file://./data/blobs")]
-    pub blob_url: String,
+    #[arg(
+        long,
+        env = "BACKLINE_BLOB_URL",
+        default_value = "file://./data/blobs",
+        hide_env_values = true
+    )]
+    pub blob_url: BlobUrl,
     /// Folder for local state (the generated development JWT secret).
     #[arg(long, env = "BACKLINE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
@@ -234,7 +272,7 @@ mod tests {
         let config = Config::defaults()?;
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(config.database_url, "sqlite://./data/backline.db?mode=rwc");
-        assert_eq!(config.blob_url, "file://./data/blobs");
+        assert_eq!(config.blob_url, BlobUrl("file://./data/blobs".into()));
         assert_eq!(config.storage_limit_free, Limit(Some(5 << 30)));
         assert_eq!(config.storage_limit_enterprise, Limit(None));
         assert!(config.graphiql_enabled() && config.introspection_enabled());
@@ -251,6 +289,8 @@ mod tests {
     #[test]
     fn secrets_do_not_print() {
         assert_eq!(format!("{:?}", Secret("hunter2".into())), "***");
+        let url = BlobUrl("s3://bucket?aws_secret_access_key=hunter2".into());
+        assert_eq!(format!("{url:?}"), "\"s3://bucket\"?***");
         assert!("-1".parse::<Limit>().is_err());
     }
 }

@@ -106,9 +106,7 @@ async fn proof(state: &HttpState, headers: &HeaderMap, query: &HashMap<String, S
             .map_err(|_| AppError::Forbidden("the link's `exp` is not a number".into()))?;
         return Ok(Proof::Signed(expires, signature.clone()));
     }
-    let actor = actor_from(&state.composition.app, headers)
-        .await
-        .map_err(AppError::Unauthenticated)?;
+    let actor = actor_from(&state.composition.app, headers).await?;
     actor.require()?;
     Ok(Proof::Header(actor))
 }

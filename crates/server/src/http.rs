@@ -40,12 +40,19 @@ pub(crate) struct HttpState {
     ws_sockets: crate::ws::SocketLimiter,
     lifecycle: crate::shutdown::Lifecycle,
     client_ip_header: Option<crate::config::HeaderName>,
+    /// The last readiness answer, reused for a second so probes cannot load the stores.
+    readiness: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, StatusCode, String)>>>,
+    /// When `/metrics` last sampled the stores.
+    pub(crate) sampled: std::sync::Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
+
+/// How long a readiness answer or a metrics sample is reused.
+pub(crate) const PROBE_REUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Builds the router.
 pub(crate) fn router(composition: Composition, config: &Config, lifecycle: crate::shutdown::Lifecycle) -> Router {
     crate::metrics::handle();
-    let in_flight = crate::overload::InFlight::new(config.max_in_flight);
+    let in_flight = crate::overload::InFlight::new(config.max_in_flight, config.max_body_bytes);
     let state = HttpState {
         composition,
         graphiql: config.graphiql_enabled(),
@@ -58,6 +65,8 @@ pub(crate) fn router(composition: Composition, config: &Config, lifecycle: crate
         ws_sockets: crate::ws::SocketLimiter::new(config.ws_max_sockets_per_user),
         lifecycle,
         client_ip_header: config.client_ip_header.clone(),
+        readiness: std::sync::Arc::default(),
+        sampled: std::sync::Arc::default(),
     };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -70,8 +79,8 @@ pub(crate) fn router(composition: Composition, config: &Config, lifecycle: crate
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::metrics::render))
         .with_state(state)
-        .layer(axum::middleware::from_fn(crate::metrics::track_requests))
         .layer(axum::middleware::from_fn_with_state(in_flight, crate::overload::admit))
+        .layer(axum::middleware::from_fn(crate::metrics::track_requests))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<Body>| {
             let id = request
@@ -96,10 +105,11 @@ pub(crate) fn request_id(headers: &HeaderMap) -> String {
 /// Who is calling, from where: the client's address is the TCP peer's, or, behind a proxy
 /// named by `BACKLINE_CLIENT_IP_HEADER`, the address that proxy put last in that header.
 fn client_meta(state: &HttpState, headers: &HeaderMap, peer: SocketAddr) -> ClientMeta {
+    // The proxy appends: its value is in the last line of the header, at the end.
     let forwarded = state
         .client_ip_header
         .as_ref()
-        .and_then(|name| headers.get(name))
+        .and_then(|name| headers.get_all(name).iter().next_back())
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.rsplit(',').map(str::trim).find(|hop| !hop.is_empty()))
         .and_then(|hop| hop.parse::<std::net::IpAddr>().ok());
@@ -131,12 +141,26 @@ fn json_response(response: &BatchResponse) -> axum::response::Response {
     }
 }
 
-/// Authenticates the caller from the `Authorization` header.
-pub(crate) async fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, String> {
+/// Authenticates the caller from the `Authorization` header: `UNAUTHENTICATED` for a bad or
+/// ended token; another error (the store failing while checking the session) is not the
+/// caller's and must not sign them out.
+pub(crate) async fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, AppError> {
     let header = headers
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("invalid"));
-    authenticate(app, header).await.map_err(|error| error.to_string())
+    authenticate(app, header).await
+}
+
+/// The answer to a failed authentication: `UNAUTHENTICATED`, or a coded server error.
+fn authentication_refusal(error: AppError, request_id: &str) -> axum::response::Response {
+    match error {
+        AppError::Unauthenticated(message) => refusal(StatusCode::OK, "UNAUTHENTICATED", &message, request_id),
+        other => {
+            let mut response = json_response(&BatchResponse::Single(refusal_response(other, request_id)));
+            *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            response
+        }
+    }
 }
 
 /// The base of absolute content URLs: the configured API URL, or the request's own host.
@@ -212,7 +236,7 @@ async fn execute(
     let app = &state.composition.app;
     let actor = match actor_from(app, headers).await {
         Ok(actor) => actor,
-        Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, request_id),
+        Err(error) => return authentication_refusal(error, request_id),
     };
     let meta = client_meta(state, headers, peer);
     let mutation_fields = checked
@@ -307,7 +331,7 @@ async fn graphql_post(
                     &request_id,
                 );
             }
-            Err(message) => return refusal(StatusCode::OK, "UNAUTHENTICATED", &message, &request_id),
+            Err(error) => return authentication_refusal(error, &request_id),
         }
         let limits = PartLimits {
             json_bytes: u64::try_from(state.max_body_bytes).unwrap_or(u64::MAX),
@@ -326,6 +350,14 @@ async fn graphql_post(
             }
             Err(MultipartError::Malformed(message)) => {
                 return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message, &request_id);
+            }
+            Err(error @ MultipartError::Stalled) => {
+                return refusal(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "BAD_USER_INPUT",
+                    &error.to_string(),
+                    &request_id,
+                );
             }
             Err(MultipartError::Io(error)) => {
                 tracing::error!(%error, %request_id, "could not spool an upload");
@@ -492,8 +524,30 @@ async fn healthz() -> impl IntoResponse {
 const READY_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Ready to serve: the database answers with every migration applied, and the blob store
-/// answers, each within [`READY_CHECK_TIMEOUT`]. Each check is named in the answer.
+/// answers, each within [`READY_CHECK_TIMEOUT`]. Each check is named in the answer. An answer
+/// is reused for [`PROBE_REUSE`], so however often it is asked the stores are asked once a
+/// second.
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
+    let reused = state
+        .readiness
+        .lock()
+        .ok()
+        .and_then(|last| last.clone())
+        .filter(|(at, _, _)| at.elapsed() < PROBE_REUSE);
+    let (status, body) = match reused {
+        Some((_, status, body)) => (status, body),
+        None => {
+            let (status, body) = check_readiness(&state).await;
+            if let Ok(mut last) = state.readiness.lock() {
+                *last = Some((std::time::Instant::now(), status, body.clone()));
+            }
+            (status, body)
+        }
+    };
+    (status, [(header::CONTENT_TYPE, "application/json")], body)
+}
+
+async fn check_readiness(state: &HttpState) -> (StatusCode, String) {
     let database = &state.composition.database;
     let database_check = async {
         database.ping().await?;
@@ -536,5 +590,5 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string())
+    (status, body.to_string())
 }

@@ -156,9 +156,28 @@ pub(crate) async fn track_requests(request: Request, next: Next) -> Response {
     response
 }
 
-/// `GET /metrics`: samples the database pool, the job queue and the outbox, then renders
-/// everything in the Prometheus text format.
+/// `GET /metrics`: samples the database pool, the job queue and the outbox (at most once a
+/// second, however often it is scraped), then renders everything in the Prometheus text
+/// format.
 pub(crate) async fn render(State(state): State<HttpState>) -> impl IntoResponse {
+    let due = state.sampled.lock().is_ok_and(|mut last| {
+        let due = last.is_none_or(|at| at.elapsed() >= crate::http::PROBE_REUSE);
+        if due {
+            *last = Some(std::time::Instant::now());
+        }
+        due
+    });
+    if due {
+        sample(&state).await;
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        handle().render(),
+    )
+}
+
+/// Reads the pool, the job queue and the outbox into their gauges.
+async fn sample(state: &HttpState) {
     let database = &state.composition.database;
     let pool = database.pool_stats();
     metrics::gauge!(POOL, "state" => "in_use").set(f64::from(pool.open.saturating_sub(pool.idle)));
@@ -186,10 +205,6 @@ pub(crate) async fn render(State(state): State<HttpState>) -> impl IntoResponse 
         }
         Err(error) => tracing::warn!(%error, "could not read the outbox for /metrics"),
     }
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        handle().render(),
-    )
 }
 
 #[cfg(test)]

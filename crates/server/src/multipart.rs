@@ -2,14 +2,18 @@
 //! part: `operations` and `map` may be at most the JSON body limit, each file at most the upload
 //! limit, and there may be at most a few files. Files are spooled to anonymous temporary files
 //! with async writes as they arrive, so memory stays flat and no async thread blocks on disk.
+//! A client that stops sending for [`IDLE`] is cut off, so a stalled upload does not hold its
+//! place among the requests in flight.
 
 use std::collections::HashMap;
 
 use async_graphql::{BatchRequest, UploadValue};
 use axum::body::Body;
-use futures::TryStreamExt;
 use multer::{Constraints, Multipart, SizeLimit};
 use tokio::io::AsyncWriteExt;
+
+/// How long an upload may go without a byte arriving.
+pub(crate) const IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Limits of one multipart request.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +35,9 @@ pub(crate) enum MultipartError {
     /// The request does not follow the multipart request spec.
     #[error("{0}")]
     Malformed(String),
+    /// No byte arrived for [`IDLE`].
+    #[error("no data arrived for {} s; the upload was abandoned", IDLE.as_secs())]
+    Stalled,
     /// Spooling failed.
     #[error("could not store the upload: {0}")]
     Io(#[from] std::io::Error),
@@ -42,6 +49,13 @@ fn malformed(message: impl Into<String>) -> MultipartError {
 
 fn from_multer(error: multer::Error) -> MultipartError {
     match error {
+        multer::Error::StreamReadFailed(cause)
+            if cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut) =>
+        {
+            MultipartError::Stalled
+        }
         multer::Error::FieldSizeExceeded { limit, field_name } => MultipartError::TooLarge(format!(
             "the part '{}' is larger than {limit} bytes",
             field_name.unwrap_or_default()
@@ -67,7 +81,14 @@ pub(crate) async fn read(content_type: &str, body: Body, limits: PartLimits) -> 
         .per_field(limits.file_bytes)
         .for_field("operations", limits.json_bytes)
         .for_field("map", limits.json_bytes);
-    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let stream = futures::stream::unfold(Some(body.into_data_stream()), |state| async move {
+        let mut chunks = state?;
+        match tokio::time::timeout(IDLE, futures::StreamExt::next(&mut chunks)).await {
+            Ok(Some(chunk)) => Some((chunk.map_err(std::io::Error::other), Some(chunks))),
+            Ok(None) => None,
+            Err(_) => Some((Err(std::io::Error::from(std::io::ErrorKind::TimedOut)), None)),
+        }
+    });
     let mut multipart = Multipart::with_constraints(stream, boundary, Constraints::new().size_limit(size));
     let mut operations: Option<BatchRequest> = None;
     let mut map: Option<HashMap<String, Vec<String>>> = None;

@@ -12,8 +12,9 @@ use tokio::sync::{Notify, watch};
 
 /// How long open sockets get to send their close frames.
 const SOCKET_CLOSE_GRACE: Duration = Duration::from_secs(2);
-/// How long past the graceful timeout the watchdog waits before it ends the process.
-const WATCHDOG_SLACK: Duration = Duration::from_secs(5);
+/// How long past the graceful timeout the watchdog waits before it ends the process: room
+/// for the sockets' close frames, the background work's grace and the exporters' flush.
+const WATCHDOG_SLACK: Duration = Duration::from_secs(15);
 
 /// Open sockets, and the signal that tells them to close.
 #[derive(Debug, Clone)]

@@ -3,6 +3,7 @@
 //! (outbox to live subscribers), the notification digest sender, the session watcher and the
 //! pruning of old rate windows.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use backline_application::App;
@@ -29,8 +30,21 @@ const PRUNE_THROTTLES: Duration = Duration::from_secs(300);
 /// Running background work.
 pub(crate) struct Workers {
     stop: watch::Sender<bool>,
+    claiming: Arc<watch::Sender<bool>>,
     tasks: Vec<JoinHandle<()>>,
     relay: EventRelay,
+}
+
+/// Tells the analysis workers to claim no new job (when a stop begins: the jobs left wait for
+/// another replica rather than being cut short here).
+#[derive(Clone)]
+pub(crate) struct StopClaiming(Arc<watch::Sender<bool>>);
+
+impl StopClaiming {
+    /// No new job from now on.
+    pub(crate) fn now(&self) {
+        let _ = self.0.send(true);
+    }
 }
 
 impl Workers {
@@ -49,8 +63,9 @@ impl Workers {
         )
         .await?;
         let (stop, stopped) = watch::channel(false);
+        let (claiming, no_claims) = watch::channel(false);
         let mut tasks: Vec<JoinHandle<()>> = (0..config.analysis_workers)
-            .map(|worker| tokio::spawn(analysis_worker(app.clone(), worker, stopped.clone())))
+            .map(|worker| tokio::spawn(analysis_worker(app.clone(), worker, no_claims.clone())))
             .collect();
         // Subscribed before the server accepts a request, so no session end is missed.
         let session_ends = follow_session_ends(app);
@@ -63,24 +78,41 @@ impl Workers {
         }));
         tasks.push(tokio::spawn(digest_sender(app.clone(), stopped.clone())));
         tasks.push(tokio::spawn(throttle_pruner(app.clone(), stopped)));
-        Ok(Self { stop, tasks, relay })
+        Ok(Self {
+            stop,
+            claiming: Arc::new(claiming),
+            tasks,
+            relay,
+        })
     }
 
-    /// Stops everything: idle workers at once, busy ones after their job or after a grace
-    /// period. A job cut short (by this or a crash) is picked up again when its lease runs out.
+    /// What stops the analysis workers from claiming new jobs.
+    pub(crate) fn stop_claiming(&self) -> StopClaiming {
+        StopClaiming(Arc::clone(&self.claiming))
+    }
+
+    /// Stops everything: idle workers at once, busy ones after their job, all within one grace
+    /// period ([`GRACE`]). A job cut short (by this or a crash) is picked up again when its
+    /// lease runs out.
     pub(crate) async fn stop(self) {
+        let _ = self.claiming.send(true);
         let _ = self.stop.send(true);
-        for mut task in self.tasks {
-            if tokio::time::timeout(GRACE, &mut task).await.is_err() {
+        let mut tasks = self.tasks;
+        let all = futures::future::join_all(tasks.iter_mut());
+        if tokio::time::timeout(GRACE, all).await.is_err() {
+            for task in &tasks {
                 task.abort();
-                let _ = task.await;
             }
+            tracing::warn!(
+                "background work still busy after {GRACE:?}; cut short (its jobs are retried when their leases run out)"
+            );
         }
         self.relay.stop().await;
     }
 }
 
 async fn analysis_worker(app: App, worker: usize, mut stopped: watch::Receiver<bool>) {
+    // `stopped` turns true when the stop begins: finish the job in hand, claim no other.
     tracing::debug!(worker, "analysis worker started");
     while !*stopped.borrow() {
         let pause = match run_next_job(&app).await {

@@ -129,6 +129,18 @@ fn error_message(id: &str, code: &str, message: &str, request_id: &str) -> Messa
     Message::Text(body.to_string().into())
 }
 
+/// An `error` message for operation `id` carrying `error` coded as everywhere else (with
+/// `retryAfter` for rate limits; internal errors generic).
+fn refusal_message(id: &str, error: backline_application::AppError, request_id: &str) -> Message {
+    let response = backline_graphql::refusal_response(error, request_id);
+    let payload = serde_json::to_value(&response.errors).unwrap_or_else(|_| json!([]));
+    Message::Text(
+        json!({ "id": id, "type": "error", "payload": payload })
+            .to_string()
+            .into(),
+    )
+}
+
 /// Gives every error in an engine message a code (engine errors such as validation failures
 /// are the client's: `BAD_USER_INPUT`) and the socket's request id. Messages without errors
 /// pass untouched, without being parsed.
@@ -312,8 +324,13 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
         held,
     } = session;
     let _held = held;
-    let modern = protocol == WebSocketProtocols::GraphQLWS;
     let (mut outgoing, mut incoming) = socket.split();
+    if *closing.borrow() {
+        // Opened while the server stops: go elsewhere at once.
+        let _ = outgoing.send(close(1012, "Service restart")).await;
+        return;
+    }
+    let modern = protocol == WebSocketProtocols::GraphQLWS;
     let (mut to_engine, from_client) = mpsc::channel::<String>(16);
     // When the token presented in connection_init stops being valid.
     let expiry: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>> = Arc::default();
@@ -333,7 +350,13 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     let engine = GraphQLStream::new(schema, from_client, protocol).on_connection_init(move |payload| async move {
         let (actor, until) = authenticate_until(&app, token_from_init(&payload).as_deref())
             .await
-            .map_err(|error| async_graphql::Error::new(error.to_string()))?;
+            .map_err(|error| match error {
+                backline_application::AppError::Unauthenticated(message) => async_graphql::Error::new(message),
+                other => {
+                    tracing::error!(error = %other, "could not check a socket's session");
+                    async_graphql::Error::new("internal server error; try again")
+                }
+            })?;
         if let Ok(mut signed_in) = signed_in.lock() {
             *signed_in = actor.session_id();
         }
@@ -442,8 +465,10 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                             Err(error) => {
                                 let id = serde_json::from_str::<Value>(&text).ok().and_then(|message| message["id"].as_str().map(str::to_owned)).unwrap_or_default();
                                 rules.active.remove(&id);
-                                metrics::counter!(crate::metrics::RATE_LIMITED).increment(1);
-                                if outgoing.send(error_message(&id, "RATE_LIMITED", &error.to_string(), &request_id)).await.is_err() {
+                                if matches!(error, backline_application::AppError::RateLimited { .. }) {
+                                    metrics::counter!(crate::metrics::RATE_LIMITED).increment(1);
+                                }
+                                if outgoing.send(refusal_message(&id, error, &request_id)).await.is_err() {
                                     break;
                                 }
                             }

@@ -20,19 +20,20 @@ pub async fn log_in(app: &App, email: &str, password: &str, meta: &ClientMeta) -
         keys.push(format!("ip:{ip}"));
     }
     let now = app.clock.now();
-    if let Err(retry_after_secs) = app.throttle.check(&keys, now).await? {
-        return Err(AppError::RateLimited { retry_after_secs });
-    }
+    let attempt = match app.throttle.attempt(&keys, now).await? {
+        Ok(attempt) => attempt,
+        Err(retry_after_secs) => return Err(AppError::RateLimited { retry_after_secs }),
+    };
     let found = app.users.find_by_email(&normalised).await?;
     let hash = found
         .as_ref()
         .map_or(app.hasher.dummy_hash(), |user| user.password_hash.as_str());
     let password_ok = app.hasher.verify(password, hash)?;
     let Some(found) = found.filter(|_| password_ok) else {
-        app.throttle.record_failure(&keys, now).await?;
+        // The attempt stays recorded: it was a failure.
         return Err(AppError::Unauthenticated(WRONG_CREDENTIALS.into()));
     };
-    app.throttle.reset(&keys[0]).await?;
+    app.throttle.succeeded(attempt, &keys[0]).await?;
     if app.hasher.needs_rehash(&found.password_hash) {
         let rehashed = app.hasher.hash(password)?;
         app.users.set_password_hash(found.user.id, &rehashed, now).await?;

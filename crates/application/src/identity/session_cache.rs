@@ -45,7 +45,16 @@ pub enum Known {
 struct State {
     entries: HashMap<SessionId, Entry>,
     watchers: HashMap<SessionId, Vec<oneshot::Sender<()>>>,
+    /// Bumped whenever ends may have been missed or forgotten (a lag, a full cache): a store
+    /// read begun before a bump must not be cached, for an end may have come between.
+    generation: u64,
+    /// Watches added since the last sweep of closed sockets' watches.
+    since_sweep: usize,
 }
+
+/// When [`SessionCache::lookup`] was asked, for [`SessionCache::remember_active`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation(u64);
 
 /// Sessions this process has looked up or heard end.
 #[derive(Debug, Default)]
@@ -54,26 +63,33 @@ pub struct SessionCache {
 }
 
 impl SessionCache {
-    /// What is known of `session` at `now`, if anything still fresh.
-    pub fn lookup(&self, session: SessionId, now: DateTime<Utc>) -> Option<Known> {
-        let state = self.state.lock().ok()?;
-        match state.entries.get(&session)? {
-            Entry::Active { user, until } if *until > now => Some(Known::Active(*user)),
-            Entry::Ended { .. } => Some(Known::Ended),
-            Entry::Active { .. } => None,
-        }
+    /// What is known of `session` at `now`, if anything still fresh, and the generation to
+    /// hand back to [`SessionCache::remember_active`] after reading the store.
+    pub fn lookup(&self, session: SessionId, now: DateTime<Utc>) -> (Option<Known>, Generation) {
+        let Ok(state) = self.state.lock() else {
+            return (None, Generation(u64::MAX));
+        };
+        let known = match state.entries.get(&session) {
+            Some(Entry::Active { user, until }) if *until > now => Some(Known::Active(*user)),
+            Some(Entry::Ended { .. }) => Some(Known::Ended),
+            Some(Entry::Active { .. }) | None => None,
+        };
+        (known, Generation(state.generation))
     }
 
-    /// Remembers `session` as active for `user`, read from the store at `now`, unless it is
-    /// known to have ended meanwhile.
-    pub fn remember_active(&self, session: SessionId, user: UserId, now: DateTime<Utc>) {
+    /// Remembers `session` as active for `user`, read from the store at `now` after a
+    /// [`SessionCache::lookup`] that answered `generation`: unless it is known to have ended
+    /// meanwhile, or ends may have been missed since that look-up.
+    pub fn remember_active(&self, session: SessionId, user: UserId, now: DateTime<Utc>, generation: Generation) {
         let Ok(mut state) = self.state.lock() else {
             return;
         };
-        if matches!(state.entries.get(&session), Some(Entry::Ended { .. })) {
+        if generation.0 != state.generation || matches!(state.entries.get(&session), Some(Entry::Ended { .. })) {
             return;
         }
-        make_room(&mut state, now);
+        if !make_room(&mut state, now) {
+            return;
+        }
         state.entries.insert(
             session,
             Entry::Active {
@@ -97,10 +113,12 @@ impl SessionCache {
         }
     }
 
-    /// Forgets every session believed active (they are asked for again), keeping what ended.
+    /// Forgets every session believed active (they are asked for again), keeping what ended;
+    /// store reads under way are not cached.
     pub fn forget_active(&self) {
         if let Ok(mut state) = self.state.lock() {
             state.entries.retain(|_, entry| matches!(entry, Entry::Ended { .. }));
+            state.generation += 1;
         }
     }
 
@@ -114,9 +132,13 @@ impl SessionCache {
             let _ = sender.send(());
             return receiver;
         }
-        let waiting = state.watchers.entry(session).or_default();
-        waiting.retain(|watcher| !watcher.is_canceled());
-        waiting.push(sender);
+        // Sockets that closed leave their watches behind: sweep them now and then.
+        state.since_sweep += 1;
+        if state.since_sweep >= SWEEP_EVERY {
+            state.since_sweep = 0;
+            sweep(&mut state);
+        }
+        state.watchers.entry(session).or_default().push(sender);
         receiver
     }
 
@@ -125,31 +147,38 @@ impl SessionCache {
         self.state
             .lock()
             .map(|mut state| {
-                state.watchers.retain(|_, waiting| {
-                    waiting.retain(|watcher| !watcher.is_canceled());
-                    !waiting.is_empty()
-                });
+                sweep(&mut state);
                 state.watchers.keys().copied().collect()
             })
             .unwrap_or_default()
     }
 }
 
-/// Drops what has gone stale when the cache is full; if it is still full, drops every active
-/// entry (they are read again on demand).
-fn make_room(state: &mut State, now: DateTime<Utc>) {
+/// Watches added between two sweeps of closed sockets' watches.
+const SWEEP_EVERY: usize = 1_024;
+
+fn sweep(state: &mut State) {
+    state.watchers.retain(|_, waiting| {
+        waiting.retain(|watcher| !watcher.is_canceled());
+        !waiting.is_empty()
+    });
+}
+
+/// Makes room for one more entry: drops what has gone stale, then, if still full, every active
+/// entry (they are read again on demand). Ended entries are never dropped before they go
+/// stale; when they alone fill the cache, `false`: nothing active is cached then.
+fn make_room(state: &mut State, now: DateTime<Utc>) -> bool {
     if state.entries.len() < CAPACITY {
-        return;
+        return true;
     }
     state.entries.retain(|_, entry| match entry {
         Entry::Active { until, .. } | Entry::Ended { until } => *until > now,
     });
     if state.entries.len() >= CAPACITY {
         state.entries.retain(|_, entry| matches!(entry, Entry::Ended { .. }));
+        state.generation += 1;
     }
-    if state.entries.len() >= CAPACITY {
-        state.entries.clear();
-    }
+    state.entries.len() < CAPACITY
 }
 
 /// Applies every `SessionsEnded` event (from any process) to `app`'s session cache until the
@@ -203,15 +232,28 @@ mod tests {
         let cache = SessionCache::default();
         let (session, user) = ids();
         let now = Utc::now();
-        assert_eq!(cache.lookup(session, now), None);
-        cache.remember_active(session, user, now);
-        assert_eq!(cache.lookup(session, now), Some(Known::Active(user)));
+        let (known, generation) = cache.lookup(session, now);
+        assert_eq!(known, None);
+        cache.remember_active(session, user, now, generation);
+        assert_eq!(cache.lookup(session, now).0, Some(Known::Active(user)));
         cache.ended_now(&[session], now);
         // A request that read the session active before it ended finishes late:
-        cache.remember_active(session, user, now);
-        assert_eq!(cache.lookup(session, now), Some(Known::Ended));
+        cache.remember_active(session, user, now, generation);
+        assert_eq!(cache.lookup(session, now).0, Some(Known::Ended));
         cache.forget_active();
-        assert_eq!(cache.lookup(session, now), Some(Known::Ended));
+        assert_eq!(cache.lookup(session, now).0, Some(Known::Ended));
+    }
+
+    #[test]
+    fn a_read_begun_before_ends_were_missed_is_not_cached() {
+        let cache = SessionCache::default();
+        let (session, user) = ids();
+        let now = Utc::now();
+        let (_, generation) = cache.lookup(session, now);
+        // The watcher fell behind while the store was being read: an end may have been missed.
+        cache.forget_active();
+        cache.remember_active(session, user, now, generation);
+        assert_eq!(cache.lookup(session, now).0, None, "asked for again next time");
     }
 
     #[test]
@@ -219,8 +261,9 @@ mod tests {
         let cache = SessionCache::default();
         let (session, user) = ids();
         let now = Utc::now();
-        cache.remember_active(session, user, now);
-        assert_eq!(cache.lookup(session, now + ACTIVE_TTL), None, "asked for again");
+        let (_, generation) = cache.lookup(session, now);
+        cache.remember_active(session, user, now, generation);
+        assert_eq!(cache.lookup(session, now + ACTIVE_TTL).0, None, "asked for again");
     }
 
     #[test]

@@ -126,14 +126,15 @@ const SESSION_ENDED: &str = "this session has ended (signed out or revoked); sig
 /// process's [`SessionCache`](super::SessionCache) when it knows, from the store otherwise.
 async fn require_live_session(app: &App, session_id: SessionId, user: UserId) -> AppResult<()> {
     let now = app.clock.now();
-    match app.session_cache.lookup(session_id, now) {
+    let (known, generation) = app.session_cache.lookup(session_id, now);
+    match known {
         Some(Known::Active(owner)) if owner == user => return Ok(()),
         Some(_) => return Err(AppError::Unauthenticated(SESSION_ENDED.into())),
         None => {}
     }
     match app.sessions.find(session_id).await? {
         Some(session) if session.user_id == user && session.revoked_at.is_none() && session.expires_at > now => {
-            app.session_cache.remember_active(session_id, user, now);
+            app.session_cache.remember_active(session_id, user, now, generation);
             Ok(())
         }
         Some(session) if session.revoked_at.is_some() => {

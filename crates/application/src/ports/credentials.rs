@@ -50,21 +50,30 @@ pub trait TokenIssuer: Send + Sync + 'static {
     fn verify(&self, token: &str) -> Result<AccessClaims, String>;
 }
 
+/// An attempt let through by a [`LoginThrottle`]: it counts as a failure of each of its keys
+/// until it is reported a success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The failure records it wrote.
+    pub records: Vec<uuid::Uuid>,
+}
+
 /// Counts failed attempts (sign-ins per account and per client address, review-link passwords
 /// per link and address) over a sliding window. Kept in the shared store, so every replica
-/// counts the same failures.
+/// counts the same failures. Each attempt is recorded *before* it is checked, so guesses sent
+/// in parallel are counted as they arrive, not after their (slow) password checks.
 ///
 /// # Errors
 /// Fails only when the store fails.
 #[async_trait::async_trait]
 pub trait LoginThrottle: Send + Sync + 'static {
-    /// `Ok(Err(seconds))` when any key has failed too often recently: the seconds until the
+    /// Records an attempt against each key and lets it through, or, when a key has then failed
+    /// too often recently, takes it back and answers `Ok(Err(seconds))`: the seconds until the
     /// oldest failure that counts leaves the window.
-    async fn check(&self, keys: &[String], now: DateTime<Utc>) -> RepoResult<Result<(), u64>>;
-    /// Records a failure for each key.
-    async fn record_failure(&self, keys: &[String], now: DateTime<Utc>) -> RepoResult<()>;
-    /// Forgets the failures of a key after a success.
-    async fn reset(&self, key: &str) -> RepoResult<()>;
+    async fn attempt(&self, keys: &[String], now: DateTime<Utc>) -> RepoResult<Result<Attempt, u64>>;
+    /// The attempt succeeded: its records go, and so do the earlier failures of `key` (the
+    /// account, the link).
+    async fn succeeded(&self, attempt: Attempt, key: &str) -> RepoResult<()>;
 }
 
 /// Counts hits per key in fixed windows (mutations per user), kept in the shared store so that

@@ -28,7 +28,7 @@ pub use analyzer::{AnalysisFailure, AudioAnalyzer, AudioReport};
 pub use blobs::{BlobInfo, BlobRead, BlobStore, BlobWriter, ByteStream};
 pub use collaborators::CollaboratorRepository;
 pub use comments::{CommentFilter, CommentOrder, CommentParent, CommentRepository};
-pub use credentials::{AccessClaims, LoginThrottle, PasswordHasher, RateLimiter, TokenIssuer};
+pub use credentials::{AccessClaims, Attempt, LoginThrottle, PasswordHasher, RateLimiter, TokenIssuer};
 pub use documents::{DocumentRepository, DocumentStored};
 pub use email_tokens::{EmailTokenPurpose, EmailTokenRepository};
 pub use events::{

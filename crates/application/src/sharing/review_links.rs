@@ -193,21 +193,21 @@ async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta
         if let Some(ip) = &meta.ip {
             keys.push(format!("review-ip:{ip}"));
         }
-        if let Err(retry_after_secs) = app.throttle.check(&keys, now).await? {
-            return Err(AppError::RateLimited { retry_after_secs });
-        }
         let Some(given) = password.filter(|given| !given.is_empty()) else {
             return Err(AppError::Unauthenticated(
                 "this review link needs its password".to_owned(),
             ));
         };
+        let attempt = match app.throttle.attempt(&keys, now).await? {
+            Ok(attempt) => attempt,
+            Err(retry_after_secs) => return Err(AppError::RateLimited { retry_after_secs }),
+        };
         if !app.hasher.verify(given, hash)? {
-            app.throttle.record_failure(&keys, now).await?;
             return Err(AppError::Unauthenticated(
                 "wrong password for this review link".to_owned(),
             ));
         }
-        app.throttle.reset(&keys[0]).await?;
+        app.throttle.succeeded(attempt, &keys[0]).await?;
     }
     Ok(link)
 }

@@ -2,7 +2,7 @@
 //! attempts as a log per key (a sliding window), and rate limits as fixed-window counters
 //! incremented by one upsert.
 
-use backline_application::ports::{LoginThrottle, RateLimiter, RepoResult};
+use backline_application::ports::{Attempt, LoginThrottle, RateLimiter, RepoResult};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement};
@@ -56,8 +56,31 @@ fn upsert_sql(backend: DbBackend) -> &'static str {
 
 #[async_trait::async_trait]
 impl LoginThrottle for SqlThrottle {
-    async fn check(&self, keys: &[String], now: DateTime<Utc>) -> RepoResult<Result<(), u64>> {
+    async fn attempt(&self, keys: &[String], now: DateTime<Utc>) -> RepoResult<Result<Attempt, u64>> {
+        if keys.is_empty() {
+            return Ok(Ok(Attempt { records: Vec::new() }));
+        }
         let cutoff = now - self.window;
+        // Failures past the window no longer count: keep the log short.
+        throttle_failures::Entity::delete_many()
+            .filter(throttle_failures::Column::Key.is_in(keys.iter().map(String::as_str)))
+            .filter(throttle_failures::Column::FailedAt.lte(cutoff))
+            .exec(self.db.conn())
+            .await
+            .map_err(repo_error)?;
+        let records: Vec<uuid::Uuid> = keys.iter().map(|_| uuid::Uuid::now_v7()).collect();
+        let rows = keys
+            .iter()
+            .zip(&records)
+            .map(|(key, id)| throttle_failures::ActiveModel {
+                id: Set(*id),
+                key: Set(key.clone()),
+                failed_at: Set(now),
+            });
+        throttle_failures::Entity::insert_many(rows)
+            .exec(self.db.conn())
+            .await
+            .map_err(repo_error)?;
         let mut wait = 0_i64;
         for key in keys {
             let times: Vec<DateTime<Utc>> = throttle_failures::Entity::find()
@@ -69,44 +92,38 @@ impl LoginThrottle for SqlThrottle {
                 .all(self.db.conn())
                 .await
                 .map_err(repo_error)?;
-            if times.len() >= self.limit {
+            // This attempt is among them: more than `limit` means `limit` failed before it.
+            if times.len() > self.limit {
                 let oldest = times.iter().min().copied().unwrap_or(now);
                 wait = wait.max((oldest + self.window - now).num_seconds().max(1));
             }
         }
-        Ok(if wait > 0 {
-            Err(u64::try_from(wait).unwrap_or(1))
-        } else {
-            Ok(())
-        })
+        if wait > 0 {
+            self.forget(&records).await?;
+            return Ok(Err(u64::try_from(wait).unwrap_or(1)));
+        }
+        Ok(Ok(Attempt { records }))
     }
 
-    async fn record_failure(&self, keys: &[String], now: DateTime<Utc>) -> RepoResult<()> {
-        if keys.is_empty() {
-            return Ok(());
-        }
-        let rows = keys.iter().map(|key| throttle_failures::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            key: Set(key.clone()),
-            failed_at: Set(now),
-        });
-        throttle_failures::Entity::insert_many(rows)
-            .exec(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        // Failures past the window no longer count: keep the log short.
+    async fn succeeded(&self, attempt: Attempt, key: &str) -> RepoResult<()> {
+        self.forget(&attempt.records).await?;
         throttle_failures::Entity::delete_many()
-            .filter(throttle_failures::Column::Key.is_in(keys.iter().map(String::as_str)))
-            .filter(throttle_failures::Column::FailedAt.lte(now - self.window))
+            .filter(throttle_failures::Column::Key.eq(key))
             .exec(self.db.conn())
             .await
             .map_err(repo_error)?;
         Ok(())
     }
+}
 
-    async fn reset(&self, key: &str) -> RepoResult<()> {
+impl SqlThrottle {
+    /// Removes the failure records of an attempt.
+    async fn forget(&self, records: &[uuid::Uuid]) -> RepoResult<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
         throttle_failures::Entity::delete_many()
-            .filter(throttle_failures::Column::Key.eq(key))
+            .filter(throttle_failures::Column::Id.is_in(records.iter().copied()))
             .exec(self.db.conn())
             .await
             .map_err(repo_error)?;

@@ -28,7 +28,9 @@ const INTROSPECTION_LISTS: [&str; 4] = ["fields", "interfaces", "possibleTypes",
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Bounds {
     pub(crate) max_fragments: usize,
+    pub(crate) max_operations: usize,
     pub(crate) max_selections: usize,
+    pub(crate) max_document_selections: usize,
     pub(crate) max_depth: usize,
     pub(crate) max_introspection_depth: usize,
     pub(crate) max_complexity: usize,
@@ -41,8 +43,13 @@ pub(crate) struct Bounds {
 pub(crate) enum Exceeded {
     /// More fragments defined than allowed.
     Fragments { limit: usize, found: usize },
+    /// More operations in one document than allowed.
+    Operations { limit: usize, found: usize },
     /// More selections than allowed, fragments expanded.
     Selections(usize),
+    /// More selections in the whole document than allowed (every operation and every fragment
+    /// not spread by one, expanded).
+    DocumentSelections(usize),
     /// Data fields nested deeper than allowed.
     Depth(usize),
     /// Introspection lists nested deeper than allowed.
@@ -66,9 +73,19 @@ impl std::fmt::Display for Exceeded {
                     "a document may define at most {limit} fragments; this one defines {found}"
                 )
             }
+            Exceeded::Operations { limit, found } => {
+                write!(
+                    f,
+                    "a document may hold at most {limit} operations; this one holds {found}"
+                )
+            }
             Exceeded::Selections(limit) => write!(
                 f,
                 "an operation may select at most {limit} fields, fragments expanded; this one selects more"
+            ),
+            Exceeded::DocumentSelections(limit) => write!(
+                f,
+                "a document may select at most {limit} fields in all, every operation and fragment expanded; this one selects more"
             ),
             Exceeded::Depth(limit) => write!(
                 f,
@@ -325,6 +342,13 @@ pub(crate) fn check(
             found: document.fragments.len(),
         });
     }
+    let operations = document.operations.iter().count();
+    if operations > bounds.max_operations {
+        return Err(Exceeded::Operations {
+            limit: bounds.max_operations,
+            found: operations,
+        });
+    }
     let mut defaults = HashMap::new();
     let executed = document
         .operations
@@ -348,6 +372,17 @@ pub(crate) fn check(
         open: HashSet::new(),
     };
     let mut measured = None;
+    // The engine's validation visits every operation, and every fragment definition whether
+    // spread or not, with fragments expanded: the whole document is held to one budget too.
+    let mut document_selections = 0_usize;
+    let mut count = |cost: Cost| {
+        document_selections = document_selections.saturating_add(cost.selections);
+        if document_selections > bounds.max_document_selections {
+            Err(Exceeded::DocumentSelections(bounds.max_document_selections))
+        } else {
+            Ok(())
+        }
+    };
     for (name, operation) in document.operations.iter() {
         let root = match operation.node.ty {
             OperationType::Query => index.query.as_str(),
@@ -355,7 +390,7 @@ pub(crate) fn check(
             OperationType::Subscription => index.subscription.as_str(),
         };
         let set = &operation.node.selection_set.node;
-        walker.set(set, root)?;
+        count(walker.set(set, root)?)?;
         let mut keys = BTreeSet::new();
         walker.root_keys(set, &mut keys)?;
         if executed.as_ref().is_some_and(|(wanted, _)| *wanted == name) {
@@ -364,6 +399,13 @@ pub(crate) fn check(
                 name: name.map(ToString::to_string),
                 root_fields: keys.len(),
             });
+        }
+    }
+    for name in document.fragments.keys() {
+        let spread_by_an_operation = walker.costs.contains_key(name.as_str());
+        let cost = walker.fragment(name)?;
+        if !spread_by_an_operation {
+            count(cost)?;
         }
     }
     Ok(measured)
@@ -385,7 +427,9 @@ pub(super) mod tests {
 
     const BOUNDS: Bounds = Bounds {
         max_fragments: 100,
+        max_operations: 5,
         max_selections: 40,
+        max_document_selections: 100,
         max_depth: 4,
         max_introspection_depth: 2,
         max_complexity: 150,
@@ -527,6 +571,27 @@ pub(super) mod tests {
             run("query($n: Int = 100) { spaces(first: $n) { nodes { name } } }"),
             Err(Exceeded::Complexity(150))
         );
+    }
+
+    #[test]
+    fn the_whole_document_is_held_to_one_budget() {
+        // B selects 30; an operation spreading it, 31: within its own bound of 40.
+        let fragment = format!("fragment B on Query {{ {} }}", "me { id } ".repeat(15));
+        let operations = |n: usize| -> String { (0..n).map(|i| format!("query Q{i} {{ ...B }} ")).collect() };
+        assert!(run(&format!("{}{fragment}", operations(3))).is_ok(), "93 in all");
+        assert_eq!(
+            run(&format!("{}{fragment}", operations(4))),
+            Err(Exceeded::DocumentSelections(100)),
+            "124 in all"
+        );
+        // Fragments no operation spreads still cost what validation will spend on them.
+        let unused = "fragment U on Query { ...B } fragment V on Query { ...B }";
+        assert_eq!(
+            run(&format!("{}{unused} {fragment}", operations(2))),
+            Err(Exceeded::DocumentSelections(100))
+        );
+        let many: String = (0..6).map(|n| format!("query Q{n} {{ me {{ id }} }} ")).collect();
+        assert_eq!(run(&many), Err(Exceeded::Operations { limit: 5, found: 6 }));
     }
 
     #[test]

@@ -28,8 +28,13 @@ pub struct Limits {
     pub max_nesting: usize,
     /// Most fragments a document may define.
     pub max_fragments: usize,
+    /// Most operations in one document.
+    pub max_operations: usize,
     /// Most selections in one operation, fragments expanded.
     pub max_selections: usize,
+    /// Most selections in a whole document: every operation, and every fragment no operation
+    /// spreads, expanded (what the engine's validation will visit).
+    pub max_document_selections: usize,
     /// Deepest nesting of data fields (fragments expanded; introspection is held to
     /// `max_introspection_depth` instead).
     pub max_depth: usize,
@@ -54,7 +59,9 @@ impl Default for Limits {
             max_tokens: 15_000,
             max_nesting: 64,
             max_fragments: 100,
+            max_operations: 20,
             max_selections: 1_000,
+            max_document_selections: 5_000,
             max_depth: 12,
             max_introspection_depth: 2,
             max_complexity: 1_000_000,
@@ -70,8 +77,9 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct LimitExceeded {
-    /// Which limit: `tokens`, `nesting`, `fragments`, `selections`, `depth`,
-    /// `introspectionDepth`, `complexity`, `aliases`, `rootFields` or `fragmentCycle`.
+    /// Which limit: `tokens`, `nesting`, `fragments`, `operations`, `selections`,
+    /// `documentSelections`, `depth`, `introspectionDepth`, `complexity`, `aliases`,
+    /// `rootFields` or `fragmentCycle`.
     pub limit: &'static str,
     /// What the client is told.
     pub message: String,
@@ -136,7 +144,9 @@ impl RequestGuard {
         };
         let bounds = Bounds {
             max_fragments: limits.max_fragments,
+            max_operations: limits.max_operations,
             max_selections: limits.max_selections,
+            max_document_selections: limits.max_document_selections,
             max_depth: limits.max_depth,
             max_introspection_depth: limits.max_introspection_depth,
             max_complexity: limits.max_complexity,
@@ -147,7 +157,9 @@ impl RequestGuard {
             |exceeded| {
                 let limit = match &exceeded {
                     analysis::Exceeded::Fragments { .. } => "fragments",
+                    analysis::Exceeded::Operations { .. } => "operations",
                     analysis::Exceeded::Selections(_) => "selections",
+                    analysis::Exceeded::DocumentSelections(_) => "documentSelections",
                     analysis::Exceeded::Depth(_) => "depth",
                     analysis::Exceeded::IntrospectionDepth(_) => "introspectionDepth",
                     analysis::Exceeded::Complexity(_) => "complexity",
