@@ -6,6 +6,7 @@ mod bad_input;
 mod child;
 mod collaborators;
 mod comments;
+mod cors;
 mod identity;
 mod invitations;
 mod invite_links;

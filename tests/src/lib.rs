@@ -83,12 +83,15 @@ impl TestApp {
         })
     }
 
-    /// Closes the server's database pool, as an outage would: every later query fails.
-    ///
-    /// # Errors
-    /// Fails when closing fails.
-    pub async fn lose_database(&self) -> anyhow::Result<()> {
-        self.server.composition.database.clone().close().await
+    /// Closes the server's database pool, as an outage would: every later query fails. (The
+    /// close itself waits for the connections still held, such as the relay's listener, so it
+    /// runs in the background; the pool refuses new work at once.)
+    pub async fn lose_database(&self) {
+        let database = self.server.composition.database.clone();
+        tokio::spawn(async move {
+            let _ = database.close().await;
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 
     /// Statements the server's database pool has executed so far.

@@ -225,6 +225,11 @@ pub struct Config {
     /// behind a proxy that sets the header, or clients could choose their own address.
     #[arg(long, env = "BACKLINE_CLIENT_IP_HEADER")]
     pub client_ip_header: Option<HeaderName>,
+    /// Origins whose browser apps may call the API (`https://app.example.com`, `http://localhost:*`
+    /// for any port, comma-separated; `*` for any). Default: none in production, localhost and
+    /// 127.0.0.1 on any port in development.
+    #[arg(long, env = "BACKLINE_CORS_ORIGINS")]
+    pub cors_origins: Option<crate::cors::AllowedOrigins>,
     /// Seconds a stop (SIGTERM, Ctrl-C) waits for requests in flight before it stops anyway.
     #[arg(long, env = "BACKLINE_SHUTDOWN_TIMEOUT_SECS", default_value_t = 20)]
     pub shutdown_timeout_secs: u64,
@@ -255,6 +260,15 @@ impl Config {
     /// Whether introspection is allowed.
     pub fn introspection_enabled(&self) -> bool {
         self.introspection.unwrap_or(!self.production())
+    }
+
+    /// The origins allowed to call the API from a browser.
+    pub fn allowed_origins(&self) -> crate::cors::AllowedOrigins {
+        match &self.cors_origins {
+            Some(origins) => origins.clone(),
+            None if self.production() => crate::cors::AllowedOrigins::default(),
+            None => crate::cors::AllowedOrigins::development(),
+        }
     }
 
     /// Whether field suggestions are given.

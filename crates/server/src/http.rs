@@ -40,6 +40,7 @@ pub(crate) struct HttpState {
     ws_sockets: crate::ws::SocketLimiter,
     lifecycle: crate::shutdown::Lifecycle,
     client_ip_header: Option<crate::config::HeaderName>,
+    origins: crate::cors::AllowedOrigins,
     /// The last readiness answer, reused for a second so probes cannot load the stores.
     readiness: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, StatusCode, String)>>>,
     /// When `/metrics` last sampled the stores.
@@ -65,6 +66,7 @@ pub(crate) fn router(composition: Composition, config: &Config, lifecycle: crate
         ws_sockets: crate::ws::SocketLimiter::new(config.ws_max_sockets_per_user),
         lifecycle,
         client_ip_header: config.client_ip_header.clone(),
+        origins: config.allowed_origins(),
         readiness: std::sync::Arc::default(),
         sampled: std::sync::Arc::default(),
     };
@@ -81,6 +83,7 @@ pub(crate) fn router(composition: Composition, config: &Config, lifecycle: crate
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(in_flight, crate::overload::admit))
         .layer(axum::middleware::from_fn(crate::metrics::track_requests))
+        .layer(crate::cors::layer(&config.allowed_origins()))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<Body>| {
             let id = request
@@ -477,6 +480,14 @@ async fn graphql_ws(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> axum::response::Response {
+    if !crate::cors::socket_origin_allowed(&state.origins, &headers) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "this origin may not open sockets to the API (BACKLINE_CORS_ORIGINS)",
+            &request_id(&headers),
+        );
+    }
     let protocol = headers
         .get(header::SEC_WEBSOCKET_PROTOCOL)
         .and_then(|value| value.to_str().ok())

@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod config;
 mod content;
+pub mod cors;
 mod http;
 mod metrics;
 mod multipart;
