@@ -33,4 +33,5 @@ mod security;
 mod server;
 mod session_revocation;
 mod shutdown;
+mod upload_refusals;
 mod workspace;

@@ -286,6 +286,39 @@ async fn execute(
     json_response(&response)
 }
 
+/// Most of a refused request's body read (and dropped) before answering.
+const DRAIN_BYTES: usize = 64 << 20;
+/// How long a refused request's body is read before answering.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Answers `refused` after reading the request's body (at most [`DRAIN_BYTES`] within
+/// [`DRAIN_TIME`]): a client still sending when the server answers and closes sees a reset
+/// connection (Node's fetch reports EPIPE) instead of the answer. Past the bounds the answer
+/// goes out anyway and the connection closes.
+async fn after_draining(body: Body, refused: axum::response::Response) -> axum::response::Response {
+    use futures::StreamExt;
+    let mut chunks = body.into_data_stream();
+    let drained = tokio::time::timeout(DRAIN_TIME, async {
+        let mut read = 0_usize;
+        while let Some(Ok(chunk)) = chunks.next().await {
+            read = read.saturating_add(chunk.len());
+            if read > DRAIN_BYTES {
+                return false;
+            }
+        }
+        true
+    })
+    .await
+    .unwrap_or(false);
+    let mut refused = refused;
+    if !drained {
+        refused
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    refused
+}
+
 /// Whether a content type is a "simple" one a browser may send cross-site without preflight.
 fn needs_csrf_header(headers: &HeaderMap) -> bool {
     let content_type = headers
@@ -308,12 +341,13 @@ async fn graphql_post(
 ) -> axum::response::Response {
     let request_id = request_id(&headers);
     if needs_csrf_header(&headers) {
-        return refusal(
+        let refused = refusal(
             StatusCode::BAD_REQUEST,
             "FORBIDDEN",
             "requests that are not application/json must carry an 'apollo-require-preflight' or 'x-apollo-operation-name' header (CSRF protection)",
             &request_id,
         );
+        return after_draining(body, refused).await;
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -327,14 +361,15 @@ async fn graphql_post(
         match actor_from(&state.composition.app, &headers).await {
             Ok(actor) if actor.user_id().is_some() => {}
             Ok(_) => {
-                return refusal(
+                let refused = refusal(
                     StatusCode::OK,
                     "UNAUTHENTICATED",
                     "sign in first: uploads need 'Authorization: Bearer <accessToken>'",
                     &request_id,
                 );
+                return after_draining(body, refused).await;
             }
-            Err(error) => return authentication_refusal(error, &request_id),
+            Err(error) => return after_draining(body, authentication_refusal(error, &request_id)).await,
         }
         let limits = PartLimits {
             json_bytes: u64::try_from(state.max_body_bytes).unwrap_or(u64::MAX),
