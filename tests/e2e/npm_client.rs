@@ -101,3 +101,73 @@ async fn the_graphql_ws_npm_client_subscribes_receives_and_completes() -> anyhow
     assert!(status.success(), "the client exits cleanly");
     app.stop().await
 }
+
+#[tokio::test]
+async fn the_graphql_ws_client_renews_its_token_and_keeps_its_subscription() -> anyhow::Result<()> {
+    anyhow::ensure!(
+        node_available().await,
+        "node is not on the PATH: this test runs the graphql-ws npm client with Node.js (install nodejs and npm)"
+    );
+    install_client().await?;
+    let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
+    let owner = app.user("npmrenew").await?;
+    let place = app.hierarchy(&owner, "Renewal").await?;
+    let file = app
+        .upload_ok(&owner.token, &place.track, Upload::new("v.wav", &tone(8_000, 1, 800)))
+        .await?;
+    let file_id = str_at(&file, "/id")?;
+    let short_lived = crate::live::expiring_token(&owner, 2)?;
+
+    let url = format!("ws://{}/graphql/ws", app.base.trim_start_matches("http://"));
+    let mut child = tokio::process::Command::new("node")
+        .arg("renew.mjs")
+        .args([
+            url.as_str(),
+            short_lived.as_str(),
+            owner.token.as_str(),
+            place.track.as_str(),
+        ])
+        .current_dir(client_folder())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let mut next_line = async || -> anyhow::Result<Value> {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await??
+            .ok_or_else(|| anyhow::anyhow!("the client exited early"))?;
+        Ok(serde_json::from_str(&line)?)
+    };
+    assert_eq!(next_line().await?, json!({"connected": 1}));
+    // The first token expires: the server closes with 4403, the client reconnects by itself.
+    let closed = next_line().await?;
+    assert_eq!(closed["closed"], 4403, "{closed}");
+    assert_eq!(
+        next_line().await?,
+        json!({"connected": 2}),
+        "reconnected with the fresh token"
+    );
+    // Subscribed again without any code of ours: an event after the renewal arrives.
+    let mut event = Value::Null;
+    for _ in 0..40 {
+        app.ok(
+            Some(&owner.token),
+            "mutation($f: ID!) { addComment(input: {fileId: $f, content: \"after the renewal\"}) { id } }",
+            json!({ "f": file_id }),
+        )
+        .await?;
+        if let Ok(line) = tokio::time::timeout(Duration::from_millis(500), next_line()).await {
+            event = line?;
+            break;
+        }
+    }
+    assert_eq!(
+        event["data"]["commentEvents"]["comment"]["content"], "after the renewal",
+        "{event}"
+    );
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await??;
+    assert!(status.success(), "the client exits cleanly");
+    app.stop().await
+}

@@ -26,7 +26,10 @@ async fn upload_then_read(app: &TestApp, extra: &str, size: usize) -> anyhow::Re
     let mut sent = 0;
     while sent < size {
         let n = chunk.len().min(size - sent);
-        stream.write_all(&chunk[..n]).await.map_err(|error| anyhow::anyhow!("the server stopped reading after {sent} bytes: {error}"))?;
+        stream
+            .write_all(&chunk[..n])
+            .await
+            .map_err(|error| anyhow::anyhow!("the server stopped reading after {sent} bytes: {error}"))?;
         sent += n;
     }
     stream.write_all(tail.as_bytes()).await?;

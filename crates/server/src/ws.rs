@@ -2,9 +2,11 @@
 //! close 4408 when no `connection_init` arrives in time, 4401 for a subscribe before the
 //! acknowledgement, 4409 for a subscription id already in use; at most
 //! [`MAX_SUBSCRIPTIONS`] live subscriptions per socket; and the same operation limits (aliases,
-//! root fields) as HTTP requests; keep-alive pings; and when the access token given in
-//! `connection_init` expires, every subscription ends with `UNAUTHENTICATED` and the socket
-//! closes with 4401 (reconnect with a fresh token). One user may hold at most a configured
+//! root fields) as HTTP requests; keep-alive pings; when the access token given in
+//! `connection_init` expires, the socket closes with 4403 (graphql-ws clients retry it: a fresh
+//! token, the same subscriptions); when its session ends, every subscription ends with
+//! `UNAUTHENTICATED` and the socket closes with 4401 (sign in again); when the server stops,
+//! 1012. One user may hold at most a configured
 //! number of sockets ([`SocketLimiter`]); one more is refused at `connection_init` (4403, as any
 //! refused initialisation). Every error sent carries a `code` and the socket's `requestId`. The
 //! legacy `graphql-ws` protocol is passed through as it is, with its `ka` keep-alive.
@@ -403,11 +405,13 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     loop {
         tokio::select! {
             () = async { if let Some(sleep) = expires.as_mut() { sleep.as_mut().await } }, if expires.is_some() => {
-                // The token expired: end every subscription with an error, then the socket.
-                for id in rules.active.drain() {
-                    let _ = outgoing.send(error_message(&id, "UNAUTHENTICATED", "your access token expired; reconnect with a fresh one", &request_id)).await;
-                }
-                let _ = outgoing.send(close(4401, "Access token expired")).await;
+                // The token expired: close with 4403, which graphql-ws clients retry by default
+                // (4401 they do not), so one whose `connectionParams` is a function reconnects
+                // with a fresh token and subscribes again. No `error` message is sent for the
+                // subscriptions: by the protocol an error ends an operation for good, and the
+                // client would not subscribe again. Resume from the last cursors to miss nothing.
+                rules.active.drain();
+                let _ = outgoing.send(close(4403, "UNAUTHENTICATED: the access token expired; reconnect with a fresh one")).await;
                 break;
             }
             result = async { if let Some(receiver) = ended.as_mut() { receiver.await } else { std::future::pending().await } }, if ended.is_some() => {
