@@ -7,6 +7,7 @@ mod child;
 mod collaborators;
 mod comments;
 mod cors;
+mod graphql_http;
 mod identity;
 mod invitations;
 mod invite_links;

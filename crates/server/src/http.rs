@@ -21,6 +21,7 @@ use tower_http::trace::TraceLayer;
 use crate::compose::Composition;
 use crate::config::Config;
 use crate::content::{document_content, file_content, file_waveform, image_content};
+use crate::graphql_http::{MediaType, refuse, respond};
 use crate::multipart::{MultipartError, PartLimits};
 
 /// Most files one multipart request may carry.
@@ -133,17 +134,6 @@ pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, request_id:
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-fn json_response(response: &BatchResponse) -> axum::response::Response {
-    match serde_json::to_string(response) {
-        Ok(body) => (
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-            body,
-        )
-            .into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
 /// Authenticates the caller from the `Authorization` header: `UNAUTHENTICATED` for a bad or
 /// ended token; another error (the store failing while checking the session) is not the
 /// caller's and must not sign them out.
@@ -154,12 +144,12 @@ pub(crate) async fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, 
     authenticate(app, header).await
 }
 
-/// The answer to a failed authentication: `UNAUTHENTICATED`, or a coded server error.
-fn authentication_refusal(error: AppError, request_id: &str) -> axum::response::Response {
+/// The answer to a failed authentication: `UNAUTHENTICATED`, or a coded server error (503).
+fn authentication_refusal(media: MediaType, error: AppError, request_id: &str) -> axum::response::Response {
     match error {
-        AppError::Unauthenticated(message) => refusal(StatusCode::OK, "UNAUTHENTICATED", &message, request_id),
+        AppError::Unauthenticated(message) => refuse(media, "UNAUTHENTICATED", &message, request_id),
         other => {
-            let mut response = json_response(&BatchResponse::Single(refusal_response(other, request_id)));
+            let mut response = respond(media, &BatchResponse::Single(refusal_response(other, request_id)));
             *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
             response
         }
@@ -215,6 +205,7 @@ async fn execute(
     request_id: &str,
     method: Method,
 ) -> axum::response::Response {
+    let media = MediaType::of(headers);
     let guard = &state.composition.guard;
     let checked: Result<Vec<Checked>, _> = match &mut batch {
         BatchRequest::Single(request) => guard.check(request).map(|checked| vec![checked]),
@@ -222,7 +213,7 @@ async fn execute(
     };
     let checked = match checked {
         Ok(checked) => checked,
-        Err(exceeded) => return refusal(StatusCode::OK, "BAD_USER_INPUT", &exceeded.message, request_id),
+        Err(exceeded) => return refuse(media, "BAD_USER_INPUT", &exceeded.message, request_id),
     };
     if method == Method::GET
         && checked
@@ -239,7 +230,7 @@ async fn execute(
     let app = &state.composition.app;
     let actor = match actor_from(app, headers).await {
         Ok(actor) => actor,
-        Err(error) => return authentication_refusal(error, request_id),
+        Err(error) => return authentication_refusal(media, error, request_id),
     };
     let meta = client_meta(state, headers, peer);
     let mutation_fields = checked
@@ -253,7 +244,7 @@ async fn execute(
             _ => None,
         };
         metrics::counter!(crate::metrics::RATE_LIMITED).increment(1);
-        let mut response = json_response(&BatchResponse::Single(refusal_response(error, request_id)));
+        let mut response = respond(media, &BatchResponse::Single(refusal_response(error, request_id)));
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
@@ -283,7 +274,7 @@ async fn execute(
         let name = crate::metrics::operation_label(checked.name.as_deref());
         crate::metrics::record_operation(&name, checked.kind.unwrap_or("invalid"), &outcome(single), elapsed);
     }
-    json_response(&response)
+    respond(media, &response)
 }
 
 /// Most of a refused request's body read (and dropped) before answering.
@@ -361,15 +352,18 @@ async fn graphql_post(
         match actor_from(&state.composition.app, &headers).await {
             Ok(actor) if actor.user_id().is_some() => {}
             Ok(_) => {
-                let refused = refusal(
-                    StatusCode::OK,
+                let refused = refuse(
+                    MediaType::of(&headers),
                     "UNAUTHENTICATED",
                     "sign in first: uploads need 'Authorization: Bearer <accessToken>'",
                     &request_id,
                 );
                 return after_draining(body, refused).await;
             }
-            Err(error) => return after_draining(body, authentication_refusal(error, &request_id)).await,
+            Err(error) => {
+                let refused = authentication_refusal(MediaType::of(&headers), error, &request_id);
+                return after_draining(body, refused).await;
+            }
         }
         let limits = PartLimits {
             json_bytes: u64::try_from(state.max_body_bytes).unwrap_or(u64::MAX),
