@@ -14,6 +14,7 @@ mod invite_links;
 mod labels;
 mod live;
 mod live_resume;
+mod mail_log;
 mod media_formats;
 mod media_images;
 mod media_maintenance;

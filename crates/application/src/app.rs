@@ -54,7 +54,8 @@ impl PlanLimits {
 /// Settings the use cases read.
 #[derive(Debug, Clone)]
 pub struct AppSettings {
-    /// The web app's public base URL, for links in emails (e.g. `https://backline.example`).
+    /// The web app's public base URL (the single-page app, not the API), for links in emails
+    /// (e.g. `https://backline.example`).
     pub public_url: String,
     /// Storage limits per plan.
     pub plan_limits: PlanLimits,
@@ -120,7 +121,7 @@ impl Default for MediaSettings {
 impl Default for AppSettings {
     fn default() -> Self {
         Self {
-            public_url: "http://127.0.0.1:8080".to_owned(),
+            public_url: "http://localhost:5173".to_owned(),
             plan_limits: PlanLimits::default(),
             refresh_token_ttl: chrono::Duration::days(30),
             email_token_ttl: chrono::Duration::hours(24),

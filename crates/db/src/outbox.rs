@@ -1,5 +1,6 @@
 //! The default mailer: records every message in the `mail_outbox` table and logs it, so a
-//! development setup needs no SMTP server and tests can read what was sent.
+//! development setup needs no SMTP server and tests can read what was sent. In development the
+//! whole message is logged, links and codes included, so a newcomer can follow them.
 
 use backline_application::ports::{MailMessage, Mailer};
 use chrono::{DateTime, Utc};
@@ -26,12 +27,14 @@ pub struct SentMail {
 #[derive(Clone)]
 pub struct OutboxMailer {
     db: Database,
+    log_bodies: bool,
 }
 
 impl OutboxMailer {
-    /// A mailer writing to `db`.
-    pub fn new(db: Database) -> Self {
-        Self { db }
+    /// A mailer writing to `db`; with `log_bodies` (development only: bodies carry secrets such
+    /// as verification links) each message is logged whole.
+    pub fn new(db: Database, log_bodies: bool) -> Self {
+        Self { db, log_bodies }
     }
 
     /// The messages sent to `to`, oldest first.
@@ -68,7 +71,16 @@ impl Mailer for OutboxMailer {
         }
         .insert(self.db.conn())
         .await?;
-        tracing::info!(to = %message.to, subject = %message.subject, "mail recorded in the outbox (set BACKLINE_SMTP_URL to send it)");
+        if self.log_bodies {
+            tracing::info!(
+                to = %message.to,
+                subject = %message.subject,
+                "mail recorded in the outbox (set BACKLINE_SMTP_URL to send it):\n{}",
+                message.body
+            );
+        } else {
+            tracing::info!(to = %message.to, subject = %message.subject, "mail recorded in the outbox (set BACKLINE_SMTP_URL to send it)");
+        }
         Ok(())
     }
 }

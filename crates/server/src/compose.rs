@@ -97,7 +97,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
             None,
         ),
         None => {
-            let outbox = OutboxMailer::new(database.clone());
+            let outbox = OutboxMailer::new(database.clone(), config.environment == Environment::Development);
             (Arc::new(outbox.clone()), Some(outbox))
         }
     };

@@ -132,8 +132,10 @@ pub struct Config {
     /// `text` or `json` log lines.
     #[arg(long, env = "BACKLINE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
-    /// Public URL of the web app, for links in emails.
-    #[arg(long, env = "BACKLINE_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    /// Public URL of the web app (the single-page app, not this API), for links in emails:
+    /// `/verify-email?token=…`, `/invitations/accept?token=…` and the deep links of
+    /// notifications open there. The default is Vite's development server.
+    #[arg(long, env = "BACKLINE_PUBLIC_URL", default_value = "http://localhost:5173")]
     pub public_url: String,
     /// SMTP server URL (`smtps://user:pass@host:465`); without it mail goes to the outbox table.
     #[arg(long, env = "BACKLINE_SMTP_URL", hide_env_values = true)]
