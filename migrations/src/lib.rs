@@ -20,6 +20,7 @@ mod m20261124_000013_space_slugs;
 mod m20261124_000014_documents;
 mod m20261201_000015_throttles;
 mod m20261201_000016_event_scopes;
+mod m20261201_000017_persisted_queries;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000014_documents::Migration),
             Box::new(m20261201_000015_throttles::Migration),
             Box::new(m20261201_000016_event_scopes::Migration),
+            Box::new(m20261201_000017_persisted_queries::Migration),
         ]
     }
 }

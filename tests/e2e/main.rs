@@ -27,6 +27,7 @@ mod notifications;
 mod npm_client;
 mod operations;
 mod otlp;
+mod persisted_queries;
 mod query_limits;
 mod replicas;
 mod review_links;

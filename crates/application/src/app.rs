@@ -10,8 +10,8 @@ use crate::ports::{
     AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, DocumentRepository,
     EmailTokenRepository, EventBus, EventLog, FileRepository, IdGenerator, ImageProcessor, ImageRepository,
     InvitationRepository, InviteLinkRepository, JobQueue, LoginThrottle, Mailer, NotificationRepository,
-    OrganizationRepository, PasswordHasher, ProfileRepository, RateLimiter, ReviewLinkRepository, SessionRepository,
-    TokenIssuer, UserRepository, WorkspaceRepository,
+    OrganizationRepository, PasswordHasher, PersistedQueryStore, ProfileRepository, RateLimiter, ReviewLinkRepository,
+    SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
 };
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
@@ -69,6 +69,10 @@ pub struct AppSettings {
     pub digest_interval: chrono::Duration,
     /// Mutation fields one caller may run per minute (0: no limit).
     pub mutations_per_minute: u32,
+    /// Trusted-documents mode: only these documents run (none registered by hash).
+    pub trusted_documents: Option<Arc<crate::persisted::TrustedDocuments>>,
+    /// How many documents registered by hash are kept (the oldest go first).
+    pub persisted_queries_kept: u64,
 }
 
 /// Settings for uploads, signed URLs and analysis.
@@ -128,6 +132,8 @@ impl Default for AppSettings {
             media: MediaSettings::default(),
             digest_interval: chrono::Duration::hours(1),
             mutations_per_minute: 600,
+            trusted_documents: None,
+            persisted_queries_kept: 10_000,
         }
     }
 }
@@ -169,6 +175,8 @@ pub struct App {
     pub events: Arc<dyn EventBus>,
     /// The outbox read back, for subscriptions that resume.
     pub event_log: Arc<dyn EventLog>,
+    /// GraphQL documents registered by hash (automatic persisted queries).
+    pub persisted_queries: Arc<dyn PersistedQueryStore>,
     /// Uploaded images.
     pub images: Arc<dyn ImageRepository>,
     /// Background jobs.

@@ -54,6 +54,9 @@ pub enum AppError {
     /// The request body or file is larger than allowed.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// A persisted query's hash is not registered: send the document with its hash.
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
     /// Anything unexpected. Logged with the request id; clients see a generic message.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

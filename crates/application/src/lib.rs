@@ -10,6 +10,7 @@ pub mod labels;
 mod live;
 pub mod media;
 pub mod notifications;
+pub mod persisted;
 pub mod ports;
 pub mod sharing;
 pub mod workspace;

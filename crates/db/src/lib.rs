@@ -24,8 +24,8 @@ pub use outbox::{OutboxMailer, SentMail};
 pub use repos::{
     SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
     SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
-    SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository, SqlSessionRepository,
-    SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
+    SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlPersistedQueries, SqlReviewLinkRepository,
+    SqlSessionRepository, SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
 };
 pub use stats::{OutboxLag, PoolStats};
 

@@ -19,6 +19,7 @@ pub(crate) fn gql(error: AppError) -> async_graphql::Error {
         AppError::PlanRequired { message, .. } => ("PLAN_REQUIRED", message.clone()),
         AppError::RateLimited { .. } => ("RATE_LIMITED", error.to_string()),
         AppError::PayloadTooLarge(message) => ("PAYLOAD_TOO_LARGE", message.clone()),
+        AppError::PersistedQueryNotFound => ("PERSISTED_QUERY_NOT_FOUND", error.to_string()),
         AppError::Internal(inner) => {
             tracing::error!(error = ?inner, "internal error");
             ("INTERNAL_SERVER_ERROR", "internal server error".to_owned())
@@ -95,6 +96,7 @@ mod tests {
         assert_eq!(code(AppError::QuotaExceeded("full".into())), "\"QUOTA_EXCEEDED\"");
         assert_eq!(code(AppError::RateLimited { retry_after_secs: 3 }), "\"RATE_LIMITED\"");
         assert_eq!(code(AppError::PayloadTooLarge("big".into())), "\"PAYLOAD_TOO_LARGE\"");
+        assert_eq!(code(AppError::PersistedQueryNotFound), "\"PERSISTED_QUERY_NOT_FOUND\"");
         assert_eq!(
             code(AppError::PlanRequired {
                 plan: backline_domain::roles::Plan::Pro,

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use backline_application::persisted::TrustedDocuments;
 use backline_application::ports::{Mailer, TokenIssuer};
 use backline_application::{App, AppSettings, MediaSettings, PlanLimits};
 use backline_audio::SymphoniaAnalyzer;
@@ -9,8 +10,8 @@ use backline_auth::{Argon2Hasher, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
     Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
     SqlEmailTokenRepository, SqlEventLog, SqlFileRepository, SqlImageRepository, SqlInvitationRepository,
-    SqlInviteLinkRepository, SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlReviewLinkRepository,
-    SqlSessionRepository, SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
+    SqlInviteLinkRepository, SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlPersistedQueries,
+    SqlReviewLinkRepository, SqlSessionRepository, SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_events::InProcessBus;
 use backline_graphql::{BacklineSchema, Limits, RequestGuard, SchemaOptions, build_schema};
@@ -102,6 +103,17 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         }
     };
     let throttle = SqlThrottle::new(database.clone(), config.login_attempts, chrono::Duration::minutes(15));
+    let trusted_documents = match &config.trusted_documents {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| anyhow::anyhow!("BACKLINE_TRUSTED_DOCUMENTS {}: {error}", path.display()))?;
+            let trusted = TrustedDocuments::from_manifest(&text)
+                .map_err(|error| anyhow::anyhow!("BACKLINE_TRUSTED_DOCUMENTS {}: {error}", path.display()))?;
+            tracing::info!(documents = trusted.len(), "only trusted documents run");
+            Some(Arc::new(trusted))
+        }
+        None => None,
+    };
     let app = App {
         users: Arc::new(SqlUserRepository::new(database.clone())),
         sessions: Arc::new(SqlSessionRepository::new(database.clone())),
@@ -120,6 +132,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         aliases: Arc::new(SqlAliasRepository::new(database.clone())),
         events: Arc::new(InProcessBus::default()),
         event_log: Arc::new(SqlEventLog::new(database.clone())),
+        persisted_queries: Arc::new(SqlPersistedQueries::new(database.clone())),
         images: Arc::new(SqlImageRepository::new(database.clone())),
         jobs: Arc::new(SqlJobQueue::new(database.clone())),
         blobs: Arc::new(blobs),
@@ -152,6 +165,8 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
             },
             digest_interval: chrono::Duration::seconds(config.digest_interval_seconds.max(1)),
             mutations_per_minute: config.mutations_per_minute,
+            trusted_documents,
+            persisted_queries_kept: config.persisted_queries_kept,
             ..AppSettings::default()
         },
     };

@@ -232,6 +232,15 @@ pub struct Config {
     /// 127.0.0.1 on any port in development.
     #[arg(long, env = "BACKLINE_CORS_ORIGINS")]
     pub cors_origins: Option<crate::cors::AllowedOrigins>,
+    /// A manifest of trusted documents (Apollo's persisted query manifest, or an object of
+    /// SHA-256 to document): when set, only those documents run, by hash or by text, and none
+    /// can be registered.
+    #[arg(long, env = "BACKLINE_TRUSTED_DOCUMENTS")]
+    pub trusted_documents: Option<PathBuf>,
+    /// Documents registered by hash (automatic persisted queries) kept across replicas; the
+    /// oldest go first.
+    #[arg(long, env = "BACKLINE_PERSISTED_QUERIES_KEPT", default_value_t = 10_000)]
+    pub persisted_queries_kept: u64,
     /// Seconds a stop (SIGTERM, Ctrl-C) waits for requests in flight before it stops anyway.
     #[arg(long, env = "BACKLINE_SHUTDOWN_TIMEOUT_SECS", default_value_t = 20)]
     pub shutdown_timeout_secs: u64,

@@ -206,6 +206,9 @@ async fn execute(
     method: Method,
 ) -> axum::response::Response {
     let media = MediaType::of(headers);
+    if let Err(error) = crate::documents::resolve(&state.composition.app, &mut batch).await {
+        return respond(media, &BatchResponse::Single(refusal_response(error, request_id)));
+    }
     let guard = &state.composition.guard;
     let checked: Result<Vec<Checked>, _> = match &mut batch {
         BatchRequest::Single(request) => guard.check(request).map(|checked| vec![checked]),
@@ -463,7 +466,7 @@ async fn graphql_get(
 ) -> axum::response::Response {
     let request_id = request_id(&headers);
     let query = uri.query().unwrap_or("");
-    if method == Method::GET && !query.contains("query=") {
+    if method == Method::GET && !crate::documents::asks_for_an_operation(query) {
         if state.graphiql {
             return Html(
                 GraphiQLSource::build()
@@ -481,7 +484,7 @@ async fn graphql_get(
             &request_id,
         );
     }
-    let request = match async_graphql::http::parse_query_string(query) {
+    let request = match crate::documents::from_query_string(query) {
         Ok(request) => request,
         Err(error) => {
             return refusal(

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod config;
 mod content;
 pub mod cors;
+mod documents;
 mod graphql_http;
 mod http;
 mod metrics;

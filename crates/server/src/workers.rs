@@ -10,6 +10,7 @@ use backline_application::App;
 use backline_application::identity::{follow_session_ends, prune_throttles};
 use backline_application::media::run_next_job;
 use backline_application::notifications::send_digests;
+use backline_application::persisted::prune_persisted;
 use backline_db::{Database, EventRelay, RelayOptions};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -159,6 +160,9 @@ async fn throttle_pruner(app: App, mut stopped: watch::Receiver<bool>) {
         }
         if let Err(error) = prune_throttles(&app).await {
             tracing::warn!(%error, "could not prune old rate windows");
+        }
+        if let Err(error) = prune_persisted(&app).await {
+            tracing::warn!(%error, "could not prune persisted queries");
         }
     }
 }

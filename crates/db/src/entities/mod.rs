@@ -27,6 +27,7 @@ pub(crate) mod notification_settings;
 pub(crate) mod notifications;
 pub(crate) mod organization_members;
 pub(crate) mod organizations;
+pub(crate) mod persisted_queries;
 pub(crate) mod projects;
 pub(crate) mod rate_windows;
 pub(crate) mod refresh_tokens;
