@@ -22,6 +22,7 @@ mod media_panic;
 mod media_rules;
 mod media_streaming;
 mod no_n_plus_one;
+mod nodes;
 mod not_found;
 mod notifications;
 mod npm_client;

@@ -394,3 +394,20 @@ pub async fn roster_names(
         .collect();
     Ok((org_names, space_names))
 }
+
+/// A roster entry, for the organization's members and the space's people; `NOT_FOUND` for
+/// anyone else.
+pub async fn find_roster_entry(app: &App, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
+    let found = entry(app, id).await?;
+    if membership(app, actor, found.organization_id).await.is_ok() {
+        return Ok(found);
+    }
+    let path = load_space(app, found.artist_space_id)
+        .await
+        .map_err(|_| AppError::NotFound("roster request"))?
+        .path();
+    match effective_role(app, actor, path).await? {
+        Some(_) => Ok(found),
+        None => Err(AppError::NotFound("roster request")),
+    }
+}

@@ -8,14 +8,17 @@ use backline_application::notifications::{count_notifications, list_notification
 use backline_application::workspace::{
     SpaceLookup, find_artist_space, find_project, find_project_by_short_id, find_track, find_track_by_short_id,
 };
-use backline_domain::ids::{ArtistSpaceId, CommentId, FileId, ProjectId, TrackId, UserId};
+use backline_domain::ids::{
+    ArtistAliasId, ArtistSpaceId, CommentId, DocumentId, FileId, ImageId, InvitationId, InviteLinkId, NotificationId,
+    OrganizationId, ProjectId, ReviewLinkId, SessionId, TrackId, UserId,
+};
 
 use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, decode, decode_any};
 use crate::pagination::page_request;
 use crate::types::TotalCount;
-use crate::types::notification::{NotificationConnection, NotificationSettingNode};
+use crate::types::notification::{NotificationConnection, NotificationNode, NotificationSettingNode};
 use crate::types::{
     ArtistSpaceConnection, ArtistSpaceNode, CommentNode, FileNode, Node, ProjectNode, TrackNode, UserNode,
 };
@@ -98,18 +101,55 @@ impl QueryRoot {
             Kind::Comment => find_comment(app, &request.actor, CommentId(uuid))
                 .await
                 .map(|comment| Node::Comment(CommentNode(comment))),
-            Kind::Session
-            | Kind::Notification
-            | Kind::InviteLink
-            | Kind::Invitation
-            | Kind::ArtistAlias
-            | Kind::ReviewLink
-            | Kind::Organization
-            | Kind::RosterEntry
-            | Kind::Image
-            | Kind::Document => {
-                return Ok(None);
+            Kind::Session => backline_application::identity::find_session(app, &request.actor, SessionId(uuid))
+                .await
+                .map(|session| {
+                    let current = request.actor.session_id() == Some(session.id);
+                    Node::Session(crate::types::user::SessionNode { session, current })
+                }),
+            Kind::Notification => {
+                backline_application::notifications::find_notification(app, &request.actor, NotificationId(uuid))
+                    .await
+                    .map(|notification| Node::Notification(NotificationNode(notification)))
             }
+            Kind::InviteLink => {
+                backline_application::sharing::find_invite_link(app, &request.actor, InviteLinkId(uuid))
+                    .await
+                    .map(|link| Node::InviteLink(crate::types::sharing::InviteLinkNode(link)))
+            }
+            Kind::Invitation => backline_application::sharing::find_invitation(app, &request.actor, InvitationId(uuid))
+                .await
+                .map(|invitation| Node::Invitation(crate::types::sharing::InvitationNode(invitation))),
+            Kind::ArtistAlias => backline_application::workspace::find_alias(app, &request.actor, ArtistAliasId(uuid))
+                .await
+                .map(|alias| Node::ArtistAlias(crate::types::sharing::ArtistAliasNode(alias))),
+            Kind::ReviewLink => {
+                backline_application::sharing::find_review_link(app, &request.actor, ReviewLinkId(uuid))
+                    .await
+                    .map(|link| Node::ReviewLink(crate::types::review::ReviewLinkNode(link)))
+            }
+            Kind::Organization => backline_application::labels::find_organization(
+                app,
+                &request.actor,
+                backline_application::labels::OrgLookup::Id(OrganizationId(uuid)),
+            )
+            .await
+            .map(|(organization, role)| Node::Organization(crate::types::labels::OrganizationNode(organization, role))),
+            Kind::RosterEntry => match backline_application::labels::find_roster_entry(app, &request.actor, uuid).await
+            {
+                Ok(entry) => Ok(crate::types::labels::roster_nodes(ctx, vec![entry])
+                    .await?
+                    .pop()
+                    .map(Node::RosterEntry)),
+                Err(error) => Err(error),
+            }
+            .and_then(|node| node.ok_or(backline_application::AppError::NotFound("roster entry"))),
+            Kind::Image => backline_application::media::find_own_image(app, &request.actor, ImageId(uuid))
+                .await
+                .map(|image| Node::Image(crate::types::media::ImageNode(image))),
+            Kind::Document => backline_application::media::find_document(app, &request.actor, DocumentId(uuid))
+                .await
+                .map(|document| Node::Document(crate::types::media::DocumentNode(document))),
         };
         match found {
             Ok(node) => Ok(Some(node)),

@@ -20,5 +20,5 @@ pub use profile::{UpdateProfile, find_user, find_user_by_username, update_profil
 pub use rate_limits::{admit_mutations, prune_throttles};
 pub use session_cache::{ACTIVE_TTL, Generation, Known, SessionCache, follow_session_ends};
 pub use session_tokens::{AuthPayload, authenticate, authenticate_until, hash_token};
-pub use sessions::{list_sessions, log_out, refresh_session, revoke_session};
+pub use sessions::{find_session, list_sessions, log_out, refresh_session, revoke_session};
 pub use sign_up::{SignUp, sign_up};

@@ -74,3 +74,12 @@ async fn end_session(app: &App, session: SessionId, now: chrono::DateTime<chrono
     app.session_cache.ended_now(&[session], now);
     Ok(ended)
 }
+
+/// One of the caller's sessions (ended ones too); `NOT_FOUND` for anyone else's.
+pub async fn find_session(app: &App, actor: &Actor, id: SessionId) -> AppResult<Session> {
+    let user = actor.require()?;
+    match app.sessions.find(id).await? {
+        Some(session) if session.user_id == user => Ok(session),
+        _ => Err(AppError::NotFound("session")),
+    }
+}

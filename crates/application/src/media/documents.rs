@@ -97,3 +97,20 @@ pub async fn document_blob(app: &App, id: DocumentId) -> AppResult<(Document, Bl
         .ok_or(AppError::NotFound("document"))?;
     Ok((document, blob))
 }
+
+/// A document of a space the caller can read; `NOT_FOUND` otherwise.
+pub async fn find_document(app: &App, actor: &Actor, id: DocumentId) -> AppResult<Document> {
+    let document = app
+        .documents
+        .documents(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("document"))?;
+    let space = crate::workspace::resource::load_space(app, document.artist_space_id)
+        .await
+        .map_err(|_| AppError::NotFound("document"))?;
+    crate::access::readable_or_not_found(app, actor, space.path())
+        .await
+        .map_err(|_| AppError::NotFound("document"))?;
+    Ok(document)
+}

@@ -117,3 +117,13 @@ pub async fn image_blob(app: &App, id: ImageId, variant: ImageVariant) -> AppRes
         .ok_or(AppError::NotFound("image content"))?;
     Ok((image, blob))
 }
+
+/// An image the caller uploaded; `NOT_FOUND` for anyone else's (others reach images through
+/// what shows them: a user, a space, a project, a profile).
+pub async fn find_own_image(app: &App, actor: &Actor, id: ImageId) -> AppResult<Image> {
+    let user = actor.require()?;
+    match app.images.images(&[id]).await?.pop() {
+        Some(image) if image.owner_id == user => Ok(image),
+        _ => Err(AppError::NotFound("image")),
+    }
+}

@@ -13,12 +13,12 @@ mod upload;
 mod waveform;
 
 pub use analysis::run_next_job;
-pub use documents::{UploadDocument, document_blob, find_documents, upload_document};
+pub use documents::{UploadDocument, document_blob, find_document, find_documents, upload_document};
 pub use files::{
     ContentAccess, TrackVersion, approve_file_version, count_files_in, delete_file, file_blob, file_for_content,
     files_by_ids, files_in, find_file, track_files,
 };
-pub use images::{UploadImage, find_images, image_blob, upload_image};
+pub use images::{UploadImage, find_images, find_own_image, image_blob, upload_image};
 pub use maintenance::{OrphanReport, VerifyReport, collect_orphans, verify_blobs};
 pub use signing::{SignedScope, sign_url, verify_signature};
 pub use upload::{UploadFile, upload_file};

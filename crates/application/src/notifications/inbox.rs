@@ -38,3 +38,12 @@ pub async fn mark_all_notifications_read(app: &App, actor: &Actor) -> AppResult<
     let user = actor.require()?;
     Ok(app.notifications.mark_all_read(user, app.clock.now()).await?)
 }
+
+/// One of the caller's notifications; `NOT_FOUND` for anyone else's.
+pub async fn find_notification(app: &App, actor: &Actor, id: NotificationId) -> AppResult<Notification> {
+    let user = actor.require()?;
+    app.notifications
+        .notification(user, id)
+        .await?
+        .ok_or(AppError::NotFound("notification"))
+}

@@ -12,7 +12,9 @@ mod raise;
 mod settings;
 
 pub use digest::send_digests;
-pub use inbox::{count_notifications, list_notifications, mark_all_notifications_read, mark_notification_read};
+pub use inbox::{
+    count_notifications, find_notification, list_notifications, mark_all_notifications_read, mark_notification_read,
+};
 pub use live::notification_events;
 pub(crate) use raise::{About, notify, track_audience, track_context};
 pub use settings::{SettingChange, notification_settings, update_notification_settings};

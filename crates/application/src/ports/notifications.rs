@@ -20,6 +20,8 @@ pub trait NotificationRepository: Send + Sync + 'static {
     async fn page_for(&self, user: UserId, unread_only: bool, page: PageRequest) -> RepoResult<Page<Notification>>;
     /// How many notifications shown in the app (or unread ones) a user has.
     async fn count(&self, user: UserId, unread_only: bool) -> RepoResult<u64>;
+    /// One of `user`'s notifications (shown in the app), if it is theirs.
+    async fn notification(&self, user: UserId, id: NotificationId) -> RepoResult<Option<Notification>>;
     /// Marks one of the user's notifications read (with a `NotificationsRead` event when it was
     /// unread); `None` when it is not theirs.
     async fn mark_read(

@@ -360,3 +360,26 @@ pub async fn invitations_of(app: &App, actor: &Actor, resource: ResourceRef) -> 
     }
     Ok(out)
 }
+
+/// An invitation, for its inviter, the OWNERs and ADMINs of its resource, and its recipient
+/// (by verified address); `NOT_FOUND` for anyone else.
+pub async fn find_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
+    let user_id = actor.require()?;
+    let invitation = match managed_invitation(app, actor, id).await {
+        Ok(invitation) => invitation,
+        Err(AppError::NotFound(_)) => {
+            let found = app.invitations.by_id(id).await?;
+            let user = app.users.find(user_id).await?;
+            match (found, user) {
+                (Some(invitation), Some(user))
+                    if user.is_verified && user.email.eq_ignore_ascii_case(&invitation.email) =>
+                {
+                    invitation
+                }
+                _ => return Err(AppError::NotFound("invitation")),
+            }
+        }
+        Err(other) => return Err(other),
+    };
+    view(app, invitation).await
+}

@@ -225,3 +225,20 @@ pub async fn invite_links_of(app: &App, actor: &Actor, resource: ResourceRef) ->
 pub async fn invite_link_users(app: &App, links: &[InviteLinkId]) -> AppResult<HashMap<InviteLinkId, Vec<UserId>>> {
     Ok(app.invite_links.used_by(links).await?)
 }
+
+/// An invite link, for the OWNERs and ADMINs of its resource; `NOT_FOUND` for anyone else.
+pub async fn find_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> AppResult<InviteLink> {
+    actor.require()?;
+    let link = app
+        .invite_links
+        .by_id(id)
+        .await?
+        .ok_or(AppError::NotFound("invite link"))?;
+    managed(app, actor, resource_ref(&link)?)
+        .await
+        .map_err(|error| match error {
+            AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound("invite link"),
+            other => other,
+        })?;
+    Ok(link)
+}

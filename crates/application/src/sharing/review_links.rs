@@ -387,3 +387,18 @@ pub async fn review_links_of(app: &App, actor: &Actor, track: TrackId) -> AppRes
     sharer(app, actor, track).await?;
     Ok(app.review_links.for_track(track, LINKS_LISTED).await?)
 }
+
+/// A review link, for the OWNERs and ADMINs of its track; `NOT_FOUND` for anyone else.
+pub async fn find_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> AppResult<ReviewLink> {
+    actor.require()?;
+    let link = app
+        .review_links
+        .by_id(id)
+        .await?
+        .ok_or(AppError::NotFound("review link"))?;
+    sharer(app, actor, link.track_id).await.map_err(|error| match error {
+        AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound("review link"),
+        other => other,
+    })?;
+    Ok(link)
+}

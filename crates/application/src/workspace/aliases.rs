@@ -101,3 +101,15 @@ pub async fn update_artist_alias(
 pub async fn aliases_of(app: &App, spaces: &[ArtistSpaceId]) -> AppResult<HashMap<ArtistSpaceId, Vec<ArtistAlias>>> {
     Ok(app.aliases.for_spaces(spaces).await?)
 }
+
+/// An alias of a space the caller can read; `NOT_FOUND` otherwise.
+pub async fn find_alias(app: &App, actor: &Actor, id: ArtistAliasId) -> AppResult<ArtistAlias> {
+    let alias = app.aliases.by_id(id).await?.ok_or(AppError::NotFound("alias"))?;
+    let space = load_space(app, alias.artist_space_id)
+        .await
+        .map_err(|_| AppError::NotFound("alias"))?;
+    crate::access::readable_or_not_found(app, actor, space.path())
+        .await
+        .map_err(|_| AppError::NotFound("alias"))?;
+    Ok(alias)
+}

@@ -10,7 +10,7 @@ mod slugs;
 mod spaces;
 mod tracks;
 
-pub use aliases::{AddArtistAlias, add_artist_alias, aliases_of, update_artist_alias};
+pub use aliases::{AddArtistAlias, add_artist_alias, aliases_of, find_alias, update_artist_alias};
 pub use collaborators::{
     add_collaborator, former_collaborators_of, leave_resource, remove_collaborator, transfer_ownership,
     update_collaborator_role,

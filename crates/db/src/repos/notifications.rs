@@ -136,6 +136,17 @@ impl NotificationRepository for SqlNotificationRepository {
         query.count(self.db.conn()).await.map_err(repo_error)
     }
 
+    async fn notification(&self, user: UserId, id: NotificationId) -> RepoResult<Option<Notification>> {
+        notifications::Entity::find_by_id(id.0)
+            .filter(notifications::Column::RecipientId.eq(user.0))
+            .filter(notifications::Column::InApp.eq(true))
+            .one(self.db.conn())
+            .await
+            .map_err(repo_error)?
+            .map(notification)
+            .transpose()
+    }
+
     async fn mark_read(
         &self,
         user: UserId,

@@ -242,7 +242,7 @@ pub(crate) struct OrganizationNode(pub(crate) Organization, pub(crate) OrgRole);
 #[Object(name = "Organization")]
 impl OrganizationNode {
     /// Global id (`org_…`).
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::Organization, self.0.id.0)
     }
 
@@ -347,7 +347,7 @@ pub(crate) struct RosterEntryNode(pub(crate) RosterEntry, pub(crate) Arc<RosterN
 impl RosterEntryNode {
     /// Global id (`ros_…`), for `acceptRosterRequest`, `declineRosterRequest` and
     /// `removeFromRoster`.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::RosterEntry, self.0.id)
     }
 

@@ -335,7 +335,7 @@ impl ImageNode {
 #[Object(name = "Image")]
 impl ImageNode {
     /// Global id (`img_…`), e.g. to list an ARTIST_VISUAL in a profile's visuals.
-    async fn id(&self) -> async_graphql::ID {
+    pub(crate) async fn id(&self) -> async_graphql::ID {
         crate::ids::encode(crate::ids::Kind::Image, self.0.id.0)
     }
 
@@ -402,7 +402,7 @@ pub(crate) struct DocumentNode(pub(crate) backline_domain::media::Document);
 #[Object(name = "Document")]
 impl DocumentNode {
     /// Global id (`doc_…`), to list it as a press kit.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::Document, self.0.id.0)
     }
 

@@ -10,7 +10,7 @@ mod node;
 pub(crate) mod notification;
 pub(crate) mod review;
 pub(crate) mod sharing;
-mod user;
+pub(crate) mod user;
 mod workspace;
 
 pub(crate) use auth::AuthPayloadNode;

@@ -2,6 +2,12 @@
 
 use async_graphql::{ID, Interface};
 
+use super::labels::{OrganizationNode, RosterEntryNode};
+use super::media::{DocumentNode, ImageNode};
+use super::notification::NotificationNode;
+use super::review::ReviewLinkNode;
+use super::sharing::{ArtistAliasNode, InvitationNode, InviteLinkNode};
+use super::user::SessionNode;
 use super::{ArtistSpaceNode, CommentNode, FileNode, ProjectNode, TrackNode, UserNode};
 
 /// An object with a global id. Ask for any of them with `node(id:)`.
@@ -20,4 +26,24 @@ pub(crate) enum Node {
     File(FileNode),
     /// A comment.
     Comment(CommentNode),
+    /// One of your sessions.
+    Session(SessionNode),
+    /// One of your notifications.
+    Notification(NotificationNode),
+    /// An invite link (for its resource's owners and admins).
+    InviteLink(InviteLinkNode),
+    /// An email invitation (for its inviter, its resource's managers and its recipient).
+    Invitation(InvitationNode),
+    /// An alias of an artist space.
+    ArtistAlias(ArtistAliasNode),
+    /// A public review link (for its track's owners and admins).
+    ReviewLink(ReviewLinkNode),
+    /// An organization (a label), for its members.
+    Organization(OrganizationNode),
+    /// A roster entry (for the organization's members and the space's people).
+    RosterEntry(RosterEntryNode),
+    /// An image you uploaded.
+    Image(ImageNode),
+    /// A press-kit document of a space.
+    Document(DocumentNode),
 }

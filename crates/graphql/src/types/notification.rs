@@ -22,7 +22,7 @@ impl NotificationNode {
 #[async_graphql::Object(name = "Notification")]
 impl NotificationNode {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::Notification, self.0.id.0)
     }
 

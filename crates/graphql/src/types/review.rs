@@ -76,7 +76,7 @@ pub(crate) struct ReviewLinkNode(pub(crate) ReviewLink);
 #[Object(name = "ReviewLink")]
 impl ReviewLinkNode {
     /// Global id (`rvl_…`).
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::ReviewLink, self.0.id.0)
     }
 

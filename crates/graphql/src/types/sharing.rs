@@ -69,7 +69,7 @@ pub(crate) struct InviteLinkNode(pub(crate) InviteLink);
 #[Object(name = "InviteLink")]
 impl InviteLinkNode {
     /// Global id (`inv_…`).
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::InviteLink, self.0.id.0)
     }
 
@@ -222,7 +222,7 @@ pub(crate) struct InvitationNode(pub(crate) InvitationView);
 #[Object(name = "Invitation")]
 impl InvitationNode {
     /// Global id (`ivt_…`).
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::Invitation, self.0.invitation.id.0)
     }
 
@@ -324,7 +324,7 @@ pub(crate) struct ArtistAliasNode(pub(crate) ArtistAlias);
 #[Object(name = "ArtistAlias")]
 impl ArtistAliasNode {
     /// Global id (`als_…`).
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::ArtistAlias, self.0.id.0)
     }
 

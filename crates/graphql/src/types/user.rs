@@ -212,7 +212,7 @@ pub(crate) struct SessionNode {
 #[Object(name = "Session")]
 impl SessionNode {
     /// Global id; pass it to `revokeSession` to sign that device out.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         encode(Kind::Session, self.session.id.0)
     }
 
