@@ -160,9 +160,9 @@ pub(crate) struct Storage {
     limit: Option<i64>,
 }
 
-/// A user's plan and storage use.
+/// A user's plan and storage use (their billing subscription; not a GraphQL subscription).
 #[derive(SimpleObject)]
-#[graphql(name = "Subscription", complex)]
+#[graphql(name = "PlanSubscription", complex)]
 pub(crate) struct SubscriptionNode {
     /// Current plan.
     plan: GqlPlan,
