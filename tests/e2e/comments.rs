@@ -12,7 +12,7 @@ const DELETE: &str = "mutation($id: ID!) { deleteComment(commentId: $id) }";
 const RESOLVE: &str = "mutation($id: ID!) { resolveComment(commentId: $id) { isResolved resolvedBy { username } } }";
 const LIKE: &str = "mutation($id: ID!) { likeComment(commentId: $id) { id } }";
 const GRANT: &str = "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }";
-const THREADS: &str = "query($t: ID!, $o: CommentOrder!, $r: Boolean!) { track(id: $t) { comments(orderBy: $o, includeResolved: $r) { totalCount nodes { id content isPinned isDeleted owner { username } likeCount likedByMe likes { username } file { version } responses { content owner { username } } } } } }";
+const THREADS: &str = "query($t: ID!, $o: CommentOrder!, $r: Boolean!) { track(id: $t) { comments(orderBy: $o, includeResolved: $r) { totalCount nodes { id content isPinned isDeleted owner { username } likeCount likedByMe likes { totalCount nodes { username } } file { version } responses { totalCount nodes { content owner { username } } } } } } }";
 
 async fn comment(
     app: &TestApp,
@@ -186,8 +186,31 @@ async fn threads_follow_the_comment_rules() -> anyhow::Result<()> {
     assert_eq!(thread["likeCount"], 2);
     assert_eq!(thread["likedByMe"], false);
     assert_eq!(thread["file"]["version"], 1);
-    assert_eq!(thread["responses"].as_array().map(Vec::len), Some(2));
-    assert_eq!(thread["responses"][0]["content"], "fixed in v2");
+    assert_eq!(thread["likes"]["totalCount"], 2);
+    assert_eq!(thread["likes"]["nodes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(thread["responses"]["totalCount"], 2);
+    assert_eq!(thread["responses"]["nodes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(thread["responses"]["nodes"][0]["content"], "fixed in v2");
+    // Replies page like every other list: one at a time, oldest first, then the next.
+    const REPLIES: &str = "query($c: ID!, $after: String) { comment(id: $c) { responses(first: 1, after: $after) { totalCount edges { cursor node { content } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }";
+    let page = app.ok(Some(&viewer.token), REPLIES, json!({ "c": first })).await?;
+    let replies = &page["comment"]["responses"];
+    assert_eq!(replies["edges"][0]["node"]["content"], "fixed in v2");
+    assert_eq!(replies["pageInfo"]["hasNextPage"], true);
+    assert_eq!(replies["pageInfo"]["hasPreviousPage"], false);
+    let next = app
+        .ok(
+            Some(&viewer.token),
+            REPLIES,
+            json!({ "c": first, "after": replies["pageInfo"]["endCursor"] }),
+        )
+        .await?;
+    let rest = &next["comment"]["responses"];
+    assert_eq!(rest["edges"].as_array().map(Vec::len), Some(1));
+    assert_ne!(rest["edges"][0]["node"]["content"], "fixed in v2");
+    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    assert_eq!(rest["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(rest["totalCount"], 2);
     let open = app
         .ok(
             Some(&viewer.token),
@@ -233,7 +256,7 @@ async fn threads_follow_the_comment_rules() -> anyhow::Result<()> {
     assert_eq!(placeholder["isDeleted"], true);
     assert_eq!(placeholder["owner"], Value::Null);
     assert_eq!(
-        placeholder["responses"].as_array().map(Vec::len),
+        placeholder["responses"]["nodes"].as_array().map(Vec::len),
         Some(2),
         "the thread survives"
     );

@@ -83,14 +83,14 @@ async fn an_invited_address_joins_with_the_mailed_token() -> anyhow::Result<()> 
     let mine = app
         .ok(
             Some(&bob.token),
-            "{ myInvitations { id role resourceName status inviter { username } } }",
+            "{ myInvitations { totalCount nodes { id role resourceName status inviter { username } } } }",
             json!({}),
         )
         .await?;
     assert_eq!(
         mine["myInvitations"],
-        json!([{"id": invitation["id"], "role": "EDITOR", "resourceName": "P", "status": "PENDING",
-                "inviter": {"username": owner.username}}])
+        json!({"totalCount": 1, "nodes": [{"id": invitation["id"], "role": "EDITOR", "resourceName": "P",
+                "status": "PENDING", "inviter": {"username": owner.username}}]})
     );
 
     // Only a verified address may accept.
@@ -127,8 +127,10 @@ async fn an_invited_address_joins_with_the_mailed_token() -> anyhow::Result<()> 
         )
         .await?;
     assert_eq!(owner_inbox["notifications"]["nodes"][0]["type"], "INVITE_ACCEPTED");
-    let mine = app.ok(Some(&bob.token), "{ myInvitations { id } }", json!({})).await?;
-    assert_eq!(mine["myInvitations"], json!([]));
+    let mine = app
+        .ok(Some(&bob.token), "{ myInvitations { nodes { id } } }", json!({}))
+        .await?;
+    assert_eq!(mine["myInvitations"]["nodes"], json!([]));
 
     // The owner's side: each resource lists its invitations; pending ones are PENDING members.
     const SENT: &str = "query($s: ID!, $p: ID!) { artistSpace(id: $s) { invitations { email status membershipStatus } }

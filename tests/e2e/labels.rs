@@ -222,11 +222,15 @@ async fn a_label_rosters_a_space_and_its_admins_act_as_admin_until_it_leaves() -
     )
     .await?;
     let mine = app
-        .ok(Some(&admin.token), "{ myOrganizations { name viewerRole } }", json!({}))
+        .ok(
+            Some(&admin.token),
+            "{ myOrganizations { totalCount nodes { name viewerRole } } }",
+            json!({}),
+        )
         .await?;
     assert_eq!(
         mine["myOrganizations"],
-        json!([{ "name": "Night Records", "viewerRole": "ADMIN" }])
+        json!({ "totalCount": 1, "nodes": [{ "name": "Night Records", "viewerRole": "ADMIN" }] })
     );
     app.stop().await
 }

@@ -136,8 +136,8 @@ async fn documents_are_bounded_before_they_are_parsed() -> anyhow::Result<()> {
 async fn data_limits_hold_through_fragments() -> anyhow::Result<()> {
     let app = TestApp::new().await?;
     let user = app.user("qlim").await?;
-    // 13 levels of data fields through a fragment.
-    let deep = "{ me { ...D } } fragment D on User { artistSpaces { nodes { projects { nodes { tracks { nodes { files { nodes { comments { nodes { responses { owner { id } } } } } } } } } } } } }";
+    // 14 levels of data fields through a fragment.
+    let deep = "{ me { ...D } } fragment D on User { artistSpaces(first: 1) { nodes { projects(first: 1) { nodes { tracks(first: 1) { nodes { files(first: 1) { nodes { comments(first: 1) { nodes { responses(first: 1) { nodes { owner { id } } } } } } } } } } } } } }";
     let body = app.gql(Some(&user.token), deep, json!({})).await?;
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
     assert!(message(&body).contains("nested too deep"), "{body}");

@@ -111,9 +111,99 @@ impl<T> Page<T> {
     }
 }
 
+/// Which way a list that is loaded whole runs, by the ids its cursors carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Oldest id first (a conversation, read top to bottom).
+    OldestFirst,
+    /// Newest id first (the order of every stored list).
+    NewestFirst,
+}
+
+impl<T> Page<T> {
+    /// One page of a list that is small enough to be loaded whole (the replies to one comment,
+    /// the people who liked it): sorts `items` by `key` in `order`, then takes the window the
+    /// request names. A cursor is compared by id, so it stays valid after its item is removed.
+    pub fn of_list(mut items: Vec<T>, request: &PageRequest, key: impl Fn(&T) -> Uuid, order: ListOrder) -> Self {
+        items.sort_by_key(&key);
+        if order == ListOrder::NewestFirst {
+            items.reverse();
+        }
+        // `a` comes before `b` in the list's order.
+        let precedes = |a: Uuid, b: Uuid| match order {
+            ListOrder::OldestFirst => a < b,
+            ListOrder::NewestFirst => a > b,
+        };
+        let start = request.after.map_or(0, |after| {
+            items.iter().take_while(|item| !precedes(after, key(item))).count()
+        });
+        let end = request.before.map_or(items.len(), |before| {
+            items.iter().take_while(|item| precedes(key(item), before)).count()
+        });
+        let end = end.max(start);
+        let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
+        let (from, to) = match request.direction {
+            Direction::Forward => (start, end.min(start.saturating_add(limit))),
+            Direction::Backward => (end.saturating_sub(limit).max(start), end),
+        };
+        let total = items.len();
+        let items: Vec<T> = items.into_iter().skip(from).take(to - from).collect();
+        Self {
+            items,
+            has_next_page: to < total,
+            has_previous_page: from > 0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ids(n: usize) -> Vec<Uuid> {
+        (0..n).map(|_| Uuid::now_v7()).collect()
+    }
+
+    #[test]
+    fn a_whole_list_pages_forward_and_back_by_id() {
+        let all = ids(5);
+        let first = Page::of_list(all.clone(), &PageRequest::first(2), |id| *id, ListOrder::OldestFirst);
+        assert_eq!(first.items, all[..2]);
+        assert!(first.has_next_page);
+        assert!(!first.has_previous_page);
+        let next = PageRequest {
+            after: Some(all[1]),
+            ..PageRequest::first(2)
+        };
+        let second = Page::of_list(all.clone(), &next, |id| *id, ListOrder::OldestFirst);
+        assert_eq!(second.items, all[2..4]);
+        assert!(second.has_next_page && second.has_previous_page);
+        let back = PageRequest {
+            after: None,
+            before: Some(all[4]),
+            limit: 3,
+            direction: Direction::Backward,
+        };
+        let third = Page::of_list(all.clone(), &back, |id| *id, ListOrder::OldestFirst);
+        assert_eq!(third.items, all[1..4]);
+        assert!(third.has_next_page && third.has_previous_page);
+        let newest = Page::of_list(all.clone(), &PageRequest::first(1), |id| *id, ListOrder::NewestFirst);
+        assert_eq!(newest.items, vec![all[4]]);
+    }
+
+    #[test]
+    fn a_cursor_outlives_its_item() {
+        let all = ids(4);
+        let without_second: Vec<Uuid> = all.iter().copied().filter(|id| *id != all[1]).collect();
+        let next = PageRequest {
+            after: Some(all[1]),
+            ..PageRequest::first(10)
+        };
+        let page = Page::of_list(without_second, &next, |id| *id, ListOrder::OldestFirst);
+        assert_eq!(page.items, all[2..]);
+        assert!(page.has_previous_page);
+        assert!(!page.has_next_page);
+    }
 
     #[test]
     fn forward_overfetch_sets_next_page() {

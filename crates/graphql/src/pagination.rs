@@ -79,7 +79,9 @@ pub(crate) fn list_complexity(child: usize, first: Option<i32>, last: Option<i32
 }
 
 /// Declares `$connection` and `$edge` for node type `$node` (a wrapper of the domain type
-/// `$inner` with `fn cursor_id`), whose total is computed by `TotalCount`.
+/// `$inner` with `fn cursor_id`), whose total is computed by `TotalCount`. Write
+/// `$node($inner)` for a one-field wrapper (the macro writes its `From`), or `$node from $inner`
+/// when `$node` already has `From<$inner>`.
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ident($inner:ty), $gql_connection:literal, $gql_edge:literal, $what:literal) => {
         impl From<$inner> for $node {
@@ -88,6 +90,9 @@ macro_rules! connection {
             }
         }
 
+        crate::pagination::connection!($connection, $edge, $node from $inner, $gql_connection, $gql_edge, $what);
+    };
+    ($connection:ident, $edge:ident, $node:ident from $inner:ty, $gql_connection:literal, $gql_edge:literal, $what:literal) => {
         impl $connection {
             /// The connection for one page of domain items.
             pub(crate) fn new(page: backline_domain::page::Page<$inner>, total: crate::types::TotalCount) -> Self {

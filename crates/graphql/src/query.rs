@@ -13,6 +13,8 @@ use backline_domain::ids::{
     OrganizationId, ProjectId, ReviewLinkId, SessionId, TrackId, UserId,
 };
 
+use backline_domain::page::{ListOrder, Page};
+
 use crate::context::parts;
 use crate::error::{GqlResult, bad_input};
 use crate::ids::{Kind, decode, decode_any};
@@ -297,18 +299,31 @@ impl QueryRoot {
         Ok(crate::types::labels::OrganizationNode(organization, role))
     }
 
-    /// The organizations you belong to, by name.
+    /// The organizations you belong to, newest first.
     async fn my_organizations(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<crate::types::labels::OrganizationNode>> {
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<crate::types::labels::OrganizationConnection> {
+        let page_request = page_request(first, after, last, before)?;
         let (app, request) = parts(ctx)?;
-        Ok(backline_application::labels::my_organizations(app, &request.actor)
+        let found = backline_application::labels::my_organizations(app, &request.actor)
             .await
-            .gql()?
-            .into_iter()
-            .map(|(organization, role)| crate::types::labels::OrganizationNode(organization, role))
-            .collect())
+            .gql()?;
+        let total = u64::try_from(found.len()).unwrap_or(u64::MAX);
+        let page = Page::of_list(
+            found,
+            &page_request,
+            |(organization, _)| organization.id.0,
+            ListOrder::NewestFirst,
+        );
+        Ok(crate::types::labels::OrganizationConnection::new(
+            page,
+            TotalCount::Known(total),
+        ))
     }
 
     /// Opens a public review link (no account needed) and counts one view. `NOT_FOUND` for an
@@ -331,12 +346,27 @@ impl QueryRoot {
     async fn my_invitations(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<crate::types::sharing::InvitationNode>> {
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<crate::types::sharing::InvitationConnection> {
+        let page_request = page_request(first, after, last, before)?;
         let (app, request) = parts(ctx)?;
         let found = backline_application::sharing::my_invitations(app, &request.actor)
             .await
             .gql()?;
-        Ok(found.into_iter().map(crate::types::sharing::InvitationNode).collect())
+        let total = u64::try_from(found.len()).unwrap_or(u64::MAX);
+        let page = Page::of_list(
+            found,
+            &page_request,
+            |view| view.invitation.id.0,
+            ListOrder::NewestFirst,
+        );
+        Ok(crate::types::sharing::InvitationConnection::new(
+            page,
+            TotalCount::Known(total),
+        ))
     }
 
     /// How many of your notifications are unread.

@@ -3,6 +3,7 @@
 use async_graphql::{Context, Enum, ID, Object};
 use backline_application::ports::{CommentFilter, CommentOrder, CommentParent};
 use backline_domain::comments::Comment;
+use backline_domain::page::{ListOrder, Page};
 use backline_domain::workspace::ResourcePath;
 use chrono::{DateTime, Utc};
 
@@ -130,16 +131,29 @@ impl CommentNode {
         self.0.is_deleted
     }
 
-    /// Who liked it, in the order they did.
-    async fn likes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserNode>> {
+    /// Who liked it, ordered by account (oldest account first); `likeCount` and `likedByMe` need
+    /// no list.
+    async fn likes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::user::UserConnection> {
+        let page_request = page_request(first, after, last, before)?;
         let (_, request) = parts(ctx)?;
         let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
         let likers = details.map(|details| details.likers).unwrap_or_default();
-        let users = request.loaders.0.load_many(likers.iter().copied()).await?;
-        Ok(likers
-            .iter()
-            .filter_map(|id| users.get(id).cloned().map(UserNode::from))
-            .collect())
+        let total = u64::try_from(likers.len()).unwrap_or(u64::MAX);
+        let page = Page::of_list(likers, &page_request, |id| id.0, ListOrder::OldestFirst);
+        let users = request.loaders.0.load_many(page.items.iter().copied()).await?;
+        let page = Page {
+            items: page.items.iter().filter_map(|id| users.get(id).cloned()).collect(),
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+        };
+        Ok(super::user::UserConnection::new(page, TotalCount::Known(total)))
     }
 
     /// How many people liked it.
@@ -168,14 +182,30 @@ impl CommentNode {
             .collect())
     }
 
-    /// The replies, oldest first (empty for a reply).
-    async fn responses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CommentNode>> {
-        if self.0.parent_id.is_some() {
-            return Ok(Vec::new());
-        }
-        let (_, request) = parts(ctx)?;
-        let replies = request.loaders.0.load_one(RepliesOf(self.0.id)).await?;
-        Ok(replies.unwrap_or_default().into_iter().map(CommentNode).collect())
+    /// The replies, oldest first (none for a reply: threads are one level deep).
+    async fn responses(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
+        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<ReplyConnection> {
+        let page_request = page_request(first, after, last, before)?;
+        let replies = if self.0.parent_id.is_some() {
+            Vec::new()
+        } else {
+            let (_, request) = parts(ctx)?;
+            request
+                .loaders
+                .0
+                .load_one(RepliesOf(self.0.id))
+                .await?
+                .unwrap_or_default()
+        };
+        let total = u64::try_from(replies.len()).unwrap_or(u64::MAX);
+        let page = Page::of_list(replies, &page_request, |reply| reply.id.0, ListOrder::OldestFirst);
+        Ok(ReplyConnection::new(page, TotalCount::Known(total)))
     }
 
     /// The comment this replies to; null for a top-level comment.
@@ -244,4 +274,13 @@ crate::pagination::connection!(
     "CommentConnection",
     "CommentEdge",
     "How many top-level comments match in all."
+);
+
+crate::pagination::connection!(
+    ReplyConnection,
+    ReplyEdge,
+    CommentNode from Comment,
+    "ReplyConnection",
+    "ReplyEdge",
+    "How many replies the comment has."
 );

@@ -235,7 +235,30 @@ impl ArtistProfileNode {
 }
 
 /// An organization, as its members see it.
+#[derive(Clone)]
 pub(crate) struct OrganizationNode(pub(crate) Organization, pub(crate) OrgRole);
+
+impl From<(Organization, OrgRole)> for OrganizationNode {
+    fn from((organization, role): (Organization, OrgRole)) -> Self {
+        Self(organization, role)
+    }
+}
+
+impl OrganizationNode {
+    /// The id its cursor carries.
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.0.id.0
+    }
+}
+
+crate::pagination::connection!(
+    OrganizationConnection,
+    OrganizationEdge,
+    OrganizationNode from (Organization, OrgRole),
+    "OrganizationConnection",
+    "OrganizationEdge",
+    "How many organizations you belong to."
+);
 
 /// A label or other organization (seed 002, seed 004 Label) that keeps a roster of artist
 /// spaces. Visible to its members only.

@@ -32,6 +32,8 @@ use crate::loaders::{CollaboratorCount, CommentCount, FileCount, ProjectCount, T
 /// What a connection's `totalCount` counts; resolved lazily, only when asked for.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TotalCount {
+    /// Already known: the list was loaded whole.
+    Known(u64),
     /// The caller's spaces.
     MySpaces,
     /// Projects of a space.
@@ -58,6 +60,7 @@ impl TotalCount {
         let (app, request) = parts(ctx)?;
         let loader = &request.loaders.0;
         Ok(match *self {
+            TotalCount::Known(count) => count,
             TotalCount::MySpaces => backline_application::workspace::count_my_artist_spaces(app, &request.actor)
                 .await
                 .gql()?,

@@ -215,7 +215,24 @@ impl From<InvitationStatus> for GqlInvitationStatus {
 
 /// An email invitation, as its inviter, the resource's OWNER and ADMINs, and its recipient see
 /// it.
+#[derive(Clone)]
 pub(crate) struct InvitationNode(pub(crate) InvitationView);
+
+impl InvitationNode {
+    /// The id its cursor carries.
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.0.invitation.id.0
+    }
+}
+
+crate::pagination::connection!(
+    InvitationConnection,
+    InvitationEdge,
+    InvitationNode(InvitationView),
+    "InvitationConnection",
+    "InvitationEdge",
+    "How many invitations the list holds."
+);
 
 /// An invitation sent by email to join a space, project or track with a role. The token it
 /// carries is only ever in the email.

@@ -34,6 +34,11 @@ impl From<User> for UserNode {
 }
 
 impl UserNode {
+    /// The id its cursor carries.
+    pub(crate) fn cursor_id(&self) -> uuid::Uuid {
+        self.user.id.0
+    }
+
     fn is_self<'a>(&self, ctx: &Context<'a>) -> async_graphql::Result<bool> {
         let (_, request) = parts(ctx)?;
         Ok(request.actor.user_id() == Some(self.user.id))
@@ -246,3 +251,12 @@ impl SessionNode {
         self.current
     }
 }
+
+crate::pagination::connection!(
+    UserConnection,
+    UserEdge,
+    UserNode from User,
+    "UserConnection",
+    "UserEdge",
+    "How many people the list holds."
+);
