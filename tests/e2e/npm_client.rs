@@ -3,7 +3,6 @@
 //! this project builds on; the client is installed with `npm ci` into `tests/node` (pinned by
 //! its lockfile) on first run. Without `node` or `npm` on the PATH the test fails and says so.
 
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -12,49 +11,9 @@ use backline_e2e::{TestApp, Upload, str_at};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-fn client_folder() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node")
-}
-
-async fn node_available() -> bool {
-    tokio::process::Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .await
-        .is_ok_and(|status| status.success())
-}
-
-async fn install_client() -> anyhow::Result<()> {
-    let folder = client_folder();
-    if folder.join("node_modules/graphql-ws/package.json").exists() {
-        return Ok(());
-    }
-    let output = tokio::process::Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&folder)
-        .output()
-        .await
-        .map_err(|error| {
-            anyhow::anyhow!("npm is not on the PATH ({error}): this test installs the graphql-ws client with npm")
-        })?;
-    anyhow::ensure!(
-        output.status.success(),
-        "npm ci in {} failed: {}",
-        folder.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(())
-}
-
 #[tokio::test]
 async fn the_graphql_ws_npm_client_subscribes_receives_and_completes() -> anyhow::Result<()> {
-    anyhow::ensure!(
-        node_available().await,
-        "node is not on the PATH: this test runs the graphql-ws npm client with Node.js (install nodejs and npm)"
-    );
-    install_client().await?;
+    let clients = backline_e2e::node::clients().await?;
     let app = TestApp::new().await?;
     let owner = app.user("npmclient").await?;
     let place = app.hierarchy(&owner, "Npm").await?;
@@ -67,7 +26,7 @@ async fn the_graphql_ws_npm_client_subscribes_receives_and_completes() -> anyhow
     let mut child = tokio::process::Command::new("node")
         .arg("subscribe.mjs")
         .args([url.as_str(), owner.token.as_str(), place.track.as_str()])
-        .current_dir(client_folder())
+        .current_dir(&clients)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -104,11 +63,7 @@ async fn the_graphql_ws_npm_client_subscribes_receives_and_completes() -> anyhow
 
 #[tokio::test]
 async fn the_graphql_ws_client_renews_its_token_and_keeps_its_subscription() -> anyhow::Result<()> {
-    anyhow::ensure!(
-        node_available().await,
-        "node is not on the PATH: this test runs the graphql-ws npm client with Node.js (install nodejs and npm)"
-    );
-    install_client().await?;
+    let clients = backline_e2e::node::clients().await?;
     let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
     let owner = app.user("npmrenew").await?;
     let place = app.hierarchy(&owner, "Renewal").await?;
@@ -127,7 +82,7 @@ async fn the_graphql_ws_client_renews_its_token_and_keeps_its_subscription() -> 
             owner.token.as_str(),
             place.track.as_str(),
         ])
-        .current_dir(client_folder())
+        .current_dir(&clients)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)

@@ -17,7 +17,42 @@ async fn health_readiness_graphiql_and_request_ids() -> anyhow::Result<()> {
     );
     let graphiql = app.http().get(format!("{}/graphql", app.base)).send().await?;
     assert!(graphiql.headers().contains_key("x-request-id"));
-    assert!(graphiql.text().await?.to_lowercase().contains("graphiql"));
+    let policy = graphiql
+        .headers()
+        .get("content-security-policy")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    let page = graphiql.text().await?;
+    assert!(page.to_lowercase().contains("graphiql"));
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "no other host: {page}"
+    );
+    assert!(!page.contains("<script>"), "no inline script under the policy");
+    // Every file the page names is served by the server itself.
+    let files: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/graphiql/"))
+        .collect();
+    assert!(files.len() >= 6, "{files:?}");
+    for file in files {
+        let asset = app.http().get(format!("{}{file}", app.base)).send().await?;
+        assert_eq!(asset.status(), 200, "{file}");
+        assert_eq!(asset.headers()["x-content-type-options"], "nosniff");
+        let bytes = asset.bytes().await?;
+        assert!(bytes.len() > 100, "{file}");
+    }
+    assert_eq!(
+        app.http()
+            .get(format!("{}/graphiql/nope.js", app.base))
+            .send()
+            .await?
+            .status(),
+        404
+    );
     let body = app.gql(None, "{ nope }", json!({})).await?;
     assert_eq!(code(&body), "BAD_USER_INPUT");
     assert!(body["errors"][0]["extensions"]["requestId"].is_string());
@@ -30,6 +65,14 @@ async fn production_mode_hides_graphiql_and_introspection() -> anyhow::Result<()
         TestApp::with_config(|config| config.environment = backline_server::config::Environment::Production).await?;
     assert_eq!(
         app.http().get(format!("{}/graphql", app.base)).send().await?.status(),
+        404
+    );
+    assert_eq!(
+        app.http()
+            .get(format!("{}/graphiql/graphiql.min.js", app.base))
+            .send()
+            .await?
+            .status(),
         404
     );
     let body = app.gql(None, "{ __schema { types { name } } }", json!({})).await?;

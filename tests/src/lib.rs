@@ -1,6 +1,7 @@
 //! The black-box test harness: starts the real server on an ephemeral port with its own fresh
 //! database and speaks HTTP to it, as a client would.
 
+pub mod node;
 pub mod replica;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,13 +4,13 @@
 
 use std::net::SocketAddr;
 
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::http::MultipartOptions;
 use async_graphql::{BatchRequest, BatchResponse, Request};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use backline_application::identity::{admit_mutations, authenticate};
 use backline_application::{Actor, App, AppError, ClientMeta};
@@ -74,6 +74,7 @@ pub(crate) fn router(composition: Composition, config: &Config, lifecycle: crate
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
+        .route("/graphiql/{name}", get(graphiql_asset))
         .route("/files/{id}/content", get(file_content))
         .route("/files/{id}/{name}", get(file_waveform))
         .route("/images/{id}/{variant}", get(image_content))
@@ -457,6 +458,19 @@ async fn finish_post(
     execute(state, batch, headers, peer, request_id, Method::POST).await
 }
 
+/// `GET /graphiql/{name}`: a file of the GraphiQL page (404 when GraphiQL is off).
+async fn graphiql_asset(
+    State(state): State<HttpState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    if state.graphiql {
+        crate::graphiql::asset(&name, &headers)
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}
+
 async fn graphql_get(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -468,14 +482,7 @@ async fn graphql_get(
     let query = uri.query().unwrap_or("");
     if method == Method::GET && !crate::documents::asks_for_an_operation(query) {
         if state.graphiql {
-            return Html(
-                GraphiQLSource::build()
-                    .endpoint("/graphql")
-                    .subscription_endpoint("/graphql/ws")
-                    .title("Backline GraphiQL")
-                    .finish(),
-            )
-            .into_response();
+            return crate::graphiql::page(&headers);
         }
         return refusal(
             StatusCode::NOT_FOUND,

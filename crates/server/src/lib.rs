@@ -6,6 +6,7 @@ pub mod config;
 mod content;
 pub mod cors;
 mod documents;
+mod graphiql;
 mod graphql_http;
 mod http;
 mod metrics;
