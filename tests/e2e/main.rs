@@ -4,6 +4,7 @@ mod access_matrix;
 mod aliases;
 mod bad_input;
 mod child;
+mod clients;
 mod collaborators;
 mod comments;
 mod cors;

@@ -8,6 +8,9 @@
   var base = GraphiQL.createFetcher({
     url: "/graphql",
     subscriptionUrl: wsScheme + "//" + window.location.host + "/graphql/ws",
+    // Backline answers every query with one result (no @defer or @stream), so the plain
+    // fetcher's promise, which `remember` reads, is all GraphiQL needs.
+    enableIncrementalDelivery: false,
   });
 
   function storedToken() {
@@ -125,9 +128,24 @@
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultTabs: [{ query: tour, variables: variables }],
+      // GraphiQL 4 fills the Variables editor from this prop only, not from `defaultTabs`.
+      variables: variables,
       defaultEditorToolsVisibility: "variables",
       plugins: [GraphiQLPluginExplorer.explorerPlugin()],
-      visiblePlugin: "Documentation Explorer",
     }),
   );
+
+  // Opens the Docs pane on arrival, as its own button does. (GraphiQL 4's `visiblePlugin` prop
+  // marks the pane open but leaves it collapsed on the first render.)
+  var tries = 0;
+  var opener = window.setInterval(function () {
+    var button = document.querySelector('button[aria-label="Show Documentation Explorer"]');
+    tries += 1;
+    if (button) {
+      button.click();
+    }
+    if (button || tries > 100) {
+      window.clearInterval(opener);
+    }
+  }, 50);
 })();
