@@ -26,7 +26,11 @@ async fn node(folder: &Path, script: &str, args: &[&str]) -> anyhow::Result<Valu
     let output = tokio::time::timeout(Duration::from_secs(180), child.wait_with_output()).await??;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    anyhow::ensure!(output.status.success(), "node {script} failed ({}): {stderr}{stdout}", output.status);
+    anyhow::ensure!(
+        output.status.success(),
+        "node {script} failed ({}): {stderr}{stdout}",
+        output.status
+    );
     let line = stdout
         .lines()
         .rev()
@@ -48,7 +52,11 @@ async fn graphiql_works_offline_in_a_real_browser() -> anyhow::Result<()> {
     let screenshot_path = screenshot.to_string_lossy().into_owned();
     let seen = node(&clients, "graphiql.mjs", &[app.base.as_str(), screenshot_path.as_str()]).await?;
 
-    assert_eq!(seen["blocked"], serde_json::json!([]), "nothing loaded from another host: {seen}");
+    assert_eq!(
+        seen["blocked"],
+        serde_json::json!([]),
+        "nothing loaded from another host: {seen}"
+    );
     assert_eq!(seen["violations"], serde_json::json!([]), "no policy violation: {seen}");
     assert_eq!(seen["errors"], serde_json::json!([]), "no script error: {seen}");
     assert_eq!(seen["docs"], true, "the Docs pane shows the schema's descriptions");
@@ -57,7 +65,10 @@ async fn graphiql_works_offline_in_a_real_browser() -> anyhow::Result<()> {
     assert!(username.starts_with("guest_"), "{seen}");
     assert_eq!(seen["signedUp"], username, "SignUp ran with the tour's variables");
     assert_eq!(seen["me"], username, "the page sent the token SignUp returned");
-    assert_eq!(seen["subscription"], "TRACK_UPDATED", "a subscription over the page's socket");
+    assert_eq!(
+        seen["subscription"], "TRACK_UPDATED",
+        "a subscription over the page's socket"
+    );
     assert_eq!(seen["explorer"], true, "the Explorer plugin opens");
     assert!(std::fs::metadata(&screenshot)?.len() > 10_000, "a screenshot was taken");
     std::fs::remove_file(&screenshot)?;
@@ -145,7 +156,10 @@ async fn apollo_client_uploads_and_persists_queries_from_another_origin() -> any
     assert_eq!(seen["first"], seen["second"]);
     assert_eq!(seen["second"]["files"]["totalCount"], 1);
     assert_eq!(seen["second"]["files"]["nodes"][0]["id"], seen["uploaded"]["id"]);
-    assert_eq!(seen["cachedTitle"], "T", "the answer is in the normalized cache: {seen}");
+    assert_eq!(
+        seen["cachedTitle"], "T",
+        "the answer is in the normalized cache: {seen}"
+    );
     assert!(
         sent.iter().all(|request| request["allowOrigin"] == ORIGIN),
         "every answer allows the app's origin: {seen}"

@@ -1,5 +1,6 @@
 //! Without SMTP, development logs every message whole, its links included, so a newcomer can
-//! follow a verification link; production never logs what a message says.
+//! follow a verification link; production never logs what a message says. Piped, the log has
+//! no colour codes.
 
 use backline_e2e::Api;
 use backline_e2e::replica::Replica;
@@ -23,6 +24,10 @@ async fn development_logs_the_verification_link_and_production_does_not() -> any
     let (development, email) = signed_up("development").await?;
     let log = development.output().join("\n");
     assert!(log.contains(&email), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "plain lines when the output is not a terminal: {log}"
+    );
     assert!(
         log.contains("https://app.example.com/verify-email?token="),
         "the link to the web app's route, whole: {log}"

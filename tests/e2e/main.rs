@@ -35,6 +35,7 @@ mod replicas;
 mod review_links;
 mod s3;
 mod security;
+mod seed;
 mod server;
 mod session_revocation;
 mod shutdown;

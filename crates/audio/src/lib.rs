@@ -7,9 +7,11 @@
 //! panic is caught and reported the same way.
 
 mod decode;
+pub mod demo;
 mod measure;
 mod mp4;
 mod panics;
+mod render;
 pub mod testing;
 
 use backline_application::ports::{AnalysisFailure, AudioAnalyzer, AudioReport, ByteStream};

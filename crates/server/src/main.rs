@@ -126,7 +126,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::SeedDemo => {
             let composition = compose(&cli.config).await?;
-            let login = seed::seed_demo(&composition).await?;
+            let login = seed::seed_demo(&composition.app).await?;
             println!(
                 "Demo data is ready. Sign in with:\n  email:    {}\n  password: {}\n\nOr paste this header in GraphiQL (valid 15 minutes):\n  {{\"Authorization\": \"Bearer {}\"}}",
                 login.email, login.password, login.access_token

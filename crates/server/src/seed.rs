@@ -1,13 +1,16 @@
-//! `backline seed-demo`: a demo user with an artist space, projects and tracks, so GraphiQL has
-//! something to show.
+//! `backline seed-demo`: a demo user with an artist space, projects and tracks, and on the first
+//! track a generated 16-second song with time-synced comments, so GraphiQL (and a web app) has
+//! a waveform, loudness and feedback to show at once. The song is analysed by the server's
+//! workers as soon as it runs.
 
+use axum::body::Bytes;
+use backline_application::feedback::{AddComment, CommentChange, add_comment, change_comment, reply_to_comment};
 use backline_application::identity::{SignUp, log_in, sign_up};
+use backline_application::media::{UploadFile, upload_file};
 use backline_application::workspace::{
     CreateArtistSpace, CreateProject, CreateTrack, create_artist_space, create_project, create_track,
 };
-use backline_application::{Actor, AppError, ClientMeta};
-
-use crate::compose::Composition;
+use backline_application::{Actor, App, AppError, ClientMeta};
 
 /// The demo login.
 pub struct DemoLogin {
@@ -25,8 +28,7 @@ const DEMO_EMAIL: &str = "demo@backline.local";
 ///
 /// # Errors
 /// Fails when the database fails.
-pub async fn seed_demo(composition: &Composition) -> anyhow::Result<DemoLogin> {
-    let app = &composition.app;
+pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
     let password = app.ids.secret_token(12);
     let meta = ClientMeta {
         user_agent: Some("backline seed-demo".into()),
@@ -79,6 +81,7 @@ pub async fn seed_demo(composition: &Composition) -> anyhow::Result<DemoLogin> {
     )
     .await
     .map_err(fail)?;
+    let mut first_track = None;
     for (name, tracks) in [
         ("Night Drive EP", ["Night Drive", "Neon Rain", "Overpass"]),
         ("Demos 2026", ["Untitled Jam", "Sketch 4", "Basement Take"]),
@@ -97,7 +100,7 @@ pub async fn seed_demo(composition: &Composition) -> anyhow::Result<DemoLogin> {
         .await
         .map_err(fail)?;
         for title in tracks {
-            create_track(
+            let track = create_track(
                 app,
                 &actor,
                 CreateTrack {
@@ -110,11 +113,70 @@ pub async fn seed_demo(composition: &Composition) -> anyhow::Result<DemoLogin> {
             )
             .await
             .map_err(fail)?;
+            first_track.get_or_insert(track.id);
         }
+    }
+    if let Some(track) = first_track {
+        song_with_comments(app, &actor, track).await.map_err(fail)?;
     }
     Ok(DemoLogin {
         email: DEMO_EMAIL.into(),
         password,
         access_token: payload.access_token,
     })
+}
+
+/// Uploads the demo song to `track` and leaves comments on it: a range, a moment with a reply,
+/// a resolved one and a pinned one, all within its 16 seconds.
+async fn song_with_comments(app: &App, actor: &Actor, track: backline_domain::ids::TrackId) -> Result<(), AppError> {
+    let song = Bytes::from(backline_audio::demo::song());
+    let size = u64::try_from(song.len()).ok();
+    let content: backline_application::ports::ByteStream =
+        Box::pin(futures::stream::once(async move { Ok::<_, std::io::Error>(song) }));
+    let file = upload_file(
+        app,
+        actor,
+        UploadFile {
+            track_id: track,
+            name: "Night Drive (rough mix).wav".into(),
+            declared_type: Some("audio/wav".into()),
+            size_hint: size,
+            content,
+        },
+    )
+    .await?;
+    let comment = |content: &str, time_start: Option<f64>, time_end: Option<f64>| AddComment {
+        file_id: file.id,
+        content: content.into(),
+        time_start,
+        time_end,
+    };
+    add_comment(
+        app,
+        actor,
+        comment("Love how the pad swells in here.", Some(0.0), Some(2.0)),
+    )
+    .await?;
+    let kick = add_comment(
+        app,
+        actor,
+        comment("The kick is too boomy: cut around 60 Hz?", Some(4.0), Some(6.0)),
+    )
+    .await?;
+    reply_to_comment(app, actor, kick.id, "Tried a narrow cut at 55 Hz in the next mix.").await?;
+    let hat = add_comment(
+        app,
+        actor,
+        comment("Hi-hat a touch loud in the second half.", Some(9.5), None),
+    )
+    .await?;
+    change_comment(app, actor, hat.id, CommentChange::Resolve).await?;
+    let fade = add_comment(
+        app,
+        actor,
+        comment("Fade-out ends the song a bar early.", Some(15.0), Some(16.0)),
+    )
+    .await?;
+    change_comment(app, actor, fade.id, CommentChange::Pin).await?;
+    Ok(())
 }

@@ -100,9 +100,15 @@ pub fn init(format: LogFormat) -> anyhow::Result<Telemetry> {
             .with_tracer(provider.tracer("backline"))
             .with_filter(filter())
     });
+    // Colour for a person at a terminal only: a file, a pipe or a log collector gets plain
+    // lines (and `NO_COLOR` turns it off everywhere).
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
     let lines = match format {
         LogFormat::Json => tracing_subscriber::fmt::layer().json().with_filter(filter()).boxed(),
-        LogFormat::Text => tracing_subscriber::fmt::layer().with_filter(filter()).boxed(),
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_ansi(colour)
+            .with_filter(filter())
+            .boxed(),
     };
     let installed = tracing_subscriber::registry().with(lines).with(export).try_init();
     if installed.is_err() {
