@@ -61,9 +61,21 @@ async fn graphiql_works_offline_in_a_real_browser() -> anyhow::Result<()> {
     assert_eq!(seen["errors"], serde_json::json!([]), "no script error: {seen}");
     assert_eq!(seen["docs"], true, "the Docs pane shows the schema's descriptions");
     assert_eq!(seen["tour"], true, "the editor opens on the tour");
-    let username = seen["variables"].as_str().unwrap_or_default();
-    assert!(username.starts_with("guest_"), "{seen}");
-    assert_eq!(seen["signedUp"], username, "SignUp ran with the tour's variables");
+    assert_eq!(
+        seen["variables"], "guest_{{run}}",
+        "the tour's variables name a word per tab"
+    );
+    let username = seen["signedUp"].as_str().unwrap_or_default();
+    assert!(
+        username.starts_with("guest_") && username.len() > "guest_".len() && !username.contains('{'),
+        "SignUp ran with {{run}} filled in: {seen}"
+    );
+    assert_eq!(seen["space"], "the-midnight-owls", "{seen}");
+    assert_eq!(
+        seen["tracks"],
+        serde_json::json!(["Neon Rain"]),
+        "each step took the id the one before answered: {seen}"
+    );
     assert_eq!(seen["me"], username, "the page sent the token SignUp returned");
     assert_eq!(
         seen["subscription"], "TRACK_UPDATED",

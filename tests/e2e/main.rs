@@ -31,6 +31,7 @@ mod operations;
 mod otlp;
 mod persisted_queries;
 mod query_limits;
+mod readme;
 mod replicas;
 mod review_links;
 mod s3;

@@ -13,7 +13,7 @@ const [server, token, trackId, wavPath, origin] = process.argv.slice(2);
 const timer = setTimeout(() => {
   console.error('timed out');
   process.exit(2);
-}, 60000);
+}, 150000);
 
 // Records every request the links make, and the CORS answer to each.
 const sent = [];

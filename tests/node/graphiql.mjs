@@ -1,6 +1,7 @@
 // Opens Backline's GraphiQL in headless Chromium with every request to another host refused,
-// reads a description in the Docs pane, opens the Explorer, signs up with the tour's variables
-// and reads `me` back with the token the page kept. Prints one JSON line with what it saw.
+// reads a description in the Docs pane, runs the tour (sign-up, space, project, track) with
+// its variables, reads `me` with the token the page kept, watches the track over the page's
+// socket and opens the Explorer. Prints one JSON line with what it saw.
 // Usage: node graphiql.mjs <server-url> <screenshot.png>
 // The browser is the machine's Chromium (BACKLINE_CHROMIUM, default /usr/bin/chromium).
 import { existsSync } from 'node:fs';
@@ -17,7 +18,7 @@ const seen = { blocked: [], violations: [], errors: [] };
 const timer = setTimeout(() => {
   console.error(`timed out: ${JSON.stringify(seen)}`);
   process.exit(2);
-}, 60000);
+}, 150000);
 
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
 try {
@@ -32,6 +33,8 @@ try {
     return route.abort('internetdisconnected');
   });
   const page = await context.newPage();
+  // Generous: the machines are shared, and CI runs many tests at once.
+  page.setDefaultTimeout(60000);
   await page.addInitScript(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (event) => {
@@ -73,25 +76,29 @@ try {
   seen.tour = (await editorValue('.graphiql-query-editor')).includes('mutation SignUp');
   const variables = JSON.parse(await editorValue('.graphiql-editor-tool'));
   seen.variables = variables.username;
-  const signUp = await run(
-    'mutation SignUp($email: String!, $username: String!, $password: String!) {\n' +
-      '  signUp(input: {email: $email, username: $username, password: $password}) { accessToken user { username } }\n}',
-    '"signUp"',
-  );
+  // The tour as a newcomer runs it: ▶, then each operation from the menu, in order; the page
+  // fills {{run}} and {{Operation.path}} in Variables from this tab's answers.
+  const pick = async (name, expect) => {
+    await page.locator('.graphiql-execute-button').click();
+    await page.locator('.graphiql-dropdown-item', { hasText: new RegExp(`^${name}$`) }).click();
+    await page.waitForFunction(
+      (expect) => document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror.getValue().includes(expect),
+      expect,
+    );
+    return JSON.parse(await editorValue('.graphiql-response'));
+  };
+  const signUp = await pick('SignUp', '"signUp"');
   seen.signedUp = signUp.data?.signUp?.user?.username ?? null;
+  const space = await pick('CreateSpace', '"createArtistSpace"');
+  seen.space = space.data?.createArtistSpace?.slug ?? null;
+  await pick('CreateProject', '"createProject"');
+  const track = await pick('CreateTrack', '"createTrack"');
+  const trackId = track.data.createTrack.id;
+  const spaces = await pick('MySpaces', '"myArtistSpaces"');
+  seen.tracks = spaces.data?.myArtistSpaces?.nodes?.[0]?.projects?.nodes?.[0]?.tracks?.nodes?.map((t) => t.title) ?? null;
   // From here on the page sends the token it kept from SignUp.
   const me = await run('query Me { me { username } }', '"me"');
   seen.me = me.data?.me?.username ?? null;
-  const space = await run('mutation CreateSpace { createArtistSpace(input: {name: "Browser Band"}) { id } }', '"createArtistSpace"');
-  const project = await run(
-    `mutation CreateProject { createProject(input: {artistSpaceId: "${space.data.createArtistSpace.id}", name: "Tabs"}) { id } }`,
-    '"createProject"',
-  );
-  const track = await run(
-    `mutation CreateTrack { createTrack(input: {projectId: "${project.data.createProject.id}", title: "Live"}) { id } }`,
-    '"createTrack"',
-  );
-  const trackId = track.data.createTrack.id;
 
   // A subscription over the page's WebSocket (the policy must allow it): change the track over
   // HTTP with the page's token until the event shows in the response pane.

@@ -30,8 +30,16 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     ExportSchema,
-    /// Create a demo user with an artist space, projects and tracks; print the login.
+    /// Create a demo user with an artist space, projects and tracks, a generated song with
+    /// comments on the first track; print the login.
     SeedDemo,
+    /// Write the demo song (16 s of generated synth-pop, 16-bit WAV) to a file, to upload in
+    /// the README's walk-through when you have no audio at hand.
+    DemoSong {
+        /// Where to write it.
+        #[arg(default_value = "night-drive.wav")]
+        path: std::path::PathBuf,
+    },
     /// Remove orphan blobs (written, but whose upload never committed) older than an hour.
     /// Safe while the server runs.
     Gc {
@@ -122,6 +130,11 @@ async fn main() -> anyhow::Result<()> {
             if !report.is_clean() {
                 std::process::exit(1);
             }
+            Ok(())
+        }
+        Command::DemoSong { path } => {
+            std::fs::write(&path, backline_audio::demo::song())?;
+            println!("{}: {} s of audio", path.display(), backline_audio::demo::seconds());
             Ok(())
         }
         Command::SeedDemo => {

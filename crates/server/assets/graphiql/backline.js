@@ -4,6 +4,8 @@
   "use strict";
 
   var TOKEN_KEY = "backline:graphiql:accessToken";
+  var ANSWERS_KEY = "backline:graphiql:answers";
+  var RUN_KEY = "backline:graphiql:run";
   var wsScheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   var base = GraphiQL.createFetcher({
     url: "/graphql",
@@ -13,73 +15,165 @@
     enableIncrementalDelivery: false,
   });
 
-  function storedToken() {
+  function stored(key) {
     try {
-      return window.sessionStorage.getItem(TOKEN_KEY);
+      return window.sessionStorage.getItem(key);
     } catch (_) {
       return null;
     }
   }
 
-  function storeToken(token) {
+  function store(key, value) {
     try {
-      if (token) {
-        window.sessionStorage.setItem(TOKEN_KEY, token);
+      if (value === null) {
+        window.sessionStorage.removeItem(key);
       } else {
-        window.sessionStorage.removeItem(TOKEN_KEY);
+        window.sessionStorage.setItem(key, value);
       }
     } catch (_) {
       // Storage refused (private mode): paste the token into Headers instead.
     }
   }
 
+  // A word unique to this tab, for `{{run}}` in Variables: names that never collide on a rerun.
+  function run() {
+    var word = stored(RUN_KEY);
+    if (!word) {
+      word = Math.random().toString(36).slice(2, 8);
+      store(RUN_KEY, word);
+    }
+    return word;
+  }
+
+  // The last answer of each named operation run in this tab, for `{{Operation.path}}`.
+  function answers() {
+    try {
+      return JSON.parse(stored(ANSWERS_KEY) || "{}") || {};
+    } catch (_) {
+      return {};
+    }
+  }
+
+  function keep(name, data) {
+    var all = answers();
+    all[name] = data;
+    var names = Object.keys(all);
+    // The most recent 50 operations are plenty for a walk-through.
+    while (names.length > 50) {
+      delete all[names.shift()];
+    }
+    store(ANSWERS_KEY, JSON.stringify(all));
+  }
+
+  // `{{run}}` becomes this tab's word; `{{SignUp.signUp.user.id}}` the value at that path in
+  // SignUp's last answer (`.0.` picks the first of a list). Anything else is left as written.
+  function fill(text) {
+    if (typeof text !== "string" || text.indexOf("{{") < 0) {
+      return text;
+    }
+    var all = answers();
+    var whole = /^\{\{\s*([\w.]+)\s*\}\}$/.exec(text);
+    var look = function (path) {
+      if (path === "run") {
+        return run();
+      }
+      var parts = path.split(".");
+      var value = all[parts.shift()];
+      while (value !== undefined && value !== null && parts.length) {
+        value = value[parts.shift()];
+      }
+      return value === undefined || value === null ? undefined : value;
+    };
+    if (whole) {
+      // A variable that is one placeholder takes the value as it is (a number stays a number).
+      var value = look(whole[1]);
+      return value === undefined ? text : value;
+    }
+    return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, function (placeholder, path) {
+      var value = look(path);
+      return value === undefined || typeof value === "object" ? placeholder : String(value);
+    });
+  }
+
+  function fillAll(value) {
+    if (Array.isArray(value)) {
+      return value.map(fillAll);
+    }
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (key) {
+        out[key] = fillAll(value[key]);
+      });
+      return out;
+    }
+    return fill(value);
+  }
+
   // Adds the token of the last sign-up or sign-in in this tab, unless Headers names one.
   function withToken(options) {
-    var headers = Object.assign({}, options && options.headers);
+    var headers = fillAll(Object.assign({}, options && options.headers));
     var named = Object.keys(headers).some(function (name) {
       return name.toLowerCase() === "authorization";
     });
-    var token = storedToken();
+    var token = stored(TOKEN_KEY);
     if (token && !named) {
       headers.Authorization = "Bearer " + token;
     }
     return Object.assign({}, options, { headers: headers });
   }
 
-  function remember(result) {
+  // The operation's name: the one GraphiQL picked, or the document's only one.
+  function operationName(params) {
+    if (params.operationName) {
+      return params.operationName;
+    }
+    var names = [];
+    var pattern = /(?:^|\n)\s*(?:query|mutation|subscription)\s+(\w+)/g;
+    var found;
+    while ((found = pattern.exec(params.query || "")) !== null) {
+      names.push(found[1]);
+    }
+    return names.length === 1 ? names[0] : null;
+  }
+
+  function remember(name, result) {
     var data = result && result.data;
     if (!data) {
       return;
     }
+    if (name) {
+      keep(name, data);
+    }
     ["signUp", "logIn", "refreshSession"].forEach(function (field) {
       if (data[field] && data[field].accessToken) {
-        storeToken(data[field].accessToken);
+        store(TOKEN_KEY, data[field].accessToken);
       }
     });
     if (data.logOut) {
-      storeToken(null);
+      store(TOKEN_KEY, null);
     }
   }
 
   function fetcher(params, options) {
-    var answer = base(params, withToken(options));
+    var name = operationName(params);
+    var filled = Object.assign({}, params, { variables: fillAll(params.variables) });
+    var answer = base(filled, withToken(options));
     if (answer && typeof answer.then === "function") {
       return answer.then(function (result) {
-        remember(result);
+        remember(name, result);
         return result;
       });
     }
     return answer;
   }
 
-  var suffix = Math.random().toString(36).slice(2, 8);
   var tour = [
     "# Welcome to Backline's API. Press ▶ and pick the operations in order.",
     "#",
     "# 1. SignUp makes an account and signs this tab in (GraphiQL sends its token from then on;",
-    "#    a token you put in Headers wins). The Variables below hold a fresh name for every visit.",
-    "# 2. CreateSpace, CreateProject and CreateTrack each return an id: put it in Variables",
-    "#    (spaceId, projectId) before the next one.",
+    "#    a token you put in Headers wins). {{run}} in Variables is a word unique to this tab.",
+    "# 2. CreateSpace, CreateProject and CreateTrack: {{CreateSpace.createArtistSpace.id}} in",
+    "#    Variables is the id CreateSpace answered (this page fills such placeholders in).",
     "# 3. MySpaces reads it all back. The Docs pane (book icon) describes every type and field;",
     "#    the GraphiQL Explorer (compass icon) builds queries by clicking. The README goes further.",
     "",
@@ -112,12 +206,12 @@
   ].join("\n");
   var variables = JSON.stringify(
     {
-      email: "guest-" + suffix + "@example.com",
-      username: "guest_" + suffix,
+      email: "guest-{{run}}@example.com",
+      username: "guest_{{run}}",
       password: "correct horse battery",
       spaceName: "The Midnight Owls",
-      spaceId: "spc_… from CreateSpace",
-      projectId: "prj_… from CreateProject",
+      spaceId: "{{CreateSpace.createArtistSpace.id}}",
+      projectId: "{{CreateProject.createProject.id}}",
     },
     null,
     2,
