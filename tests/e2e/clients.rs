@@ -93,17 +93,8 @@ async fn graphql_code_generator_types_operations_from_the_server_url() -> anyhow
     let app = TestApp::with_config(|config| config.analysis_workers = 0).await?;
     let output = scratch("types.ts");
     let output_path = output.to_string_lossy().into_owned();
-    let child = tokio::process::Command::new("node")
-        .args(["codegen.mjs", app.base.as_str(), output_path.as_str()])
-        .current_dir(&clients)
-        .kill_on_drop(true)
-        .output();
-    let result = tokio::time::timeout(Duration::from_secs(180), child).await??;
-    anyhow::ensure!(
-        result.status.success(),
-        "graphql-codegen failed: {}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let written = node(&clients, "codegen.mjs", &[app.base.as_str(), output_path.as_str()]).await?;
+    assert_eq!(written["written"], output_path.as_str());
     let types = std::fs::read_to_string(&output)?;
     std::fs::remove_file(&output)?;
     for expected in [

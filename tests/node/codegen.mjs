@@ -1,5 +1,6 @@
 // GraphQL Code Generator (typescript and typescript-operations) with the running server's URL
 // as its schema, as a web app's `codegen.ts` would name it, typing documents/*.graphql.
+// Prints one JSON line naming the file it wrote.
 // Usage: node codegen.mjs <server-url> <output.ts>
 import { generate } from '@graphql-codegen/cli';
 
@@ -25,6 +26,7 @@ try {
     },
     true,
   );
+  console.log(JSON.stringify({ written: output }));
 } catch (error) {
   console.error(error.message ?? error);
   process.exitCode = 1;
