@@ -30,6 +30,7 @@ mod npm_client;
 mod operations;
 mod otlp;
 mod persisted_queries;
+mod poison_jobs;
 mod query_limits;
 mod readme;
 mod replicas;

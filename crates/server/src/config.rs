@@ -189,6 +189,10 @@ pub struct Config {
     /// doubles it.
     #[arg(long, env = "BACKLINE_ANALYSIS_RETRY_MS", default_value_t = 5000)]
     pub analysis_retry_ms: i64,
+    /// How long a claimed analysis job is a worker's, in seconds: when its process dies, another
+    /// worker takes the job once this has passed. Longer than the slowest analysis.
+    #[arg(long, env = "BACKLINE_ANALYSIS_LEASE_SECS", default_value_t = 600)]
+    pub analysis_lease_secs: i64,
     /// How long a WebSocket client has to send `connection_init`, in milliseconds (then 4408).
     #[arg(long, env = "BACKLINE_WS_INIT_TIMEOUT_MS", default_value_t = 10_000)]
     pub ws_init_timeout_ms: u64,

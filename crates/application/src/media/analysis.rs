@@ -18,10 +18,31 @@ pub async fn run_next_job(app: &App) -> AppResult<bool> {
     let Some(job) = app.jobs.claim(now, app.settings.media.job_lease).await? else {
         return Ok(false);
     };
+    if job.attempts > app.settings.media.max_attempts {
+        // Every try ended with its worker gone (its process died, whatever killed it; a try
+        // that fails in the ordinary way is never claimed past the last attempt): end it here
+        // rather than hand it to the next worker to die on.
+        died(app, &job).await?;
+        return Ok(true);
+    }
     match job.kind {
         JobKind::AnalyzeFile => analyze(app, &job).await?,
     }
     Ok(true)
+}
+
+/// Ends a job whose workers all died during it, and its file's analysis, FAILED.
+async fn died(app: &App, job: &Job) -> AppResult<()> {
+    let reason = format!("worker died during analysis ({} tries)", job.attempts - 1);
+    tracing::warn!(job = %job.id, %reason, "analysis job given up");
+    match job.kind {
+        JobKind::AnalyzeFile => match load_file(app, FileId(job.subject)).await {
+            Ok(file) => failed(app, &file, &reason).await?,
+            Err(AppError::NotFound(_)) => {}
+            Err(error) => return Err(error),
+        },
+    }
+    Ok(app.jobs.fail(job.id, &reason).await?)
 }
 
 async fn analyze(app: &App, job: &Job) -> AppResult<()> {
@@ -33,6 +54,7 @@ async fn analyze(app: &App, job: &Job) -> AppResult<()> {
     let mut analysis = file.analysis.clone();
     analysis.status = AnalysisStatus::Processing;
     app.files.set_analysis(file.id, &analysis).await?;
+    tracing::info!(file = %file.id, attempt = job.attempts, "analysis started");
     match measure(app, &file).await {
         Ok(report) => {
             let key = format!("waveforms/{}.dat", file.id);
