@@ -12,6 +12,7 @@ mod measure;
 mod mp4;
 mod panics;
 mod render;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use backline_application::ports::{AnalysisFailure, AudioAnalyzer, AudioReport, ByteStream};

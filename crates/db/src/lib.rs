@@ -10,6 +10,7 @@ mod outbox;
 mod paging;
 mod repos;
 mod stats;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use std::sync::Arc;

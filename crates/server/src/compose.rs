@@ -162,7 +162,6 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
                 max_attempts: config.analysis_attempts.max(1),
                 retry_backoff: chrono::Duration::milliseconds(config.analysis_retry_ms.max(0)),
                 job_lease: chrono::Duration::seconds(config.analysis_lease_secs.max(1)),
-                ..MediaSettings::default()
             },
             digest_interval: chrono::Duration::seconds(config.digest_interval_seconds.max(1)),
             mutations_per_minute: config.mutations_per_minute,
