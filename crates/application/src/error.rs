@@ -1,9 +1,9 @@
-//! The application layer's one error type. The GraphQL crate maps each variant to a stable
-//! `extensions.code` in exactly one place.
+//! The application layer's one error type; `code.rs` gives each variant its stable
+//! `extensions.code`.
 
 use backline_domain::DomainError;
 
-use crate::ports::RepoError;
+use crate::ports::{RepoError, Unique};
 
 /// Why a use case refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -102,7 +102,18 @@ impl From<crate::ports::EventError> for AppError {
 impl From<RepoError> for AppError {
     fn from(error: RepoError) -> Self {
         match error {
-            RepoError::Duplicate(field) => Self::conflict(field, format!("{field} is already taken")),
+            RepoError::Duplicate(unique) => {
+                let field = match unique {
+                    Unique::ShortId => "shortId",
+                    Unique::Slug => "slug",
+                    Unique::Email => "email",
+                    Unique::Username => "username",
+                    Unique::Membership => "userId",
+                    Unique::Code => "code",
+                    Unique::Other => "value",
+                };
+                Self::conflict(field, format!("{field} is already taken"))
+            }
             RepoError::NotFound => Self::NotFound("resource"),
             RepoError::Unknown(inner) => Self::Internal(inner),
         }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod app;
+pub mod code;
 pub mod error;
 pub mod feedback;
 pub mod identity;
@@ -16,4 +17,5 @@ pub mod sharing;
 pub mod workspace;
 
 pub use app::{Actor, App, AppSettings, ClientMeta, MediaSettings, PlanLimits};
+pub use code::Code;
 pub use error::AppError;

@@ -1,23 +1,25 @@
 //! Translating sea-orm errors into the ports' `RepoError`.
 
-use backline_application::ports::RepoError;
+use backline_application::ports::{RepoError, Unique};
 use sea_orm::{DbErr, SqlErr};
 
-/// Which field a unique-constraint message is about. Index names (`uq_<table>_<columns>`)
-/// and SQLite's `table.column` messages both name the columns.
-fn duplicate_field(message: &str) -> &'static str {
+/// Which uniqueness rule a unique-constraint message is about. Index names
+/// (`uq_<table>_<columns>`) and SQLite's `table.column` messages both name the columns.
+fn broken_rule(message: &str) -> Unique {
     if message.contains("short_id") {
-        "shortId"
+        Unique::ShortId
     } else if message.contains("slug") {
-        "slug"
+        Unique::Slug
     } else if message.contains("email") {
-        "email"
+        Unique::Email
     } else if message.contains("username") {
-        "username"
+        Unique::Username
     } else if message.contains("resource_id") || message.contains("user_id") {
-        "userId"
+        Unique::Membership
+    } else if message.contains("code") {
+        Unique::Code
     } else {
-        "value"
+        Unique::Other
     }
 }
 
@@ -25,7 +27,7 @@ fn duplicate_field(message: &str) -> &'static str {
 /// everything else `Unknown`.
 pub(crate) fn repo_error(error: DbErr) -> RepoError {
     if let Some(SqlErr::UniqueConstraintViolation(message)) = error.sql_err() {
-        return RepoError::Duplicate(duplicate_field(&message));
+        return RepoError::Duplicate(broken_rule(&message));
     }
     match error {
         DbErr::RecordNotFound(_) | DbErr::RecordNotUpdated => RepoError::NotFound,
@@ -38,20 +40,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_the_clashing_field_on_both_backends() {
+    fn names_the_broken_rule_on_both_backends() {
         assert_eq!(
-            duplicate_field("UNIQUE constraint failed: artist_spaces.short_id"),
-            "shortId"
+            broken_rule("UNIQUE constraint failed: artist_spaces.short_id"),
+            Unique::ShortId
         );
         assert_eq!(
-            duplicate_field("duplicate key value violates unique constraint \"uq_projects_artist_space_id_slug\""),
-            "slug"
+            broken_rule("duplicate key value violates unique constraint \"uq_projects_artist_space_id_slug\""),
+            Unique::Slug
         );
-        assert_eq!(duplicate_field("UNIQUE constraint failed: users.email"), "email");
-        assert_eq!(duplicate_field("uq_users_username_key"), "username");
+        assert_eq!(broken_rule("UNIQUE constraint failed: users.email"), Unique::Email);
+        assert_eq!(broken_rule("uq_users_username_key"), Unique::Username);
         assert_eq!(
-            duplicate_field("UNIQUE constraint failed: collaborators.resource_id, collaborators.user_id"),
-            "userId"
+            broken_rule("UNIQUE constraint failed: collaborators.resource_id, collaborators.user_id"),
+            Unique::Membership
         );
     }
 }

@@ -1,8 +1,8 @@
 //! Repository tests on a fresh database (SQLite, or PostgreSQL with `TEST_DATABASE_URL`).
 
 use backline_application::ports::{
-    CollaboratorRepository, NewUser, RefreshTokenRecord, RepoError, RotateOutcome, SessionRepository, UserRepository,
-    WorkspaceRepository,
+    CollaboratorRepository, NewUser, RefreshTokenRecord, RepoError, RotateOutcome, SessionRepository, Unique,
+    UserRepository, WorkspaceRepository,
 };
 use backline_db::testing::fresh_database_url;
 use backline_db::{
@@ -109,13 +109,13 @@ async fn unique_emails_and_usernames_are_reported_as_duplicates() -> anyhow::Res
     same_email.user.email = ana.user.email.clone();
     assert!(matches!(
         users.create(&same_email).await,
-        Err(RepoError::Duplicate("email"))
+        Err(RepoError::Duplicate(Unique::Email))
     ));
     let mut same_name = new_user("ANA");
     same_name.user.email = "x@example.com".into();
     assert!(matches!(
         users.create(&same_name).await,
-        Err(RepoError::Duplicate("username"))
+        Err(RepoError::Duplicate(Unique::Username))
     ));
     assert_eq!(
         users.find_by_username("AnA").await?.map(|user| user.id),

@@ -1,32 +1,27 @@
 //! The one place where errors get their `extensions.code`.
 
 use async_graphql::{ErrorExtensions, Response};
-use backline_application::AppError;
-
-/// Code of errors in the request itself (syntax, validation, limits).
-pub const CODE_BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+use backline_application::{AppError, Code};
 
 /// Converts an application error into a GraphQL error with a stable code. Internal errors are
 /// logged (the request id is on the surrounding span) and answered with a generic message.
 pub(crate) fn gql(error: AppError) -> async_graphql::Error {
-    let (code, message) = match &error {
-        AppError::Unauthenticated(message) => ("UNAUTHENTICATED", message.clone()),
-        AppError::Forbidden(message) => ("FORBIDDEN", message.clone()),
-        AppError::NotFound(_) => ("NOT_FOUND", error.to_string()),
-        AppError::InvalidInput { .. } => (CODE_BAD_USER_INPUT, error.to_string()),
-        AppError::Conflict { message, .. } => ("CONFLICT", message.clone()),
-        AppError::QuotaExceeded(message) => ("QUOTA_EXCEEDED", message.clone()),
-        AppError::PlanRequired { message, .. } => ("PLAN_REQUIRED", message.clone()),
-        AppError::RateLimited { .. } => ("RATE_LIMITED", error.to_string()),
-        AppError::PayloadTooLarge(message) => ("PAYLOAD_TOO_LARGE", message.clone()),
-        AppError::PersistedQueryNotFound => ("PERSISTED_QUERY_NOT_FOUND", error.to_string()),
+    let code = error.code();
+    let message = match &error {
+        AppError::Unauthenticated(message)
+        | AppError::Forbidden(message)
+        | AppError::Conflict { message, .. }
+        | AppError::QuotaExceeded(message)
+        | AppError::PlanRequired { message, .. }
+        | AppError::PayloadTooLarge(message) => message.clone(),
         AppError::Internal(inner) => {
             tracing::error!(error = ?inner, "internal error");
-            ("INTERNAL_SERVER_ERROR", "internal server error".to_owned())
+            "internal server error".to_owned()
         }
+        other => other.to_string(),
     };
     async_graphql::Error::new(message).extend_with(|_, extensions| {
-        extensions.set("code", code);
+        extensions.set("code", code.as_str());
         match &error {
             AppError::InvalidInput { field, .. } => extensions.set("field", field.as_str()),
             AppError::Conflict { field: Some(field), .. } => extensions.set("field", field.as_str()),
@@ -68,7 +63,7 @@ pub fn ensure_error_codes(response: &mut Response, request_id: &str) {
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
-            extensions.set("code", CODE_BAD_USER_INPUT);
+            extensions.set("code", Code::BadUserInput.as_str());
         }
         extensions.set("requestId", request_id);
     }

@@ -15,7 +15,7 @@ mod types;
 use async_graphql::Schema;
 
 pub use context::RequestContext;
-pub use error::{CODE_BAD_USER_INPUT, ensure_error_codes, refusal_response};
+pub use error::{ensure_error_codes, refusal_response};
 pub use limits::{Checked, LimitExceeded, Limits, RequestGuard};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;

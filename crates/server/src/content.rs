@@ -76,13 +76,7 @@ pub(crate) fn parse_range(header: Option<&str>, size: u64) -> RangeRequest {
 
 /// The error response of a content request.
 fn failure(error: &AppError, request_id: &str) -> Response {
-    let (status, code) = match error {
-        AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
-        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
-        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND"),
-        AppError::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "BAD_USER_INPUT"),
-        _ => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR"),
-    };
+    let code = error.code();
     let message = match error {
         AppError::Internal(inner) => {
             tracing::error!(error = %inner, %request_id, "content request failed");
@@ -90,7 +84,7 @@ fn failure(error: &AppError, request_id: &str) -> Response {
         }
         other => other.to_string(),
     };
-    refusal(status, code, &message, request_id)
+    refusal(crate::http::status_of(code), code, &message, request_id)
 }
 
 /// How the caller proves access: `exp` and `sig`, or the `Authorization` header.

@@ -8,6 +8,7 @@
 use async_graphql::{BatchResponse, Response};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
+use backline_application::Code;
 
 /// The media type of `application/graphql-response+json` answers.
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
@@ -39,17 +40,9 @@ impl MediaType {
     }
 }
 
-/// The status of a request error with `code`.
+/// The status of a request error with `code` (the table's; an unknown code is the client's).
 fn status_for(code: &str) -> StatusCode {
-    match code {
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-        "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE,
-        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-        "INTERNAL_SERVER_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    }
+    Code::parse(code).map_or(StatusCode::BAD_REQUEST, crate::http::status_of)
 }
 
 /// Whether a response is a request error: nothing executed (no data, no error with a path).
@@ -97,10 +90,10 @@ pub(crate) fn respond(media: MediaType, response: &BatchResponse) -> axum::respo
 
 /// A refusal before execution, with `code`, as `media` asks: 200 for `application/json`, the
 /// code's 4xx for `application/graphql-response+json`.
-pub(crate) fn refuse(media: MediaType, code: &str, message: &str, request_id: &str) -> axum::response::Response {
+pub(crate) fn refuse(media: MediaType, code: Code, message: &str, request_id: &str) -> axum::response::Response {
     let status = match media {
         MediaType::Json => StatusCode::OK,
-        MediaType::GraphqlResponse => status_for(code),
+        MediaType::GraphqlResponse => crate::http::status_of(code),
     };
     let mut response = crate::http::refusal(status, code, message, request_id);
     if media == MediaType::GraphqlResponse {

@@ -2,6 +2,7 @@
 //! request ids and the request-level protections (CSRF, body size, batch size, no mutations
 //! over GET).
 
+use backline_application::Code;
 use std::net::SocketAddr;
 
 use async_graphql::http::MultipartOptions;
@@ -128,11 +129,16 @@ fn client_meta(state: &HttpState, headers: &HeaderMap, peer: SocketAddr) -> Clie
 }
 
 /// A JSON error response with one error carrying `code` (for refusals before execution).
-pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, request_id: &str) -> axum::response::Response {
+pub(crate) fn refusal(status: StatusCode, code: Code, message: &str, request_id: &str) -> axum::response::Response {
     let body = serde_json::json!({
-        "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }]
+        "errors": [{ "message": message, "extensions": { "code": code.as_str(), "requestId": request_id } }]
     });
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// The HTTP status of `code`, from the one table of codes.
+pub(crate) fn status_of(code: Code) -> StatusCode {
+    StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// Authenticates the caller from the `Authorization` header: `UNAUTHENTICATED` for a bad or
@@ -148,7 +154,7 @@ pub(crate) async fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, 
 /// The answer to a failed authentication: `UNAUTHENTICATED`, or a coded server error (503).
 fn authentication_refusal(media: MediaType, error: AppError, request_id: &str) -> axum::response::Response {
     match error {
-        AppError::Unauthenticated(message) => refuse(media, "UNAUTHENTICATED", &message, request_id),
+        AppError::Unauthenticated(message) => refuse(media, Code::Unauthenticated, &message, request_id),
         other => {
             let mut response = respond(media, &BatchResponse::Single(refusal_response(other, request_id)));
             *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
@@ -217,7 +223,7 @@ async fn execute(
     };
     let checked = match checked {
         Ok(checked) => checked,
-        Err(exceeded) => return refuse(media, "BAD_USER_INPUT", &exceeded.message, request_id),
+        Err(exceeded) => return refuse(media, Code::BadUserInput, &exceeded.message, request_id),
     };
     if method == Method::GET
         && checked
@@ -226,7 +232,7 @@ async fn execute(
     {
         return refusal(
             StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             "mutations and subscriptions are not accepted over GET; use POST",
             request_id,
         );
@@ -338,7 +344,7 @@ async fn graphql_post(
     if needs_csrf_header(&headers) {
         let refused = refusal(
             StatusCode::BAD_REQUEST,
-            "FORBIDDEN",
+            Code::Forbidden,
             "requests that are not application/json must carry an 'apollo-require-preflight' or 'x-apollo-operation-name' header (CSRF protection)",
             &request_id,
         );
@@ -358,7 +364,7 @@ async fn graphql_post(
             Ok(_) => {
                 let refused = refuse(
                     MediaType::of(&headers),
-                    "UNAUTHENTICATED",
+                    Code::Unauthenticated,
                     "sign in first: uploads need 'Authorization: Bearer <accessToken>'",
                     &request_id,
                 );
@@ -379,18 +385,18 @@ async fn graphql_post(
             Err(MultipartError::TooLarge(message)) => {
                 return refusal(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "PAYLOAD_TOO_LARGE",
+                    Code::PayloadTooLarge,
                     &message,
                     &request_id,
                 );
             }
             Err(MultipartError::Malformed(message)) => {
-                return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message, &request_id);
+                return refusal(StatusCode::BAD_REQUEST, Code::BadUserInput, &message, &request_id);
             }
             Err(error @ MultipartError::Stalled) => {
                 return refusal(
                     StatusCode::REQUEST_TIMEOUT,
-                    "BAD_USER_INPUT",
+                    Code::BadUserInput,
                     &error.to_string(),
                     &request_id,
                 );
@@ -399,7 +405,7 @@ async fn graphql_post(
                 tracing::error!(%error, %request_id, "could not spool an upload");
                 return refusal(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "INTERNAL_SERVER_ERROR",
+                    Code::InternalServerError,
                     "could not store the upload",
                     &request_id,
                 );
@@ -412,7 +418,7 @@ async fn graphql_post(
         Err(_) => {
             return refusal(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
+                Code::PayloadTooLarge,
                 &format!("the request body is larger than {} bytes", state.max_body_bytes),
                 &request_id,
             );
@@ -424,7 +430,7 @@ async fn graphql_post(
         Err(error) => {
             return refusal(
                 StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
+                Code::BadUserInput,
                 &format!("malformed GraphQL request: {error}"),
                 &request_id,
             );
@@ -446,7 +452,7 @@ async fn finish_post(
     {
         return refusal(
             StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             &format!(
                 "a batch may hold at most {} operations; this one holds {}",
                 state.max_batch,
@@ -486,7 +492,7 @@ async fn graphql_get(
         }
         return refusal(
             StatusCode::NOT_FOUND,
-            "NOT_FOUND",
+            Code::NotFound,
             "GraphiQL is disabled; POST GraphQL requests to /graphql",
             &request_id,
         );
@@ -496,7 +502,7 @@ async fn graphql_get(
         Err(error) => {
             return refusal(
                 StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
+                Code::BadUserInput,
                 &format!("malformed GraphQL request: {error}"),
                 &request_id,
             );
@@ -522,7 +528,7 @@ async fn graphql_ws(
     if !crate::cors::socket_origin_allowed(&state.origins, &headers) {
         return refusal(
             StatusCode::FORBIDDEN,
-            "FORBIDDEN",
+            Code::Forbidden,
             "this origin may not open sockets to the API (BACKLINE_CORS_ORIGINS)",
             &request_id(&headers),
         );

@@ -9,6 +9,7 @@
 //! none; uploads take theirs at once (they need a signed-in caller, checked before the body is
 //! read) and are cut off when no byte arrives for a while (`multipart`).
 
+use backline_application::Code;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -108,7 +109,7 @@ pub(crate) async fn admit(State(in_flight): State<InFlight>, request: Request, n
             Ok(Err(_)) => {
                 return crate::http::refusal(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "PAYLOAD_TOO_LARGE",
+                    Code::PayloadTooLarge,
                     &format!("the request body is larger than {limit} bytes"),
                     &request_id,
                 );
@@ -116,7 +117,7 @@ pub(crate) async fn admit(State(in_flight): State<InFlight>, request: Request, n
             Err(_) => {
                 return crate::http::refusal(
                     StatusCode::REQUEST_TIMEOUT,
-                    "BAD_USER_INPUT",
+                    Code::BadUserInput,
                     &format!("the request body did not arrive within {} s", BODY_DEADLINE.as_secs()),
                     &request_id,
                 );
@@ -143,7 +144,7 @@ pub(crate) async fn admit(State(in_flight): State<InFlight>, request: Request, n
 fn shed(limit: usize, request_id: &str) -> Response {
     let mut response = crate::http::refusal(
         StatusCode::SERVICE_UNAVAILABLE,
-        "SERVICE_UNAVAILABLE",
+        Code::ServiceUnavailable,
         &format!("this server is handling {limit} requests already; try again in {RETRY_AFTER_SECONDS} s"),
         request_id,
     )

@@ -11,6 +11,7 @@
 //! refused initialisation). Every error sent carries a `code` and the socket's `requestId`. The
 //! legacy `graphql-ws` protocol is passed through as it is, with its `ka` keep-alive.
 
+use backline_application::Code;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -122,11 +123,11 @@ fn close(code: u16, reason: &str) -> Message {
     }))
 }
 
-fn error_message(id: &str, code: &str, message: &str, request_id: &str) -> Message {
+fn error_message(id: &str, code: Code, message: &str, request_id: &str) -> Message {
     let body = json!({
         "id": id,
         "type": "error",
-        "payload": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }],
+        "payload": [{ "message": message, "extensions": { "code": code.as_str(), "requestId": request_id } }],
     });
     Message::Text(body.to_string().into())
 }
@@ -166,7 +167,7 @@ fn with_error_details(text: String, request_id: &str) -> String {
         if let Some(extensions) = extensions.as_object_mut() {
             extensions
                 .entry("code")
-                .or_insert_with(|| Value::from("BAD_USER_INPUT"));
+                .or_insert_with(|| Value::from(Code::BadUserInput.as_str()));
             extensions.insert("requestId".into(), Value::from(request_id));
         }
     }
@@ -248,7 +249,7 @@ impl Rules {
                     } else {
                         Verdict::Answer(error_message(
                             &id,
-                            "BAD_USER_INPUT",
+                            Code::BadUserInput,
                             "this id is already in use",
                             &self.request_id,
                         ))
@@ -257,7 +258,7 @@ impl Rules {
                 if self.active.len() >= MAX_SUBSCRIPTIONS {
                     return Verdict::Answer(error_message(
                         &id,
-                        "RATE_LIMITED",
+                        Code::RateLimited,
                         &format!("a socket may hold at most {MAX_SUBSCRIPTIONS} subscriptions"),
                         &self.request_id,
                     ));
@@ -268,7 +269,7 @@ impl Rules {
                         Err(exceeded) => {
                             return Verdict::Answer(error_message(
                                 &id,
-                                "BAD_USER_INPUT",
+                                Code::BadUserInput,
                                 &exceeded.message,
                                 &self.request_id,
                             ));
@@ -422,7 +423,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                 }
                 // The session ended (signed out, revoked): its tokens are void here at once.
                 for id in rules.active.drain() {
-                    let _ = outgoing.send(error_message(&id, "UNAUTHENTICATED", "this session has ended (signed out or revoked); sign in again", &request_id)).await;
+                    let _ = outgoing.send(error_message(&id, Code::Unauthenticated, "this session has ended (signed out or revoked); sign in again", &request_id)).await;
                 }
                 let _ = outgoing.send(close(4401, "Session ended")).await;
                 break;

@@ -8,7 +8,7 @@ use backline_domain::values::{Email, Password, Username};
 use super::email_verification::send_verification;
 use super::session_tokens::{AuthPayload, open_session};
 use crate::error::{AppError, AppResult};
-use crate::ports::{NewUser, RepoError};
+use crate::ports::{NewUser, RepoError, Unique};
 use crate::{App, ClientMeta};
 
 /// Raw sign-up input.
@@ -54,7 +54,7 @@ pub async fn sign_up(app: &App, input: SignUp, meta: &ClientMeta) -> AppResult<A
         user: user.clone(),
     };
     app.users.create(&new_user).await.map_err(|error| match error {
-        RepoError::Duplicate("email") => AppError::conflict("email", "an account with this email already exists"),
+        RepoError::Duplicate(Unique::Email) => AppError::conflict("email", "an account with this email already exists"),
         RepoError::Duplicate(_) => AppError::conflict("username", "this username is taken"),
         other => other.into(),
     })?;

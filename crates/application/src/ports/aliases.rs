@@ -11,7 +11,7 @@ use super::RepoResult;
 ///
 /// # Errors
 /// Every method fails with [`RepoError::Unknown`](super::RepoError::Unknown) when the store
-/// fails; `insert` and `update` with `Duplicate("slug")` when another alias has the slug.
+/// fails; `insert` and `update` with `Duplicate(Unique::Slug)` when another alias has the slug.
 #[async_trait::async_trait]
 pub trait AliasRepository: Send + Sync + 'static {
     /// Stores a new alias.

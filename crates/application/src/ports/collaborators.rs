@@ -13,7 +13,7 @@ use super::RepoResult;
 /// Stores collaborators. A (resource, user) pair has at most one row.
 ///
 /// # Errors
-/// `insert` returns `Duplicate("userId")` when the user already holds a role on the resource.
+/// `insert` returns `Duplicate(Unique::Membership)` when the user already holds a role on the resource.
 #[async_trait::async_trait]
 pub trait CollaboratorRepository: Send + Sync + 'static {
     /// The roles `user` holds directly on each of `resource_ids`.

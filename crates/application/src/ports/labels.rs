@@ -23,7 +23,7 @@ pub trait ProfileRepository: Send + Sync + 'static {
 ///
 /// # Errors
 /// Every method fails with [`RepoError::Unknown`](super::RepoError::Unknown) when the store
-/// fails; `insert` with `Duplicate("slug")` when the slug is taken.
+/// fails; `insert` with `Duplicate(Unique::Slug)` when the slug is taken.
 #[async_trait::async_trait]
 pub trait OrganizationRepository: Send + Sync + 'static {
     /// Stores a new organization with its first owner, in one transaction.

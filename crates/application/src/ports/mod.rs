@@ -49,12 +49,31 @@ pub use system::{Clock, IdGenerator};
 pub use users::{NewUser, UserRepository, UserWithPassword};
 pub use workspace::{SiblingScope, WorkspaceRepository};
 
+/// Which uniqueness rule of the store a write broke. The use case names the input field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unique {
+    /// A short id (drawn at random; the caller draws another).
+    ShortId,
+    /// A slug among its siblings, or in the space and alias namespace.
+    Slug,
+    /// An account's email address.
+    Email,
+    /// An account's username.
+    Username,
+    /// One person's membership (a role, a like, a pending invitation) of one thing.
+    Membership,
+    /// A random code (invite links, review links).
+    Code,
+    /// Another rule.
+    Other,
+}
+
 /// What a repository reports besides success. Adapters translate driver errors into these.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
-    /// A unique constraint refused the write; names the clashing field (`email`, `slug`, ...).
-    #[error("duplicate {0}")]
-    Duplicate(&'static str),
+    /// A unique constraint refused the write; says which.
+    #[error("duplicate ({0:?})")]
+    Duplicate(Unique),
     /// The row to change does not exist.
     #[error("not found")]
     NotFound,

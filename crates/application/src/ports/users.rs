@@ -29,7 +29,7 @@ pub struct UserWithPassword {
 /// Stores users.
 ///
 /// # Errors
-/// `create` and `update_profile` return `Duplicate("email")` or `Duplicate("username")` when
+/// `create` and `update_profile` return `Duplicate(Unique::Email)` or `Duplicate(Unique::Username)` when
 /// the value is taken (case-insensitively); the rest fail only when the store fails.
 #[async_trait::async_trait]
 pub trait UserRepository: Send + Sync + 'static {

@@ -22,8 +22,8 @@ pub enum SiblingScope {
 /// Stores the workspace hierarchy.
 ///
 /// # Errors
-/// Inserts and updates return `Duplicate("shortId")` on a short-id collision (the caller draws
-/// another) and `Duplicate("slug")` when the slug is taken among siblings; the rest fail only
+/// Inserts and updates return `Duplicate(Unique::ShortId)` on a short-id collision (the caller draws
+/// another) and `Duplicate(Unique::Slug)` when the slug is taken among siblings; the rest fail only
 /// when the store fails.
 #[async_trait::async_trait]
 pub trait WorkspaceRepository: Send + Sync + 'static {

@@ -8,7 +8,7 @@ use super::INSERT_ATTEMPTS;
 use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::identity::require_pro;
-use crate::ports::{RepoError, SiblingScope};
+use crate::ports::{RepoError, SiblingScope, Unique};
 
 /// The first free slug among siblings: `base`, else `base-2`, `base-3`, ...
 pub(crate) async fn free_slug(app: &App, scope: SiblingScope, base: &Slug) -> AppResult<Slug> {
@@ -59,7 +59,9 @@ where
         };
         match insert(app.ids.short_id(), slug, slug_type).await {
             Ok(value) => return Ok(value),
-            Err(RepoError::Duplicate("slug")) if chosen.is_some() => return Err(AppError::conflict("slug", clash)),
+            Err(RepoError::Duplicate(Unique::Slug)) if chosen.is_some() => {
+                return Err(AppError::conflict("slug", clash));
+            }
             Err(RepoError::Duplicate(_)) => continue,
             Err(other) => return Err(other.into()),
         }

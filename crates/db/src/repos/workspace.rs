@@ -48,7 +48,7 @@ async fn lock_first<E: EntityTrait>(txn: &DatabaseTransaction, update: sea_orm::
 }
 
 /// Takes `slug` in the shared space-and-alias namespace for the space or alias `id` (of space
-/// `space`), inside `txn`; `Duplicate("slug")` when anything holds it.
+/// `space`), inside `txn`; `Duplicate(Unique::Slug)` when anything holds it.
 pub(crate) async fn reserve_slug(
     txn: &sea_orm::DatabaseTransaction,
     id: Uuid,
