@@ -8,6 +8,7 @@ mod clients;
 mod collaborators;
 mod comments;
 mod cors;
+mod durability;
 mod graphql_http;
 mod identity;
 mod invitations;

@@ -5,6 +5,7 @@ pub mod access;
 pub mod app;
 pub mod code;
 pub mod error;
+pub mod failpoints;
 pub mod feedback;
 pub mod identity;
 pub mod labels;

@@ -245,6 +245,10 @@ pub struct Config {
     /// oldest go first.
     #[arg(long, env = "BACKLINE_PERSISTED_QUERIES_KEPT", default_value_t = 10_000)]
     pub persisted_queries_kept: u64,
+    /// For durability tests only: a crash point to arm (`comment-committed`,
+    /// `comment-before-commit`); the process aborts when it reaches it. Refused in production.
+    #[arg(long, env = "BACKLINE_FAILPOINT", hide = true)]
+    pub failpoint: Option<String>,
     /// Seconds a stop (SIGTERM, Ctrl-C) waits for requests in flight before it stops anyway.
     #[arg(long, env = "BACKLINE_SHUTDOWN_TIMEOUT_SECS", default_value_t = 20)]
     pub shutdown_timeout_secs: u64,
@@ -263,7 +267,7 @@ impl Config {
         Ok(Config::from_arg_matches(&matches)?)
     }
 
-    fn production(&self) -> bool {
+    pub(crate) fn production(&self) -> bool {
         self.environment == Environment::Production
     }
 

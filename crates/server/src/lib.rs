@@ -42,6 +42,18 @@ impl Server {
     /// # Errors
     /// Fails when a store cannot be reached, a setting is bad, or the address is taken.
     pub async fn bind(config: Config) -> anyhow::Result<Self> {
+        if let Some(point) = &config.failpoint {
+            anyhow::ensure!(
+                !config.production(),
+                "BACKLINE_FAILPOINT is for tests; production refuses it"
+            );
+            anyhow::ensure!(
+                backline_application::failpoints::arm(point),
+                "BACKLINE_FAILPOINT {point:?} is none of {:?}",
+                backline_application::failpoints::ALL
+            );
+            tracing::warn!(failpoint = %point, "a crash point is armed: this process aborts when it reaches it");
+        }
         let composition = compose(&config).await?;
         let listener = TcpListener::bind(config.listen)
             .await

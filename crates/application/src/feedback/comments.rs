@@ -3,12 +3,13 @@
 use backline_domain::access::{Action, ResourceKind, permits};
 use backline_domain::comments::{Comment, CommentContent, DELETED_CONTENT, TimeRange};
 use backline_domain::ids::{CommentId, FileId, UserId};
+use backline_domain::notifications::Notification;
 
 use crate::access::{authorize_create, readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::media::find_file;
-use crate::notifications::{About, notify, track_audience, track_context};
-use crate::ports::CommentEventKind;
+use crate::notifications::{About, notify, prepare, track_audience, track_context};
+use crate::ports::{CommentEventKind, NewComment};
 use crate::{Actor, App};
 use backline_domain::notifications::NotificationType;
 
@@ -81,29 +82,33 @@ pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResu
     let now = app.clock.now();
     let comment = Comment::top_level(CommentId(app.ids.uuid()), &content, Some(user), &file, time, now);
     let mentions = mentioned(app, &content, user, &comment).await?;
-    app.comments.insert(&comment, &mentions).await?;
-    announce_comment(app, &comment, file.version, &mentions, None).await;
+    let notifications = comment_notifications(app, &comment, file.version, &mentions, None).await?;
+    app.comments
+        .insert(NewComment {
+            comment: &comment,
+            mentions: &mentions,
+            event: CommentEventKind::Added,
+            notifications: &notifications,
+        })
+        .await?;
+    crate::failpoints::hit(crate::failpoints::COMMENT_COMMITTED);
     Ok(comment)
 }
 
-/// Notifies about a new comment or reply: mentioned users (MENTIONED), and for a top-level
-/// comment the track's people (NEW_COMMENT_CREATED), for a reply the thread's people
-/// (RESPONSE_TO_COMMENT).
-async fn announce_comment(
+/// The notifications a new comment or reply raises, stored with it: mentioned users
+/// (MENTIONED), and for a top-level comment the track's people (NEW_COMMENT_CREATED), for a
+/// reply the thread's people (RESPONSE_TO_COMMENT).
+async fn comment_notifications(
     app: &App,
     comment: &Comment,
     version: i32,
     mentions: &[UserId],
     thread: Option<Vec<UserId>>,
-) {
-    let Some(sender) = comment.owner_id else { return };
-    let context = match track_context(app, comment.path()).await {
-        Ok(context) => context,
-        Err(error) => {
-            tracing::warn!(%error, "could not load a track for notifications");
-            return;
-        }
+) -> AppResult<Vec<Notification>> {
+    let Some(sender) = comment.owner_id else {
+        return Ok(Vec::new());
     };
+    let context = track_context(app, comment.path()).await?;
     let slug = context.link(&format!("v={version}&c={}", comment.id));
     let about = |kind, headline: String| About {
         kind,
@@ -115,15 +120,15 @@ async fn announce_comment(
         dedupe: None,
     };
     let title = &context.title;
-    notify(
+    let mut raised = prepare(
         app,
-        about(
+        &about(
             NotificationType::Mentioned,
             format!("mentioned you on “{title}” (v{version})"),
         ),
         mentions.iter().copied(),
     )
-    .await;
+    .await?;
     let (kind, headline, audience) = match thread {
         Some(thread) => (
             NotificationType::ResponseToComment,
@@ -133,11 +138,12 @@ async fn announce_comment(
         None => (
             NotificationType::NewCommentCreated,
             format!("commented on “{title}” (v{version})"),
-            track_audience(app, comment.path()).await.unwrap_or_default(),
+            track_audience(app, comment.path()).await?,
         ),
     };
     let others = audience.into_iter().filter(|user| !mentions.contains(user));
-    notify(app, about(kind, headline), others).await;
+    raised.extend(prepare(app, &about(kind, headline), others).await?);
+    Ok(raised)
 }
 
 /// Replies in a thread (Comment C). A reply to a reply joins the same top-level comment;
@@ -176,14 +182,21 @@ pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: 
     if let Some(replies) = app.comments.replies(&[parent.id]).await?.remove(&parent.id) {
         thread.extend(replies.iter().filter_map(|reply| reply.owner_id));
     }
-    app.comments.insert(&reply, &mentions).await?;
     let version = app
         .files
         .files(&[reply.file_id])
         .await?
         .first()
         .map_or(0, |file| file.version);
-    announce_comment(app, &reply, version, &mentions, Some(thread)).await;
+    let notifications = comment_notifications(app, &reply, version, &mentions, Some(thread)).await?;
+    app.comments
+        .insert(NewComment {
+            comment: &reply,
+            mentions: &mentions,
+            event: CommentEventKind::Added,
+            notifications: &notifications,
+        })
+        .await?;
     Ok(reply)
 }
 

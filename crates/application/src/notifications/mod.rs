@@ -16,7 +16,7 @@ pub use inbox::{
     count_notifications, find_notification, list_notifications, mark_all_notifications_read, mark_notification_read,
 };
 pub use live::notification_events;
-pub(crate) use raise::{About, notify, track_audience, track_context};
+pub(crate) use raise::{About, notify, prepare, track_audience, track_context};
 pub use settings::{SettingChange, notification_settings, update_notification_settings};
 
 use backline_domain::media::MediaFile;

@@ -88,6 +88,22 @@ pub(crate) async fn notify(app: &App, about: About, recipients: impl IntoIterato
 }
 
 async fn raise(app: &App, about: &About, recipients: impl IntoIterator<Item = UserId>) -> AppResult<()> {
+    let batch = prepare(app, about, recipients).await?;
+    if !batch.is_empty() {
+        app.notifications.insert(&batch).await?;
+    }
+    Ok(())
+}
+
+/// The notifications `about` raises for `recipients`, ready to store with the change they
+/// report (in its transaction): not the sender, not anyone twice, not anyone who cannot read
+/// the target, and each as the recipient's settings for this type say (none for a type they
+/// switched off everywhere).
+pub(crate) async fn prepare(
+    app: &App,
+    about: &About,
+    recipients: impl IntoIterator<Item = UserId>,
+) -> AppResult<Vec<Notification>> {
     let name = match about.sender {
         Some(sender) => Some(
             app.users
@@ -141,8 +157,5 @@ async fn raise(app: &App, about: &About, recipients: impl IntoIterator<Item = Us
         item.email_pending = setting.email;
         setting.in_app || setting.email
     });
-    if !batch.is_empty() {
-        app.notifications.insert(&batch).await?;
-    }
-    Ok(())
+    Ok(batch)
 }

@@ -4,10 +4,25 @@ use std::collections::{HashMap, HashSet};
 
 use backline_domain::comments::Comment;
 use backline_domain::ids::{CommentId, ReviewLinkId, UserId};
+use backline_domain::notifications::Notification;
 use backline_domain::page::{Page, PageRequest};
 
 use super::RepoResult;
 use super::events::CommentEventKind;
+
+/// A new comment and everything its creation writes, decided by the use case: stored in one
+/// transaction, so a rolled-back comment emits and notifies nothing and a committed one has its
+/// event in the outbox and its notifications in the inbox.
+pub struct NewComment<'a> {
+    /// The comment.
+    pub comment: &'a Comment,
+    /// The users its text mentions.
+    pub mentions: &'a [UserId],
+    /// The event subscribers get.
+    pub event: CommentEventKind,
+    /// The notifications it raises (recipients already chosen and checked).
+    pub notifications: &'a [Notification],
+}
 
 /// How a list of comments is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,9 +58,9 @@ pub enum CommentParent {
 /// fails.
 #[async_trait::async_trait]
 pub trait CommentRepository: Send + Sync + 'static {
-    /// Stores a new comment and the users it mentions, with its `Added` event, in one
-    /// transaction.
-    async fn insert(&self, comment: &Comment, mentions: &[UserId]) -> RepoResult<()>;
+    /// Stores a new comment, the users it mentions, its event and its notifications (with their
+    /// live events; a notification whose dedupe key was used is skipped), in one transaction.
+    async fn insert(&self, new: NewComment<'_>) -> RepoResult<()>;
     /// Comments by id (missing ids are skipped).
     async fn comments(&self, ids: &[CommentId]) -> RepoResult<Vec<Comment>>;
     /// Saves the changeable fields (content, edit time, resolution, pin, deletion, author), with

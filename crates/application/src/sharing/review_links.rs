@@ -21,10 +21,12 @@ use chrono::{DateTime, SubsecRound, Utc};
 use crate::access::readable_or_not_found;
 use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::identity::{plan_of, require_pro};
-use crate::notifications::{About, notify, track_audience, track_context};
+use crate::notifications::{About, prepare, track_audience, track_context};
+use crate::ports::{CommentEventKind, NewComment};
 use crate::ports::{RepoError, ReviewCounter};
 use crate::workspace::resource::{load_project, load_space, load_track};
 use crate::{Actor, App, ClientMeta};
+use backline_domain::notifications::Notification;
 
 /// Links listed per track.
 const LINKS_LISTED: u64 = 100;
@@ -342,15 +344,26 @@ pub async fn add_guest_comment(
         review_link_id: Some(link.id),
         ..Comment::top_level(CommentId(app.ids.uuid()), &content, None, &file, time, now)
     };
-    app.comments.insert(&comment, &[]).await?;
-    announce_guest_comment(app, &comment, &name, file.version).await;
+    let notifications = guest_comment_notifications(app, &comment, &name, file.version).await?;
+    app.comments
+        .insert(NewComment {
+            comment: &comment,
+            mentions: &[],
+            event: CommentEventKind::Added,
+            notifications: &notifications,
+        })
+        .await?;
     Ok((link, comment))
 }
 
-async fn announce_guest_comment(app: &App, comment: &Comment, name: &str, version: i32) {
-    let Ok(context) = track_context(app, comment.path()).await else {
-        return;
-    };
+/// What a guest's comment raises (stored with it): NEW_COMMENT_CREATED for the track's people.
+async fn guest_comment_notifications(
+    app: &App,
+    comment: &Comment,
+    name: &str,
+    version: i32,
+) -> AppResult<Vec<Notification>> {
+    let context = track_context(app, comment.path()).await?;
     let about = About {
         kind: NotificationType::NewCommentCreated,
         sender: None,
@@ -363,8 +376,8 @@ async fn announce_guest_comment(app: &App, comment: &Comment, name: &str, versio
         slug: context.link(&format!("v={version}&c={}", comment.id)),
         dedupe: None,
     };
-    let audience = track_audience(app, comment.path()).await.unwrap_or_default();
-    notify(app, about, audience).await;
+    let audience = track_audience(app, comment.path()).await?;
+    prepare(app, &about, audience).await
 }
 
 /// Revokes a link at once (OWNER or ADMIN of its track). Revoking twice is harmless.

@@ -3,7 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use backline_application::ports::{
-    CommentEventKind, CommentFilter, CommentOrder, CommentParent, CommentRepository, Event, RepoError, RepoResult,
+    CommentEventKind, CommentFilter, CommentOrder, CommentParent, CommentRepository, Event, NewComment, RepoError,
+    RepoResult,
 };
 use backline_domain::comments::{Comment, TimeRange};
 use backline_domain::ids::{CommentId, ReviewLinkId, UserId};
@@ -102,21 +103,26 @@ fn grouped(rows: impl IntoIterator<Item = (Uuid, Uuid)>) -> HashMap<CommentId, V
 
 #[async_trait::async_trait]
 impl CommentRepository for SqlCommentRepository {
-    async fn insert(&self, new: &Comment, mentions: &[UserId]) -> RepoResult<()> {
+    async fn insert(&self, new: NewComment<'_>) -> RepoResult<()> {
+        let comment = new.comment;
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
-        row(new).insert(&txn).await.map_err(repo_error)?;
-        for user in mentions {
+        row(comment).insert(&txn).await.map_err(repo_error)?;
+        for user in new.mentions {
             comment_mentions::ActiveModel {
                 id: Set(Uuid::now_v7()),
-                comment_id: Set(new.id.0),
+                comment_id: Set(comment.id.0),
                 user_id: Set(user.0),
-                created_at: Set(new.created_at),
+                created_at: Set(comment.created_at),
             }
             .insert(&txn)
             .await
             .map_err(repo_error)?;
         }
-        commit(&self.db, txn, &event(CommentEventKind::Added, new)).await
+        let (_, notified) = super::notifications::insert_within(&txn, new.notifications).await?;
+        let mut events = event(new.event, comment).to_vec();
+        events.extend(notified);
+        backline_application::failpoints::hit(backline_application::failpoints::COMMENT_BEFORE_COMMIT);
+        commit(&self.db, txn, &events).await
     }
 
     async fn comments(&self, ids: &[CommentId]) -> RepoResult<Vec<Comment>> {

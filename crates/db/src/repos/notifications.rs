@@ -9,7 +9,10 @@ use backline_domain::notifications::{Notification, NotificationSetting, Notifica
 use backline_domain::page::{Page, PageRequest};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::Database;
@@ -59,49 +62,59 @@ fn setting(model: &notification_settings::Model) -> Option<NotificationSetting> 
     })
 }
 
+/// Writes `new` inside `txn` (a used dedupe key skips its row without failing the transaction);
+/// returns the rows written and the live events of those shown in the app, for the caller to
+/// commit with the rest of its change.
+pub(crate) async fn insert_within(
+    txn: &DatabaseTransaction,
+    new: &[Notification],
+) -> RepoResult<(Vec<Notification>, Vec<Event>)> {
+    let mut stored = Vec::new();
+    let mut events = Vec::new();
+    for item in new {
+        let row = notifications::ActiveModel {
+            id: Set(item.id.0),
+            kind: Set(item.kind.as_str().to_owned()),
+            sender_id: Set(item.sender_id.map(|user| user.0)),
+            recipient_id: Set(item.recipient_id.0),
+            title: Set(item.title.clone()),
+            slug: Set(item.slug.clone()),
+            pointer_id: Set(item.pointer_id),
+            img: Set(item.img.clone()),
+            is_read: Set(item.is_read),
+            read_at: Set(item.read_at),
+            created_at: Set(item.created_at),
+            dedupe_key: Set(item.dedupe_key.clone()),
+            in_app: Set(item.in_app),
+            email_pending: Set(item.email_pending),
+        };
+        let inserted = notifications::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(notifications::Column::DedupeKey)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await
+            .map_err(repo_error)?;
+        if inserted == 0 {
+            continue;
+        }
+        if item.in_app {
+            events.push(Event::Notification {
+                notification: Box::new(item.clone()),
+            });
+        }
+        stored.push(item.clone());
+    }
+    Ok((stored, events))
+}
+
 #[async_trait::async_trait]
 impl NotificationRepository for SqlNotificationRepository {
     async fn insert(&self, new: &[Notification]) -> RepoResult<Vec<Notification>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
-        let mut stored = Vec::new();
-        let mut events = Vec::new();
-        for item in new {
-            let row = notifications::ActiveModel {
-                id: Set(item.id.0),
-                kind: Set(item.kind.as_str().to_owned()),
-                sender_id: Set(item.sender_id.map(|user| user.0)),
-                recipient_id: Set(item.recipient_id.0),
-                title: Set(item.title.clone()),
-                slug: Set(item.slug.clone()),
-                pointer_id: Set(item.pointer_id),
-                img: Set(item.img.clone()),
-                is_read: Set(item.is_read),
-                read_at: Set(item.read_at),
-                created_at: Set(item.created_at),
-                dedupe_key: Set(item.dedupe_key.clone()),
-                in_app: Set(item.in_app),
-                email_pending: Set(item.email_pending),
-            };
-            // A used dedupe key skips the row without failing the transaction.
-            let inserted = notifications::Entity::insert(row)
-                .on_conflict(
-                    OnConflict::column(notifications::Column::DedupeKey)
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await
-                .map_err(repo_error)?;
-            if inserted == 0 {
-                continue;
-            }
-            if item.in_app {
-                events.push(Event::Notification {
-                    notification: Box::new(item.clone()),
-                });
-            }
-            stored.push(item.clone());
-        }
+        let (stored, events) = insert_within(&txn, new).await?;
         commit(&self.db, txn, &events).await?;
         Ok(stored)
     }
