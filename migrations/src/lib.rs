@@ -25,6 +25,10 @@ mod m20261201_000017_persisted_queries;
 /// Runs Backline's migrations in order.
 pub struct Migrator;
 
+/// A fingerprint of every migration's source (made by `build.rs`): it changes with any new or
+/// edited migration.
+pub const FINGERPRINT: &str = env!("BACKLINE_MIGRATIONS_FINGERPRINT");
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
