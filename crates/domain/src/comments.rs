@@ -121,6 +121,29 @@ impl TimeRange {
     }
 }
 
+/// What happened to a comment: each state change below returns the one it caused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum CommentEventKind {
+    /// Written (a comment or a reply).
+    Added,
+    /// Its text changed.
+    Updated,
+    /// Deleted (or turned into a `[deleted]` placeholder).
+    Deleted,
+    /// Marked done.
+    Resolved,
+    /// Marked open again.
+    Reopened,
+    /// Liked.
+    Liked,
+    /// A like was taken back.
+    Unliked,
+    /// Pinned.
+    Pinned,
+    /// Unpinned.
+    Unpinned,
+}
+
 /// A comment, or a reply to one.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Comment {
@@ -200,6 +223,85 @@ impl Comment {
         }
     }
 
+    /// A reply by `owner` in this comment's thread: on the same version and track, with no
+    /// time, joining the top-level comment when this is itself a reply.
+    pub fn reply(&self, id: CommentId, content: &CommentContent, owner_id: UserId, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            content: content.as_str().to_owned(),
+            owner_id: Some(owner_id),
+            parent_id: Some(self.parent_id.unwrap_or(self.id)),
+            time: None,
+            is_resolved: false,
+            resolved_by: None,
+            resolved_at: None,
+            is_pinned: false,
+            is_deleted: false,
+            created_at: now,
+            updated_at: now,
+            edited_at: None,
+            guest_name: None,
+            review_link_id: None,
+            ..self.clone()
+        }
+    }
+
+    /// Replaces the text.
+    pub fn edit(&mut self, content: &CommentContent, now: DateTime<Utc>) -> CommentEventKind {
+        content.as_str().clone_into(&mut self.content);
+        self.edited_at = Some(now);
+        self.updated_at = now;
+        CommentEventKind::Updated
+    }
+
+    /// Marks it done by `by`; `None` (and nothing changes) when it already is.
+    pub fn resolve(&mut self, by: UserId, now: DateTime<Utc>) -> Option<CommentEventKind> {
+        if self.is_resolved {
+            return None;
+        }
+        self.is_resolved = true;
+        self.resolved_by = Some(by);
+        self.resolved_at = Some(now);
+        self.updated_at = now;
+        Some(CommentEventKind::Resolved)
+    }
+
+    /// Marks it open again; `None` when it is open.
+    pub fn reopen(&mut self, now: DateTime<Utc>) -> Option<CommentEventKind> {
+        if !self.is_resolved {
+            return None;
+        }
+        self.is_resolved = false;
+        self.resolved_by = None;
+        self.resolved_at = None;
+        self.updated_at = now;
+        Some(CommentEventKind::Reopened)
+    }
+
+    /// Pins it (`true`) or unpins it; `None` when it already is so.
+    pub fn set_pinned(&mut self, pinned: bool, now: DateTime<Utc>) -> Option<CommentEventKind> {
+        if self.is_pinned == pinned {
+            return None;
+        }
+        self.is_pinned = pinned;
+        self.updated_at = now;
+        Some(if pinned {
+            CommentEventKind::Pinned
+        } else {
+            CommentEventKind::Unpinned
+        })
+    }
+
+    /// Deletes it but keeps its place for its replies: `[deleted]`, no author, unpinned.
+    pub fn delete_keeping_replies(&mut self, now: DateTime<Utc>) -> CommentEventKind {
+        DELETED_CONTENT.clone_into(&mut self.content);
+        self.owner_id = None;
+        self.is_deleted = true;
+        self.is_pinned = false;
+        self.updated_at = now;
+        CommentEventKind::Deleted
+    }
+
     /// The track it belongs to; permissions on comments are judged there.
     pub fn path(&self) -> ResourcePath {
         ResourcePath::Track(self.artist_space_id, self.project_id, self.track_id)
@@ -219,6 +321,80 @@ impl Comment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn comment(at: DateTime<Utc>) -> Comment {
+        let id = |n: u128| uuid::Uuid::from_u128(n);
+        Comment {
+            id: CommentId(id(1)),
+            content: "snare too loud".into(),
+            owner_id: Some(UserId(id(2))),
+            file_id: FileId(id(3)),
+            track_id: TrackId(id(4)),
+            project_id: ProjectId(id(5)),
+            artist_space_id: ArtistSpaceId(id(6)),
+            parent_id: None,
+            time: TimeRange::parse(Some(4.0), Some(6.0), Some(16.0)).ok().flatten(),
+            is_resolved: false,
+            resolved_by: None,
+            resolved_at: None,
+            is_pinned: false,
+            is_deleted: false,
+            created_at: at,
+            updated_at: at,
+            edited_at: None,
+            guest_name: None,
+            review_link_id: None,
+        }
+    }
+
+    #[test]
+    fn state_changes_return_their_event_and_repeat_as_nothing() {
+        let start = DateTime::<Utc>::UNIX_EPOCH;
+        let later = start + chrono::Duration::seconds(5);
+        let by = UserId(uuid::Uuid::from_u128(9));
+        let mut c = comment(start);
+        assert_eq!(c.resolve(by, later), Some(CommentEventKind::Resolved));
+        assert_eq!(
+            (c.resolved_by, c.resolved_at, c.updated_at),
+            (Some(by), Some(later), later)
+        );
+        assert_eq!(c.resolve(by, later), None, "resolving twice changes nothing");
+        assert_eq!(c.reopen(later), Some(CommentEventKind::Reopened));
+        assert_eq!((c.is_resolved, c.resolved_by), (false, None));
+        assert_eq!(c.reopen(later), None);
+        assert_eq!(c.set_pinned(true, later), Some(CommentEventKind::Pinned));
+        assert_eq!(c.set_pinned(true, later), None);
+        assert_eq!(c.set_pinned(false, later), Some(CommentEventKind::Unpinned));
+        let text = CommentContent::parse("kick too boomy").unwrap_or_else(|_| unreachable!());
+        assert_eq!(c.edit(&text, later), CommentEventKind::Updated);
+        assert_eq!((c.content.as_str(), c.edited_at), ("kick too boomy", Some(later)));
+        c.set_pinned(true, later);
+        assert_eq!(c.delete_keeping_replies(later), CommentEventKind::Deleted);
+        assert_eq!(
+            (c.content.as_str(), c.owner_id, c.is_pinned, c.is_deleted),
+            (DELETED_CONTENT, None, false, true)
+        );
+    }
+
+    #[test]
+    fn a_reply_joins_the_top_level_thread_without_a_time() {
+        let start = DateTime::<Utc>::UNIX_EPOCH;
+        let top = comment(start);
+        let text = CommentContent::parse("fixed in v4").unwrap_or_else(|_| unreachable!());
+        let by = UserId(uuid::Uuid::from_u128(9));
+        let reply = top.reply(CommentId(uuid::Uuid::from_u128(10)), &text, by, start);
+        assert_eq!(
+            (reply.parent_id, reply.time, reply.owner_id),
+            (Some(top.id), None, Some(by))
+        );
+        assert_eq!((reply.file_id, reply.track_id), (top.file_id, top.track_id));
+        let deeper = reply.reply(CommentId(uuid::Uuid::from_u128(11)), &text, by, start);
+        assert_eq!(
+            deeper.parent_id,
+            Some(top.id),
+            "a reply to a reply joins the same thread"
+        );
+    }
 
     #[test]
     fn content_is_trimmed_and_bounded() {

@@ -1,7 +1,7 @@
 //! Writing, changing and deleting comments.
 
 use backline_domain::access::{Action, ResourceKind, permits};
-use backline_domain::comments::{Comment, CommentContent, DELETED_CONTENT, TimeRange};
+use backline_domain::comments::{Comment, CommentContent, TimeRange};
 use backline_domain::ids::{CommentId, FileId, UserId};
 use backline_domain::notifications::Notification;
 
@@ -157,25 +157,7 @@ pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: 
         None => target,
     };
     let content = content_of(content)?;
-    let now = app.clock.now();
-    let reply = Comment {
-        id: CommentId(app.ids.uuid()),
-        content: content.as_str().to_owned(),
-        owner_id: Some(user),
-        parent_id: Some(parent.id),
-        time: None,
-        is_resolved: false,
-        resolved_by: None,
-        resolved_at: None,
-        is_pinned: false,
-        is_deleted: false,
-        created_at: now,
-        updated_at: now,
-        edited_at: None,
-        guest_name: None,
-        review_link_id: None,
-        ..parent
-    };
+    let reply = parent.reply(CommentId(app.ids.uuid()), &content, user, app.clock.now());
     let mentions = mentioned(app, &content, user, &reply).await?;
     // The thread's people: the parent's author and everyone who replied before.
     let mut thread: Vec<UserId> = parent.owner_id.into_iter().collect();
@@ -226,11 +208,8 @@ async fn changeable(app: &App, actor: &Actor, id: CommentId, action: Action) -> 
 pub async fn edit_comment(app: &App, actor: &Actor, id: CommentId, content: &str) -> AppResult<Comment> {
     let mut comment = changeable(app, actor, id, Action::Update).await?;
     let content = content_of(content)?;
-    let now = app.clock.now();
-    comment.content = content.as_str().to_owned();
-    comment.edited_at = Some(now);
-    comment.updated_at = now;
-    app.comments.save(&comment, CommentEventKind::Updated).await?;
+    let event = comment.edit(&content, app.clock.now());
+    app.comments.save(&comment, event).await?;
     Ok(comment)
 }
 
@@ -259,38 +238,14 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
         ));
     }
     let now = app.clock.now();
-    let changed = match change {
-        CommentChange::Resolve if !comment.is_resolved => {
-            comment.is_resolved = true;
-            comment.resolved_by = Some(user);
-            comment.resolved_at = Some(now);
-            true
-        }
-        CommentChange::Reopen if comment.is_resolved => {
-            comment.is_resolved = false;
-            comment.resolved_by = None;
-            comment.resolved_at = None;
-            true
-        }
-        CommentChange::Pin if !comment.is_pinned => {
-            comment.is_pinned = true;
-            true
-        }
-        CommentChange::Unpin if comment.is_pinned => {
-            comment.is_pinned = false;
-            true
-        }
-        _ => false,
+    let event = match change {
+        CommentChange::Resolve => comment.resolve(user, now),
+        CommentChange::Reopen => comment.reopen(now),
+        CommentChange::Pin => comment.set_pinned(true, now),
+        CommentChange::Unpin => comment.set_pinned(false, now),
     };
-    if changed {
-        comment.updated_at = now;
-        let kind = match change {
-            CommentChange::Resolve => CommentEventKind::Resolved,
-            CommentChange::Reopen => CommentEventKind::Reopened,
-            CommentChange::Pin => CommentEventKind::Pinned,
-            CommentChange::Unpin => CommentEventKind::Unpinned,
-        };
-        app.comments.save(&comment, kind).await?;
+    if let Some(event) = event {
+        app.comments.save(&comment, event).await?;
         if change == CommentChange::Resolve {
             announce(
                 app,
@@ -318,12 +273,8 @@ pub async fn delete_comment(app: &App, actor: &Actor, id: CommentId) -> AppResul
             .get(&comment.id)
             .is_some_and(|replies| !replies.is_empty());
     if has_replies {
-        comment.content = DELETED_CONTENT.to_owned();
-        comment.owner_id = None;
-        comment.is_deleted = true;
-        comment.is_pinned = false;
-        comment.updated_at = app.clock.now();
-        app.comments.save(&comment, CommentEventKind::Deleted).await?;
+        let event = comment.delete_keeping_replies(app.clock.now());
+        app.comments.save(&comment, event).await?;
     } else {
         app.comments.delete(&comment).await?;
     }

@@ -8,28 +8,8 @@ use backline_domain::media::MediaFile;
 use backline_domain::notifications::Notification;
 use futures::Stream;
 
-/// What happened to a comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum CommentEventKind {
-    /// Written (a comment or a reply).
-    Added,
-    /// Its text changed.
-    Updated,
-    /// Deleted (or turned into a `[deleted]` placeholder).
-    Deleted,
-    /// Marked done.
-    Resolved,
-    /// Marked open again.
-    Reopened,
-    /// Liked.
-    Liked,
-    /// A like was taken back.
-    Unliked,
-    /// Pinned.
-    Pinned,
-    /// Unpinned.
-    Unpinned,
-}
+/// What happened to a comment (the domain's state changes decide it).
+pub use backline_domain::comments::CommentEventKind;
 
 /// What happened to a track or one of its versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
