@@ -158,6 +158,25 @@ async fn an_invited_address_joins_with_the_mailed_token() -> anyhow::Result<()> 
         )
         .await?;
     assert_eq!(code(&editor_view), "FORBIDDEN", "{editor_view}");
+
+    // Once Bob is removed, his accepted invitation says so.
+    app.ok(
+        Some(&owner.token),
+        "mutation($p: ID!, $u: ID!) { removeCollaborator(input: {resourceId: $p, userId: $u}) { role } }",
+        json!({ "p": place.project, "u": bob.id }),
+    )
+    .await?;
+    let after = app
+        .ok(
+            Some(&owner.token),
+            SENT,
+            json!({ "s": place.space, "p": place.project }),
+        )
+        .await?;
+    assert_eq!(
+        after["project"]["invitations"],
+        json!([{"email": bob.email.to_lowercase(), "status": "ACCEPTED", "membershipStatus": "REMOVED"}])
+    );
     app.stop().await
 }
 

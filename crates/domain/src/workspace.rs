@@ -283,6 +283,17 @@ impl Track {
     }
 }
 
+/// Where someone's membership of a resource stands (seed 002 ArtistMember status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MembershipStatus {
+    /// Invited by email, not joined yet: no access until they accept.
+    Pending,
+    /// A current collaborator.
+    Active,
+    /// Removed, or left.
+    Removed,
+}
+
 /// A user's role on one resource (seed 000 `collaborators: [{userId, role, addedAt}]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Collaborator {

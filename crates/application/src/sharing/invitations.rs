@@ -9,7 +9,7 @@ use backline_domain::notifications::NotificationType;
 use backline_domain::roles::Role;
 use backline_domain::sharing::{INVITATION_DAYS, Invitation, InvitationStatus, invitation_message, link_role};
 use backline_domain::values::Email;
-use backline_domain::workspace::{Collaborator, ResourcePath};
+use backline_domain::workspace::{Collaborator, MembershipStatus, ResourcePath};
 
 use super::invite_links::{resource_kind_ref, resource_name};
 use crate::error::{AppError, AppResult};
@@ -44,6 +44,10 @@ pub struct InvitationView {
     pub resource_name: String,
     /// Its status now (a pending one past its expiry is EXPIRED).
     pub status: InvitationStatus,
+    /// The invitee's membership now: PENDING while it waits; once accepted ACTIVE while the
+    /// invitee holds a role on the resource, REMOVED after they were removed or left; `None`
+    /// when it was declined, revoked or expired.
+    pub membership: Option<MembershipStatus>,
 }
 
 async fn view(app: &App, invitation: Invitation) -> AppResult<InvitationView> {
@@ -54,10 +58,34 @@ async fn view(app: &App, invitation: Invitation) -> AppResult<InvitationView> {
     .await
     .unwrap_or_default();
     let status = invitation.status_at(app.clock.now());
+    let membership = match status {
+        InvitationStatus::Pending => Some(MembershipStatus::Pending),
+        InvitationStatus::Accepted => Some(membership_after_acceptance(app, &invitation).await?),
+        InvitationStatus::Declined | InvitationStatus::Revoked | InvitationStatus::Expired => None,
+    };
     Ok(InvitationView {
         invitation,
         resource_name,
         status,
+        membership,
+    })
+}
+
+/// Whether the person who accepted `invitation` (the account with its address) still holds a
+/// role on its resource.
+async fn membership_after_acceptance(app: &App, invitation: &Invitation) -> AppResult<MembershipStatus> {
+    let Some(invitee) = app.users.find_by_email(&invitation.email).await? else {
+        return Ok(MembershipStatus::Removed);
+    };
+    let held = app
+        .collaborators
+        .find(invitation.resource_id, invitee.user.id)
+        .await?
+        .is_some();
+    Ok(if held {
+        MembershipStatus::Active
+    } else {
+        MembershipStatus::Removed
     })
 }
 

@@ -74,6 +74,17 @@ pub(crate) enum GqlMembershipStatus {
     Removed,
 }
 
+impl From<backline_domain::workspace::MembershipStatus> for GqlMembershipStatus {
+    fn from(status: backline_domain::workspace::MembershipStatus) -> Self {
+        use backline_domain::workspace::MembershipStatus;
+        match status {
+            MembershipStatus::Pending => Self::Pending,
+            MembershipStatus::Active => Self::Active,
+            MembershipStatus::Removed => Self::Removed,
+        }
+    }
+}
+
 /// Someone who no longer collaborates on a resource.
 pub(crate) struct FormerCollaboratorNode(pub(crate) backline_domain::workspace::FormerCollaborator);
 

@@ -258,14 +258,11 @@ impl InvitationNode {
         self.0.status.into()
     }
 
-    /// The invitee's membership: PENDING while the invitation waits, ACTIVE once accepted;
-    /// null when it was declined, revoked or expired.
+    /// The invitee's membership now: PENDING while the invitation waits; once accepted,
+    /// ACTIVE while they hold a role on the resource and REMOVED after they were removed or
+    /// left; null when it was declined, revoked or expired.
     async fn membership_status(&self) -> Option<super::collaborator::GqlMembershipStatus> {
-        match self.0.status {
-            InvitationStatus::Pending => Some(super::collaborator::GqlMembershipStatus::Pending),
-            InvitationStatus::Accepted => Some(super::collaborator::GqlMembershipStatus::Active),
-            InvitationStatus::Declined | InvitationStatus::Revoked | InvitationStatus::Expired => None,
-        }
+        self.0.membership.map(Into::into)
     }
 
     /// The personal note sent with it.
