@@ -1,6 +1,6 @@
 //! Effective roles: the highest role a user holds on a resource or any of its ancestors.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use backline_domain::access::{Action, ResourceKind, permits};
 use backline_domain::ids::UserId;
@@ -34,6 +34,27 @@ pub async fn effective_role(app: &App, actor: &Actor, path: ResourcePath) -> App
 pub async fn user_can_read(app: &App, user: UserId, path: ResourcePath) -> AppResult<bool> {
     let held = app.collaborators.roles_of(user, &path.lineage()).await?;
     Ok(highest(held.into_values()).is_some_and(|role| permits(role, path.kind(), Action::Read)))
+}
+
+/// Those of `users` who may read the resource at `path`, with one look-up.
+pub async fn readers_among(app: &App, users: &[UserId], path: ResourcePath) -> AppResult<HashSet<UserId>> {
+    readers_in(app.collaborators.as_ref(), users, path).await
+}
+
+/// [`readers_among`] over any collaborator store.
+async fn readers_in(
+    collaborators: &dyn CollaboratorRepository,
+    users: &[UserId],
+    path: ResourcePath,
+) -> AppResult<HashSet<UserId>> {
+    let held = collaborators.roles_of_users(users, &path.lineage()).await?;
+    Ok(held
+        .into_iter()
+        .filter(|(_, roles)| {
+            highest(roles.values().copied()).is_some_and(|role| permits(role, path.kind(), Action::Read))
+        })
+        .map(|(user, _)| user)
+        .collect())
 }
 
 /// The caller's effective roles on many resources with one look-up, keyed by resource id.
@@ -195,6 +216,24 @@ mod tests {
                 .map(|(resource, _, role)| (*resource, *role))
                 .collect())
         }
+        async fn roles_of_users(
+            &self,
+            users: &[UserId],
+            resource_ids: &[Uuid],
+        ) -> RepoResult<HashMap<UserId, HashMap<Uuid, Role>>> {
+            self.lookups.fetch_add(1, Ordering::Relaxed);
+            let rows = self
+                .rows
+                .lock()
+                .map_err(|_| RepoError::Unknown(anyhow::anyhow!("poisoned")))?;
+            let mut out: HashMap<UserId, HashMap<Uuid, Role>> = HashMap::new();
+            for (resource, holder, role) in rows.iter() {
+                if users.contains(holder) && resource_ids.contains(resource) {
+                    out.entry(*holder).or_default().insert(*resource, *role);
+                }
+            }
+            Ok(out)
+        }
         async fn find(&self, _: Uuid, _: UserId) -> RepoResult<Option<Collaborator>> {
             Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
         }
@@ -258,6 +297,23 @@ mod tests {
         assert_eq!(readable_by(&rows, user, &paths).await?, vec![paths[1]]);
         assert_eq!(rows.lookups.load(Ordering::Relaxed), 2);
         assert!(readable_by(&rows, stranger, &paths).await?.is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn readers_of_a_track_are_found_for_every_recipient_in_one_look_up() -> AppResult<()> {
+        let rows = Rows::default();
+        let users: Vec<UserId> = (0..4).map(|_| UserId(Uuid::now_v7())).collect();
+        let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
+        let track = tracks(space, project, 1)[0];
+        rows.grant(space.0, users[0], Role::Viewer);
+        rows.grant(project.0, users[1], Role::Editor);
+        rows.grant(track.id(), users[2], Role::Admin);
+        // users[3] holds nothing here; a role elsewhere does not count.
+        rows.grant(Uuid::now_v7(), users[3], Role::Owner);
+        let readers = readers_in(&rows, &users, track).await?;
+        assert_eq!(readers, users[..3].iter().copied().collect::<HashSet<_>>());
+        assert_eq!(rows.lookups.load(Ordering::Relaxed), 1);
         Ok(())
     }
 

@@ -4,5 +4,6 @@
 mod effective_role;
 
 pub use effective_role::{
-    authorize, authorize_create, effective_role, effective_roles, readable_or_not_found, readable_paths, user_can_read,
+    authorize, authorize_create, effective_role, effective_roles, readable_or_not_found, readable_paths, readers_among,
+    user_can_read,
 };

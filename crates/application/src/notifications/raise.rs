@@ -5,7 +5,7 @@ use backline_domain::notifications::{Notification, NotificationType};
 use backline_domain::workspace::ResourcePath;
 
 use crate::App;
-use crate::access::user_can_read;
+use crate::access::readers_among;
 use crate::error::AppResult;
 use crate::workspace::resource::{load_project, load_space, load_track};
 
@@ -114,16 +114,19 @@ pub(crate) async fn prepare(
         None => None,
     };
     let now = app.clock.now();
-    let mut batch: Vec<Notification> = Vec::new();
+    let mut candidates: Vec<UserId> = Vec::new();
     for recipient in recipients {
-        if about.sender == Some(recipient) || batch.iter().any(|item| item.recipient_id == recipient) {
-            continue;
+        if about.sender != Some(recipient) && !candidates.contains(&recipient) {
+            candidates.push(recipient);
         }
-        if let Some(target) = about.target
-            && !user_can_read(app, recipient, target).await?
-        {
-            continue;
-        }
+    }
+    // Only those who can read what it is about, checked for all of them at once.
+    if let Some(target) = about.target {
+        let readers = readers_among(app, &candidates, target).await?;
+        candidates.retain(|user| readers.contains(user));
+    }
+    let mut batch: Vec<Notification> = Vec::new();
+    for recipient in candidates {
         batch.push(Notification {
             id: NotificationId(app.ids.uuid()),
             kind: about.kind,

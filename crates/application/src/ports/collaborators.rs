@@ -18,6 +18,13 @@ use super::RepoResult;
 pub trait CollaboratorRepository: Send + Sync + 'static {
     /// The roles `user` holds directly on each of `resource_ids`.
     async fn roles_of(&self, user: UserId, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, Role>>;
+    /// The same for many users at once (one look-up): user → resource → role; users holding
+    /// nothing there are absent.
+    async fn roles_of_users(
+        &self,
+        users: &[UserId],
+        resource_ids: &[Uuid],
+    ) -> RepoResult<HashMap<UserId, HashMap<Uuid, Role>>>;
     /// One row.
     async fn find(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>>;
     /// Adds a row.

@@ -37,6 +37,7 @@ impl SqlCollaboratorRepository {
 /// A role held on a resource (a collaborator row, or ADMIN through a label's roster).
 #[derive(Debug, FromQueryResult)]
 struct HeldRole {
+    user_id: Uuid,
     resource_id: Uuid,
     role: String,
 }
@@ -54,39 +55,57 @@ impl From<Uuid> for ResourceKey {
 #[async_trait::async_trait]
 impl CollaboratorRepository for SqlCollaboratorRepository {
     async fn roles_of(&self, user: UserId, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, Role>> {
-        if resource_ids.is_empty() {
+        Ok(self
+            .roles_of_users(&[user], resource_ids)
+            .await?
+            .remove(&user)
+            .unwrap_or_default())
+    }
+
+    async fn roles_of_users(
+        &self,
+        users: &[UserId],
+        resource_ids: &[Uuid],
+    ) -> RepoResult<HashMap<UserId, HashMap<Uuid, Role>>> {
+        if users.is_empty() || resource_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        // One statement: the user's own rows, and ADMIN on every space on the roster of an
-        // organization the user owns or administers.
+        // One statement: the users' own rows, and ADMIN on every space on the roster of an
+        // organization a user owns or administers.
         let backend = self.db.conn().get_database_backend();
         let mut params = Params {
             backend,
             values: Vec::new(),
         };
-        let own_user = params.push(user.0);
+        let own_users: Vec<String> = users.iter().map(|user| params.push(user.0)).collect();
         let own: Vec<String> = resource_ids.iter().map(|id| params.push(*id)).collect();
-        let org_user = params.push(user.0);
+        let org_users: Vec<String> = users.iter().map(|user| params.push(user.0)).collect();
         let rostered: Vec<String> = resource_ids.iter().map(|id| params.push(*id)).collect();
         let sql = format!(
-            "SELECT resource_id, role FROM collaborators WHERE user_id = {own_user} AND resource_id IN ({}) \
+            "SELECT user_id, resource_id, role FROM collaborators WHERE user_id IN ({}) AND resource_id IN ({}) \
              UNION ALL \
-             SELECT r.artist_space_id AS resource_id, 'ADMIN' AS role FROM rosters r \
+             SELECT m.user_id AS user_id, r.artist_space_id AS resource_id, 'ADMIN' AS role FROM rosters r \
              JOIN organization_members m ON m.organization_id = r.organization_id \
-             WHERE m.user_id = {org_user} AND m.role IN ('OWNER', 'ADMIN') AND r.status = 'ACTIVE' \
+             WHERE m.user_id IN ({}) AND m.role IN ('OWNER', 'ADMIN') AND r.status = 'ACTIVE' \
              AND r.artist_space_id IN ({})",
+            own_users.join(", "),
             own.join(", "),
+            org_users.join(", "),
             rostered.join(", ")
         );
         let rows = HeldRole::find_by_statement(Statement::from_sql_and_values(backend, sql, params.values))
             .all(self.db.conn())
             .await
             .map_err(repo_error)?;
-        let mut out: HashMap<Uuid, Role> = HashMap::new();
+        let mut out: HashMap<UserId, HashMap<Uuid, Role>> = HashMap::new();
         for row in rows {
             let role = Role::parse(&row.role)
                 .ok_or_else(|| RepoError::Unknown(anyhow::anyhow!("stored role '{}' is not known", row.role)))?;
-            let held = out.entry(row.resource_id).or_insert(role);
+            let held = out
+                .entry(UserId(row.user_id))
+                .or_default()
+                .entry(row.resource_id)
+                .or_insert(role);
             *held = (*held).max(role);
         }
         Ok(out)
