@@ -8,7 +8,7 @@ use backline_domain::notifications::Notification;
 use crate::access::{authorize_create, readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::media::find_file;
-use crate::notifications::{About, notify, prepare, track_audience, track_context};
+use crate::notifications::{About, prepare, track_audience, track_context};
 use crate::ports::{CommentEventKind, NewComment};
 use crate::{Actor, App};
 use backline_domain::notifications::NotificationType;
@@ -209,7 +209,7 @@ pub async fn edit_comment(app: &App, actor: &Actor, id: CommentId, content: &str
     let mut comment = changeable(app, actor, id, Action::Update).await?;
     let content = content_of(content)?;
     let event = comment.edit(&content, app.clock.now());
-    app.comments.save(&comment, event).await?;
+    app.comments.save(&comment, event, &[]).await?;
     Ok(comment)
 }
 
@@ -245,9 +245,8 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
         CommentChange::Unpin => comment.set_pinned(false, now),
     };
     if let Some(event) = event {
-        app.comments.save(&comment, event).await?;
-        if change == CommentChange::Resolve {
-            announce(
+        let notifications = if change == CommentChange::Resolve {
+            for_author(
                 app,
                 &comment,
                 user,
@@ -255,8 +254,11 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
                 "resolved your comment on",
                 None,
             )
-            .await;
-        }
+            .await?
+        } else {
+            Vec::new()
+        };
+        app.comments.save(&comment, event, &notifications).await?;
     }
     Ok(comment)
 }
@@ -274,26 +276,27 @@ pub async fn delete_comment(app: &App, actor: &Actor, id: CommentId) -> AppResul
             .is_some_and(|replies| !replies.is_empty());
     if has_replies {
         let event = comment.delete_keeping_replies(app.clock.now());
-        app.comments.save(&comment, event).await?;
+        app.comments.save(&comment, event, &[]).await?;
     } else {
         app.comments.delete(&comment).await?;
     }
     Ok(id)
 }
 
-/// Tells a comment's author that `sender` did something to it.
-async fn announce(
+/// What a change by `sender` to `comment` raises for its author (none for a guest's comment),
+/// to store with the change.
+async fn for_author(
     app: &App,
     comment: &Comment,
     sender: UserId,
     kind: NotificationType,
     verb: &str,
     dedupe: Option<String>,
-) {
-    let Some(author) = comment.owner_id else { return };
-    let Ok(context) = track_context(app, comment.path()).await else {
-        return;
+) -> AppResult<Vec<Notification>> {
+    let Some(author) = comment.owner_id else {
+        return Ok(Vec::new());
     };
+    let context = track_context(app, comment.path()).await?;
     let about = About {
         kind,
         sender: Some(sender),
@@ -303,7 +306,7 @@ async fn announce(
         slug: context.link(&format!("c={}", comment.id)),
         dedupe,
     };
-    notify(app, about, [author]).await;
+    prepare(app, &about, [author]).await
 }
 
 /// Likes a comment (anyone who can read it). Idempotent.
@@ -313,18 +316,19 @@ pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<
     if comment.is_deleted {
         return Err(AppError::NotFound("comment"));
     }
-    if app.comments.like(&comment, user, app.clock.now()).await? {
-        let dedupe = format!("like:{}:{user}", comment.id);
-        announce(
-            app,
-            &comment,
-            user,
-            NotificationType::LikeToComment,
-            "liked your comment on",
-            Some(dedupe),
-        )
-        .await;
-    }
+    let dedupe = format!("like:{}:{user}", comment.id);
+    let notifications = for_author(
+        app,
+        &comment,
+        user,
+        NotificationType::LikeToComment,
+        "liked your comment on",
+        Some(dedupe),
+    )
+    .await?;
+    app.comments
+        .like(&comment, user, app.clock.now(), &notifications)
+        .await?;
     Ok(comment)
 }
 

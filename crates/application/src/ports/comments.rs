@@ -64,8 +64,8 @@ pub trait CommentRepository: Send + Sync + 'static {
     /// Comments by id (missing ids are skipped).
     async fn comments(&self, ids: &[CommentId]) -> RepoResult<Vec<Comment>>;
     /// Saves the changeable fields (content, edit time, resolution, pin, deletion, author), with
-    /// a `kind` event, in one transaction.
-    async fn save(&self, comment: &Comment, kind: CommentEventKind) -> RepoResult<()>;
+    /// a `kind` event and the `notifications` the change raises, in one transaction.
+    async fn save(&self, comment: &Comment, kind: CommentEventKind, notifications: &[Notification]) -> RepoResult<()>;
     /// Deletes a comment with its replies, likes and mentions, with a `Deleted` event carrying
     /// `comment` as it was, in one transaction.
     async fn delete(&self, comment: &Comment) -> RepoResult<()>;
@@ -73,8 +73,15 @@ pub trait CommentRepository: Send + Sync + 'static {
     async fn through_review_link(&self, link: ReviewLinkId, limit: u64) -> RepoResult<Vec<Comment>>;
     /// Replies of each comment, oldest first.
     async fn replies(&self, parents: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<Comment>>>;
-    /// Adds a like, with a `Liked` event when it is new; whether it was new.
-    async fn like(&self, comment: &Comment, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<bool>;
+    /// Adds a like, with a `Liked` event and `notifications` when it is new, in one
+    /// transaction; whether it was new.
+    async fn like(
+        &self,
+        comment: &Comment,
+        user: UserId,
+        now: chrono::DateTime<chrono::Utc>,
+        notifications: &[Notification],
+    ) -> RepoResult<bool>;
     /// Removes a like, with an `Unliked` event when there was one; whether there was one.
     async fn unlike(&self, comment: &Comment, user: UserId) -> RepoResult<bool>;
     /// Who liked each comment, in the order they did.

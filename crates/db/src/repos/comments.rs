@@ -8,6 +8,7 @@ use backline_application::ports::{
 };
 use backline_domain::comments::{Comment, TimeRange};
 use backline_domain::ids::{CommentId, ReviewLinkId, UserId};
+use backline_domain::notifications::Notification;
 use backline_domain::page::{Page, PageRequest};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
@@ -139,7 +140,7 @@ impl CommentRepository for SqlCommentRepository {
             .collect())
     }
 
-    async fn save(&self, changed: &Comment, kind: CommentEventKind) -> RepoResult<()> {
+    async fn save(&self, changed: &Comment, kind: CommentEventKind, notifications: &[Notification]) -> RepoResult<()> {
         let mut model = row(changed).reset_all();
         // Where a comment sits never changes.
         for column in [
@@ -156,7 +157,10 @@ impl CommentRepository for SqlCommentRepository {
         }
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         model.update(&txn).await.map_err(repo_error)?;
-        commit(&self.db, txn, &event(kind, changed)).await
+        let (_, notified) = super::notifications::insert_within(&txn, notifications).await?;
+        let mut events = event(kind, changed).to_vec();
+        events.extend(notified);
+        commit(&self.db, txn, &events).await
     }
 
     async fn delete(&self, gone: &Comment) -> RepoResult<()> {
@@ -211,7 +215,13 @@ impl CommentRepository for SqlCommentRepository {
         Ok(out)
     }
 
-    async fn like(&self, liked: &Comment, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<bool> {
+    async fn like(
+        &self,
+        liked: &Comment,
+        user: UserId,
+        now: chrono::DateTime<chrono::Utc>,
+        notifications: &[Notification],
+    ) -> RepoResult<bool> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let inserted = comment_likes::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -223,7 +233,10 @@ impl CommentRepository for SqlCommentRepository {
         .await;
         match inserted.map_err(repo_error) {
             Ok(_) => {
-                commit(&self.db, txn, &event(CommentEventKind::Liked, liked)).await?;
+                let (_, notified) = super::notifications::insert_within(&txn, notifications).await?;
+                let mut events = event(CommentEventKind::Liked, liked).to_vec();
+                events.extend(notified);
+                commit(&self.db, txn, &events).await?;
                 Ok(true)
             }
             Err(RepoError::Duplicate(_)) => Ok(false),
