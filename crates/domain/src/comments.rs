@@ -201,15 +201,30 @@ impl Comment {
         now: DateTime<Utc>,
     ) -> Self {
         Self {
-            id,
-            content: content.as_str().to_owned(),
-            owner_id,
             file_id: file.id,
             track_id: file.track_id,
             project_id: file.project_id,
             artist_space_id: file.artist_space_id,
             parent_id: None,
             time,
+            ..Self::fresh(id, content, owner_id, now)
+        }
+    }
+
+    /// A new comment's own fields: unresolved, unpinned, not deleted, written `now`. Where it
+    /// sits (version, track, thread, time) is the caller's to set.
+    fn fresh(id: CommentId, content: &CommentContent, owner_id: Option<UserId>, now: DateTime<Utc>) -> Self {
+        let nil = uuid::Uuid::nil();
+        Self {
+            id,
+            content: content.as_str().to_owned(),
+            owner_id,
+            file_id: FileId(nil),
+            track_id: TrackId(nil),
+            project_id: ProjectId(nil),
+            artist_space_id: ArtistSpaceId(nil),
+            parent_id: None,
+            time: None,
             is_resolved: false,
             resolved_by: None,
             resolved_at: None,
@@ -227,22 +242,12 @@ impl Comment {
     /// time, joining the top-level comment when this is itself a reply.
     pub fn reply(&self, id: CommentId, content: &CommentContent, owner_id: UserId, now: DateTime<Utc>) -> Self {
         Self {
-            id,
-            content: content.as_str().to_owned(),
-            owner_id: Some(owner_id),
+            file_id: self.file_id,
+            track_id: self.track_id,
+            project_id: self.project_id,
+            artist_space_id: self.artist_space_id,
             parent_id: Some(self.parent_id.unwrap_or(self.id)),
-            time: None,
-            is_resolved: false,
-            resolved_by: None,
-            resolved_at: None,
-            is_pinned: false,
-            is_deleted: false,
-            created_at: now,
-            updated_at: now,
-            edited_at: None,
-            guest_name: None,
-            review_link_id: None,
-            ..self.clone()
+            ..Self::fresh(id, content, Some(owner_id), now)
         }
     }
 
