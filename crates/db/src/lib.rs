@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use backline_migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 
 pub use events::{EventRelay, RelayOptions, SqlEventLog};
 pub use outbox::{OutboxMailer, SentMail};
@@ -62,8 +62,7 @@ pub struct MigrationStatus {
 
 impl Database {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`). For SQLite, the parent
-    /// folder is created, and every connection logs ahead, enforces foreign keys and waits for
-    /// its turn to write.
+    /// folder is created and write-ahead logging is switched on.
     ///
     /// # Errors
     /// Fails when the URL is malformed or the database does not answer.
@@ -80,20 +79,12 @@ impl Database {
             .acquire_timeout(Duration::from_secs(10))
             .max_connections(max_connections)
             .min_connections(1);
-        if is_sqlite {
-            // On every connection of the pool (a PRAGMA run once reaches only one of them):
-            // write-ahead logging, foreign keys, and writers that wait their turn for up to
-            // 30 s instead of failing with "database is locked" when many write at once.
-            options.map_sqlx_sqlite_opts(|sqlite| {
-                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-                sqlite
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(30))
-            });
-        }
         let connection = sea_orm::Database::connect(options).await?;
+        if is_sqlite {
+            connection.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+            connection.execute_unprepared("PRAGMA synchronous = NORMAL").await?;
+            connection.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+        }
         let statements = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&statements);
         let mut connection = connection;
