@@ -21,6 +21,7 @@ mod m20261124_000014_documents;
 mod m20261201_000015_throttles;
 mod m20261201_000016_event_scopes;
 mod m20261201_000017_persisted_queries;
+mod m20261202_000018_stored_membership;
 
 /// Runs Backline's migrations in order.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_throttles::Migration),
             Box::new(m20261201_000016_event_scopes::Migration),
             Box::new(m20261201_000017_persisted_queries::Migration),
+            Box::new(m20261202_000018_stored_membership::Migration),
         ]
     }
 }

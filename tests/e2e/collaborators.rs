@@ -297,13 +297,21 @@ async fn removal_keeps_a_history_of_former_collaborators() -> anyhow::Result<()>
         )
         .await?;
     assert_eq!(code(&gone), "NOT_FOUND");
-    // Coming back works, and the history stays.
-    app.ok(
-        Some(&owner.token),
-        grant,
-        json!({ "r": place.track, "u": editor.id, "role": "VIEWER" }),
-    )
-    .await?;
+    // Coming back works as a new membership, and the history stays.
+    let back = app
+        .ok(
+            Some(&owner.token),
+            grant,
+            json!({ "r": place.track, "u": editor.id, "role": "VIEWER" }),
+        )
+        .await?;
+    assert_eq!(back["addCollaborator"]["status"], "ACTIVE");
+    let rejoined = back["addCollaborator"]["joinedAt"].as_str().unwrap_or_default();
+    let first = added["addCollaborator"]["joinedAt"].as_str().unwrap_or_default();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(rejoined)? > chrono::DateTime::parse_from_rfc3339(first)?,
+        "joined again at {rejoined}, after {first}"
+    );
     let refused = app
         .gql(Some(&editor.token), history, json!({ "t": place.track }))
         .await?;

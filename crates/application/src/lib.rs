@@ -15,6 +15,8 @@ pub mod notifications;
 pub mod persisted;
 pub mod ports;
 pub mod sharing;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod workspace;
 
 pub use app::{Actor, App, AppSettings, ClientMeta, MediaSettings, PlanLimits};

@@ -4,9 +4,12 @@ use anyhow::anyhow;
 use backline_application::ports::RepoError;
 use backline_domain::access::ResourceKind;
 use backline_domain::identity::{Session, Subscription, User};
+use backline_domain::ids::UserId;
 use backline_domain::roles::{AuthMethod, BillingCycle, Plan, PlatformRole, Role, SubscriptionStatus};
 use backline_domain::values::SlugType;
-use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ProjectStatus, Track, TrackStatus};
+use backline_domain::workspace::{
+    ArtistSpace, Collaborator, MembershipStatus, Project, ProjectStatus, Track, TrackStatus,
+};
 
 use crate::entities::{artist_spaces, collaborators, projects, sessions, subscriptions, tracks, users};
 
@@ -132,7 +135,13 @@ pub(crate) fn collaborator(model: collaborators::Model) -> Result<Collaborator, 
         resource_kind: parse(&model.resource_kind, "resource kind", resource_kind)?,
         user_id: model.user_id.into(),
         role: parse(&model.role, "role", Role::parse)?,
+        status: parse(&model.status, "membership status", MembershipStatus::parse)?,
         added_at: model.added_at,
+        joined_at: model
+            .joined_at
+            .ok_or_else(|| RepoError::Unknown(anyhow!("collaborator {} has no join date", model.id)))?,
+        removed_at: model.removed_at,
+        removed_by: model.removed_by.map(UserId),
     })
 }
 
@@ -145,6 +154,10 @@ pub(crate) fn collaborator_row(collaborator: &Collaborator) -> collaborators::Ac
         user_id: Set(collaborator.user_id.0),
         role: Set(collaborator.role.as_str().to_owned()),
         added_at: Set(collaborator.added_at),
+        status: Set(collaborator.status.as_str().to_owned()),
+        joined_at: Set(Some(collaborator.joined_at)),
+        removed_at: Set(collaborator.removed_at),
+        removed_by: Set(collaborator.removed_by.map(|user| user.0)),
     }
 }
 

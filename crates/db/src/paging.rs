@@ -133,6 +133,7 @@ pub(crate) async fn children_counts<K>(
     db: &impl ConnectionTrait,
     table: &str,
     parent_column: &str,
+    extra: Option<&str>,
     parents: &[Uuid],
 ) -> Result<HashMap<K, u64>, RepoError>
 where
@@ -147,8 +148,9 @@ where
         values: Vec::new(),
     };
     let list: Vec<String> = parents.iter().map(|id| params.push(*id)).collect();
+    let extra = extra.map(|condition| format!(" AND {condition}")).unwrap_or_default();
     let sql = format!(
-        "SELECT {parent_column} AS parent, COUNT(*) AS total FROM {table} WHERE {parent_column} IN ({}) GROUP BY {parent_column}",
+        "SELECT {parent_column} AS parent, COUNT(*) AS total FROM {table} WHERE {parent_column} IN ({}){extra} GROUP BY {parent_column}",
         list.join(", ")
     );
     let rows = db

@@ -211,3 +211,9 @@ pub async fn record_events(
     }
     Ok(())
 }
+
+/// The connection under `db`, for tests that step through migrations or write rows in a
+/// schema older than the entities know.
+pub fn connection(db: &crate::Database) -> &sea_orm::DatabaseConnection {
+    db.conn()
+}

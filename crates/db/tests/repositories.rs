@@ -14,7 +14,7 @@ use backline_domain::ids::{ArtistSpaceId, CollaboratorId, ProjectId, SessionId, 
 use backline_domain::page::{Direction, PageRequest};
 use backline_domain::roles::{AuthMethod, Plan, PlatformRole, Role, SubscriptionStatus};
 use backline_domain::values::SlugType;
-use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ProjectStatus};
+use backline_domain::workspace::{ArtistSpace, Collaborator, MembershipStatus, Project, ProjectStatus, ResourcePath};
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -54,13 +54,18 @@ fn new_user(name: &str) -> NewUser {
 }
 
 fn owner_row(resource: Uuid, kind: ResourceKind, user: UserId) -> Collaborator {
+    let now = Utc::now();
     Collaborator {
         id: CollaboratorId(Uuid::now_v7()),
         resource_id: resource,
         resource_kind: kind,
         user_id: user,
         role: Role::Owner,
-        added_at: Utc::now(),
+        status: MembershipStatus::Active,
+        added_at: now,
+        joined_at: now,
+        removed_at: None,
+        removed_by: None,
     }
 }
 
@@ -218,6 +223,79 @@ async fn deleting_a_space_removes_everything_in_it() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one() -> anyhow::Result<()> {
+    let db = database().await?;
+    let users = SqlUserRepository::new(db.clone());
+    let workspace = SqlWorkspaceRepository::new(db.clone());
+    let collaborators = SqlCollaboratorRepository::new(db.clone());
+    let (ana, bo) = (new_user("ana"), new_user("bo"));
+    users.create(&ana).await?;
+    users.create(&bo).await?;
+    let s = space(ana.user.id, "s");
+    workspace
+        .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
+        .await?;
+    let path = ResourcePath::Space(s.id);
+    let joined = Utc::now();
+    let joining = Collaborator::joining(CollaboratorId(Uuid::now_v7()), path, bo.user.id, Role::Editor, joined)
+        .join_onto(collaborators.membership(s.id.0, bo.user.id).await?);
+    collaborators.join(&joining).await?;
+    let row = joining.into_row();
+    assert_eq!(collaborators.count_for(&[s.id.0]).await?[&s.id.0], 2);
+
+    let removed = row.remove(Some(ana.user.id), Utc::now()).expect("active");
+    assert!(collaborators.remove(&removed, &[]).await?);
+    assert!(
+        !collaborators.remove(&removed, &[]).await?,
+        "a second removal finds nothing ACTIVE"
+    );
+    // No role, not listed, not counted; the row is kept as REMOVED.
+    assert!(collaborators.roles_of(bo.user.id, &[s.id.0]).await?.is_empty());
+    assert!(collaborators.find(s.id.0, bo.user.id).await?.is_none());
+    assert_eq!(collaborators.count_for(&[s.id.0]).await?[&s.id.0], 1);
+    assert_eq!(collaborators.all_for(&[s.id.0]).await?.len(), 1);
+    assert_eq!(workspace.count_spaces_of_user(bo.user.id).await?, 0);
+    let stored = collaborators.membership(s.id.0, bo.user.id).await?.expect("kept");
+    assert_eq!(stored.status, MembershipStatus::Removed);
+    assert_eq!(stored.removed_by, Some(ana.user.id));
+    let former = collaborators.former(s.id.0, 10).await?;
+    assert_eq!(former.len(), 1);
+    assert_eq!((former[0].user_id, former[0].role), (bo.user.id, Role::Editor));
+
+    // Joining again starts a new ACTIVE row; the past membership stays in the history.
+    let again = Collaborator::joining(
+        CollaboratorId(Uuid::now_v7()),
+        path,
+        bo.user.id,
+        Role::Viewer,
+        Utc::now(),
+    )
+    .join_onto(Some(stored.clone()));
+    collaborators.join(&again).await?;
+    let back = collaborators.find(s.id.0, bo.user.id).await?.expect("active again");
+    assert_ne!(back.id, stored.id);
+    assert_eq!((back.role, back.status), (Role::Viewer, MembershipStatus::Active));
+    assert_eq!(
+        collaborators.membership(s.id.0, bo.user.id).await?.map(|row| row.id),
+        Some(back.id)
+    );
+    assert_eq!(collaborators.former(s.id.0, 10).await?.len(), 1);
+    // A second ACTIVE row for the same pair is refused.
+    let twice = Collaborator::joining(
+        CollaboratorId(Uuid::now_v7()),
+        path,
+        bo.user.id,
+        Role::Viewer,
+        Utc::now(),
+    );
+    assert!(matches!(
+        collaborators.join(&twice.join_onto(None)).await,
+        Err(RepoError::Duplicate(Unique::Membership))
+    ));
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_refresh_token_rotates_once_even_under_concurrency() -> anyhow::Result<()> {
     let db = database().await?;
     let users = SqlUserRepository::new(db.clone());
@@ -280,4 +358,76 @@ async fn every_migration_reverts_and_reapplies() -> anyhow::Result<()> {
     db.migrate_up().await?;
     assert!(db.migration_status().await?.iter().all(|status| status.applied));
     db.close().await
+}
+
+#[tokio::test]
+async fn former_collaborators_move_from_the_old_history_table_onto_stored_rows() -> anyhow::Result<()> {
+    use backline_migration::{Alias, Migrator, MigratorTrait, Query};
+    use sea_orm::ConnectionTrait;
+
+    let db = database().await?;
+    let users = SqlUserRepository::new(db.clone());
+    let workspace = SqlWorkspaceRepository::new(db.clone());
+    let (ana, bo) = (new_user("ana"), new_user("bo"));
+    users.create(&ana).await?;
+    users.create(&bo).await?;
+    let s = space(ana.user.id, "s");
+    workspace
+        .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
+        .await?;
+    // Back to the schema before stored membership, where a removed collaborator's row lived in
+    // `collaborator_history`.
+    let conn = backline_db::testing::connection(&db);
+    Migrator::down(conn, Some(1)).await?;
+    let (joined, removed) = (
+        Utc::now() - chrono::Duration::days(9),
+        Utc::now() - chrono::Duration::days(2),
+    );
+    let former = Query::insert()
+        .into_table(Alias::new("collaborator_history"))
+        .columns(
+            [
+                "id",
+                "resource_id",
+                "resource_kind",
+                "user_id",
+                "role",
+                "status",
+                "joined_at",
+                "removed_at",
+                "removed_by",
+            ]
+            .map(Alias::new),
+        )
+        .values_panic([
+            Uuid::now_v7().into(),
+            s.id.0.into(),
+            "ARTIST_SPACE".into(),
+            bo.user.id.0.into(),
+            "EDITOR".into(),
+            "REMOVED".into(),
+            joined.into(),
+            removed.into(),
+            Some(ana.user.id.0).into(),
+        ])
+        .to_owned();
+    conn.execute(&former).await?;
+    Migrator::up(conn, None).await?;
+
+    let collaborators = SqlCollaboratorRepository::new(db.clone());
+    let history = collaborators.former(s.id.0, 10).await?;
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].user_id, history[0].role, history[0].removed_by),
+        (bo.user.id, Role::Editor, Some(ana.user.id))
+    );
+    assert_eq!(history[0].removed_at.timestamp(), removed.timestamp());
+    let owner = collaborators.find(s.id.0, ana.user.id).await?.expect("the owner stays");
+    assert_eq!(
+        (owner.status, owner.joined_at),
+        (MembershipStatus::Active, owner.added_at)
+    );
+    assert!(collaborators.find(s.id.0, bo.user.id).await?.is_none());
+    assert!(collaborators.roles_of(bo.user.id, &[s.id.0]).await?.is_empty());
+    Ok(())
 }

@@ -4,9 +4,13 @@
 use chrono::{DateTime, Utc};
 
 use crate::access::ResourceKind;
-use crate::ids::{ArtistSpaceId, CollaboratorId, ProjectId, TrackId, UserId};
+use crate::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
 use crate::roles::Role;
 use crate::values::SlugType;
+
+mod membership;
+
+pub use membership::{Collaborator, FormerCollaborator, Joining, MembershipStatus};
 
 /// An artist, band or label: the top-level container.
 #[derive(Debug, Clone, PartialEq)]
@@ -281,54 +285,6 @@ impl Track {
     pub fn path(&self) -> ResourcePath {
         ResourcePath::Track(self.artist_space_id, self.project_id, self.id)
     }
-}
-
-/// Where someone's membership of a resource stands (seed 002 ArtistMember status).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MembershipStatus {
-    /// Invited by email, not joined yet: no access until they accept.
-    Pending,
-    /// A current collaborator.
-    Active,
-    /// Removed, or left.
-    Removed,
-}
-
-/// A user's role on one resource (seed 000 `collaborators: [{userId, role, addedAt}]`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Collaborator {
-    /// Primary key; also the cursor of collaborator lists.
-    pub id: CollaboratorId,
-    /// The space, project or track.
-    pub resource_id: uuid::Uuid,
-    /// Which kind `resource_id` is.
-    pub resource_kind: ResourceKind,
-    /// The collaborator.
-    pub user_id: UserId,
-    /// Their role on this resource (not counting roles inherited from ancestors).
-    pub role: Role,
-    /// When they were added.
-    pub added_at: DateTime<Utc>,
-}
-
-/// Someone who no longer collaborates on a resource (seed 002 ArtistMember, status REMOVED):
-/// kept for the history of who worked on what.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FormerCollaborator {
-    /// Primary key.
-    pub id: uuid::Uuid,
-    /// The space, project or track.
-    pub resource_id: uuid::Uuid,
-    /// The former collaborator.
-    pub user_id: UserId,
-    /// The role they held there when they left.
-    pub role: Role,
-    /// When they joined.
-    pub joined_at: DateTime<Utc>,
-    /// When they were removed or left.
-    pub removed_at: DateTime<Utc>,
-    /// Who removed them; `None` when they left on their own.
-    pub removed_by: Option<UserId>,
 }
 
 /// The effective role of a user on a resource: the highest role held on it or any ancestor.

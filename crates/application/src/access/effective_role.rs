@@ -176,98 +176,11 @@ async fn readable_by(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId};
-    use backline_domain::page::{Page, PageRequest};
-    use backline_domain::workspace::Collaborator;
     use uuid::Uuid;
 
     use super::*;
-    use crate::ports::{RepoError, RepoResult};
-
-    /// Collaborator rows in memory; counts role look-ups.
-    #[derive(Default)]
-    struct Rows {
-        rows: Mutex<Vec<(Uuid, UserId, Role)>>,
-        lookups: AtomicUsize,
-    }
-
-    impl Rows {
-        fn grant(&self, resource: Uuid, user: UserId, role: Role) {
-            if let Ok(mut rows) = self.rows.lock() {
-                rows.push((resource, user, role));
-            }
-        }
-    }
-
-    #[async_trait::async_trait]
-    impl CollaboratorRepository for Rows {
-        async fn roles_of(&self, user: UserId, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, Role>> {
-            self.lookups.fetch_add(1, Ordering::Relaxed);
-            let rows = self
-                .rows
-                .lock()
-                .map_err(|_| RepoError::Unknown(anyhow::anyhow!("poisoned")))?;
-            Ok(rows
-                .iter()
-                .filter(|(resource, holder, _)| *holder == user && resource_ids.contains(resource))
-                .map(|(resource, _, role)| (*resource, *role))
-                .collect())
-        }
-        async fn roles_of_users(
-            &self,
-            users: &[UserId],
-            resource_ids: &[Uuid],
-        ) -> RepoResult<HashMap<UserId, HashMap<Uuid, Role>>> {
-            self.lookups.fetch_add(1, Ordering::Relaxed);
-            let rows = self
-                .rows
-                .lock()
-                .map_err(|_| RepoError::Unknown(anyhow::anyhow!("poisoned")))?;
-            let mut out: HashMap<UserId, HashMap<Uuid, Role>> = HashMap::new();
-            for (resource, holder, role) in rows.iter() {
-                if users.contains(holder) && resource_ids.contains(resource) {
-                    out.entry(*holder).or_default().insert(*resource, *role);
-                }
-            }
-            Ok(out)
-        }
-        async fn find(&self, _: Uuid, _: UserId) -> RepoResult<Option<Collaborator>> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-        async fn insert(&self, _: &Collaborator) -> RepoResult<()> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-        async fn set_role(&self, _: Uuid, _: UserId, _: Role) -> RepoResult<()> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-        async fn remove(
-            &self,
-            _: Uuid,
-            _: UserId,
-            _: Option<UserId>,
-            _: chrono::DateTime<chrono::Utc>,
-        ) -> RepoResult<bool> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-        async fn former(&self, _: Uuid, _: u64) -> RepoResult<Vec<backline_domain::workspace::FormerCollaborator>> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-        async fn transfer_ownership(&self, _: ResourcePath, _: UserId, _: &Collaborator) -> RepoResult<()> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-        async fn page_for(&self, _: &[Uuid], _: PageRequest) -> RepoResult<HashMap<Uuid, Page<Collaborator>>> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-        async fn count_for(&self, _: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-        async fn all_for(&self, _: &[Uuid]) -> RepoResult<Vec<Collaborator>> {
-            Err(RepoError::Unknown(anyhow::anyhow!("not used by readable_paths")))
-        }
-    }
+    use crate::testing::MemoryCollaborators;
 
     fn tracks(space: ArtistSpaceId, project: ProjectId, n: usize) -> Vec<ResourcePath> {
         (0..n)
@@ -277,61 +190,61 @@ mod tests {
 
     #[tokio::test]
     async fn a_role_on_the_space_settles_every_track_with_one_look_up() -> AppResult<()> {
-        let rows = Rows::default();
+        let rows = MemoryCollaborators::default();
         let user = UserId(Uuid::now_v7());
         let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
-        rows.grant(space.0, user, Role::Viewer);
+        rows.grant(ResourcePath::Space(space), user, Role::Viewer);
         let paths = tracks(space, project, 50);
         assert_eq!(readable_by(&rows, user, &paths).await?, paths);
-        assert_eq!(rows.lookups.load(Ordering::Relaxed), 1);
+        assert_eq!(rows.lookups(), 1);
         Ok(())
     }
 
     #[tokio::test]
     async fn own_rows_are_read_only_for_paths_no_ancestor_settles() -> AppResult<()> {
-        let rows = Rows::default();
+        let rows = MemoryCollaborators::default();
         let (user, stranger) = (UserId(Uuid::now_v7()), UserId(Uuid::now_v7()));
         let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
         let paths = tracks(space, project, 3);
-        rows.grant(paths[1].id(), user, Role::Editor);
+        rows.grant(paths[1], user, Role::Editor);
         assert_eq!(readable_by(&rows, user, &paths).await?, vec![paths[1]]);
-        assert_eq!(rows.lookups.load(Ordering::Relaxed), 2);
+        assert_eq!(rows.lookups(), 2);
         assert!(readable_by(&rows, stranger, &paths).await?.is_empty());
         Ok(())
     }
 
     #[tokio::test]
     async fn readers_of_a_track_are_found_for_every_recipient_in_one_look_up() -> AppResult<()> {
-        let rows = Rows::default();
+        let rows = MemoryCollaborators::default();
         let users: Vec<UserId> = (0..4).map(|_| UserId(Uuid::now_v7())).collect();
         let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
         let track = tracks(space, project, 1)[0];
-        rows.grant(space.0, users[0], Role::Viewer);
-        rows.grant(project.0, users[1], Role::Editor);
-        rows.grant(track.id(), users[2], Role::Admin);
+        rows.grant(ResourcePath::Space(space), users[0], Role::Viewer);
+        rows.grant(ResourcePath::Project(space, project), users[1], Role::Editor);
+        rows.grant(track, users[2], Role::Admin);
         // users[3] holds nothing here; a role elsewhere does not count.
-        rows.grant(Uuid::now_v7(), users[3], Role::Owner);
+        rows.grant(
+            ResourcePath::Space(ArtistSpaceId(Uuid::now_v7())),
+            users[3],
+            Role::Owner,
+        );
         let readers = readers_in(&rows, &users, track).await?;
         assert_eq!(readers, users[..3].iter().copied().collect::<HashSet<_>>());
-        assert_eq!(rows.lookups.load(Ordering::Relaxed), 1);
+        assert_eq!(rows.lookups(), 1);
         Ok(())
     }
 
     #[tokio::test]
     async fn spaces_have_no_ancestors_and_keep_their_order() -> AppResult<()> {
-        let rows = Rows::default();
+        let rows = MemoryCollaborators::default();
         let user = UserId(Uuid::now_v7());
         let spaces: Vec<_> = (0..4)
             .map(|_| ResourcePath::Space(ArtistSpaceId(Uuid::now_v7())))
             .collect();
-        rows.grant(spaces[3].id(), user, Role::Owner);
-        rows.grant(spaces[0].id(), user, Role::Viewer);
+        rows.grant(spaces[3], user, Role::Owner);
+        rows.grant(spaces[0], user, Role::Viewer);
         assert_eq!(readable_by(&rows, user, &spaces).await?, vec![spaces[0], spaces[3]]);
-        assert_eq!(
-            rows.lookups.load(Ordering::Relaxed),
-            1,
-            "no ancestor look-up for spaces"
-        );
+        assert_eq!(rows.lookups(), 1, "no ancestor look-up for spaces");
         Ok(())
     }
 }

@@ -71,22 +71,17 @@ async fn view(app: &App, invitation: Invitation) -> AppResult<InvitationView> {
     })
 }
 
-/// Whether the person who accepted `invitation` (the account with its address) still holds a
-/// role on its resource.
+/// The stored membership of the person who accepted `invitation` (the account with its
+/// address): ACTIVE while their row is, REMOVED once removed or gone.
 async fn membership_after_acceptance(app: &App, invitation: &Invitation) -> AppResult<MembershipStatus> {
     let Some(invitee) = app.users.find_by_email(&invitation.email).await? else {
         return Ok(MembershipStatus::Removed);
     };
-    let held = app
+    let row = app
         .collaborators
-        .find(invitation.resource_id, invitee.user.id)
-        .await?
-        .is_some();
-    Ok(if held {
-        MembershipStatus::Active
-    } else {
-        MembershipStatus::Removed
-    })
+        .membership(invitation.resource_id, invitee.user.id)
+        .await?;
+    Ok(row.map_or(MembershipStatus::Removed, |row| row.status))
 }
 
 /// Sends the invitation email with `token`.
@@ -241,14 +236,7 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
     }
     let resource = resource_kind_ref(invitation.resource_kind, invitation.resource_id)?;
     let (path, _) = resolve(app, resource).await?;
-    let joining = Collaborator {
-        id: CollaboratorId(app.ids.uuid()),
-        resource_id: path.id(),
-        resource_kind: path.kind(),
-        user_id: user.id,
-        role: invitation.role,
-        added_at: now,
-    };
+    let joining = Collaborator::joining(CollaboratorId(app.ids.uuid()), path, user.id, invitation.role, now);
     let Some(member) = app.invitations.accept(invitation.id, &joining, now).await? else {
         let current = app.invitations.by_id(invitation.id).await?;
         let status = current.map_or(InvitationStatus::Revoked, |current| current.status_at(app.clock.now()));

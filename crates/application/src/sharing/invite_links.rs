@@ -151,14 +151,7 @@ pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResu
     }
     let resource = resource_ref(&link)?;
     let (path, _) = resolve(app, resource).await?;
-    let joining = Collaborator {
-        id: CollaboratorId(app.ids.uuid()),
-        resource_id: path.id(),
-        resource_kind: path.kind(),
-        user_id: user,
-        role: link.role,
-        added_at: now,
-    };
+    let joining = Collaborator::joining(CollaboratorId(app.ids.uuid()), path, user, link.role, now);
     match app.invite_links.accept(link.id, &joining, now).await? {
         Acceptance::Joined(member) => {
             announce_acceptance(app, &link, path, user).await;

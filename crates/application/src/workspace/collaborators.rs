@@ -58,25 +58,24 @@ pub async fn add_collaborator(
     if app.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
-    let collaborator = Collaborator {
-        id: CollaboratorId(app.ids.uuid()),
-        resource_id: path.id(),
-        resource_kind: path.kind(),
-        user_id: user,
-        role,
-        added_at: app.clock.now(),
+    let already = || {
+        AppError::conflict(
+            "userId",
+            "this user already collaborates here; use updateCollaboratorRole",
+        )
     };
-    app.collaborators
-        .insert(&collaborator)
-        .await
-        .map_err(|error| match error {
-            RepoError::Duplicate(_) => AppError::conflict(
-                "userId",
-                "this user already collaborates here; use updateCollaboratorRole",
-            ),
-            other => other.into(),
-        })?;
-    Ok(collaborator)
+    let existing = app.collaborators.membership(path.id(), user).await?;
+    if existing.as_ref().is_some_and(Collaborator::is_active) {
+        return Err(already());
+    }
+    // A new row, or a former collaborator's row coming back.
+    let joining =
+        Collaborator::joining(CollaboratorId(app.ids.uuid()), path, user, role, app.clock.now()).join_onto(existing);
+    app.collaborators.join(&joining).await.map_err(|error| match error {
+        RepoError::Duplicate(_) => already(),
+        other => other.into(),
+    })?;
+    Ok(joining.into_row())
 }
 
 /// Changes a collaborator's role on a resource.
@@ -131,29 +130,35 @@ pub async fn remove_collaborator(
     if row.role > remover {
         return Err(AppError::Forbidden(format!("you cannot remove a {}", row.role)));
     }
-    app.collaborators
-        .remove(path.id(), user, actor.user_id(), app.clock.now())
-        .await?;
-    if let Some(sender) = actor.user_id() {
-        let name = match resource {
-            ResourceRef::Space(id) => load_space(app, id).await.map(|space| space.name),
-            ResourceRef::Project(id) => load_project(app, id).await.map(|project| project.name),
-            ResourceRef::Track(id) => load_track(app, id).await.map(|track| track.title),
+    let Some(removed) = row.remove(actor.user_id(), app.clock.now()) else {
+        return Err(AppError::NotFound("collaborator"));
+    };
+    let notifications = match actor.user_id() {
+        Some(sender) => {
+            let name = match resource {
+                ResourceRef::Space(id) => load_space(app, id).await.map(|space| space.name),
+                ResourceRef::Project(id) => load_project(app, id).await.map(|project| project.name),
+                ResourceRef::Track(id) => load_track(app, id).await.map(|track| track.title),
+            }
+            .unwrap_or_default();
+            let about = crate::notifications::About {
+                kind: backline_domain::notifications::NotificationType::CollaboratorRemoved,
+                sender: Some(sender),
+                // The removed user can no longer read it; they are told all the same.
+                target: None,
+                pointer: path.id(),
+                headline: format!("removed you from “{name}”"),
+                slug: "/".to_owned(),
+                dedupe: None,
+            };
+            crate::notifications::prepare(app, &about, [user]).await?
         }
-        .unwrap_or_default();
-        let about = crate::notifications::About {
-            kind: backline_domain::notifications::NotificationType::CollaboratorRemoved,
-            sender: Some(sender),
-            // The removed user can no longer read it; they are told all the same.
-            target: None,
-            pointer: path.id(),
-            headline: format!("removed you from “{name}”"),
-            slug: "/".to_owned(),
-            dedupe: None,
-        };
-        crate::notifications::notify(app, about, [user]).await;
+        None => Vec::new(),
+    };
+    if !app.collaborators.remove(&removed, &notifications).await? {
+        return Err(AppError::NotFound("collaborator"));
     }
-    Ok(row)
+    Ok(removed)
 }
 
 /// The caller gives up their own role on a resource. The owner must transfer ownership first.
@@ -171,8 +176,13 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
             "the owner cannot leave; transfer ownership first".into(),
         ));
     }
-    app.collaborators.remove(path.id(), user, None, app.clock.now()).await?;
-    Ok(row)
+    let Some(removed) = row.remove(None, app.clock.now()) else {
+        return Err(AppError::NotFound("collaborator"));
+    };
+    if !app.collaborators.remove(&removed, &[]).await? {
+        return Err(AppError::NotFound("collaborator"));
+    }
+    Ok(removed)
 }
 
 /// Makes `new_owner` the OWNER; the previous owner stays on as ADMIN. Only an (effective) OWNER
@@ -194,16 +204,17 @@ pub async fn transfer_ownership(
     if new_owner == owner {
         return Err(AppError::invalid("userId", "this user already owns the resource"));
     }
-    let row = Collaborator {
-        id: CollaboratorId(app.ids.uuid()),
-        resource_id: path.id(),
-        resource_kind: path.kind(),
-        user_id: new_owner,
-        role: Role::Owner,
-        added_at: app.clock.now(),
-    };
-    app.collaborators.transfer_ownership(path, owner, &row).await?;
-    Ok(app.collaborators.find(path.id(), new_owner).await?.unwrap_or(row))
+    let existing = app.collaborators.membership(path.id(), new_owner).await?;
+    let joining = Collaborator::joining(
+        CollaboratorId(app.ids.uuid()),
+        path,
+        new_owner,
+        Role::Owner,
+        app.clock.now(),
+    )
+    .join_onto(existing);
+    app.collaborators.transfer_ownership(path, owner, &joining).await?;
+    Ok(joining.into_row())
 }
 
 /// A resource's former collaborators (removed, or left), most recent first, at most 100; OWNER

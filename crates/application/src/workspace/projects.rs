@@ -71,14 +71,13 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
         created_at: now,
         updated_at: now,
     };
-    let collaborator = Collaborator {
-        id: CollaboratorId(app.ids.uuid()),
-        resource_id: project.id.0,
-        resource_kind: ResourceKind::Project,
-        user_id: creator,
-        role: Role::Owner,
-        added_at: now,
-    };
+    let collaborator = Collaborator::joining(
+        CollaboratorId(app.ids.uuid()),
+        project.path(),
+        creator,
+        Role::Owner,
+        now,
+    );
     insert_with_unique_ids(
         app,
         SiblingScope::ProjectsOf(space.id),

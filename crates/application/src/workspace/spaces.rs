@@ -101,14 +101,7 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         created_at: now,
         updated_at: now,
     };
-    let collaborator = Collaborator {
-        id: CollaboratorId(app.ids.uuid()),
-        resource_id: space.id.0,
-        resource_kind: ResourceKind::ArtistSpace,
-        user_id: owner,
-        role: Role::Owner,
-        added_at: now,
-    };
+    let collaborator = Collaborator::joining(CollaboratorId(app.ids.uuid()), space.path(), owner, Role::Owner, now);
     insert_with_unique_ids(
         app,
         SiblingScope::Spaces,

@@ -69,14 +69,7 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
         created_at: now,
         updated_at: now,
     };
-    let collaborator = Collaborator {
-        id: CollaboratorId(app.ids.uuid()),
-        resource_id: track.id.0,
-        resource_kind: ResourceKind::Track,
-        user_id: creator,
-        role: Role::Owner,
-        added_at: now,
-    };
+    let collaborator = Collaborator::joining(CollaboratorId(app.ids.uuid()), track.path(), creator, Role::Owner, now);
     insert_with_unique_ids(
         app,
         SiblingScope::TracksOf(project.id),

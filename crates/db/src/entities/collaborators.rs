@@ -12,6 +12,10 @@ pub struct Model {
     pub user_id: Uuid,
     pub role: String,
     pub added_at: DateTimeUtc,
+    pub status: String,
+    pub joined_at: Option<DateTimeUtc>,
+    pub removed_at: Option<DateTimeUtc>,
+    pub removed_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

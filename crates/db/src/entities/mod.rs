@@ -7,7 +7,6 @@
 pub(crate) mod artist_aliases;
 pub(crate) mod artist_profiles;
 pub(crate) mod artist_spaces;
-pub(crate) mod collaborator_history;
 pub(crate) mod collaborators;
 pub(crate) mod comment_likes;
 pub(crate) mod comment_mentions;

@@ -4,20 +4,20 @@ use std::collections::HashMap;
 
 use backline_application::ports::{CollaboratorRepository, Event, RepoError, RepoResult};
 use backline_domain::ids::UserId;
+use backline_domain::notifications::Notification;
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::roles::Role;
-use backline_domain::workspace::{Collaborator, FormerCollaborator, ResourcePath};
-use sea_orm::ActiveValue::Set;
+use backline_domain::workspace::{Collaborator, FormerCollaborator, Joining, MembershipStatus, ResourcePath};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::Database;
 use crate::convert;
-use crate::entities::{artist_spaces, collaborator_history, collaborators, projects, tracks};
+use crate::entities::{artist_spaces, collaborators, projects, tracks};
 use crate::error::repo_error;
 use crate::paging::{Listing, Params, children_counts, children_pages};
 
@@ -52,6 +52,64 @@ impl From<Uuid> for ResourceKey {
     }
 }
 
+/// Rows that grant their role: ACTIVE ones.
+fn active() -> sea_orm::sea_query::SimpleExpr {
+    collaborators::Column::Status.eq(MembershipStatus::Active.as_str())
+}
+
+/// The ACTIVE row of `user` on `resource`, or else their latest REMOVED one, read through `db`
+/// (a transaction when the caller decides on it).
+pub(crate) async fn membership_row(
+    db: &impl ConnectionTrait,
+    resource: Uuid,
+    user: UserId,
+) -> RepoResult<Option<Collaborator>> {
+    let pair = || {
+        collaborators::Entity::find()
+            .filter(collaborators::Column::ResourceId.eq(resource))
+            .filter(collaborators::Column::UserId.eq(user.0))
+    };
+    let row = match pair().filter(active()).one(db).await.map_err(repo_error)? {
+        Some(row) => Some(row),
+        None => pair()
+            .order_by_desc(collaborators::Column::RemovedAt)
+            .order_by_desc(collaborators::Column::Id)
+            .one(db)
+            .await
+            .map_err(repo_error)?,
+    };
+    row.map(convert::collaborator).transpose()
+}
+
+/// Stores what joining decided through `db`: inserts a new row, rewrites a changed one.
+pub(crate) async fn store_joining(db: &impl ConnectionTrait, joining: &Joining) -> RepoResult<()> {
+    match joining {
+        Joining::New(row) => {
+            convert::collaborator_row(row).insert(db).await.map_err(repo_error)?;
+        }
+        Joining::Changed(row) => {
+            let result = collaborators::Entity::update_many()
+                .col_expr(collaborators::Column::Role, Expr::value(row.role.as_str()))
+                .col_expr(collaborators::Column::Status, Expr::value(row.status.as_str()))
+                .col_expr(collaborators::Column::JoinedAt, Expr::value(Some(row.joined_at)))
+                .col_expr(collaborators::Column::RemovedAt, Expr::value(row.removed_at))
+                .col_expr(
+                    collaborators::Column::RemovedBy,
+                    Expr::value(row.removed_by.map(|user| user.0)),
+                )
+                .filter(collaborators::Column::Id.eq(row.id.0))
+                .exec(db)
+                .await
+                .map_err(repo_error)?;
+            if result.rows_affected == 0 {
+                return Err(RepoError::NotFound);
+            }
+        }
+        Joining::Unchanged(_) => {}
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl CollaboratorRepository for SqlCollaboratorRepository {
     async fn roles_of(&self, user: UserId, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, Role>> {
@@ -83,6 +141,7 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
         let rostered: Vec<String> = resource_ids.iter().map(|id| params.push(*id)).collect();
         let sql = format!(
             "SELECT user_id, resource_id, role FROM collaborators WHERE user_id IN ({}) AND resource_id IN ({}) \
+             AND status = 'ACTIVE' \
              UNION ALL \
              SELECT m.user_id AS user_id, r.artist_space_id AS resource_id, 'ADMIN' AS role FROM rosters r \
              JOIN organization_members m ON m.organization_id = r.organization_id \
@@ -112,22 +171,17 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     }
 
     async fn find(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>> {
-        collaborators::Entity::find()
-            .filter(collaborators::Column::ResourceId.eq(resource_id))
-            .filter(collaborators::Column::UserId.eq(user.0))
-            .one(self.db.conn())
-            .await
-            .map_err(repo_error)?
-            .map(convert::collaborator)
-            .transpose()
+        Ok(membership_row(self.db.conn(), resource_id, user)
+            .await?
+            .filter(Collaborator::is_active))
     }
 
-    async fn insert(&self, collaborator: &Collaborator) -> RepoResult<()> {
-        convert::collaborator_row(collaborator)
-            .insert(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+    async fn membership(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>> {
+        membership_row(self.db.conn(), resource_id, user).await
+    }
+
+    async fn join(&self, joining: &Joining) -> RepoResult<()> {
+        store_joining(self.db.conn(), joining).await
     }
 
     async fn set_role(&self, resource_id: Uuid, user: UserId, role: Role) -> RepoResult<()> {
@@ -135,6 +189,7 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
             .col_expr(collaborators::Column::Role, Expr::value(role.as_str()))
             .filter(collaborators::Column::ResourceId.eq(resource_id))
             .filter(collaborators::Column::UserId.eq(user.0))
+            .filter(active())
             .exec(self.db.conn())
             .await
             .map_err(repo_error)?;
@@ -144,95 +199,63 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
         Ok(())
     }
 
-    async fn remove(
-        &self,
-        resource_id: Uuid,
-        user: UserId,
-        by: Option<UserId>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> RepoResult<bool> {
+    async fn remove(&self, removed: &Collaborator, notifications: &[Notification]) -> RepoResult<bool> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
-        // Delete first (it takes the write lock), returning nothing; the row is read before.
-        let Some(row) = collaborators::Entity::find()
-            .filter(collaborators::Column::ResourceId.eq(resource_id))
-            .filter(collaborators::Column::UserId.eq(user.0))
-            .one(&txn)
-            .await
-            .map_err(repo_error)?
-        else {
-            return Ok(false);
-        };
-        let result = collaborators::Entity::delete_by_id(row.id)
+        // Only a row still ACTIVE is removed: a concurrent removal leaves this one nothing to do.
+        let result = collaborators::Entity::update_many()
+            .col_expr(collaborators::Column::Status, Expr::value(removed.status.as_str()))
+            .col_expr(collaborators::Column::RemovedAt, Expr::value(removed.removed_at))
+            .col_expr(
+                collaborators::Column::RemovedBy,
+                Expr::value(removed.removed_by.map(|user| user.0)),
+            )
+            .filter(collaborators::Column::Id.eq(removed.id.0))
+            .filter(active())
             .exec(&txn)
             .await
             .map_err(repo_error)?;
         if result.rows_affected == 0 {
             return Ok(false);
         }
-        collaborator_history::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            resource_id: Set(row.resource_id),
-            resource_kind: Set(row.resource_kind),
-            user_id: Set(row.user_id),
-            role: Set(row.role),
-            status: Set("REMOVED".to_owned()),
-            joined_at: Set(row.added_at),
-            removed_at: Set(now),
-            removed_by: Set(by.map(|user| user.0)),
-        }
-        .insert(&txn)
-        .await
-        .map_err(repo_error)?;
-        crate::events::commit(&self.db, txn, &[Event::AccessChanged { user }]).await?;
+        let (_, mut events) = crate::repos::notifications::insert_within(&txn, notifications).await?;
+        events.insert(0, Event::AccessChanged { user: removed.user_id });
+        crate::events::commit(&self.db, txn, &events).await?;
         Ok(true)
     }
 
     async fn former(&self, resource_id: Uuid, limit: u64) -> RepoResult<Vec<FormerCollaborator>> {
-        let rows = collaborator_history::Entity::find()
-            .filter(collaborator_history::Column::ResourceId.eq(resource_id))
-            .order_by_desc(collaborator_history::Column::RemovedAt)
+        let rows = collaborators::Entity::find()
+            .filter(collaborators::Column::ResourceId.eq(resource_id))
+            .filter(collaborators::Column::Status.eq(MembershipStatus::Removed.as_str()))
+            .order_by_desc(collaborators::Column::RemovedAt)
+            .order_by_desc(collaborators::Column::Id)
             .limit(limit)
             .all(self.db.conn())
             .await
             .map_err(repo_error)?;
         rows.into_iter()
             .map(|row| {
-                Ok(FormerCollaborator {
-                    id: row.id,
-                    resource_id: row.resource_id,
-                    user_id: row.user_id.into(),
-                    role: Role::parse(&row.role).ok_or_else(|| {
-                        RepoError::Unknown(anyhow::anyhow!("stored role '{}' is not known", row.role))
-                    })?,
-                    joined_at: row.joined_at,
-                    removed_at: row.removed_at,
-                    removed_by: row.removed_by.map(UserId),
-                })
+                let id = row.id;
+                convert::collaborator(row)?
+                    .former()
+                    .ok_or_else(|| RepoError::Unknown(anyhow::anyhow!("removed collaborator {id} has no removal date")))
             })
             .collect()
     }
 
-    async fn transfer_ownership(&self, resource: ResourcePath, from: UserId, to: &Collaborator) -> RepoResult<()> {
+    async fn transfer_ownership(&self, resource: ResourcePath, from: UserId, to: &Joining) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let id = resource.id();
         collaborators::Entity::update_many()
             .col_expr(collaborators::Column::Role, Expr::value(Role::Admin.as_str()))
             .filter(collaborators::Column::ResourceId.eq(id))
             .filter(collaborators::Column::UserId.eq(from.0))
+            .filter(active())
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        let promoted = collaborators::Entity::update_many()
-            .col_expr(collaborators::Column::Role, Expr::value(Role::Owner.as_str()))
-            .filter(collaborators::Column::ResourceId.eq(id))
-            .filter(collaborators::Column::UserId.eq(to.user_id.0))
-            .exec(&txn)
-            .await
-            .map_err(repo_error)?;
-        if promoted.rows_affected == 0 {
-            convert::collaborator_row(to).insert(&txn).await.map_err(repo_error)?;
-        }
-        let owner = Expr::value(to.user_id.0);
+        store_joining(&txn, to).await?;
+        let owner = Expr::value(to.row().user_id.0);
         match resource {
             ResourcePath::Space(space) => {
                 artist_spaces::Entity::update_many()
@@ -272,7 +295,7 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
                 parent_column: "resource_id",
                 order: &["id"],
                 ascending: false,
-                extra: None,
+                extra: Some("status = 'ACTIVE'"),
             },
             resource_ids,
             page,
@@ -286,8 +309,14 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     }
 
     async fn count_for(&self, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>> {
-        let counts =
-            children_counts::<ResourceKey>(self.db.conn(), "collaborators", "resource_id", resource_ids).await?;
+        let counts = children_counts::<ResourceKey>(
+            self.db.conn(),
+            "collaborators",
+            "resource_id",
+            Some("status = 'ACTIVE'"),
+            resource_ids,
+        )
+        .await?;
         Ok(counts.into_iter().map(|(key, count)| (key.0, count)).collect())
     }
 
@@ -297,6 +326,7 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
         }
         collaborators::Entity::find()
             .filter(collaborators::Column::ResourceId.is_in(resource_ids.iter().copied()))
+            .filter(active())
             .all(self.db.conn())
             .await
             .map_err(repo_error)?

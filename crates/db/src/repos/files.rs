@@ -295,7 +295,7 @@ impl FileRepository for SqlFileRepository {
 
     async fn count_for_tracks(&self, tracks: &[TrackId]) -> RepoResult<HashMap<TrackId, u64>> {
         let ids: Vec<Uuid> = tracks.iter().map(|id| id.0).collect();
-        children_counts(self.db.conn(), "files", "track_id", &ids).await
+        children_counts(self.db.conn(), "files", "track_id", None, &ids).await
     }
 
     async fn latest_for_tracks(&self, tracks: &[TrackId]) -> RepoResult<HashMap<TrackId, MediaFile>> {

@@ -10,7 +10,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
-use super::invite_links::{join, member_row};
+use super::invite_links::join;
 use crate::Database;
 use crate::convert::{self, parse, resource_kind, resource_kind_str};
 use crate::entities::invitations;
@@ -191,8 +191,7 @@ impl InvitationRepository for SqlInvitationRepository {
         if accepted.rows_affected == 0 {
             return Ok(None);
         }
-        let existing = member_row(&txn, joining.resource_id, joining.user_id).await?;
-        let member = join(&txn, joining, existing).await?;
+        let member = join(&txn, joining).await?;
         txn.commit().await.map_err(repo_error)?;
         Ok(Some(member))
     }

@@ -17,8 +17,9 @@ use uuid::Uuid;
 
 use crate::Database;
 use crate::convert::{self, parse, resource_kind, resource_kind_str};
-use crate::entities::{collaborators, invite_link_uses, invite_links};
+use crate::entities::{invite_link_uses, invite_links};
 use crate::error::repo_error;
+use crate::repos::collaborators::{membership_row, store_joining};
 
 /// Invite links on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -33,51 +34,14 @@ impl SqlInviteLinkRepository {
     }
 }
 
-/// Makes `joining.user_id` a collaborator with `joining.role` inside `txn`, keeping a higher
-/// role they hold on the same resource (`existing`, read in the same transaction).
-pub(crate) async fn join(
-    txn: &DatabaseTransaction,
-    joining: &Collaborator,
-    existing: Option<Collaborator>,
-) -> RepoResult<Collaborator> {
-    Ok(match existing {
-        Some(row) if row.role >= joining.role => row,
-        Some(row) => {
-            collaborators::Entity::update_many()
-                .col_expr(collaborators::Column::Role, Expr::value(joining.role.as_str()))
-                .filter(collaborators::Column::Id.eq(row.id.0))
-                .exec(txn)
-                .await
-                .map_err(repo_error)?;
-            Collaborator {
-                role: joining.role,
-                ..row
-            }
-        }
-        None => {
-            convert::collaborator_row(joining)
-                .insert(txn)
-                .await
-                .map_err(repo_error)?;
-            joining.clone()
-        }
-    })
-}
-
-/// The collaborator row of `user` on `resource`, read inside `txn`.
-pub(crate) async fn member_row(
-    txn: &DatabaseTransaction,
-    resource: Uuid,
-    user: UserId,
-) -> RepoResult<Option<Collaborator>> {
-    collaborators::Entity::find()
-        .filter(collaborators::Column::ResourceId.eq(resource))
-        .filter(collaborators::Column::UserId.eq(user.0))
-        .one(txn)
-        .await
-        .map_err(repo_error)?
-        .map(convert::collaborator)
-        .transpose()
+/// Makes `joining.user_id` a collaborator with `joining.role` inside `txn`: the domain meets the
+/// new membership with the row they may have (read in the same transaction), keeping a higher
+/// role they hold and bringing a REMOVED row back.
+pub(crate) async fn join(txn: &DatabaseTransaction, joining: &Collaborator) -> RepoResult<Collaborator> {
+    let existing = membership_row(txn, joining.resource_id, joining.user_id).await?;
+    let joined = joining.clone().join_onto(existing);
+    store_joining(txn, &joined).await?;
+    Ok(joined.into_row())
 }
 
 fn link(model: invite_links::Model) -> RepoResult<InviteLink> {
@@ -194,7 +158,6 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        let existing = member_row(&txn, joining.resource_id, joining.user_id).await?;
         let used_before = invite_link_uses::Entity::find()
             .filter(invite_link_uses::Column::LinkId.eq(id.0))
             .filter(invite_link_uses::Column::UserId.eq(joining.user_id.0))
@@ -203,8 +166,11 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
             .map_err(repo_error)?
             .is_some();
         if used_before {
+            let current = membership_row(&txn, joining.resource_id, joining.user_id)
+                .await?
+                .filter(Collaborator::is_active);
             txn.commit().await.map_err(repo_error)?;
-            return Ok(Acceptance::Repeated(existing));
+            return Ok(Acceptance::Repeated(current));
         }
         let counted = invite_links::Entity::update_many()
             .col_expr(
@@ -238,7 +204,7 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
         .insert(&txn)
         .await
         .map_err(repo_error)?;
-        let member = join(&txn, joining, existing).await?;
+        let member = join(&txn, joining).await?;
         txn.commit().await.map_err(repo_error)?;
         Ok(Acceptance::Joined(member))
     }

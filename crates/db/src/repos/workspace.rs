@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use backline_application::ports::{Event, RepoResult, SiblingScope, TrackEventKind, WorkspaceRepository};
 use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
 use backline_domain::page::{Direction, Page, PageRequest};
-use backline_domain::workspace::{ArtistSpace, Collaborator, Project, Track};
+use backline_domain::workspace::{ArtistSpace, Collaborator, MembershipStatus, Project, Track};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
@@ -17,8 +17,7 @@ use uuid::Uuid;
 use crate::Database;
 use crate::convert::{self, resource_kind_str};
 use crate::entities::{
-    artist_aliases, artist_spaces, collaborator_history, collaborators, files, invitations, invite_links, projects,
-    space_slugs, tracks,
+    artist_aliases, artist_spaces, collaborators, files, invitations, invite_links, projects, space_slugs, tracks,
 };
 use crate::error::repo_error;
 use crate::paging::{Listing, children_counts, children_pages};
@@ -131,11 +130,6 @@ async fn delete_collaborators(txn: &DatabaseTransaction, resource_ids: Vec<Uuid>
         .map_err(repo_error)?;
     invitations::Entity::delete_many()
         .filter(invitations::Column::ResourceId.is_in(resource_ids.iter().copied()))
-        .exec(txn)
-        .await
-        .map_err(repo_error)?;
-    collaborator_history::Entity::delete_many()
-        .filter(collaborator_history::Column::ResourceId.is_in(resource_ids.iter().copied()))
         .exec(txn)
         .await
         .map_err(repo_error)?;
@@ -471,6 +465,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
                     .column(collaborators::Column::ResourceId)
                     .from(collaborators::Entity)
                     .and_where(collaborators::Column::UserId.eq(user.0))
+                    .and_where(collaborators::Column::Status.eq(MembershipStatus::Active.as_str()))
                     .and_where(
                         collaborators::Column::ResourceKind
                             .eq(resource_kind_str(backline_domain::access::ResourceKind::ArtistSpace)),
@@ -499,6 +494,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     async fn count_spaces_of_user(&self, user: UserId) -> RepoResult<u64> {
         collaborators::Entity::find()
             .filter(collaborators::Column::UserId.eq(user.0))
+            .filter(collaborators::Column::Status.eq(MembershipStatus::Active.as_str()))
             .filter(
                 collaborators::Column::ResourceKind
                     .eq(resource_kind_str(backline_domain::access::ResourceKind::ArtistSpace)),
@@ -536,7 +532,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
 
     async fn count_projects_of(&self, spaces: &[ArtistSpaceId]) -> RepoResult<HashMap<ArtistSpaceId, u64>> {
         let ids: Vec<Uuid> = spaces.iter().map(|id| id.0).collect();
-        children_counts(self.db.conn(), "projects", "artist_space_id", &ids).await
+        children_counts(self.db.conn(), "projects", "artist_space_id", None, &ids).await
     }
 
     async fn tracks_of(
@@ -567,6 +563,6 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
 
     async fn count_tracks_of(&self, projects: &[ProjectId]) -> RepoResult<HashMap<ProjectId, u64>> {
         let ids: Vec<Uuid> = projects.iter().map(|id| id.0).collect();
-        children_counts(self.db.conn(), "tracks", "project_id", &ids).await
+        children_counts(self.db.conn(), "tracks", "project_id", None, &ids).await
     }
 }

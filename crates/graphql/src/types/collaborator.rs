@@ -43,21 +43,21 @@ impl CollaboratorNode {
         self.0.role.into()
     }
 
-    /// When they were added.
+    /// When they were first added to this resource.
     async fn added_at(&self) -> DateTime<Utc> {
         self.0.added_at
     }
 
-    /// When they joined (the same moment as `addedAt`: added by someone, or through an invite
-    /// link or invitation).
+    /// When their current membership began (added by someone, or through an invite link or
+    /// invitation); later than `addedAt` when they were removed and joined again.
     async fn joined_at(&self) -> DateTime<Utc> {
-        self.0.added_at
+        self.0.joined_at
     }
 
-    /// ACTIVE for every current collaborator; removed ones are listed by `formerCollaborators`
-    /// as REMOVED.
+    /// Their stored membership status: ACTIVE for a current collaborator (removed ones keep
+    /// their row as REMOVED and are listed by `formerCollaborators`).
     async fn status(&self) -> GqlMembershipStatus {
-        GqlMembershipStatus::Active
+        self.0.status.into()
     }
 }
 
