@@ -1,7 +1,8 @@
 //! A comment is one transaction with its event and its notifications. A process killed right
 //! after the commit (a crash point aborts it there) loses neither: after a restart, a
 //! subscriber resuming from its last cursor gets the event and the inbox has the notification.
-//! A process killed before the commit leaves no comment, no event and no notification.
+//! A process killed before the commit leaves no comment, no event and no notification. A new
+//! version's notifications commit with it the same way.
 
 use std::time::Duration;
 
@@ -200,6 +201,60 @@ async fn a_comment_whose_transaction_never_commits_leaves_nothing() -> anyhow::R
         after["unreadNotificationCount"].as_i64(),
         Some(unread + 1),
         "only the comment written after the restart notified Bob: {after}"
+    );
+    restarted.terminate().await?;
+    std::fs::remove_dir_all(&place.folder)?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_version_committed_just_before_a_crash_is_notified() -> anyhow::Result<()> {
+    let (place, _, unread) = set_up("version").await?;
+    let mut doomed = replica(
+        &place.database,
+        &place.blobs,
+        Some(backline_application::failpoints::VERSION_COMMITTED),
+    )
+    .await?;
+    let answer = Api::new(&doomed.base)
+        .upload(
+            &place.ana.token,
+            &place.track,
+            Upload::new("v2.wav", &tone(8_000, 1, 8_000)),
+        )
+        .await;
+    assert!(answer.is_err(), "the process died before answering: {answer:?}");
+    let status = doomed
+        .exited_within(Duration::from_secs(20))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the armed process did not abort"))?;
+    assert!(!status.success(), "{status}");
+
+    let restarted = replica(&place.database, &place.blobs, None).await?;
+    let api = Api::new(&restarted.base);
+    let versions = api
+        .ok(
+            Some(&place.bob.token),
+            "query($t: ID!) { track(id: $t) { files { nodes { version } } } }",
+            json!({ "t": place.track }),
+        )
+        .await?;
+    assert_eq!(
+        versions["track"]["files"]["nodes"][0]["version"], 2,
+        "the version was stored: {versions}"
+    );
+    let inbox = api
+        .ok(
+            Some(&place.bob.token),
+            "{ unreadNotificationCount notifications(first: 1) { nodes { type title } } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(inbox["unreadNotificationCount"].as_i64(), Some(unread + 1), "{inbox}");
+    assert_eq!(inbox["notifications"]["nodes"][0]["type"], "FILE_UPLOADED", "{inbox}");
+    assert!(
+        str_at(&inbox, "/notifications/nodes/0/title")?.contains("uploaded v2"),
+        "{inbox}"
     );
     restarted.terminate().await?;
     std::fs::remove_dir_all(&place.folder)?;

@@ -124,6 +124,13 @@ async fn three_replicas_share_everything_and_survive_the_death_of_one() -> anyho
             .iter()
             .any(|line| line.contains("analysis ready") && line.contains(&uuid))
     };
+    // The worker logs after it commits: its line may trail the READY status a little.
+    for _ in 0..100 {
+        if analysed_by(&b) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert!(analysed_by(&b), "B's worker analysed it");
     assert!(!analysed_by(&a) && !analysed_by(&c), "A and C run no workers");
     let from_c = on_c

@@ -12,8 +12,12 @@ pub const COMMENT_COMMITTED: &str = "comment-committed";
 /// A comment's rows are written inside its transaction, which has not committed.
 pub const COMMENT_BEFORE_COMMIT: &str = "comment-before-commit";
 
+/// A new version's transaction (file, analysis job, event, notifications) has committed;
+/// nothing after it has run.
+pub const VERSION_COMMITTED: &str = "version-committed";
+
 /// Every point there is.
-pub const ALL: [&str; 2] = [COMMENT_COMMITTED, COMMENT_BEFORE_COMMIT];
+pub const ALL: [&str; 3] = [COMMENT_COMMITTED, COMMENT_BEFORE_COMMIT, VERSION_COMMITTED];
 
 /// Arms the point `name` for the rest of the process (the first call wins). Returns whether
 /// `name` is a known point.

@@ -13,7 +13,7 @@ use backline_domain::values::{Name, Slug};
 use crate::access::effective_role;
 use crate::error::{AppError, AppResult};
 use crate::identity::require_pro;
-use crate::notifications::{About, notify};
+use crate::notifications::{About, pointing_at, prepare};
 use crate::ports::RepoError;
 use crate::workspace::resource::load_space;
 use crate::workspace::{SpaceLookup, find_artist_space, find_space_unchecked};
@@ -244,24 +244,27 @@ pub async fn request_roster(
         requested_at: now,
         decided_at: None,
     };
-    let entry = app
+    let org = app
         .organizations
-        .request(&asked)
+        .by_id(organization)
         .await?
-        .ok_or_else(|| AppError::conflict("artistSpaceId", "this space is already on the roster or asked for"))?;
-    if let Some(org) = app.organizations.by_id(organization).await? {
-        let about = About {
-            kind: NotificationType::NewInvite,
-            sender: Some(acting.user_id),
-            target: None,
-            pointer: entry.id,
-            headline: format!("asks to add “{}” to the roster of {}", space.name, org.name),
-            slug: format!("/s/{}/settings/labels", space.slug),
-            dedupe: None,
-        };
-        notify(app, about, [space.owner_id]).await;
-    }
-    Ok(entry)
+        .ok_or(AppError::NotFound("organization"))?;
+    let about = About {
+        kind: NotificationType::NewInvite,
+        sender: Some(acting.user_id),
+        target: None,
+        pointer: asked.id,
+        headline: format!("asks to add “{}” to the roster of {}", space.name, org.name),
+        slug: format!("/s/{}/settings/labels", space.slug),
+        dedupe: None,
+    };
+    let ask = prepare(app, &about, [space.owner_id]).await?;
+    // The entry a refusal or departure left is reopened: the notification points at it.
+    let pointing = |entry: &RosterEntry| pointing_at(&ask, entry.id);
+    app.organizations
+        .request(&asked, &pointing)
+        .await?
+        .ok_or_else(|| AppError::conflict("artistSpaceId", "this space is already on the roster or asked for"))
 }
 
 /// Whether the caller is the OWNER of the space.
@@ -289,23 +292,27 @@ pub async fn accept_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) -> 
     let user = actor.require()?;
     let asked = entry(app, id).await?;
     space_owner(app, actor, asked.artist_space_id).await?;
-    let accepted = app
-        .organizations
-        .move_roster(id, &[RosterStatus::Pending], RosterStatus::Active, app.clock.now())
-        .await?
-        .ok_or_else(|| AppError::conflict("id", "this request is no longer pending"))?;
-    let space = load_space(app, accepted.artist_space_id).await?;
+    let space = load_space(app, asked.artist_space_id).await?;
     let about = About {
         kind: NotificationType::InviteAccepted,
         sender: Some(user),
         target: None,
-        pointer: accepted.id,
+        pointer: asked.id,
         headline: format!("added “{}” to your organization's roster", space.name),
         slug: format!("/s/{}", space.slug),
         dedupe: None,
     };
-    notify(app, about, [accepted.requested_by]).await;
-    Ok(accepted)
+    let notifications = prepare(app, &about, [asked.requested_by]).await?;
+    app.organizations
+        .move_roster(
+            id,
+            &[RosterStatus::Pending],
+            RosterStatus::Active,
+            app.clock.now(),
+            &notifications,
+        )
+        .await?
+        .ok_or_else(|| AppError::conflict("id", "this request is no longer pending"))
 }
 
 /// The space's owner declines a pending request.
@@ -314,7 +321,13 @@ pub async fn decline_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) ->
     let asked = entry(app, id).await?;
     space_owner(app, actor, asked.artist_space_id).await?;
     app.organizations
-        .move_roster(id, &[RosterStatus::Pending], RosterStatus::Declined, app.clock.now())
+        .move_roster(
+            id,
+            &[RosterStatus::Pending],
+            RosterStatus::Declined,
+            app.clock.now(),
+            &[],
+        )
         .await?
         .ok_or_else(|| AppError::conflict("id", "this request is no longer pending"))
 }
@@ -338,6 +351,7 @@ pub async fn remove_from_roster(app: &App, actor: &Actor, id: uuid::Uuid) -> App
             &[RosterStatus::Pending, RosterStatus::Active],
             RosterStatus::Removed,
             app.clock.now(),
+            &[],
         )
         .await?
         .ok_or_else(|| AppError::conflict("id", "this space is not on the roster"))

@@ -243,7 +243,9 @@ async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one(
     let row = joining.into_row();
     assert_eq!(collaborators.count_for(&[s.id.0]).await?[&s.id.0], 2);
 
-    let removed = row.remove(Some(ana.user.id), Utc::now()).expect("active");
+    let removed = row
+        .remove(Some(ana.user.id), Utc::now())
+        .ok_or_else(|| anyhow::anyhow!("active"))?;
     assert!(collaborators.remove(&removed, &[]).await?);
     assert!(
         !collaborators.remove(&removed, &[]).await?,
@@ -255,7 +257,10 @@ async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one(
     assert_eq!(collaborators.count_for(&[s.id.0]).await?[&s.id.0], 1);
     assert_eq!(collaborators.all_for(&[s.id.0]).await?.len(), 1);
     assert_eq!(workspace.count_spaces_of_user(bo.user.id).await?, 0);
-    let stored = collaborators.membership(s.id.0, bo.user.id).await?.expect("kept");
+    let stored = collaborators
+        .membership(s.id.0, bo.user.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("kept"))?;
     assert_eq!(stored.status, MembershipStatus::Removed);
     assert_eq!(stored.removed_by, Some(ana.user.id));
     let former = collaborators.former(s.id.0, 10).await?;
@@ -272,7 +277,10 @@ async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one(
     )
     .join_onto(Some(stored.clone()));
     collaborators.join(&again).await?;
-    let back = collaborators.find(s.id.0, bo.user.id).await?.expect("active again");
+    let back = collaborators
+        .find(s.id.0, bo.user.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("active again"))?;
     assert_ne!(back.id, stored.id);
     assert_eq!((back.role, back.status), (Role::Viewer, MembershipStatus::Active));
     assert_eq!(
@@ -422,7 +430,10 @@ async fn former_collaborators_move_from_the_old_history_table_onto_stored_rows()
         (bo.user.id, Role::Editor, Some(ana.user.id))
     );
     assert_eq!(history[0].removed_at.timestamp(), removed.timestamp());
-    let owner = collaborators.find(s.id.0, ana.user.id).await?.expect("the owner stays");
+    let owner = collaborators
+        .find(s.id.0, ana.user.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the owner stays"))?;
     assert_eq!(
         (owner.status, owner.joined_at),
         (MembershipStatus::Active, owner.added_at)

@@ -11,6 +11,7 @@ use backline_domain::workspace::ResourcePath;
 
 use crate::access::{authorize, readable_or_not_found, readable_paths};
 use crate::error::{AppError, AppResult, NotFoundAs};
+use crate::notifications::VersionNotices;
 use crate::ports::{BlobRead, RepoError};
 use crate::{Actor, App};
 
@@ -116,14 +117,18 @@ pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppRe
     authorize(app, actor, file.path(), ResourceKind::Track, Action::Update)
         .await
         .not_found_as("file")?;
-    let was_final = file.is_final_version;
-    match app.files.approve(id).await {
-        Ok(file) => {
-            if !was_final && let Some(user) = actor.user_id() {
-                crate::notifications::announce_version(app, &file, user, NotificationType::VersionApproved).await;
-            }
-            Ok(file)
-        }
+    let notices = match actor.user_id() {
+        Some(user) => Some(VersionNotices::decide(app, &file, user, NotificationType::VersionApproved).await?),
+        None => None,
+    };
+    let words = |approved: &MediaFile| {
+        notices
+            .as_ref()
+            .map(|notices| notices.for_file(approved))
+            .unwrap_or_default()
+    };
+    match app.files.approve(id, &words).await {
+        Ok(file) => Ok(file),
         Err(RepoError::NotFound) => Err(AppError::NotFound("file")),
         Err(error) => Err(error.into()),
     }

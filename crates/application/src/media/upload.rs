@@ -8,6 +8,7 @@ use backline_domain::notifications::NotificationType;
 use super::receive::{Caps, plan_storage, sniff_head, store};
 use crate::access::authorize_create;
 use crate::error::{AppError, AppResult};
+use crate::notifications::VersionNotices;
 use crate::ports::{ByteStream, NewVersion};
 use crate::workspace::resource::load_track;
 use crate::{Actor, App};
@@ -70,10 +71,20 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
         created_at: app.clock.now(),
     };
     let limit = storage.limit;
-    let outcome = app.files.insert_version(&file, limit).await;
+    let outcome = match VersionNotices::decide(app, &file, user, NotificationType::FileUploaded).await {
+        Ok(notices) => {
+            app.files
+                .insert_version(&file, limit, &|stored| notices.for_file(stored))
+                .await
+        }
+        Err(error) => {
+            super::remove_blobs(app, &[blob_key]).await;
+            return Err(error);
+        }
+    };
     let refusal = match outcome {
         Ok(NewVersion::Created(file)) => {
-            crate::notifications::announce_version(app, &file, user, NotificationType::FileUploaded).await;
+            crate::failpoints::hit(crate::failpoints::VERSION_COMMITTED);
             return Ok(*file);
         }
         Ok(NewVersion::QuotaExceeded { used }) => AppError::QuotaExceeded(format!(

@@ -79,22 +79,6 @@ pub(crate) async fn track_audience(app: &App, path: ResourcePath) -> AppResult<V
     Ok(users)
 }
 
-/// Raises `about` for each of `recipients` except the sender and anyone who cannot read the
-/// target. Failures are logged: the change being reported is already stored.
-pub(crate) async fn notify(app: &App, about: About, recipients: impl IntoIterator<Item = UserId>) {
-    if let Err(error) = raise(app, &about, recipients).await {
-        tracing::warn!(kind = about.kind.as_str(), %error, "could not raise notifications");
-    }
-}
-
-async fn raise(app: &App, about: &About, recipients: impl IntoIterator<Item = UserId>) -> AppResult<()> {
-    let batch = prepare(app, about, recipients).await?;
-    if !batch.is_empty() {
-        app.notifications.insert(&batch).await?;
-    }
-    Ok(())
-}
-
 /// The notifications `about` raises for `recipients`, ready to store with the change they
 /// report (in its transaction): not the sender, not anyone twice, not anyone who cannot read
 /// the target, and each as the recipient's settings for this type say (none for a type they
@@ -104,6 +88,53 @@ pub(crate) async fn prepare(
     about: &About,
     recipients: impl IntoIterator<Item = UserId>,
 ) -> AppResult<Vec<Notification>> {
+    Ok(draft(app, about, recipients)
+        .await?
+        .finish(&about.headline, &about.slug))
+}
+
+/// `batch`, pointing at `pointer` instead: for a change the store may resolve to another row
+/// than the one asked for (a reopened request).
+pub(crate) fn pointing_at(batch: &[Notification], pointer: uuid::Uuid) -> Vec<Notification> {
+    batch
+        .iter()
+        .map(|item| Notification {
+            pointer_id: Some(pointer),
+            ..item.clone()
+        })
+        .collect()
+}
+
+/// Notifications decided (who, with which settings) before the change is stored, worded once
+/// it is: for a change whose details (a version number) the store assigns.
+pub(crate) struct Draft {
+    /// The sender's name, first in each title.
+    name: Option<String>,
+    /// The notifications, titled and linked as `About` said.
+    batch: Vec<Notification>,
+}
+
+impl Draft {
+    /// The notifications with `headline` (after the sender's name) and `slug`.
+    pub(crate) fn finish(&self, headline: &str, slug: &str) -> Vec<Notification> {
+        let title = match &self.name {
+            Some(name) => format!("{name} {headline}"),
+            None => headline.to_owned(),
+        };
+        self.batch
+            .iter()
+            .map(|item| Notification {
+                title: title.clone(),
+                slug: slug.to_owned(),
+                ..item.clone()
+            })
+            .collect()
+    }
+}
+
+/// Decides the notifications `about` raises for `recipients` (see [`prepare`]), to be worded
+/// with [`Draft::finish`].
+pub(crate) async fn draft(app: &App, about: &About, recipients: impl IntoIterator<Item = UserId>) -> AppResult<Draft> {
     let name = match about.sender {
         Some(sender) => Some(
             app.users
@@ -160,5 +191,5 @@ pub(crate) async fn prepare(
         item.email_pending = setting.email;
         setting.in_app || setting.email
     });
-    Ok(batch)
+    Ok(Draft { name, batch })
 }

@@ -6,7 +6,7 @@ use backline_domain::ids::{FileId, TrackId};
 use backline_domain::media::{Analysis, MediaFile};
 use backline_domain::page::{Page, PageRequest};
 
-use super::RepoResult;
+use super::{Notices, RepoResult};
 
 /// What inserting a new version did.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,9 +32,15 @@ pub trait FileRepository: Send + Sync + 'static {
     /// In one transaction: takes the track's next version number (never reused), reserves
     /// `file.size` bytes of the owner's storage if that stays within `storage_limit` (`None`:
     /// unlimited), inserts the file (its `version` field is ignored) and, for audio, queues its
-    /// analysis job, with a `FileUploaded` event. Concurrent calls on one track get consecutive
+    /// analysis job, with a `FileUploaded` event and the notifications `notices` words for the
+    /// stored file (with their live events). Concurrent calls on one track get consecutive
     /// numbers.
-    async fn insert_version(&self, file: &MediaFile, storage_limit: Option<i64>) -> RepoResult<NewVersion>;
+    async fn insert_version(
+        &self,
+        file: &MediaFile,
+        storage_limit: Option<i64>,
+        notices: Notices<'_, MediaFile>,
+    ) -> RepoResult<NewVersion>;
     /// Files by id (missing ids are skipped).
     async fn files(&self, ids: &[FileId]) -> RepoResult<Vec<MediaFile>>;
     /// One page of each track's files, newest version first.
@@ -50,9 +56,10 @@ pub trait FileRepository: Send + Sync + 'static {
     /// Each track's version approved as final.
     async fn final_for_tracks(&self, tracks: &[TrackId]) -> RepoResult<HashMap<TrackId, MediaFile>>;
     /// Marks one version final and clears the flag on its track's others, with a
-    /// `VersionApproved` event, in one transaction.
+    /// `VersionApproved` event and, when it was not final already, the notifications `notices`
+    /// words for it, in one transaction.
     /// [`RepoError::NotFound`](super::RepoError::NotFound) when the file is gone.
-    async fn approve(&self, id: FileId) -> RepoResult<MediaFile>;
+    async fn approve(&self, id: FileId, notices: Notices<'_, MediaFile>) -> RepoResult<MediaFile>;
     /// Deletes the file and returns its bytes to the owner's storage, with a `FileDeleted` event,
     /// in one transaction; `None` when it was already gone.
     async fn delete(&self, id: FileId) -> RepoResult<Option<MediaFile>>;

@@ -1,10 +1,11 @@
 //! Artist profiles and labels (organizations, their members and rosters).
 
 use backline_domain::ids::{ArtistSpaceId, OrganizationId, UserId};
+use backline_domain::notifications::Notification;
 use backline_domain::organizations::{OrgMember, OrgRole, Organization, RosterEntry, RosterStatus};
 use backline_domain::profile::ArtistProfile;
 
-use super::RepoResult;
+use super::{Notices, RepoResult};
 
 /// Artist profiles on SQLite or PostgreSQL.
 ///
@@ -50,17 +51,20 @@ pub trait OrganizationRepository: Send + Sync + 'static {
     async fn rosters_of_space(&self, space: ArtistSpaceId, statuses: &[RosterStatus]) -> RepoResult<Vec<RosterEntry>>;
     /// One roster entry.
     async fn roster_entry(&self, id: uuid::Uuid) -> RepoResult<Option<RosterEntry>>;
-    /// Asks for a space: a new PENDING entry, or a DECLINED or REMOVED one asked again. `None`
-    /// when the space is already PENDING or ACTIVE on this roster.
-    async fn request(&self, entry: &RosterEntry) -> RepoResult<Option<RosterEntry>>;
-    /// Moves an entry from one of `from` to `to`; the entry as it is now, or `None` when it was
-    /// in none of `from`. Leaving ACTIVE makes the organization's owners and admins re-check
-    /// access on their live subscriptions, in the same transaction.
+    /// Asks for a space: a new PENDING entry, or a DECLINED or REMOVED one asked again, stored
+    /// with the notifications `notices` words for the entry. `None`, writing nothing, when the
+    /// space is already PENDING or ACTIVE on this roster.
+    async fn request(&self, entry: &RosterEntry, notices: Notices<'_, RosterEntry>) -> RepoResult<Option<RosterEntry>>;
+    /// Moves an entry from one of `from` to `to`, with `notifications`; the entry as it is now,
+    /// or `None`, writing nothing, when it was in none of `from`. Leaving ACTIVE makes the
+    /// organization's owners and admins re-check access on their live subscriptions, in the
+    /// same transaction.
     async fn move_roster(
         &self,
         id: uuid::Uuid,
         from: &[RosterStatus],
         to: RosterStatus,
         now: chrono::DateTime<chrono::Utc>,
+        notifications: &[Notification],
     ) -> RepoResult<Option<RosterEntry>>;
 }

@@ -40,7 +40,7 @@ pub use images::{ImageProcessor, ImageRefusal, ImageRepository, ImageSet, Proces
 pub use jobs::{Job, JobKind, JobQueue};
 pub use labels::{OrganizationRepository, ProfileRepository};
 pub use mailer::{MailMessage, Mailer};
-pub use notifications::NotificationRepository;
+pub use notifications::{Notices, NotificationRepository};
 pub use persisted_queries::PersistedQueryStore;
 pub use review_links::{ReviewCounter, ReviewLinkRepository};
 pub use sessions::{RefreshTokenRecord, RotateOutcome, SessionRepository};

@@ -6,6 +6,11 @@ use backline_domain::page::{Page, PageRequest};
 
 use super::RepoResult;
 
+/// The notifications a change raises, worded for what the store made of it (a version number,
+/// the entry a request reopened): the use case has decided the recipients; the repository
+/// calls this inside the change's transaction and stores what it returns with the change.
+pub type Notices<'a, T> = &'a (dyn Fn(&T) -> Vec<Notification> + Send + Sync);
+
 /// Notifications on SQLite or PostgreSQL.
 ///
 /// # Errors

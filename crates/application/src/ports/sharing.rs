@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use backline_domain::ids::{InvitationId, InviteLinkId, UserId};
+use backline_domain::notifications::Notification;
 use backline_domain::sharing::{Invitation, InvitationStatus, InviteLink};
 use backline_domain::workspace::Collaborator;
 
@@ -42,12 +43,14 @@ pub trait InviteLinkRepository: Send + Sync + 'static {
     /// In one transaction: unless `joining.user_id` used this link before, counts one use if the
     /// link still works at `now` (never past its limit, however many accept at once), records
     /// the user, and makes them a collaborator with `joining.role` on the link's resource,
-    /// keeping a higher role they already hold there.
+    /// keeping a higher role they already hold there; `notifications` are stored only when the
+    /// user joins.
     async fn accept(
         &self,
         link: InviteLinkId,
         joining: &Collaborator,
         now: chrono::DateTime<chrono::Utc>,
+        notifications: &[Notification],
     ) -> RepoResult<Acceptance>;
 }
 
@@ -59,8 +62,8 @@ pub trait InviteLinkRepository: Send + Sync + 'static {
 /// address exists.
 #[async_trait::async_trait]
 pub trait InvitationRepository: Send + Sync + 'static {
-    /// Stores a new invitation.
-    async fn insert(&self, invitation: &Invitation) -> RepoResult<()>;
+    /// Stores a new invitation with `notifications` (for an invitee who has an account).
+    async fn insert(&self, invitation: &Invitation, notifications: &[Notification]) -> RepoResult<()>;
     /// Marks pending invitations for `resource_id` and `email` whose expiry passed EXPIRED.
     async fn expire_stale(
         &self,
@@ -93,12 +96,13 @@ pub trait InvitationRepository: Send + Sync + 'static {
         now: chrono::DateTime<chrono::Utc>,
     ) -> RepoResult<bool>;
     /// In one transaction: marks a pending, unexpired invitation ACCEPTED and makes
-    /// `joining.user_id` a collaborator (keeping a higher role held there); `None` when it was
-    /// no longer pending.
+    /// `joining.user_id` a collaborator (keeping a higher role held there), with
+    /// `notifications`; `None`, writing nothing, when it was no longer pending.
     async fn accept(
         &self,
         id: InvitationId,
         joining: &Collaborator,
         now: chrono::DateTime<chrono::Utc>,
+        notifications: &[Notification],
     ) -> RepoResult<Option<Collaborator>>;
 }

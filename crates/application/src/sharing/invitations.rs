@@ -5,7 +5,7 @@
 
 use backline_domain::identity::User;
 use backline_domain::ids::{CollaboratorId, InvitationId};
-use backline_domain::notifications::NotificationType;
+use backline_domain::notifications::{Notification, NotificationType};
 use backline_domain::roles::Role;
 use backline_domain::sharing::{INVITATION_DAYS, Invitation, InvitationStatus, invitation_message, link_role};
 use backline_domain::values::Email;
@@ -14,7 +14,7 @@ use backline_domain::workspace::{Collaborator, MembershipStatus, ResourcePath};
 use super::invite_links::{resource_kind_ref, resource_name};
 use crate::error::{AppError, AppResult};
 use crate::identity::hash_token;
-use crate::notifications::{About, notify};
+use crate::notifications::{About, prepare};
 use crate::ports::{MailMessage, RepoError};
 use crate::workspace::{ResourceRef, grantable, managed, resolve};
 use crate::{Actor, App};
@@ -141,32 +141,39 @@ pub async fn invite_by_email(app: &App, actor: &Actor, input: InviteByEmail) -> 
         created_at: now,
         updated_at: now,
     };
-    app.invitations.insert(&invitation).await.map_err(|error| match error {
-        RepoError::Duplicate(_) => AppError::conflict(
-            "email",
-            "this address already has a pending invitation here; resend or revoke it",
-        ),
-        other => other.into(),
-    })?;
     let name = resource_name(app, input.resource).await?;
+    let notifications = match app.users.find_by_email(email.as_str()).await? {
+        Some(found) => {
+            notices(
+                app,
+                &invitation,
+                inviter,
+                found.user.id,
+                NotificationType::NewInvite,
+                &name,
+                None,
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    app.invitations
+        .insert(&invitation, &notifications)
+        .await
+        .map_err(|error| match error {
+            RepoError::Duplicate(_) => AppError::conflict(
+                "email",
+                "this address already has a pending invitation here; resend or revoke it",
+            ),
+            other => other.into(),
+        })?;
     let inviter_name = inviter_name(app, inviter).await?;
     send(app, &invitation, &inviter_name, &name, &token).await?;
-    if let Some(found) = app.users.find_by_email(email.as_str()).await? {
-        announce(
-            app,
-            &invitation,
-            inviter,
-            found.user.id,
-            NotificationType::NewInvite,
-            &name,
-            None,
-        )
-        .await;
-    }
     view(app, invitation).await
 }
 
-async fn announce(
+/// The notification of `kind` about `invitation` for `recipient`.
+async fn notices(
     app: &App,
     invitation: &Invitation,
     sender: backline_domain::ids::UserId,
@@ -174,7 +181,7 @@ async fn announce(
     kind: NotificationType,
     name: &str,
     target: Option<ResourcePath>,
-) {
+) -> AppResult<Vec<Notification>> {
     let headline = match kind {
         NotificationType::NewInvite => format!("invited you to “{name}” as {}", invitation.role),
         _ => format!("accepted your invitation to “{name}”"),
@@ -188,7 +195,7 @@ async fn announce(
         slug: "/invitations".to_owned(),
         dedupe: None,
     };
-    notify(app, about, [recipient]).await;
+    prepare(app, &about, [recipient]).await
 }
 
 /// The invitation a token belongs to, for the signed-in recipient: their verified address must
@@ -237,13 +244,8 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
     let resource = resource_kind_ref(invitation.resource_kind, invitation.resource_id)?;
     let (path, _) = resolve(app, resource).await?;
     let joining = Collaborator::joining(CollaboratorId(app.ids.uuid()), path, user.id, invitation.role, now);
-    let Some(member) = app.invitations.accept(invitation.id, &joining, now).await? else {
-        let current = app.invitations.by_id(invitation.id).await?;
-        let status = current.map_or(InvitationStatus::Revoked, |current| current.status_at(app.clock.now()));
-        return Err(not_pending(status));
-    };
     let name = resource_name(app, resource).await.unwrap_or_default();
-    announce(
+    let notifications = notices(
         app,
         &invitation,
         user.id,
@@ -252,7 +254,16 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
         &name,
         Some(path),
     )
-    .await;
+    .await?;
+    let Some(member) = app
+        .invitations
+        .accept(invitation.id, &joining, now, &notifications)
+        .await?
+    else {
+        let current = app.invitations.by_id(invitation.id).await?;
+        let status = current.map_or(InvitationStatus::Revoked, |current| current.status_at(app.clock.now()));
+        return Err(not_pending(status));
+    };
     Ok(member)
 }
 

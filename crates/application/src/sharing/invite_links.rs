@@ -7,14 +7,14 @@ use std::collections::HashMap;
 use backline_domain::access::ResourceKind;
 use backline_domain::identity::User;
 use backline_domain::ids::{CollaboratorId, InviteLinkId, UserId};
-use backline_domain::notifications::NotificationType;
+use backline_domain::notifications::{Notification, NotificationType};
 use backline_domain::roles::Role;
 use backline_domain::sharing::{InviteLink, LinkRefusal, is_short_code, link_limits, link_role, short_code_from};
 use backline_domain::workspace::{Collaborator, ResourcePath};
 use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::error::{AppError, AppResult, NotFoundAs};
-use crate::notifications::{About, notify};
+use crate::notifications::{About, prepare};
 use crate::ports::{Acceptance, RepoError};
 use crate::workspace::resource::{load_project, load_space, load_track};
 use crate::workspace::{ResourceRef, grantable, managed, resolve};
@@ -152,11 +152,9 @@ pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResu
     let resource = resource_ref(&link)?;
     let (path, _) = resolve(app, resource).await?;
     let joining = Collaborator::joining(CollaboratorId(app.ids.uuid()), path, user, link.role, now);
-    match app.invite_links.accept(link.id, &joining, now).await? {
-        Acceptance::Joined(member) => {
-            announce_acceptance(app, &link, path, user).await;
-            Ok(member)
-        }
+    let notifications = acceptance_notices(app, &link, path, user).await?;
+    match app.invite_links.accept(link.id, &joining, now, &notifications).await? {
+        Acceptance::Joined(member) => Ok(member),
         Acceptance::Repeated(Some(member)) => Ok(member),
         // They joined through this link once and were removed since: the link does not bring
         // them back.
@@ -174,7 +172,13 @@ pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResu
     }
 }
 
-async fn announce_acceptance(app: &App, link: &InviteLink, path: ResourcePath, joined: UserId) {
+/// INVITE_ACCEPTED for the link's creator, stored only if `joined` gets in.
+async fn acceptance_notices(
+    app: &App,
+    link: &InviteLink,
+    path: ResourcePath,
+    joined: UserId,
+) -> AppResult<Vec<Notification>> {
     let name = match resource_ref(link) {
         Ok(resource) => resource_name(app, resource).await.unwrap_or_default(),
         Err(_) => String::new(),
@@ -188,7 +192,7 @@ async fn announce_acceptance(app: &App, link: &InviteLink, path: ResourcePath, j
         slug: "/".to_owned(),
         dedupe: Some(format!("invite:{}:{joined}", link.id)),
     };
-    notify(app, about, [link.owner_id]).await;
+    prepare(app, &about, [link.owner_id]).await
 }
 
 /// Revokes a link at once (OWNER or ADMIN of its resource). Revoking twice is harmless.

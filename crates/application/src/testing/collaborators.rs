@@ -192,8 +192,8 @@ impl CollaboratorRepository for MemoryCollaborators {
                     .collect();
                 // The reading order: newest first forward, oldest first backward.
                 match page.direction {
-                    Direction::Forward => rows.sort_by(|a, b| b.id.0.cmp(&a.id.0)),
-                    Direction::Backward => rows.sort_by(|a, b| a.id.0.cmp(&b.id.0)),
+                    Direction::Forward => rows.sort_by_key(|row| std::cmp::Reverse(row.id.0)),
+                    Direction::Backward => rows.sort_by_key(|row| row.id.0),
                 }
                 rows.truncate(usize::try_from(page.limit.saturating_add(1)).unwrap_or(usize::MAX));
                 out.insert(*resource, Page::from_overfetch(rows, &page));

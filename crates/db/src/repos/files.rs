@@ -3,7 +3,9 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::anyhow;
-use backline_application::ports::{Event, FileRepository, JobKind, NewVersion, RepoError, RepoResult, TrackEventKind};
+use backline_application::ports::{
+    Event, FileRepository, JobKind, NewVersion, Notices, RepoError, RepoResult, TrackEventKind,
+};
 use backline_domain::ids::{FileId, TrackId, UserId};
 use backline_domain::media::{Analysis, AnalysisStatus, FileType, MediaFile};
 use backline_domain::page::{Page, PageRequest};
@@ -197,7 +199,12 @@ fn row(file: &MediaFile, version: i32) -> RepoResult<files::ActiveModel> {
 
 #[async_trait::async_trait]
 impl FileRepository for SqlFileRepository {
-    async fn insert_version(&self, new: &MediaFile, storage_limit: Option<i64>) -> RepoResult<NewVersion> {
+    async fn insert_version(
+        &self,
+        new: &MediaFile,
+        storage_limit: Option<i64>,
+        notices: Notices<'_, MediaFile>,
+    ) -> RepoResult<NewVersion> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         // Taking the number first locks the track row (PostgreSQL) or the database (SQLite), so
         // concurrent uploads to one track queue here and get consecutive numbers.
@@ -251,7 +258,10 @@ impl FileRepository for SqlFileRepository {
             .map_err(repo_error)?;
         }
         let created = file(inserted)?;
-        commit(&self.db, txn, &event(TrackEventKind::FileUploaded, &created)).await?;
+        let (_, notified) = crate::repos::notifications::insert_within(&txn, &notices(&created)).await?;
+        let mut events = Vec::from(event(TrackEventKind::FileUploaded, &created));
+        events.extend(notified);
+        commit(&self.db, txn, &events).await?;
         Ok(NewVersion::Created(Box::new(created)))
     }
 
@@ -336,19 +346,29 @@ impl FileRepository for SqlFileRepository {
         by_track(models)
     }
 
-    async fn approve(&self, id: FileId) -> RepoResult<MediaFile> {
+    async fn approve(&self, id: FileId, notices: Notices<'_, MediaFile>) -> RepoResult<MediaFile> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         // Writing first takes the write lock at once (SQLite cannot upgrade a read transaction
-        // once another writer committed) and locks the row on PostgreSQL.
-        let marked = files::Entity::update_many()
-            .col_expr(files::Column::IsFinalVersion, Expr::value(true))
+        // once another writer committed) and locks the row on PostgreSQL: the no-op write tells
+        // whether the row exists, the next whether it was final already.
+        let locked = files::Entity::update_many()
+            .col_expr(files::Column::IsFinalVersion, Expr::col(files::Column::IsFinalVersion))
             .filter(files::Column::Id.eq(id.0))
             .exec(&txn)
             .await
             .map_err(repo_error)?;
-        if marked.rows_affected == 0 {
+        if locked.rows_affected == 0 {
             return Err(RepoError::NotFound);
         }
+        let newly_final = files::Entity::update_many()
+            .col_expr(files::Column::IsFinalVersion, Expr::value(true))
+            .filter(files::Column::Id.eq(id.0))
+            .filter(files::Column::IsFinalVersion.eq(false))
+            .exec(&txn)
+            .await
+            .map_err(repo_error)?
+            .rows_affected
+            > 0;
         let target = files::Entity::find_by_id(id.0)
             .one(&txn)
             .await
@@ -363,7 +383,12 @@ impl FileRepository for SqlFileRepository {
             .await
             .map_err(repo_error)?;
         let approved = file(target)?;
-        commit(&self.db, txn, &event(TrackEventKind::VersionApproved, &approved)).await?;
+        let mut events = Vec::from(event(TrackEventKind::VersionApproved, &approved));
+        if newly_final {
+            let (_, notified) = crate::repos::notifications::insert_within(&txn, &notices(&approved)).await?;
+            events.extend(notified);
+        }
+        commit(&self.db, txn, &events).await?;
         Ok(approved)
     }
 

@@ -2,6 +2,7 @@
 
 use backline_application::ports::{InvitationRepository, RepoResult};
 use backline_domain::ids::InvitationId;
+use backline_domain::notifications::Notification;
 use backline_domain::roles::Role;
 use backline_domain::sharing::{Invitation, InvitationStatus};
 use backline_domain::workspace::Collaborator;
@@ -11,10 +12,12 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::invite_links::join;
+use super::notifications::insert_within;
 use crate::Database;
 use crate::convert::{self, parse, resource_kind, resource_kind_str};
 use crate::entities::invitations;
 use crate::error::repo_error;
+use crate::events::commit;
 
 /// Email invitations on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -54,7 +57,8 @@ fn pending(id: InvitationId) -> sea_orm::Condition {
 
 #[async_trait::async_trait]
 impl InvitationRepository for SqlInvitationRepository {
-    async fn insert(&self, new: &Invitation) -> RepoResult<()> {
+    async fn insert(&self, new: &Invitation, notifications: &[Notification]) -> RepoResult<()> {
+        let txn = self.db.conn().begin().await.map_err(repo_error)?;
         invitations::ActiveModel {
             id: Set(new.id.0),
             resource_id: Set(new.resource_id),
@@ -69,10 +73,11 @@ impl InvitationRepository for SqlInvitationRepository {
             created_at: Set(new.created_at),
             updated_at: Set(new.updated_at),
         }
-        .insert(self.db.conn())
+        .insert(&txn)
         .await
         .map_err(repo_error)?;
-        Ok(())
+        let (_, events) = insert_within(&txn, notifications).await?;
+        commit(&self.db, txn, &events).await
     }
 
     async fn expire_stale(&self, resource_id: Uuid, email: &str, now: chrono::DateTime<chrono::Utc>) -> RepoResult<()> {
@@ -174,6 +179,7 @@ impl InvitationRepository for SqlInvitationRepository {
         id: InvitationId,
         joining: &Collaborator,
         now: chrono::DateTime<chrono::Utc>,
+        notifications: &[Notification],
     ) -> RepoResult<Option<Collaborator>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         // The conditional write comes first: it takes the write lock and decides the race.
@@ -192,7 +198,8 @@ impl InvitationRepository for SqlInvitationRepository {
             return Ok(None);
         }
         let member = join(&txn, joining).await?;
-        txn.commit().await.map_err(repo_error)?;
+        let (_, events) = insert_within(&txn, notifications).await?;
+        commit(&self.db, txn, &events).await?;
         Ok(Some(member))
     }
 }

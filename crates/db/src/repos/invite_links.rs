@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use backline_application::ports::{Acceptance, InviteLinkRepository, RepoResult};
 use backline_domain::ids::{InviteLinkId, UserId};
+use backline_domain::notifications::Notification;
 use backline_domain::roles::Role;
 use backline_domain::sharing::InviteLink;
 use backline_domain::workspace::Collaborator;
@@ -145,6 +146,7 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
         id: InviteLinkId,
         joining: &Collaborator,
         now: chrono::DateTime<chrono::Utc>,
+        notifications: &[Notification],
     ) -> RepoResult<Acceptance> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         // Write first: takes SQLite's write lock at once and locks the row on PostgreSQL, so
@@ -205,7 +207,8 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
         .await
         .map_err(repo_error)?;
         let member = join(&txn, joining).await?;
-        txn.commit().await.map_err(repo_error)?;
+        let (_, events) = super::notifications::insert_within(&txn, notifications).await?;
+        crate::events::commit(&self.db, txn, &events).await?;
         Ok(Acceptance::Joined(member))
     }
 }

@@ -1,7 +1,8 @@
 //! Artist profiles, and labels: organizations, their members and rosters.
 
-use backline_application::ports::{Event, OrganizationRepository, ProfileRepository, RepoError, RepoResult};
+use backline_application::ports::{Event, Notices, OrganizationRepository, ProfileRepository, RepoError, RepoResult};
 use backline_domain::ids::{ArtistSpaceId, OrganizationId, UserId};
+use backline_domain::notifications::Notification;
 use backline_domain::organizations::{OrgMember, OrgRole, Organization, RosterEntry, RosterStatus};
 use backline_domain::profile::ArtistProfile;
 use sea_orm::ActiveValue::Set;
@@ -305,7 +306,7 @@ impl OrganizationRepository for SqlLabelRepository {
             .transpose()
     }
 
-    async fn request(&self, asked: &RosterEntry) -> RepoResult<Option<RosterEntry>> {
+    async fn request(&self, asked: &RosterEntry, notices: Notices<'_, RosterEntry>) -> RepoResult<Option<RosterEntry>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         // Asking again after a refusal or a departure reopens the same entry.
         let reopened = rosters::Entity::update_many()
@@ -349,7 +350,15 @@ impl OrganizationRepository for SqlLabelRepository {
             .map_err(repo_error)?
             .map(entry)
             .transpose()?;
-        txn.commit().await.map_err(repo_error)?;
+        let events = match &current {
+            Some(current) => {
+                crate::repos::notifications::insert_within(&txn, &notices(current))
+                    .await?
+                    .1
+            }
+            None => Vec::new(),
+        };
+        commit(&self.db, txn, &events).await?;
         Ok(current)
     }
 
@@ -359,6 +368,7 @@ impl OrganizationRepository for SqlLabelRepository {
         from: &[RosterStatus],
         to: RosterStatus,
         now: chrono::DateTime<chrono::Utc>,
+        notifications: &[Notification],
     ) -> RepoResult<Option<RosterEntry>> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         let Some(before) = rosters::Entity::find_by_id(id)
@@ -381,7 +391,7 @@ impl OrganizationRepository for SqlLabelRepository {
         if moved.rows_affected == 0 {
             return Ok(None);
         }
-        let mut events = Vec::new();
+        let (_, mut events) = crate::repos::notifications::insert_within(&txn, notifications).await?;
         if before.status == RosterStatus::Active && to != RosterStatus::Active {
             for managing in organization_members::Entity::find()
                 .filter(organization_members::Column::OrganizationId.eq(before.organization_id.0))
