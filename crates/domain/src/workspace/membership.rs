@@ -199,7 +199,9 @@ mod tests {
         let start = Utc::now();
         let row = member(Role::Editor, start);
         let owner = UserId(Uuid::from_u128(9));
-        let removed = row.remove(Some(owner), start + Duration::days(3)).expect("active");
+        let Some(removed) = row.remove(Some(owner), start + Duration::days(3)) else {
+            panic!("an active row is removed");
+        };
         assert_eq!(removed.status, MembershipStatus::Removed);
         assert_eq!(removed.removed_by, Some(owner));
         assert_eq!(
@@ -207,7 +209,9 @@ mod tests {
             (row.id, Role::Editor, start)
         );
         assert!(removed.remove(None, start).is_none(), "removing twice changes nothing");
-        let former = removed.former().expect("removed");
+        let Some(former) = removed.former() else {
+            panic!("a removed row is a former collaborator");
+        };
         assert_eq!(former.removed_at, start + Duration::days(3));
         assert!(row.former().is_none());
     }
@@ -215,9 +219,9 @@ mod tests {
     #[test]
     fn joining_again_after_a_removal_starts_a_new_membership() {
         let start = Utc::now();
-        let removed = member(Role::Admin, start)
-            .remove(None, start + Duration::days(1))
-            .expect("active");
+        let Some(removed) = member(Role::Admin, start).remove(None, start + Duration::days(1)) else {
+            panic!("an active row is removed");
+        };
         let later = start + Duration::days(5);
         let mut comeback = member(Role::Viewer, later);
         comeback.id = CollaboratorId(Uuid::from_u128(7));
