@@ -1,26 +1,28 @@
-//! Backline's GraphQL schema: types, resolvers, dataloaders, limits and the mapping of errors
-//! to `extensions.code`. Framework-free: the server crate mounts it on HTTP and WebSocket.
+//! Backline's GraphQL schema, one module per context (identity, workspace, media, feedback,
+//! notifications, sharing, creators), each with its queries, mutations, types and loaders;
+//! `common` holds what they share (request context, error mapping, ids, pagination, node
+//! declarations, the dataloader) and `limits` the query limits. Framework-free: the server
+//! crate mounts it on HTTP and WebSocket.
 
-mod context;
-mod error;
-mod ids;
+mod common;
+mod creators;
+mod feedback;
+mod identity;
 mod limits;
-mod loaders;
-mod mutation;
-mod pagination;
-mod query;
-mod subscription;
-mod types;
+mod media;
+mod node_query;
+mod notifications;
+mod roots;
+mod sharing;
+mod workspace;
 
 use async_graphql::Schema;
 
-pub use context::RequestContext;
-pub use error::{ensure_error_codes, refusal_response};
+pub use common::context::RequestContext;
+pub use common::error::{ensure_error_codes, refusal_response};
+pub use common::waveform::waveform_json;
 pub use limits::{Checked, LimitExceeded, Limits, RequestGuard};
-pub use mutation::MutationRoot;
-pub use query::QueryRoot;
-pub use subscription::SubscriptionRoot;
-pub use types::media::waveform_json;
+pub use roots::{MutationRoot, QueryRoot, SubscriptionRoot};
 
 /// Backline's schema type.
 pub type BacklineSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
@@ -49,10 +51,14 @@ impl Default for SchemaOptions {
 /// Builds the schema around an application.
 pub fn build_schema(app: backline_application::App, options: &SchemaOptions) -> BacklineSchema {
     let limits = options.limits.clone();
-    let mut builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
-        .data(app)
-        .limit_recursive_depth(limits.max_recursive_depth)
-        .limit_directives(limits.max_directives);
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot::default(),
+    )
+    .data(app)
+    .limit_recursive_depth(limits.max_recursive_depth)
+    .limit_directives(limits.max_directives);
     if !options.introspection {
         builder = builder.disable_introspection();
     }
@@ -64,7 +70,11 @@ pub fn build_schema(app: backline_application::App, options: &SchemaOptions) -> 
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot::default(),
+    )
+    .finish()
+    .sdl()
 }

@@ -229,7 +229,7 @@ impl<'a> Walker<'a> {
         let introspective = returns == INTROSPECTION;
         let counts_as_list = in_introspection && INTROSPECTION_LISTS.contains(&name);
         let complexity = if paginated {
-            crate::pagination::list_complexity(
+            crate::common::pagination::list_complexity(
                 child.complexity,
                 self.int_argument(field, "first"),
                 self.int_argument(field, "last"),

@@ -1,0 +1,9 @@
+//! Creators: artist profiles (press kit, visuals, socials), aliases, and labels
+//! (organizations and their rosters).
+
+mod mutation;
+mod query;
+pub(crate) mod types;
+
+pub(crate) use mutation::CreatorMutation;
+pub(crate) use query::CreatorQuery;

@@ -1,0 +1,9 @@
+//! Identity: users, sign-up and log-in, sessions, plans.
+
+mod auth;
+mod mutation;
+mod query;
+pub(crate) mod users;
+
+pub(crate) use mutation::IdentityMutation;
+pub(crate) use query::IdentityQuery;

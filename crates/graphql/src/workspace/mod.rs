@@ -1,0 +1,11 @@
+//! The workspace: artist spaces, projects, tracks and their collaborators.
+
+mod collaborator_mutation;
+mod collaborators;
+mod mutation;
+mod query;
+pub(crate) mod types;
+
+pub(crate) use collaborator_mutation::CollaboratorMutation;
+pub(crate) use mutation::WorkspaceMutation;
+pub(crate) use query::WorkspaceQuery;
