@@ -1,6 +1,7 @@
 //! Creators: artist profiles (press kit, visuals, socials), aliases, and labels
 //! (organizations and their rosters).
 
+pub(crate) mod loaders;
 mod mutation;
 mod query;
 pub(crate) mod types;

@@ -1,6 +1,7 @@
 //! Feedback: time-synced comments, replies, likes, and the live comment and track feeds.
 
 mod live;
+pub(crate) mod loaders;
 mod mutation;
 mod query;
 pub(crate) mod types;

@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use crate::common::context::parts;
 use crate::common::enums::GqlCommentOrder;
 use crate::common::ids::{Kind, encode};
-use crate::common::loaders::{CommentDetailsOf, CommentsOf, RepliesOf};
 use crate::common::nodes::{CommentConnection, CommentNode, FileNode, ReplyConnection, TrackNode, UserNode};
 use crate::common::pagination::page_request;
 use crate::common::total_count::TotalCount;
+use crate::feedback::loaders::{CommentDetailsOf, CommentsOf, RepliesOf};
 
 impl CommentNode {
     pub(crate) fn cursor_id(&self) -> uuid::Uuid {

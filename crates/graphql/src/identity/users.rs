@@ -10,10 +10,10 @@ use crate::common::context::parts;
 use crate::common::enums::{GqlAuthMethod, GqlBillingCycle, GqlPlan, GqlPlatformRole, GqlSubscriptionStatus};
 use crate::common::error::GqlResult;
 use crate::common::ids::{Kind, encode};
-use crate::common::loaders::SubscriptionOf;
 use crate::common::nodes::{ArtistSpaceConnection, SessionNode, UserNode};
 use crate::common::pagination::page_request;
 use crate::common::total_count::TotalCount;
+use crate::identity::loaders::SubscriptionOf;
 use crate::workspace::types::my_spaces;
 
 impl From<User> for UserNode {

@@ -1,5 +1,6 @@
 //! Media: files (track versions), their analysis and waveforms, images and documents.
 
+pub(crate) mod loaders;
 mod mutation;
 mod query;
 pub(crate) mod types;

@@ -1,8 +1,7 @@
 //! Managing who collaborates on a space, project or track.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use backline_application::workspace as uc;
-use backline_application::{Actor, App};
+use backline_application::{Actor, App, workspace as uc};
 use backline_domain::ids::UserId;
 
 use crate::common::args::resource;

@@ -2,6 +2,7 @@
 
 mod collaborator_mutation;
 mod collaborators;
+pub(crate) mod loaders;
 mod mutation;
 mod query;
 pub(crate) mod types;

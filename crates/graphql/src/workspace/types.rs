@@ -14,7 +14,6 @@ use crate::common::enums::{GqlCommentOrder, GqlProjectStatus, GqlRole, GqlSlugTy
 use crate::common::error::GqlResult;
 use crate::common::ids::{Kind, encode};
 use crate::common::images::image_of;
-use crate::common::loaders::{CollaboratorsOf, FilesOf, ProjectsOf, RoleOn, TrackFile, TracksOf};
 use crate::common::nodes::{
     ArtistSpaceConnection, ArtistSpaceNode, CollaboratorConnection, CommentConnection, FileConnection, FileNode,
     ImageNode, InviteLinkNode, ProjectConnection, ProjectNode, TrackConnection, TrackNode, UserNode,
@@ -23,6 +22,8 @@ use crate::common::owner::owner;
 use crate::common::pagination::page_request;
 use crate::common::total_count::TotalCount;
 use crate::feedback::types::comments_field;
+use crate::media::loaders::{FilesOf, TrackFile};
+use crate::workspace::loaders::{CollaboratorsOf, ProjectsOf, RoleOn, TracksOf};
 
 async fn viewer_role(ctx: &Context<'_>, path: ResourcePath) -> async_graphql::Result<Option<GqlRole>> {
     let (_, request) = parts(ctx)?;
@@ -168,7 +169,7 @@ impl ArtistSpaceNode {
         request
             .loaders
             .0
-            .load_one(crate::common::loaders::ProfileOf(self.0.id))
+            .load_one(crate::creators::loaders::ProfileOf(self.0.id))
             .await?
             .map(crate::common::nodes::ArtistProfileNode)
             .ok_or_else(|| async_graphql::Error::new("profile is missing"))
@@ -213,7 +214,7 @@ impl ArtistSpaceNode {
         Ok(request
             .loaders
             .0
-            .load_one(crate::common::loaders::AliasesOf(self.0.id))
+            .load_one(crate::creators::loaders::AliasesOf(self.0.id))
             .await?
             .unwrap_or_default()
             .into_iter()
