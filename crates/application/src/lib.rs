@@ -4,11 +4,11 @@
 pub mod access;
 pub mod app;
 pub mod code;
+pub mod creators;
 pub mod error;
 pub mod failpoints;
 pub mod feedback;
 pub mod identity;
-pub mod labels;
 mod live;
 pub mod media;
 pub mod notifications;

@@ -3,15 +3,22 @@
 //! migrations serve both.
 
 mod convert;
+mod creators;
 mod entities;
 mod error;
 mod events;
+mod feedback;
+mod identity;
+mod media;
+mod notifications;
 mod outbox;
 mod paging;
-mod repos;
+mod persisted_queries;
+mod sharing;
 mod stats;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod workspace;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -20,15 +27,17 @@ use std::time::Duration;
 use backline_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
 
+pub use creators::{SqlAliasRepository, SqlCreatorRepository};
 pub use events::{EventRelay, RelayOptions, SqlEventLog};
+pub use feedback::SqlCommentRepository;
+pub use identity::{SqlEmailTokenRepository, SqlSessionRepository, SqlThrottle, SqlUserRepository};
+pub use media::{SqlDocumentRepository, SqlFileRepository, SqlImageRepository, SqlJobQueue};
+pub use notifications::SqlNotificationRepository;
 pub use outbox::{OutboxMailer, SentMail};
-pub use repos::{
-    SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
-    SqlEmailTokenRepository, SqlFileRepository, SqlImageRepository, SqlInvitationRepository, SqlInviteLinkRepository,
-    SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlPersistedQueries, SqlReviewLinkRepository,
-    SqlSessionRepository, SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
-};
+pub use persisted_queries::SqlPersistedQueries;
+pub use sharing::{SqlInvitationRepository, SqlInviteLinkRepository, SqlReviewLinkRepository};
 pub use stats::{OutboxLag, PoolStats};
+pub use workspace::{SqlCollaboratorRepository, SqlWorkspaceRepository};
 
 tokio::task_local! {
     /// Set while background work (the event relay) runs: its statements are not counted, so

@@ -76,7 +76,7 @@ impl NodeQuery {
             Kind::Invitation => backline_application::sharing::find_invitation(app, &request.actor, InvitationId(uuid))
                 .await
                 .map(|invitation| Node::Invitation(crate::common::nodes::InvitationNode(invitation))),
-            Kind::ArtistAlias => backline_application::workspace::find_alias(app, &request.actor, ArtistAliasId(uuid))
+            Kind::ArtistAlias => backline_application::creators::find_alias(app, &request.actor, ArtistAliasId(uuid))
                 .await
                 .map(|alias| Node::ArtistAlias(crate::common::nodes::ArtistAliasNode(alias))),
             Kind::ReviewLink => {
@@ -84,22 +84,23 @@ impl NodeQuery {
                     .await
                     .map(|link| Node::ReviewLink(crate::common::nodes::ReviewLinkNode(link)))
             }
-            Kind::Organization => backline_application::labels::find_organization(
+            Kind::Organization => backline_application::creators::find_organization(
                 app,
                 &request.actor,
-                backline_application::labels::OrgLookup::Id(OrganizationId(uuid)),
+                backline_application::creators::OrgLookup::Id(OrganizationId(uuid)),
             )
             .await
             .map(|(organization, role)| Node::Organization(crate::common::nodes::OrganizationNode(organization, role))),
-            Kind::RosterEntry => match backline_application::labels::find_roster_entry(app, &request.actor, uuid).await
-            {
-                Ok(entry) => Ok(crate::creators::types::roster_nodes(ctx, vec![entry])
-                    .await?
-                    .pop()
-                    .map(Node::RosterEntry)),
-                Err(error) => Err(error),
+            Kind::RosterEntry => {
+                match backline_application::creators::find_roster_entry(app, &request.actor, uuid).await {
+                    Ok(entry) => Ok(crate::creators::types::roster_nodes(ctx, vec![entry])
+                        .await?
+                        .pop()
+                        .map(Node::RosterEntry)),
+                    Err(error) => Err(error),
+                }
+                .and_then(|node| node.ok_or(backline_application::AppError::NotFound("roster entry")))
             }
-            .and_then(|node| node.ok_or(backline_application::AppError::NotFound("roster entry"))),
             Kind::Image => backline_application::media::find_own_image(app, &request.actor, ImageId(uuid))
                 .await
                 .map(|image| Node::Image(crate::common::nodes::ImageNode(image))),

@@ -29,6 +29,7 @@ pub struct MutationRoot(
     sharing::SharingMutation,
     sharing::ReviewMutation,
     creators::CreatorMutation,
+    creators::AliasMutation,
 );
 
 /// Everything that can be watched live, over `/graphql/ws` (graphql-transport-ws or the legacy

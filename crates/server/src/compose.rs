@@ -8,9 +8,9 @@ use backline_application::{App, AppSettings, MediaSettings, PlanLimits};
 use backline_audio::SymphoniaAnalyzer;
 use backline_auth::{Argon2Hasher, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
-    Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlDocumentRepository,
-    SqlEmailTokenRepository, SqlEventLog, SqlFileRepository, SqlImageRepository, SqlInvitationRepository,
-    SqlInviteLinkRepository, SqlJobQueue, SqlLabelRepository, SqlNotificationRepository, SqlPersistedQueries,
+    Database, OutboxMailer, SqlAliasRepository, SqlCollaboratorRepository, SqlCommentRepository, SqlCreatorRepository,
+    SqlDocumentRepository, SqlEmailTokenRepository, SqlEventLog, SqlFileRepository, SqlImageRepository,
+    SqlInvitationRepository, SqlInviteLinkRepository, SqlJobQueue, SqlNotificationRepository, SqlPersistedQueries,
     SqlReviewLinkRepository, SqlSessionRepository, SqlThrottle, SqlUserRepository, SqlWorkspaceRepository,
 };
 use backline_events::InProcessBus;
@@ -127,8 +127,8 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         invitations: Arc::new(SqlInvitationRepository::new(database.clone())),
         review_links: Arc::new(SqlReviewLinkRepository::new(database.clone())),
         documents: Arc::new(SqlDocumentRepository::new(database.clone())),
-        profiles: Arc::new(SqlLabelRepository::new(database.clone())),
-        organizations: Arc::new(SqlLabelRepository::new(database.clone())),
+        profiles: Arc::new(SqlCreatorRepository::new(database.clone())),
+        organizations: Arc::new(SqlCreatorRepository::new(database.clone())),
         aliases: Arc::new(SqlAliasRepository::new(database.clone())),
         events: Arc::new(InProcessBus::default()),
         event_log: Arc::new(SqlEventLog::new(database.clone())),

@@ -1,16 +1,13 @@
 //! The workspace: artist spaces, projects, tracks and their collaborators.
 
-mod aliases;
 mod collaborators;
 mod listing;
-mod profile;
 mod projects;
 pub(crate) mod resource;
-mod slugs;
+pub(crate) mod slugs;
 mod spaces;
 mod tracks;
 
-pub use aliases::{AddArtistAlias, add_artist_alias, aliases_of, find_alias, update_artist_alias};
 pub use collaborators::{
     add_collaborator, former_collaborators_of, leave_resource, remove_collaborator, transfer_ownership,
     update_collaborator_role,
@@ -19,10 +16,6 @@ pub(crate) use collaborators::{grantable, managed};
 pub use listing::{
     collaborators_of, count_collaborators_of, count_my_artist_spaces, count_projects_in, count_tracks_in,
     my_artist_spaces, projects_by_ids, projects_in, spaces_by_ids, tracks_by_ids, tracks_in, viewer_roles,
-};
-pub use profile::{
-    PressKitInput, ProfileUpload, SocialInput, UpdateArtistProfile, VisualInput, delete_profile_upload, profiles_of,
-    space_documents, space_visual_images, update_artist_profile,
 };
 pub use projects::{
     CreateProject, UpdateProject, create_project, delete_project, find_project, find_project_by_short_id,

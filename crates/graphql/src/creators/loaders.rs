@@ -2,7 +2,7 @@
 //! authorize the whole batch.
 
 use async_graphql::dataloader::Loader;
-use backline_application::workspace::{aliases_of, profiles_of};
+use backline_application::creators::{aliases_of, profiles_of};
 use backline_domain::ids::ArtistSpaceId;
 use backline_domain::profile::ArtistProfile;
 use backline_domain::workspace::ArtistAlias;

@@ -1,11 +1,12 @@
 //! Artist profiles and labels: organizations, members, rosters.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use backline_application::labels as uc;
-use backline_application::workspace::{
-    PressKitInput, ProfileUpload, SocialInput, SpaceLookup, UpdateArtistProfile, VisualInput, delete_profile_upload,
+use backline_application::creators as uc;
+use backline_application::creators::{
+    PressKitInput, ProfileUpload, SocialInput, UpdateArtistProfile, VisualInput, delete_profile_upload,
     update_artist_profile,
 };
+use backline_application::workspace::SpaceLookup;
 use backline_domain::ids::{ArtistSpaceId, DocumentId, FileId, ImageId, OrganizationId, UserId};
 
 use crate::common::context::parts;

@@ -276,7 +276,7 @@ impl OrganizationNode {
     /// Its members, owners first.
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrgMemberNode>> {
         let (app, request) = parts(ctx)?;
-        let members = backline_application::labels::organization_members(app, &request.actor, self.0.id)
+        let members = backline_application::creators::organization_members(app, &request.actor, self.0.id)
             .await
             .gql()?;
         Ok(members.into_iter().map(OrgMemberNode).collect())
@@ -295,7 +295,7 @@ impl OrganizationNode {
             .into_iter()
             .map(RosterStatus::from)
             .collect();
-        let entries = backline_application::labels::organization_roster(app, &request.actor, self.0.id, &statuses)
+        let entries = backline_application::creators::organization_roster(app, &request.actor, self.0.id, &statuses)
             .await
             .gql()?;
         roster_nodes(ctx, entries).await
@@ -335,7 +335,9 @@ pub(crate) async fn roster_nodes(
     entries: Vec<RosterEntry>,
 ) -> async_graphql::Result<Vec<RosterEntryNode>> {
     let (app, _) = parts(ctx)?;
-    let (organizations, spaces) = backline_application::labels::roster_names(app, &entries).await.gql()?;
+    let (organizations, spaces) = backline_application::creators::roster_names(app, &entries)
+        .await
+        .gql()?;
     let names = Arc::new(RosterNames { organizations, spaces });
     Ok(entries
         .into_iter()

@@ -1,17 +1,16 @@
-//! Invite links, email invitations and artist aliases.
+//! Invite links and email invitations.
 
 use async_graphql::{Context, Enum, ID, Object};
 use backline_application::sharing::{InvitePreview, invite_link_users};
 use backline_domain::access::ResourceKind;
 use backline_domain::sharing::{InvitationStatus, LinkRefusal};
-use backline_domain::workspace::AliasStatus;
 use chrono::{DateTime, Utc};
 
 use crate::common::context::parts;
 use crate::common::enums::GqlRole;
 use crate::common::error::GqlResult;
 use crate::common::ids::{Kind, encode};
-use crate::common::nodes::{ArtistAliasNode, InvitationNode, InviteLinkNode, UserNode};
+use crate::common::nodes::{InvitationNode, InviteLinkNode, UserNode};
 
 /// What kind of resource a link opens.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,63 +282,5 @@ impl InvitationNode {
     /// When it was sent.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.invitation.created_at
-    }
-}
-
-/// Whether an alias is in use.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "AliasStatus")]
-pub(crate) enum GqlAliasStatus {
-    /// In use: its slug opens the space.
-    Active,
-    /// Kept for the record; its slug stays reserved but no longer opens the space.
-    Archived,
-}
-
-impl From<AliasStatus> for GqlAliasStatus {
-    fn from(status: AliasStatus) -> Self {
-        match status {
-            AliasStatus::Active => Self::Active,
-            AliasStatus::Archived => Self::Archived,
-        }
-    }
-}
-
-impl From<GqlAliasStatus> for AliasStatus {
-    fn from(status: GqlAliasStatus) -> Self {
-        match status {
-            GqlAliasStatus::Active => Self::Active,
-            GqlAliasStatus::Archived => Self::Archived,
-        }
-    }
-}
-
-/// Another performer or project name of an artist space. Its slug is unique among all spaces
-/// and aliases, and `artistSpace(slug:)` opens the space by it while the alias is ACTIVE.
-#[Object(name = "ArtistAlias")]
-impl ArtistAliasNode {
-    /// Global id (`als_…`).
-    pub(crate) async fn id(&self) -> ID {
-        encode(Kind::ArtistAlias, self.0.id.0)
-    }
-
-    /// The name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// The URL slug (shares one namespace with space slugs).
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// Whether it is in use.
-    async fn status(&self) -> GqlAliasStatus {
-        self.0.status.into()
-    }
-
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
     }
 }

@@ -1,9 +1,8 @@
-//! Sharing and presenting a space: invite links, email invitations and aliases.
+//! Sharing a space, project or track: invite links and email invitations.
 
 use async_graphql::{Context, ID, InputObject, Object};
 use backline_application::sharing::{self as uc, CreateInviteLink, InviteByEmail};
-use backline_application::workspace::{AddArtistAlias, add_artist_alias, update_artist_alias};
-use backline_domain::ids::{ArtistAliasId, ArtistSpaceId, InvitationId, InviteLinkId};
+use backline_domain::ids::{InvitationId, InviteLinkId};
 use chrono::{DateTime, Utc};
 
 use crate::common::args::resource;
@@ -11,8 +10,7 @@ use crate::common::context::parts;
 use crate::common::enums::GqlRole;
 use crate::common::error::GqlResult;
 use crate::common::ids::{Kind, decode};
-use crate::common::nodes::{ArtistAliasNode, CollaboratorNode, InvitationNode, InviteLinkNode};
-use crate::sharing::invitations::GqlAliasStatus;
+use crate::common::nodes::{CollaboratorNode, InvitationNode, InviteLinkNode};
 
 #[derive(Default)]
 pub(crate) struct SharingMutation;
@@ -43,64 +41,8 @@ struct InviteByEmailInput {
     message: Option<String>,
 }
 
-/// Input of `addArtistAlias`.
-#[derive(InputObject)]
-struct AddArtistAliasInput {
-    /// The space it names.
-    artist_space_id: ID,
-    /// The name (1-100 characters).
-    name: String,
-    /// A chosen slug (PRO plan or higher); derived from the name when left out.
-    slug: Option<String>,
-}
-
-/// Input of `updateArtistAlias`.
-#[derive(InputObject)]
-struct UpdateArtistAliasInput {
-    /// The alias.
-    id: ID,
-    /// A new name (the slug stays).
-    name: Option<String>,
-    /// ACTIVE, or ARCHIVED (the slug stays reserved but no longer opens the space).
-    status: Option<GqlAliasStatus>,
-}
-
 #[Object]
 impl SharingMutation {
-    /// Adds another name to an artist space (OWNER and ADMIN). Its slug is unique among all
-    /// spaces and aliases and opens the space through `artistSpace(slug:)`.
-    async fn add_artist_alias(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The space, the name and an optional chosen slug.")] input: AddArtistAliasInput,
-    ) -> async_graphql::Result<ArtistAliasNode> {
-        let (app, request) = parts(ctx)?;
-        let input = AddArtistAlias {
-            space: ArtistSpaceId(decode(Kind::ArtistSpace, &input.artist_space_id, "artistSpaceId")?),
-            name: input.name,
-            slug: input.slug,
-        };
-        Ok(ArtistAliasNode(
-            add_artist_alias(app, &request.actor, input).await.gql()?,
-        ))
-    }
-
-    /// Renames an alias or archives it (OWNER and ADMIN of its space).
-    async fn update_artist_alias(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The alias and what changes.")] input: UpdateArtistAliasInput,
-    ) -> async_graphql::Result<ArtistAliasNode> {
-        let (app, request) = parts(ctx)?;
-        let id = ArtistAliasId(decode(Kind::ArtistAlias, &input.id, "id")?);
-        let status = input.status.map(Into::into);
-        Ok(ArtistAliasNode(
-            update_artist_alias(app, &request.actor, id, input.name, status)
-                .await
-                .gql()?,
-        ))
-    }
-
     /// Invites an address by email (OWNER and ADMIN of the resource). The recipient gets a
     /// link with a one-time token, valid 7 days; a user with that address also gets a
     /// NEW_INVITE notification. One pending invitation per resource and address.

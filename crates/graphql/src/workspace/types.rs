@@ -179,7 +179,7 @@ impl ArtistSpaceNode {
     /// profile or not.
     async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::common::nodes::DocumentNode>> {
         let (app, request) = parts(ctx)?;
-        let documents = backline_application::workspace::space_documents(app, &request.actor, self.0.id)
+        let documents = backline_application::creators::space_documents(app, &request.actor, self.0.id)
             .await
             .gql()?;
         Ok(documents.into_iter().map(crate::common::nodes::DocumentNode).collect())
@@ -189,7 +189,7 @@ impl ArtistSpaceNode {
     /// listed in the profile or not.
     async fn visual_images(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::common::nodes::ImageNode>> {
         let (app, request) = parts(ctx)?;
-        let images = backline_application::workspace::space_visual_images(app, &request.actor, self.0.id)
+        let images = backline_application::creators::space_visual_images(app, &request.actor, self.0.id)
             .await
             .gql()?;
         Ok(images.into_iter().map(crate::common::nodes::ImageNode).collect())
@@ -202,7 +202,7 @@ impl ArtistSpaceNode {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<crate::common::nodes::RosterEntryNode>> {
         let (app, request) = parts(ctx)?;
-        let entries = backline_application::labels::rosters_of_space(app, &request.actor, self.0.id)
+        let entries = backline_application::creators::rosters_of_space(app, &request.actor, self.0.id)
             .await
             .gql()?;
         crate::creators::types::roster_nodes(ctx, entries).await

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::Database;
 use crate::entities::{artist_spaces, documents};
 use crate::error::repo_error;
-use crate::repos::files::{add_storage, existing_ids};
+use crate::media::files::{add_storage, existing_ids};
 
 /// Documents on SQLite or PostgreSQL.
 #[derive(Clone)]

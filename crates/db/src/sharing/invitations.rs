@@ -11,13 +11,13 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
-use super::invite_links::join;
-use super::notifications::insert_within;
 use crate::Database;
 use crate::convert::{self, parse, resource_kind, resource_kind_str};
 use crate::entities::invitations;
 use crate::error::repo_error;
 use crate::events::commit;
+use crate::notifications::inbox::insert_within;
+use crate::sharing::invite_links::join;
 
 /// Email invitations on SQLite or PostgreSQL.
 #[derive(Clone)]

@@ -12,7 +12,7 @@ use crate::Database;
 use crate::convert::{self, parse};
 use crate::entities::artist_aliases;
 use crate::error::repo_error;
-use crate::repos::workspace::reserve_slug;
+use crate::workspace::hierarchy::reserve_slug;
 
 /// Aliases on SQLite or PostgreSQL.
 #[derive(Clone)]

@@ -12,10 +12,10 @@ use backline_domain::profile::{
 };
 use backline_domain::workspace::ArtistSpace;
 
-use super::spaces::{UpdateArtistSpace, update_artist_space};
 use crate::access::{authorize, readable_or_not_found};
 use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::workspace::resource::load_space;
+use crate::workspace::{UpdateArtistSpace, update_artist_space};
 use crate::{Actor, App};
 
 /// A social handle as given.

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::Database;
 use crate::entities::{artist_spaces, images, projects, users};
 use crate::error::repo_error;
-use crate::repos::files::{add_storage, existing_ids};
+use crate::media::files::{add_storage, existing_ids};
 
 /// Images on SQLite or PostgreSQL.
 #[derive(Clone)]

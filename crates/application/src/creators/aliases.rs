@@ -8,12 +8,12 @@ use backline_domain::ids::{ArtistAliasId, ArtistSpaceId};
 use backline_domain::values::{Name, Slug};
 use backline_domain::workspace::{AliasStatus, ArtistAlias};
 
-use super::INSERT_ATTEMPTS;
-use super::resource::load_space;
-use super::slugs::{free_slug, premium_slug};
 use crate::access::authorize;
 use crate::error::{AppError, AppResult};
 use crate::ports::{RepoError, SiblingScope};
+use crate::workspace::INSERT_ATTEMPTS;
+use crate::workspace::resource::load_space;
+use crate::workspace::slugs::{free_slug, premium_slug};
 use crate::{Actor, App};
 
 /// A new alias.

@@ -20,7 +20,7 @@ use crate::Database;
 use crate::convert::{self, parse, resource_kind, resource_kind_str};
 use crate::entities::{invite_link_uses, invite_links};
 use crate::error::repo_error;
-use crate::repos::collaborators::{membership_row, store_joining};
+use crate::workspace::collaborators::{membership_row, store_joining};
 
 /// Invite links on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -207,7 +207,7 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
         .await
         .map_err(repo_error)?;
         let member = join(&txn, joining).await?;
-        let (_, events) = super::notifications::insert_within(&txn, notifications).await?;
+        let (_, events) = crate::notifications::inbox::insert_within(&txn, notifications).await?;
         crate::events::commit(&self.db, txn, &events).await?;
         Ok(Acceptance::Joined(member))
     }

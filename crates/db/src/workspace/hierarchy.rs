@@ -20,10 +20,10 @@ use crate::entities::{
     artist_aliases, artist_spaces, collaborators, files, invitations, invite_links, projects, space_slugs, tracks,
 };
 use crate::error::repo_error;
+use crate::media::documents::release_documents;
+use crate::media::files::release_files;
+use crate::media::images::release_images;
 use crate::paging::{Listing, children_counts, children_pages};
-use crate::repos::documents::release_documents;
-use crate::repos::files::release_files;
-use crate::repos::images::release_images;
 
 /// The workspace hierarchy on SQLite or PostgreSQL.
 #[derive(Clone)]

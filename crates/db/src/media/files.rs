@@ -245,7 +245,7 @@ impl FileRepository for SqlFileRepository {
                 id: Set(Uuid::now_v7()),
                 kind: Set(JobKind::AnalyzeFile.as_str().to_owned()),
                 subject: Set(new.id.0),
-                status: Set(crate::repos::jobs::PENDING.to_owned()),
+                status: Set(crate::media::jobs::PENDING.to_owned()),
                 attempts: Set(0),
                 run_at: Set(new.created_at),
                 locked_until: Set(None),
@@ -258,7 +258,7 @@ impl FileRepository for SqlFileRepository {
             .map_err(repo_error)?;
         }
         let created = file(inserted)?;
-        let (_, notified) = crate::repos::notifications::insert_within(&txn, &notices(&created)).await?;
+        let (_, notified) = crate::notifications::inbox::insert_within(&txn, &notices(&created)).await?;
         let mut events = Vec::from(event(TrackEventKind::FileUploaded, &created));
         events.extend(notified);
         commit(&self.db, txn, &events).await?;
@@ -385,7 +385,7 @@ impl FileRepository for SqlFileRepository {
         let approved = file(target)?;
         let mut events = Vec::from(event(TrackEventKind::VersionApproved, &approved));
         if newly_final {
-            let (_, notified) = crate::repos::notifications::insert_within(&txn, &notices(&approved)).await?;
+            let (_, notified) = crate::notifications::inbox::insert_within(&txn, &notices(&approved)).await?;
             events.extend(notified);
         }
         commit(&self.db, txn, &events).await?;

@@ -217,7 +217,7 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
         if result.rows_affected == 0 {
             return Ok(false);
         }
-        let (_, mut events) = crate::repos::notifications::insert_within(&txn, notifications).await?;
+        let (_, mut events) = crate::notifications::inbox::insert_within(&txn, notifications).await?;
         events.insert(0, Event::AccessChanged { user: removed.user_id });
         crate::events::commit(&self.db, txn, &events).await?;
         Ok(true)

@@ -17,11 +17,11 @@ use crate::events::commit;
 
 /// Profiles and organizations on SQLite or PostgreSQL.
 #[derive(Clone)]
-pub struct SqlLabelRepository {
+pub struct SqlCreatorRepository {
     db: Database,
 }
 
-impl SqlLabelRepository {
+impl SqlCreatorRepository {
     /// A repository over `db`.
     pub fn new(db: Database) -> Self {
         Self { db }
@@ -103,7 +103,7 @@ fn statuses(list: &[RosterStatus]) -> Vec<&'static str> {
 }
 
 #[async_trait::async_trait]
-impl ProfileRepository for SqlLabelRepository {
+impl ProfileRepository for SqlCreatorRepository {
     async fn profiles(&self, spaces: &[ArtistSpaceId]) -> RepoResult<Vec<ArtistProfile>> {
         if spaces.is_empty() {
             return Ok(Vec::new());
@@ -147,7 +147,7 @@ impl ProfileRepository for SqlLabelRepository {
 }
 
 #[async_trait::async_trait]
-impl OrganizationRepository for SqlLabelRepository {
+impl OrganizationRepository for SqlCreatorRepository {
     async fn insert(&self, new: &Organization, owner: &OrgMember) -> RepoResult<()> {
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         organizations::ActiveModel {
@@ -352,7 +352,7 @@ impl OrganizationRepository for SqlLabelRepository {
             .transpose()?;
         let events = match &current {
             Some(current) => {
-                crate::repos::notifications::insert_within(&txn, &notices(current))
+                crate::notifications::inbox::insert_within(&txn, &notices(current))
                     .await?
                     .1
             }
@@ -391,7 +391,7 @@ impl OrganizationRepository for SqlLabelRepository {
         if moved.rows_affected == 0 {
             return Ok(None);
         }
-        let (_, mut events) = crate::repos::notifications::insert_within(&txn, notifications).await?;
+        let (_, mut events) = crate::notifications::inbox::insert_within(&txn, notifications).await?;
         if before.status == RosterStatus::Active && to != RosterStatus::Active {
             for managing in organization_members::Entity::find()
                 .filter(organization_members::Column::OrganizationId.eq(before.organization_id.0))

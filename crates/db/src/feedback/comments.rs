@@ -119,7 +119,7 @@ impl CommentRepository for SqlCommentRepository {
             .await
             .map_err(repo_error)?;
         }
-        let (_, notified) = super::notifications::insert_within(&txn, new.notifications).await?;
+        let (_, notified) = crate::notifications::inbox::insert_within(&txn, new.notifications).await?;
         let mut events = event(new.event, comment).to_vec();
         events.extend(notified);
         backline_application::failpoints::hit(backline_application::failpoints::COMMENT_BEFORE_COMMIT);
@@ -157,7 +157,7 @@ impl CommentRepository for SqlCommentRepository {
         }
         let txn = self.db.conn().begin().await.map_err(repo_error)?;
         model.update(&txn).await.map_err(repo_error)?;
-        let (_, notified) = super::notifications::insert_within(&txn, notifications).await?;
+        let (_, notified) = crate::notifications::inbox::insert_within(&txn, notifications).await?;
         let mut events = event(kind, changed).to_vec();
         events.extend(notified);
         commit(&self.db, txn, &events).await
@@ -233,7 +233,7 @@ impl CommentRepository for SqlCommentRepository {
         .await;
         match inserted.map_err(repo_error) {
             Ok(_) => {
-                let (_, notified) = super::notifications::insert_within(&txn, notifications).await?;
+                let (_, notified) = crate::notifications::inbox::insert_within(&txn, notifications).await?;
                 let mut events = event(CommentEventKind::Liked, liked).to_vec();
                 events.extend(notified);
                 commit(&self.db, txn, &events).await?;
