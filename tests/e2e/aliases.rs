@@ -10,7 +10,7 @@ const BY_SLUG: &str = "query($slug: String!) { artistSpace(slug: $slug) { id nam
 
 async fn upgrade(app: &TestApp, user: &TestUser) -> anyhow::Result<()> {
     let id = uuid::Uuid::parse_str(user.id.trim_start_matches("usr_"))?;
-    app.app().users.set_plan(UserId(id), Plan::Pro).await?;
+    app.app().ports().users.set_plan(UserId(id), Plan::Pro).await?;
     Ok(())
 }
 

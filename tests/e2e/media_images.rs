@@ -72,7 +72,7 @@ async fn images_get_variants_and_replace_each_other() -> anyhow::Result<()> {
         "the old image's bytes came back"
     );
     assert_eq!(
-        app.app().blobs.list("images").await?.len(),
+        app.app().ports().blobs.list("images").await?.len(),
         3,
         "only the new image's variants remain"
     );

@@ -58,8 +58,12 @@ async fn orphans_are_collected_and_corruption_is_reported() -> anyhow::Result<()
     let kept_key = format!("files/{}", uuid_of(&str_at(&file, "/id")?)?);
     // What a crash between writing the blob and committing its row leaves behind.
     let orphan = format!("files/{}", uuid::Uuid::now_v7());
-    app.app().blobs.put(&orphan, b"RIFF orphan".to_vec()).await?;
-    app.app().blobs.put("images/not-an-id/original", b"x".to_vec()).await?;
+    app.app().ports().blobs.put(&orphan, b"RIFF orphan".to_vec()).await?;
+    app.app()
+        .ports()
+        .blobs
+        .put("images/not-an-id/original", b"x".to_vec())
+        .await?;
 
     let young = collect_orphans(app.app(), chrono::Duration::hours(1)).await?;
     assert!(
@@ -69,20 +73,24 @@ async fn orphans_are_collected_and_corruption_is_reported() -> anyhow::Result<()
     let report = collect_orphans(app.app(), chrono::Duration::zero()).await?;
     assert_eq!(report.removed, vec![orphan.clone()]);
     assert_eq!(report.bytes, 11);
-    assert!(app.app().blobs.head(&orphan).await?.is_none());
+    assert!(app.app().ports().blobs.head(&orphan).await?.is_none());
     assert!(
-        app.app().blobs.head(&kept_key).await?.is_some(),
+        app.app().ports().blobs.head(&kept_key).await?.is_some(),
         "a committed file's blob stays"
     );
 
     let clean = verify_blobs(app.app()).await?;
     assert_eq!(clean.checked, 1);
     assert!(clean.is_clean());
-    app.app().blobs.put(&kept_key, b"RIFF tampered".to_vec()).await?;
+    app.app()
+        .ports()
+        .blobs
+        .put(&kept_key, b"RIFF tampered".to_vec())
+        .await?;
     let dirty = verify_blobs(app.app()).await?;
     assert_eq!(dirty.mismatched.len(), 1);
     assert_eq!(dirty.mismatched[0].2, str_at(&file, "/sha256")?);
-    app.app().blobs.delete(&kept_key).await?;
+    app.app().ports().blobs.delete(&kept_key).await?;
     assert_eq!(verify_blobs(app.app()).await?.missing.len(), 1);
     app.stop().await
 }
@@ -112,7 +120,11 @@ async fn transient_failures_retry_then_end_failed() -> anyhow::Result<()> {
     assert_eq!(file["analysis"]["status"], "PENDING");
     let id = str_at(&file, "/id")?;
     // The blob store loses the content (an outage, not bad media): every try fails.
-    app.app().blobs.delete(&format!("files/{}", uuid_of(&id)?)).await?;
+    app.app()
+        .ports()
+        .blobs
+        .delete(&format!("files/{}", uuid_of(&id)?))
+        .await?;
     let mut runs = 0;
     while backline_application::media::run_next_job(app.app()).await? {
         runs += 1;
@@ -123,7 +135,7 @@ async fn transient_failures_retry_then_end_failed() -> anyhow::Result<()> {
     assert_eq!(analysed["analysis"]["status"], "FAILED");
     let reason = str_at(&analysed, "/analysis/error")?;
     assert!(reason.starts_with("gave up after 3 tries"), "{reason}");
-    assert_eq!(app.app().jobs.pending().await?, 0);
+    assert_eq!(app.app().ports().jobs.pending().await?, 0);
 
     // A good upload is analysed by the same unit of work.
     let good = app

@@ -190,7 +190,10 @@ async fn content_is_checked_not_trusted() -> anyhow::Result<()> {
     }
     assert_eq!(file_count(&app, &owner.token, &place.track).await?, 0, "nothing stored");
     assert_eq!(app.storage_used(&owner.token).await?, 0);
-    assert!(app.app().blobs.list("files").await?.is_empty(), "no blob left behind");
+    assert!(
+        app.app().ports().blobs.list("files").await?.is_empty(),
+        "no blob left behind"
+    );
 
     // Generic declarations are fine; the stored type comes from the content.
     let generic = app
@@ -240,7 +243,7 @@ async fn size_and_storage_limits_hold_and_write_nothing() -> anyhow::Result<()> 
     assert_eq!(app.storage_used(&owner.token).await?, small.len() as i64);
     assert_eq!(file_count(&app, &owner.token, &place.track).await?, 1);
     assert_eq!(
-        app.app().blobs.list("files").await?.len(),
+        app.app().ports().blobs.list("files").await?.len(),
         1,
         "refused uploads leave no blob"
     );
@@ -261,7 +264,7 @@ async fn size_and_storage_limits_hold_and_write_nothing() -> anyhow::Result<()> 
     )
     .await?;
     assert_eq!(app.storage_used(&owner.token).await?, 0);
-    assert!(app.app().blobs.list("files").await?.is_empty());
+    assert!(app.app().ports().blobs.list("files").await?.is_empty());
     app.stop().await
 }
 

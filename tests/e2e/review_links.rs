@@ -29,7 +29,7 @@ const GRANT: &str = "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(
 
 async fn upgrade(app: &TestApp, user: &TestUser) -> anyhow::Result<()> {
     let id = uuid::Uuid::parse_str(user.id.trim_start_matches("usr_"))?;
-    app.app().users.set_plan(UserId(id), Plan::Pro).await?;
+    app.app().ports().users.set_plan(UserId(id), Plan::Pro).await?;
     Ok(())
 }
 

@@ -47,7 +47,7 @@ async fn a_50_mib_version_lives_in_s3_from_upload_to_delete() -> anyhow::Result<
 
     // An orphan (a blob whose upload never committed) is collected; the file's blob is not.
     let orphan = format!("files/{}", uuid::Uuid::now_v7());
-    app.app().blobs.put(&orphan, b"RIFF orphan".to_vec()).await?;
+    app.app().ports().blobs.put(&orphan, b"RIFF orphan".to_vec()).await?;
     let collected = collect_orphans(app.app(), chrono::Duration::zero()).await?;
     assert_eq!(collected.removed, vec![orphan]);
 
@@ -60,7 +60,7 @@ async fn a_50_mib_version_lives_in_s3_from_upload_to_delete() -> anyhow::Result<
         .await?;
     assert!(deleted["deleteFile"].is_string());
     assert!(
-        app.app().blobs.list("files").await?.is_empty(),
+        app.app().ports().blobs.list("files").await?.is_empty(),
         "the blob went with the file"
     );
     assert_eq!(app.storage_used(&owner.token).await?, 0);

@@ -138,9 +138,10 @@ impl Default for AppSettings {
     }
 }
 
-/// Everything a use case needs: the ports, chosen by the composition root, and settings.
+/// The adapters the composition root chooses for each port, handed to [`App::new`]. After that
+/// only use cases reach them: outer crates (GraphQL, the server) call use cases.
 #[derive(Clone)]
-pub struct App {
+pub struct Ports {
     /// User accounts.
     pub users: Arc<dyn UserRepository>,
     /// Sessions and refresh tokens.
@@ -201,11 +202,198 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Identifiers and secrets.
     pub ids: Arc<dyn IdGenerator>,
+}
+
+/// Everything a use case needs: the ports, chosen by the composition root, and settings. Its
+/// ports are the application's own; outer crates see only the settings and the use cases.
+#[derive(Clone)]
+pub struct App {
+    /// User accounts.
+    pub(crate) users: Arc<dyn UserRepository>,
+    /// Sessions and refresh tokens.
+    pub(crate) sessions: Arc<dyn SessionRepository>,
+    /// Email tokens.
+    pub(crate) email_tokens: Arc<dyn EmailTokenRepository>,
+    /// Spaces, projects, tracks.
+    pub(crate) workspace: Arc<dyn WorkspaceRepository>,
+    /// Collaborator rows.
+    pub(crate) collaborators: Arc<dyn CollaboratorRepository>,
+    /// Stored files (track versions).
+    pub(crate) files: Arc<dyn FileRepository>,
+    /// Comments on versions.
+    pub(crate) comments: Arc<dyn CommentRepository>,
+    /// In-app notifications.
+    pub(crate) notifications: Arc<dyn NotificationRepository>,
+    /// Invite links.
+    pub(crate) invite_links: Arc<dyn InviteLinkRepository>,
+    /// Aliases of artist spaces.
+    pub(crate) aliases: Arc<dyn AliasRepository>,
+    /// Email invitations.
+    pub(crate) invitations: Arc<dyn InvitationRepository>,
+    /// Documents of artist spaces (press kits).
+    pub(crate) documents: Arc<dyn DocumentRepository>,
+    /// Artist profiles.
+    pub(crate) profiles: Arc<dyn ProfileRepository>,
+    /// Labels: organizations, members and rosters.
+    pub(crate) organizations: Arc<dyn OrganizationRepository>,
+    /// Public review links.
+    pub(crate) review_links: Arc<dyn ReviewLinkRepository>,
+    /// Live events for subscriptions.
+    pub(crate) events: Arc<dyn EventBus>,
+    /// The outbox read back, for subscriptions that resume.
+    pub(crate) event_log: Arc<dyn EventLog>,
+    /// GraphQL documents registered by hash (automatic persisted queries).
+    pub(crate) persisted_queries: Arc<dyn PersistedQueryStore>,
+    /// Uploaded images.
+    pub(crate) images: Arc<dyn ImageRepository>,
+    /// Background jobs.
+    pub(crate) jobs: Arc<dyn JobQueue>,
+    /// File bodies.
+    pub(crate) blobs: Arc<dyn BlobStore>,
+    /// Audio decoding and measurement.
+    pub(crate) analyzer: Arc<dyn AudioAnalyzer>,
+    /// Image decoding and resizing.
+    pub(crate) image_processor: Arc<dyn ImageProcessor>,
+    /// Password hashing.
+    pub(crate) hasher: Arc<dyn PasswordHasher>,
+    /// Access tokens.
+    pub(crate) tokens: Arc<dyn TokenIssuer>,
+    /// Outgoing email.
+    pub(crate) mailer: Arc<dyn Mailer>,
+    /// Failed attempt counting (sign-ins, review-link passwords).
+    pub(crate) throttle: Arc<dyn LoginThrottle>,
+    /// Rate limits (mutations per caller).
+    pub(crate) rate_limiter: Arc<dyn RateLimiter>,
+    /// Time.
+    pub(crate) clock: Arc<dyn Clock>,
+    /// Identifiers and secrets.
+    pub(crate) ids: Arc<dyn IdGenerator>,
     /// What this process knows of sessions (active or ended), kept current across processes by
     /// `identity::follow_session_ends`.
-    pub session_cache: Arc<crate::identity::SessionCache>,
+    pub(crate) session_cache: Arc<crate::identity::SessionCache>,
     /// Settings.
     pub settings: AppSettings,
+}
+
+impl App {
+    /// The application over `ports` with `settings`.
+    pub fn new(ports: Ports, settings: AppSettings) -> Self {
+        let Ports {
+            users,
+            sessions,
+            email_tokens,
+            workspace,
+            collaborators,
+            files,
+            comments,
+            notifications,
+            invite_links,
+            aliases,
+            invitations,
+            documents,
+            profiles,
+            organizations,
+            review_links,
+            events,
+            event_log,
+            persisted_queries,
+            images,
+            jobs,
+            blobs,
+            analyzer,
+            image_processor,
+            hasher,
+            tokens,
+            mailer,
+            throttle,
+            rate_limiter,
+            clock,
+            ids,
+        } = ports;
+        Self {
+            users,
+            sessions,
+            email_tokens,
+            workspace,
+            collaborators,
+            files,
+            comments,
+            notifications,
+            invite_links,
+            aliases,
+            invitations,
+            documents,
+            profiles,
+            organizations,
+            review_links,
+            events,
+            event_log,
+            persisted_queries,
+            images,
+            jobs,
+            blobs,
+            analyzer,
+            image_processor,
+            hasher,
+            tokens,
+            mailer,
+            throttle,
+            rate_limiter,
+            clock,
+            ids,
+            session_cache: Arc::default(),
+            settings,
+        }
+    }
+
+    /// The time now, by the application's clock (the one every use case reads).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// What this process knows of sessions, for the WebSocket to end subscriptions of sessions
+    /// that ended.
+    pub fn session_cache(&self) -> &Arc<crate::identity::SessionCache> {
+        &self.session_cache
+    }
+
+    /// Every port, for black-box tests that set up or inspect what no use case exposes (a
+    /// plan change, a blob's presence). Feature `testing`.
+    #[cfg(feature = "testing")]
+    pub fn ports(&self) -> Ports {
+        Ports {
+            users: self.users.clone(),
+            sessions: self.sessions.clone(),
+            email_tokens: self.email_tokens.clone(),
+            workspace: self.workspace.clone(),
+            collaborators: self.collaborators.clone(),
+            files: self.files.clone(),
+            comments: self.comments.clone(),
+            notifications: self.notifications.clone(),
+            invite_links: self.invite_links.clone(),
+            aliases: self.aliases.clone(),
+            invitations: self.invitations.clone(),
+            documents: self.documents.clone(),
+            profiles: self.profiles.clone(),
+            organizations: self.organizations.clone(),
+            review_links: self.review_links.clone(),
+            events: self.events.clone(),
+            event_log: self.event_log.clone(),
+            persisted_queries: self.persisted_queries.clone(),
+            images: self.images.clone(),
+            jobs: self.jobs.clone(),
+            blobs: self.blobs.clone(),
+            analyzer: self.analyzer.clone(),
+            image_processor: self.image_processor.clone(),
+            hasher: self.hasher.clone(),
+            tokens: self.tokens.clone(),
+            mailer: self.mailer.clone(),
+            throttle: self.throttle.clone(),
+            rate_limiter: self.rate_limiter.clone(),
+            clock: self.clock.clone(),
+            ids: self.ids.clone(),
+        }
+    }
 }
 
 /// Facts about the calling client, recorded on sessions and used for throttling.

@@ -19,6 +19,6 @@ pub mod sharing;
 pub mod testing;
 pub mod workspace;
 
-pub use app::{Actor, App, AppSettings, ClientMeta, MediaSettings, PlanLimits};
+pub use app::{Actor, App, AppSettings, ClientMeta, MediaSettings, PlanLimits, Ports};
 pub use code::Code;
 pub use error::AppError;

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use backline_application::persisted::TrustedDocuments;
-use backline_application::ports::{Mailer, TokenIssuer};
-use backline_application::{App, AppSettings, MediaSettings, PlanLimits};
+use backline_application::ports::{EventBus, Mailer, TokenIssuer};
+use backline_application::{App, AppSettings, MediaSettings, PlanLimits, Ports};
 use backline_audio::SymphoniaAnalyzer;
 use backline_auth::{Argon2Hasher, JwtIssuer, RandomIds, SystemClock};
 use backline_db::{
@@ -26,6 +26,8 @@ use crate::config::{Config, Environment};
 pub struct Composition {
     /// The application with its adapters.
     pub app: App,
+    /// The bus live events are published on (the event relay feeds it).
+    pub events: Arc<dyn EventBus>,
     /// The database pool.
     pub database: Database,
     /// The GraphQL schema.
@@ -114,7 +116,8 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         }
         None => None,
     };
-    let app = App {
+    let events: Arc<dyn EventBus> = Arc::new(InProcessBus::default());
+    let ports = Ports {
         users: Arc::new(SqlUserRepository::new(database.clone())),
         sessions: Arc::new(SqlSessionRepository::new(database.clone())),
         email_tokens: Arc::new(SqlEmailTokenRepository::new(database.clone())),
@@ -130,7 +133,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         profiles: Arc::new(SqlCreatorRepository::new(database.clone())),
         organizations: Arc::new(SqlCreatorRepository::new(database.clone())),
         aliases: Arc::new(SqlAliasRepository::new(database.clone())),
-        events: Arc::new(InProcessBus::default()),
+        events: Arc::clone(&events),
         event_log: Arc::new(SqlEventLog::new(database.clone())),
         persisted_queries: Arc::new(SqlPersistedQueries::new(database.clone())),
         images: Arc::new(SqlImageRepository::new(database.clone())),
@@ -145,8 +148,10 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
         rate_limiter: Arc::new(throttle),
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),
-        session_cache: Arc::default(),
-        settings: AppSettings {
+    };
+    let app = App::new(
+        ports,
+        AppSettings {
             public_url: config.public_url.clone(),
             plan_limits: PlanLimits {
                 free: config.storage_limit_free.0,
@@ -169,7 +174,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
             persisted_queries_kept: config.persisted_queries_kept,
             ..AppSettings::default()
         },
-    };
+    );
     let options = SchemaOptions {
         introspection: config.introspection_enabled(),
         suggestions: config.suggestions_enabled(),
@@ -179,6 +184,7 @@ pub async fn compose(config: &Config) -> anyhow::Result<Composition> {
     let guard = RequestGuard::new(options.limits, &schema.sdl());
     Ok(Composition {
         app,
+        events,
         database,
         schema,
         guard,

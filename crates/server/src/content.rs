@@ -311,13 +311,9 @@ pub(crate) async fn image_content(
     };
     let app = &state.composition.app;
     let signed = match (query.get("exp").and_then(|value| value.parse().ok()), query.get("sig")) {
-        (Some(expires), Some(signature)) => verify_signature(
-            app,
-            SignedScope::Image(uuid, variant),
-            expires,
-            signature,
-            app.clock.now(),
-        ),
+        (Some(expires), Some(signature)) => {
+            verify_signature(app, SignedScope::Image(uuid, variant), expires, signature, app.now())
+        }
         _ => false,
     };
     if !signed {
@@ -353,7 +349,7 @@ pub(crate) async fn document_content(
     let app = &state.composition.app;
     let signed = match (query.get("exp").and_then(|value| value.parse().ok()), query.get("sig")) {
         (Some(expires), Some(signature)) => {
-            verify_signature(app, SignedScope::Document(uuid), expires, signature, app.clock.now())
+            verify_signature(app, SignedScope::Document(uuid), expires, signature, app.now())
         }
         _ => false,
     };

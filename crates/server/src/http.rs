@@ -620,7 +620,12 @@ async fn check_readiness(state: &HttpState) -> (StatusCode, String) {
             (false, false)
         }
     };
-    let blobs_ok = match tokio::time::timeout(READY_CHECK_TIMEOUT, state.composition.app.blobs.ping()).await {
+    let blobs_ok = match tokio::time::timeout(
+        READY_CHECK_TIMEOUT,
+        backline_application::media::blob_store_reachable(&state.composition.app),
+    )
+    .await
+    {
         Ok(Ok(())) => true,
         Ok(Err(error)) => {
             tracing::warn!(error = %format!("{error:#}"), "blob store is not reachable");

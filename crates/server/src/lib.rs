@@ -19,6 +19,7 @@ mod workers;
 mod ws;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -96,7 +97,13 @@ impl Server {
         if config.graphiql_enabled() {
             tracing::info!("GraphiQL: http://{addr}/graphql");
         }
-        let workers = workers::Workers::start(&composition.app, &composition.database, &config).await?;
+        let workers = workers::Workers::start(
+            &composition.app,
+            Arc::clone(&composition.events),
+            &composition.database,
+            &config,
+        )
+        .await?;
         let lifecycle = shutdown::Lifecycle::new();
         let router = http::router(composition, &config, lifecycle.clone());
         let timeout = Duration::from_secs(config.shutdown_timeout_secs);

@@ -5,7 +5,7 @@
 
 use axum::body::Bytes;
 use backline_application::feedback::{AddComment, CommentChange, add_comment, change_comment, reply_to_comment};
-use backline_application::identity::{SignUp, log_in, sign_up};
+use backline_application::identity::{SignUp, generate_password, log_in, reset_password, sign_up};
 use backline_application::media::{UploadFile, upload_file};
 use backline_application::workspace::{
     CreateArtistSpace, CreateProject, CreateTrack, create_artist_space, create_project, create_track,
@@ -29,7 +29,7 @@ const DEMO_EMAIL: &str = "demo@backline.local";
 /// # Errors
 /// Fails when the database fails.
 pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
-    let password = app.ids.secret_token(12);
+    let password = generate_password(app);
     let meta = ClientMeta {
         user_agent: Some("backline seed-demo".into()),
         ip: None,
@@ -47,14 +47,12 @@ pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
     {
         Ok(payload) => payload,
         Err(AppError::Conflict { .. }) => {
-            let user = app
-                .users
-                .find_by_email(DEMO_EMAIL)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("the username 'demo' belongs to another account"))?;
-            app.users
-                .set_password_hash(user.user.id, &app.hasher.hash(&password)?, app.clock.now())
-                .await?;
+            reset_password(app, DEMO_EMAIL, &password)
+                .await
+                .map_err(|error| match error {
+                    AppError::NotFound(_) => anyhow::anyhow!("the username 'demo' belongs to another account"),
+                    other => anyhow::anyhow!("{other}"),
+                })?;
             let payload = log_in(app, DEMO_EMAIL, &password, &meta)
                 .await
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
@@ -66,7 +64,7 @@ pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
         }
         Err(other) => return Err(anyhow::anyhow!("{other}")),
     };
-    let actor = Actor::user(payload.user.id, backline_domain::ids::SessionId(app.ids.uuid()));
+    let actor = Actor::user(payload.user.id, backline_domain::ids::SessionId(uuid::Uuid::now_v7()));
     let fail = |error: AppError| anyhow::anyhow!("{error}");
     let space = create_artist_space(
         app,

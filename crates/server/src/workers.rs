@@ -11,6 +11,7 @@ use backline_application::identity::{follow_session_ends, prune_throttles};
 use backline_application::media::run_next_job;
 use backline_application::notifications::send_digests;
 use backline_application::persisted::prune_persisted;
+use backline_application::ports::EventBus;
 use backline_db::{Database, EventRelay, RelayOptions};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -53,10 +54,15 @@ impl Workers {
     ///
     /// # Errors
     /// Fails when the relay cannot start (the database does not answer).
-    pub(crate) async fn start(app: &App, database: &Database, config: &Config) -> anyhow::Result<Self> {
+    pub(crate) async fn start(
+        app: &App,
+        events: Arc<dyn EventBus>,
+        database: &Database,
+        config: &Config,
+    ) -> anyhow::Result<Self> {
         let relay = EventRelay::start(
             database.clone(),
-            app.events.clone(),
+            events,
             RelayOptions {
                 poll_interval: Duration::from_millis(config.event_poll_ms.max(10)),
                 ..RelayOptions::default()

@@ -344,7 +344,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     // The session the socket signed in with: when it ends, so does the socket.
     let session: Arc<Mutex<Option<SessionId>>> = Arc::default();
     let signed_in = Arc::clone(&session);
-    let sessions = Arc::clone(&app.session_cache);
+    let sessions = Arc::clone(app.session_cache());
     // Who signed in, for the rate limit of mutations sent over the socket.
     let caller: Arc<Mutex<Option<Actor>>> = Arc::default();
     let signed_in_as = Arc::clone(&caller);

@@ -22,3 +22,28 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
     app.session_cache.ended_now(&ended, now);
     Ok(true)
 }
+
+/// A new random password, for an operator to hand out.
+pub fn generate_password(app: &App) -> String {
+    app.ids.secret_token(12)
+}
+
+/// Sets the password of the account with `email` (an operator's reset, e.g. from the CLI; no
+/// caller is checked) and revokes its sessions. `NOT_FOUND` when no account has that address.
+pub async fn reset_password(app: &App, email: &str, new: &str) -> AppResult<()> {
+    let new = Password::parse(new, "password")?;
+    let user = app
+        .users
+        .find_by_email(email)
+        .await?
+        .ok_or(AppError::NotFound("user"))?
+        .user
+        .id;
+    let now = app.clock.now();
+    app.users
+        .set_password_hash(user, &app.hasher.hash(new.expose())?, now)
+        .await?;
+    let ended = app.sessions.revoke_all(user, now).await?;
+    app.session_cache.ended_now(&ended, now);
+    Ok(())
+}

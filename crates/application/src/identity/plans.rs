@@ -12,6 +12,23 @@ pub fn storage_limit(app: &App, subscription: &Subscription) -> Option<i64> {
     app.settings.plan_limits.for_plan(subscription.plan)
 }
 
+/// The subscriptions of `users` the caller may see: their own, or anyone's for a platform
+/// admin; the others are left out, as if they had none.
+pub async fn subscriptions_of(app: &App, actor: &Actor, users: &[UserId]) -> AppResult<Vec<Subscription>> {
+    let Some(caller) = actor.user_id() else {
+        return Ok(Vec::new());
+    };
+    let admin = actor
+        .platform_role(app)
+        .await?
+        .is_some_and(|role| role.is_platform_admin());
+    let visible: Vec<UserId> = users.iter().copied().filter(|user| admin || *user == caller).collect();
+    if visible.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(app.users.subscriptions(&visible).await?)
+}
+
 /// The plan `user` is on (FREE when they have no subscription row).
 pub(crate) async fn plan_of(app: &App, user: UserId) -> AppResult<Plan> {
     Ok(app

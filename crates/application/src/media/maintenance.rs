@@ -145,6 +145,14 @@ pub async fn verify_blobs(app: &App) -> AppResult<VerifyReport> {
     Ok(report)
 }
 
+/// Whether the blob store answers (the readiness check).
+///
+/// # Errors
+/// The store's error when it does not.
+pub async fn blob_store_reachable(app: &App) -> anyhow::Result<()> {
+    app.blobs.ping().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

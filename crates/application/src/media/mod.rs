@@ -19,7 +19,7 @@ pub use files::{
     files_by_ids, files_in, find_file, track_files,
 };
 pub use images::{UploadImage, find_images, find_own_image, image_blob, upload_image};
-pub use maintenance::{OrphanReport, VerifyReport, collect_orphans, verify_blobs};
+pub use maintenance::{OrphanReport, VerifyReport, blob_store_reachable, collect_orphans, verify_blobs};
 pub use signing::{SignedScope, sign_url, verify_signature};
 pub use upload::{UploadFile, upload_file};
 pub use waveform::{WaveformRequest, waveform_of};

@@ -2,7 +2,7 @@
 //! authorize the whole batch.
 
 use async_graphql::dataloader::Loader;
-use backline_application::identity::users_by_ids;
+use backline_application::identity::{subscriptions_of, users_by_ids};
 use backline_domain::identity::{Subscription, User};
 use backline_domain::ids::UserId;
 
@@ -33,12 +33,7 @@ impl Loader<SubscriptionOf> for Batch {
 
     async fn load(&self, keys: &[SubscriptionOf]) -> LoadResult<SubscriptionOf, Subscription> {
         let ids: Vec<UserId> = keys.iter().map(|key| key.0).collect();
-        let found = self
-            .app
-            .users
-            .subscriptions(&ids)
-            .await
-            .map_err(|error| gql(error.into()))?;
+        let found = subscriptions_of(&self.app, &self.actor, &ids).await.map_err(gql)?;
         Ok(found
             .into_iter()
             .map(|subscription| (SubscriptionOf(subscription.user_id), subscription))

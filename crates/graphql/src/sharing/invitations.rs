@@ -123,7 +123,7 @@ impl InviteLinkNode {
     /// Whether it still works.
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<GqlInviteLinkStatus> {
         let (app, _) = parts(ctx)?;
-        Ok(status(self.0.refusal(app.clock.now())))
+        Ok(status(self.0.refusal(app.now())))
     }
 
     /// When it was revoked; null while it is not.

@@ -136,7 +136,7 @@ impl ReviewLinkNode {
     /// Whether it still opens.
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<GqlReviewLinkStatus> {
         let (app, _) = parts(ctx)?;
-        Ok(match self.0.refusal(app.clock.now()) {
+        Ok(match self.0.refusal(app.now()) {
             None => GqlReviewLinkStatus::Active,
             Some(ReviewRefusal::Revoked) => GqlReviewLinkStatus::Revoked,
             Some(ReviewRefusal::Expired) => GqlReviewLinkStatus::Expired,
@@ -267,7 +267,7 @@ impl ReviewFileNode {
         } else {
             SignedScope::FileStream(self.file.id.0)
         };
-        let query = sign_url(app, scope, app.clock.now());
+        let query = sign_url(app, scope, app.now());
         Ok(format!(
             "{}/files/{}/{path}?{query}{extra}",
             request.base_url, self.file.id
