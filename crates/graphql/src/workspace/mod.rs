@@ -5,6 +5,7 @@ mod collaborators;
 pub(crate) mod loaders;
 mod mutation;
 mod query;
+mod resource;
 pub(crate) mod types;
 
 pub(crate) use collaborator_mutation::CollaboratorMutation;

@@ -3,85 +3,24 @@
 use async_graphql::{Context, ID, Json, Object};
 use backline_application::media::TrackVersion;
 use backline_application::ports::CommentParent;
-use backline_application::sharing::invite_links_of;
-use backline_application::workspace::{ResourceRef, my_artist_spaces};
+use backline_application::workspace::my_artist_spaces;
 use backline_domain::page::PageRequest;
-use backline_domain::workspace::ResourcePath;
-use chrono::{DateTime, Utc};
 
 use crate::common::context::parts;
-use crate::common::enums::{GqlCommentOrder, GqlProjectStatus, GqlRole, GqlSlugType, GqlTrackStatus};
+use crate::common::enums::{GqlCommentOrder, GqlProjectStatus, GqlTrackStatus};
 use crate::common::error::GqlResult;
 use crate::common::ids::{Kind, encode};
 use crate::common::images::image_of;
 use crate::common::nodes::{
-    ArtistSpaceConnection, ArtistSpaceNode, CollaboratorConnection, CommentConnection, FileConnection, FileNode,
-    ImageNode, InviteLinkNode, ProjectConnection, ProjectNode, TrackConnection, TrackNode, UserNode,
+    ArtistSpaceConnection, ArtistSpaceNode, CommentConnection, FileConnection, FileNode, ImageNode, ProjectConnection,
+    ProjectNode, TrackConnection, TrackNode,
 };
-use crate::common::owner::owner;
 use crate::common::pagination::page_request;
 use crate::common::total_count::TotalCount;
 use crate::feedback::types::comments_field;
 use crate::media::loaders::{FilesOf, TrackFile};
-use crate::workspace::loaders::{CollaboratorsOf, ProjectsOf, RoleOn, TracksOf};
-
-async fn viewer_role(ctx: &Context<'_>, path: ResourcePath) -> async_graphql::Result<Option<GqlRole>> {
-    let (_, request) = parts(ctx)?;
-    Ok(request.loaders.0.load_one(RoleOn(path)).await?.map(Into::into))
-}
-
-/// The former collaborators of a resource, for its OWNER and ADMINs.
-async fn former_collaborators(
-    ctx: &Context<'_>,
-    resource: ResourceRef,
-) -> async_graphql::Result<Vec<crate::workspace::collaborators::FormerCollaboratorNode>> {
-    let (app, request) = parts(ctx)?;
-    let former = backline_application::workspace::former_collaborators_of(app, &request.actor, resource)
-        .await
-        .gql()?;
-    Ok(former
-        .into_iter()
-        .map(crate::workspace::collaborators::FormerCollaboratorNode)
-        .collect())
-}
-
-/// The invite links of a resource, for its OWNER and ADMINs.
-async fn invite_links(ctx: &Context<'_>, resource: ResourceRef) -> async_graphql::Result<Vec<InviteLinkNode>> {
-    let (app, request) = parts(ctx)?;
-    let links = invite_links_of(app, &request.actor, resource).await.gql()?;
-    Ok(links.into_iter().map(InviteLinkNode).collect())
-}
-
-/// The email invitations of a resource, for its OWNER and ADMINs.
-async fn invitations(
-    ctx: &Context<'_>,
-    resource: ResourceRef,
-) -> async_graphql::Result<Vec<crate::common::nodes::InvitationNode>> {
-    let (app, request) = parts(ctx)?;
-    let found = backline_application::sharing::invitations_of(app, &request.actor, resource)
-        .await
-        .gql()?;
-    Ok(found.into_iter().map(crate::common::nodes::InvitationNode).collect())
-}
-
-async fn collaborators(
-    ctx: &Context<'_>,
-    path: ResourcePath,
-    first: Option<i32>,
-    after: Option<String>,
-    last: Option<i32>,
-    before: Option<String>,
-) -> async_graphql::Result<CollaboratorConnection> {
-    let request = page_request(first, after, last, before)?;
-    let (_, context) = parts(ctx)?;
-    let page = context
-        .loaders
-        .0
-        .load_one(CollaboratorsOf(path, request))
-        .await?
-        .unwrap_or_default();
-    Ok(CollaboratorConnection::new(page, TotalCount::Collaborators(path)))
-}
+use crate::workspace::loaders::{ProjectsOf, TracksOf};
+use crate::workspace::resource::ResourceFields;
 
 /// The caller's artist spaces as a connection (for `myArtistSpaces` and `me.artistSpaces`).
 pub(crate) async fn my_spaces(ctx: &Context<'_>, request: PageRequest) -> async_graphql::Result<ArtistSpaceConnection> {
@@ -104,19 +43,10 @@ impl ArtistSpaceNode {
         encode(Kind::ArtistSpace, self.0.id.0)
     }
 
-    /// 6-character id for short links.
-    async fn short_id(&self) -> &str {
-        &self.0.short_id
-    }
-
-    /// URL slug, unique across all spaces.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// Whether the slug was derived from the name (AUTO) or chosen (PREMIUM).
-    async fn slug_type(&self) -> GqlSlugType {
-        self.0.slug_type.into()
+    /// The fields every space, project and track has.
+    #[graphql(flatten)]
+    async fn resource(&self) -> ResourceFields {
+        ResourceFields::space(&self.0)
     }
 
     /// Artist, band or label name.
@@ -142,25 +72,6 @@ impl ArtistSpaceNode {
     /// Named links, e.g. `{"website": "https://…", "bandcamp": "https://…"}`.
     async fn links(&self) -> Json<serde_json::Value> {
         Json(self.0.links.clone())
-    }
-
-    /// The owner.
-    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
-        owner(ctx, self.0.owner_id).await
-    }
-
-    /// Your effective role here; null if you have none.
-    async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
-        viewer_role(ctx, self.0.path()).await
-    }
-
-    /// People removed from (or who left) this space, most recent first (at most 100); OWNER
-    /// and ADMIN only.
-    async fn former_collaborators(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<crate::workspace::collaborators::FormerCollaboratorNode>> {
-        former_collaborators(ctx, ResourceRef::Space(self.0.id)).await
     }
 
     /// The profile: long "about" text, social handles, press kits and visuals.
@@ -222,29 +133,6 @@ impl ArtistSpaceNode {
             .collect())
     }
 
-    /// Invite links to this space, newest first (at most 100); OWNER and ADMIN only.
-    async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
-        invite_links(ctx, ResourceRef::Space(self.0.id)).await
-    }
-
-    /// Email invitations to this space, newest first (at most 100), each with its status now;
-    /// the PENDING ones are its pending members. OWNER and ADMIN only.
-    async fn invitations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::common::nodes::InvitationNode>> {
-        invitations(ctx, ResourceRef::Space(self.0.id)).await
-    }
-
-    /// People with a role on the space (their roles apply to all its projects and tracks).
-    async fn collaborators(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
-        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<CollaboratorConnection> {
-        collaborators(ctx, self.0.path(), first, after, last, before).await
-    }
-
     /// The space's projects, newest first.
     async fn projects(
         &self,
@@ -264,16 +152,6 @@ impl ArtistSpaceNode {
             .unwrap_or_default();
         Ok(ProjectConnection::new(page, TotalCount::Projects(self.0.id)))
     }
-
-    /// When the space was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When the space last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
 }
 
 impl ProjectNode {
@@ -290,19 +168,10 @@ impl ProjectNode {
         encode(Kind::Project, self.0.id.0)
     }
 
-    /// 6-character id for short links.
-    async fn short_id(&self) -> &str {
-        &self.0.short_id
-    }
-
-    /// URL slug, unique within the space.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// Whether the slug was derived (AUTO) or chosen (PREMIUM).
-    async fn slug_type(&self) -> GqlSlugType {
-        self.0.slug_type.into()
+    /// The fields every space, project and track has.
+    #[graphql(flatten)]
+    async fn resource(&self) -> ResourceFields {
+        ResourceFields::project(&self.0)
     }
 
     /// Title.
@@ -331,51 +200,9 @@ impl ProjectNode {
             .map(ArtistSpaceNode))
     }
 
-    /// Who created it.
-    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
-        owner(ctx, self.0.owner_id).await
-    }
-
     /// Where the project stands.
     async fn status(&self) -> GqlProjectStatus {
         self.0.status.into()
-    }
-
-    /// Your effective role here (including roles on the space); null if none.
-    async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
-        viewer_role(ctx, self.0.path()).await
-    }
-
-    /// People removed from (or who left) this project, most recent first (at most 100); OWNER
-    /// and ADMIN only.
-    async fn former_collaborators(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<crate::workspace::collaborators::FormerCollaboratorNode>> {
-        former_collaborators(ctx, ResourceRef::Project(self.0.id)).await
-    }
-
-    /// Invite links to this project, newest first (at most 100); OWNER and ADMIN only.
-    async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
-        invite_links(ctx, ResourceRef::Project(self.0.id)).await
-    }
-
-    /// Email invitations to this project, newest first (at most 100), each with its status now;
-    /// the PENDING ones are its pending members. OWNER and ADMIN only.
-    async fn invitations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::common::nodes::InvitationNode>> {
-        invitations(ctx, ResourceRef::Project(self.0.id)).await
-    }
-
-    /// People with a role on this project itself (roles on the space apply too).
-    async fn collaborators(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
-        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<CollaboratorConnection> {
-        collaborators(ctx, self.0.path(), first, after, last, before).await
     }
 
     /// The project's tracks, newest first.
@@ -398,16 +225,6 @@ impl ProjectNode {
             .unwrap_or_default();
         Ok(TrackConnection::new(page, TotalCount::Tracks(path)))
     }
-
-    /// When the project was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When the project last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
 }
 
 impl TrackNode {
@@ -424,19 +241,10 @@ impl TrackNode {
         encode(Kind::Track, self.0.id.0)
     }
 
-    /// 6-character id for short links.
-    async fn short_id(&self) -> &str {
-        &self.0.short_id
-    }
-
-    /// URL slug, unique within the project.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// Whether the slug was derived (AUTO) or chosen (PREMIUM).
-    async fn slug_type(&self) -> GqlSlugType {
-        self.0.slug_type.into()
+    /// The fields every space, project and track has.
+    #[graphql(flatten)]
+    async fn resource(&self) -> ResourceFields {
+        ResourceFields::track(&self.0)
     }
 
     /// Song title.
@@ -461,11 +269,6 @@ impl TrackNode {
             .map(ArtistSpaceNode))
     }
 
-    /// Who created it.
-    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
-        owner(ctx, self.0.owner_id).await
-    }
-
     /// Where the track stands.
     async fn status(&self) -> GqlTrackStatus {
         self.0.status.into()
@@ -474,31 +277,6 @@ impl TrackNode {
     /// Whether the track may be shared publicly.
     async fn is_public(&self) -> bool {
         self.0.is_public
-    }
-
-    /// Your effective role here (including roles on the project and space); null if none.
-    async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GqlRole>> {
-        viewer_role(ctx, self.0.path()).await
-    }
-
-    /// People removed from (or who left) this track, most recent first (at most 100); OWNER
-    /// and ADMIN only.
-    async fn former_collaborators(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<crate::workspace::collaborators::FormerCollaboratorNode>> {
-        former_collaborators(ctx, ResourceRef::Track(self.0.id)).await
-    }
-
-    /// Invite links to this track, newest first (at most 100); OWNER and ADMIN only.
-    async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
-        invite_links(ctx, ResourceRef::Track(self.0.id)).await
-    }
-
-    /// Email invitations to this track, newest first (at most 100), each with its status now;
-    /// the PENDING ones are its pending members. OWNER and ADMIN only.
-    async fn invitations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::common::nodes::InvitationNode>> {
-        invitations(ctx, ResourceRef::Track(self.0.id)).await
     }
 
     /// Public review links to this track with their view and play counts, newest first (at
@@ -516,18 +294,6 @@ impl TrackNode {
                 .map(crate::common::nodes::ReviewLinkNode)
                 .collect(),
         )
-    }
-
-    /// People with a role on this track itself (roles on the project and space apply too).
-    async fn collaborators(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return, 1-100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end, 1-100.")] last: Option<i32>,
-        #[graphql(desc = "Continue before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<CollaboratorConnection> {
-        collaborators(ctx, self.0.path(), first, after, last, before).await
     }
 
     /// Uploaded versions, newest first.
@@ -603,15 +369,5 @@ impl TrackNode {
             include_resolved,
         )
         .await
-    }
-
-    /// When the track was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When the track last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
 }
