@@ -208,66 +208,8 @@ pub struct Ports {
 /// ports are the application's own; outer crates see only the settings and the use cases.
 #[derive(Clone)]
 pub struct App {
-    /// User accounts.
-    pub(crate) users: Arc<dyn UserRepository>,
-    /// Sessions and refresh tokens.
-    pub(crate) sessions: Arc<dyn SessionRepository>,
-    /// Email tokens.
-    pub(crate) email_tokens: Arc<dyn EmailTokenRepository>,
-    /// Spaces, projects, tracks.
-    pub(crate) workspace: Arc<dyn WorkspaceRepository>,
-    /// Collaborator rows.
-    pub(crate) collaborators: Arc<dyn CollaboratorRepository>,
-    /// Stored files (track versions).
-    pub(crate) files: Arc<dyn FileRepository>,
-    /// Comments on versions.
-    pub(crate) comments: Arc<dyn CommentRepository>,
-    /// In-app notifications.
-    pub(crate) notifications: Arc<dyn NotificationRepository>,
-    /// Invite links.
-    pub(crate) invite_links: Arc<dyn InviteLinkRepository>,
-    /// Aliases of artist spaces.
-    pub(crate) aliases: Arc<dyn AliasRepository>,
-    /// Email invitations.
-    pub(crate) invitations: Arc<dyn InvitationRepository>,
-    /// Documents of artist spaces (press kits).
-    pub(crate) documents: Arc<dyn DocumentRepository>,
-    /// Artist profiles.
-    pub(crate) profiles: Arc<dyn ProfileRepository>,
-    /// Labels: organizations, members and rosters.
-    pub(crate) organizations: Arc<dyn OrganizationRepository>,
-    /// Public review links.
-    pub(crate) review_links: Arc<dyn ReviewLinkRepository>,
-    /// Live events for subscriptions.
-    pub(crate) events: Arc<dyn EventBus>,
-    /// The outbox read back, for subscriptions that resume.
-    pub(crate) event_log: Arc<dyn EventLog>,
-    /// GraphQL documents registered by hash (automatic persisted queries).
-    pub(crate) persisted_queries: Arc<dyn PersistedQueryStore>,
-    /// Uploaded images.
-    pub(crate) images: Arc<dyn ImageRepository>,
-    /// Background jobs.
-    pub(crate) jobs: Arc<dyn JobQueue>,
-    /// File bodies.
-    pub(crate) blobs: Arc<dyn BlobStore>,
-    /// Audio decoding and measurement.
-    pub(crate) analyzer: Arc<dyn AudioAnalyzer>,
-    /// Image decoding and resizing.
-    pub(crate) image_processor: Arc<dyn ImageProcessor>,
-    /// Password hashing.
-    pub(crate) hasher: Arc<dyn PasswordHasher>,
-    /// Access tokens.
-    pub(crate) tokens: Arc<dyn TokenIssuer>,
-    /// Outgoing email.
-    pub(crate) mailer: Arc<dyn Mailer>,
-    /// Failed attempt counting (sign-ins, review-link passwords).
-    pub(crate) throttle: Arc<dyn LoginThrottle>,
-    /// Rate limits (mutations per caller).
-    pub(crate) rate_limiter: Arc<dyn RateLimiter>,
-    /// Time.
-    pub(crate) clock: Arc<dyn Clock>,
-    /// Identifiers and secrets.
-    pub(crate) ids: Arc<dyn IdGenerator>,
+    /// The adapters behind every port.
+    pub(crate) ports: Ports,
     /// What this process knows of sessions (active or ended), kept current across processes by
     /// `identity::follow_session_ends`.
     pub(crate) session_cache: Arc<crate::identity::SessionCache>,
@@ -278,69 +220,8 @@ pub struct App {
 impl App {
     /// The application over `ports` with `settings`.
     pub fn new(ports: Ports, settings: AppSettings) -> Self {
-        let Ports {
-            users,
-            sessions,
-            email_tokens,
-            workspace,
-            collaborators,
-            files,
-            comments,
-            notifications,
-            invite_links,
-            aliases,
-            invitations,
-            documents,
-            profiles,
-            organizations,
-            review_links,
-            events,
-            event_log,
-            persisted_queries,
-            images,
-            jobs,
-            blobs,
-            analyzer,
-            image_processor,
-            hasher,
-            tokens,
-            mailer,
-            throttle,
-            rate_limiter,
-            clock,
-            ids,
-        } = ports;
         Self {
-            users,
-            sessions,
-            email_tokens,
-            workspace,
-            collaborators,
-            files,
-            comments,
-            notifications,
-            invite_links,
-            aliases,
-            invitations,
-            documents,
-            profiles,
-            organizations,
-            review_links,
-            events,
-            event_log,
-            persisted_queries,
-            images,
-            jobs,
-            blobs,
-            analyzer,
-            image_processor,
-            hasher,
-            tokens,
-            mailer,
-            throttle,
-            rate_limiter,
-            clock,
-            ids,
+            ports,
             session_cache: Arc::default(),
             settings,
         }
@@ -348,7 +229,7 @@ impl App {
 
     /// The time now, by the application's clock (the one every use case reads).
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
+        self.ports.clock.now()
     }
 
     /// What this process knows of sessions, for the WebSocket to end subscriptions of sessions
@@ -361,38 +242,7 @@ impl App {
     /// plan change, a blob's presence). Feature `testing`.
     #[cfg(feature = "testing")]
     pub fn ports(&self) -> Ports {
-        Ports {
-            users: self.users.clone(),
-            sessions: self.sessions.clone(),
-            email_tokens: self.email_tokens.clone(),
-            workspace: self.workspace.clone(),
-            collaborators: self.collaborators.clone(),
-            files: self.files.clone(),
-            comments: self.comments.clone(),
-            notifications: self.notifications.clone(),
-            invite_links: self.invite_links.clone(),
-            aliases: self.aliases.clone(),
-            invitations: self.invitations.clone(),
-            documents: self.documents.clone(),
-            profiles: self.profiles.clone(),
-            organizations: self.organizations.clone(),
-            review_links: self.review_links.clone(),
-            events: self.events.clone(),
-            event_log: self.event_log.clone(),
-            persisted_queries: self.persisted_queries.clone(),
-            images: self.images.clone(),
-            jobs: self.jobs.clone(),
-            blobs: self.blobs.clone(),
-            analyzer: self.analyzer.clone(),
-            image_processor: self.image_processor.clone(),
-            hasher: self.hasher.clone(),
-            tokens: self.tokens.clone(),
-            mailer: self.mailer.clone(),
-            throttle: self.throttle.clone(),
-            rate_limiter: self.rate_limiter.clone(),
-            clock: self.clock.clone(),
-            ids: self.ids.clone(),
-        }
+        self.ports.clone()
     }
 }
 
@@ -451,7 +301,7 @@ impl Actor {
         if let Some(role) = self.platform_role.get() {
             return Ok(Some(*role));
         }
-        let Some(user) = app.users.find(user_id).await? else {
+        let Some(user) = app.ports.users.find(user_id).await? else {
             return Ok(None);
         };
         Ok(Some(*self.platform_role.get_or_init(|| user.platform_role)))

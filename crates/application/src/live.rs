@@ -39,7 +39,13 @@ impl Feed {
     /// it); one the outbox never handed out is `BAD_USER_INPUT`. Without `after`, the feed
     /// starts at the newest position recorded now.
     pub(crate) async fn open(app: &App, scope: EventScope, after: Option<EventPosition>) -> AppResult<Self> {
-        Self::over(Arc::clone(&app.events), Arc::clone(&app.event_log), scope, after).await
+        Self::over(
+            Arc::clone(&app.ports.events),
+            Arc::clone(&app.ports.event_log),
+            scope,
+            after,
+        )
+        .await
     }
 
     /// [`Feed::open`] over a bus and a log.

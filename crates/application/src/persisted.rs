@@ -105,6 +105,7 @@ pub async fn document_to_run(app: &App, query: &str, hash: Option<&str>) -> AppR
     };
     if query.is_empty() {
         return app
+            .ports
             .persisted_queries
             .get(&hash)
             .await?
@@ -114,7 +115,7 @@ pub async fn document_to_run(app: &App, query: &str, hash: Option<&str>) -> AppR
         return Err(mismatch());
     }
     if query.len() <= MAX_PERSISTED_BYTES {
-        app.persisted_queries.put(&hash, query).await?;
+        app.ports.persisted_queries.put(&hash, query).await?;
     }
     Ok(query.to_owned())
 }
@@ -128,7 +129,11 @@ fn mismatch() -> AppError {
 
 /// Keeps the registered documents to the configured number, dropping the oldest.
 pub async fn prune_persisted(app: &App) -> AppResult<()> {
-    Ok(app.persisted_queries.prune(app.settings.persisted_queries_kept).await?)
+    Ok(app
+        .ports
+        .persisted_queries
+        .prune(app.settings.persisted_queries_kept)
+        .await?)
 }
 
 #[cfg(test)]

@@ -26,19 +26,19 @@ pub async fn effective_role(app: &App, actor: &Actor, path: ResourcePath) -> App
     let Some(user) = actor.user_id() else {
         return Ok(None);
     };
-    let held = app.collaborators.roles_of(user, &path.lineage()).await?;
+    let held = app.ports.collaborators.roles_of(user, &path.lineage()).await?;
     Ok(highest(held.into_values()))
 }
 
 /// Whether `user` (not necessarily the caller) can read the resource at `path`.
 pub async fn user_can_read(app: &App, user: UserId, path: ResourcePath) -> AppResult<bool> {
-    let held = app.collaborators.roles_of(user, &path.lineage()).await?;
+    let held = app.ports.collaborators.roles_of(user, &path.lineage()).await?;
     Ok(highest(held.into_values()).is_some_and(|role| permits(role, path.kind(), Action::Read)))
 }
 
 /// Those of `users` who may read the resource at `path`, with one look-up.
 pub async fn readers_among(app: &App, users: &[UserId], path: ResourcePath) -> AppResult<HashSet<UserId>> {
-    readers_in(app.collaborators.as_ref(), users, path).await
+    readers_in(app.ports.collaborators.as_ref(), users, path).await
 }
 
 /// [`readers_among`] over any collaborator store.
@@ -65,7 +65,7 @@ pub async fn effective_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -
     let mut ids: Vec<uuid::Uuid> = paths.iter().flat_map(|path| path.lineage()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let held = app.collaborators.roles_of(user, &ids).await?;
+    let held = app.ports.collaborators.roles_of(user, &ids).await?;
     Ok(paths
         .iter()
         .filter_map(|path| {
@@ -131,7 +131,7 @@ pub async fn readable_or_not_found(app: &App, actor: &Actor, path: ResourcePath)
 /// child.
 pub async fn readable_paths(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<Vec<ResourcePath>> {
     match actor.user_id() {
-        Some(user) => readable_by(app.collaborators.as_ref(), user, paths).await,
+        Some(user) => readable_by(app.ports.collaborators.as_ref(), user, paths).await,
         None => Ok(Vec::new()),
     }
 }

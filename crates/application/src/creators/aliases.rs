@@ -36,11 +36,11 @@ pub async fn add_artist_alias(app: &App, actor: &Actor, input: AddArtistAlias) -
         Some(raw) => Some(premium_slug(app, space.owner_id, &raw).await?.0),
         None => None,
     };
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     for _ in 0..INSERT_ATTEMPTS {
         let slug = match &chosen {
             Some(slug) => {
-                if app.workspace.space_by_slug(slug.as_str()).await?.is_some() {
+                if app.ports.workspace.space_by_slug(slug.as_str()).await?.is_some() {
                     return Err(AppError::conflict("slug", "this slug is taken; choose another"));
                 }
                 slug.clone()
@@ -48,7 +48,7 @@ pub async fn add_artist_alias(app: &App, actor: &Actor, input: AddArtistAlias) -
             None => free_slug(app, SiblingScope::Spaces, &Slug::from_name(name.as_str())).await?,
         };
         let alias = ArtistAlias {
-            id: ArtistAliasId(app.ids.uuid()),
+            id: ArtistAliasId(app.ports.ids.uuid()),
             artist_space_id: space.id,
             name: name.as_str().to_owned(),
             slug: slug.as_str().to_owned(),
@@ -56,7 +56,7 @@ pub async fn add_artist_alias(app: &App, actor: &Actor, input: AddArtistAlias) -
             created_at: now,
             updated_at: now,
         };
-        match app.aliases.insert(&alias).await {
+        match app.ports.aliases.insert(&alias).await {
             Ok(()) => return Ok(alias),
             Err(RepoError::Duplicate(_)) if chosen.is_some() => {
                 return Err(AppError::conflict("slug", "this slug is taken; choose another"));
@@ -80,7 +80,7 @@ pub async fn update_artist_alias(
     name: Option<String>,
     status: Option<AliasStatus>,
 ) -> AppResult<ArtistAlias> {
-    let mut alias = app.aliases.by_id(id).await?.ok_or(AppError::NotFound("alias"))?;
+    let mut alias = app.ports.aliases.by_id(id).await?.ok_or(AppError::NotFound("alias"))?;
     let space = load_space(app, alias.artist_space_id).await?;
     crate::access::readable_or_not_found(app, actor, space.path())
         .await
@@ -92,19 +92,19 @@ pub async fn update_artist_alias(
     if let Some(status) = status {
         alias.status = status;
     }
-    alias.updated_at = app.clock.now();
-    app.aliases.update(&alias).await?;
+    alias.updated_at = app.ports.clock.now();
+    app.ports.aliases.update(&alias).await?;
     Ok(alias)
 }
 
 /// The aliases of spaces the caller can already read, oldest first.
 pub async fn aliases_of(app: &App, spaces: &[ArtistSpaceId]) -> AppResult<HashMap<ArtistSpaceId, Vec<ArtistAlias>>> {
-    Ok(app.aliases.for_spaces(spaces).await?)
+    Ok(app.ports.aliases.for_spaces(spaces).await?)
 }
 
 /// An alias of a space the caller can read; `NOT_FOUND` otherwise.
 pub async fn find_alias(app: &App, actor: &Actor, id: ArtistAliasId) -> AppResult<ArtistAlias> {
-    let alias = app.aliases.by_id(id).await?.ok_or(AppError::NotFound("alias"))?;
+    let alias = app.ports.aliases.by_id(id).await?.ok_or(AppError::NotFound("alias"))?;
     let space = load_space(app, alias.artist_space_id)
         .await
         .map_err(|_| AppError::NotFound("alias"))?;

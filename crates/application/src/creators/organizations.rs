@@ -36,7 +36,7 @@ pub enum OrgLookup {
 pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Option<&str>) -> AppResult<Organization> {
     let user = actor.require()?;
     let name = Name::parse(name, "name")?.as_str().to_owned();
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let chosen = match slug {
         Some(raw) => {
             let slug = Slug::parse(raw)?;
@@ -53,7 +53,7 @@ pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Opt
             None => base.with_suffix(attempt),
         };
         let organization = Organization {
-            id: OrganizationId(app.ids.uuid()),
+            id: OrganizationId(app.ports.ids.uuid()),
             name: name.clone(),
             slug: slug.as_str().to_owned(),
             created_by: user,
@@ -65,7 +65,7 @@ pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Opt
             role: OrgRole::Owner,
             joined_at: now,
         };
-        match app.organizations.insert(&organization, &owner).await {
+        match app.ports.organizations.insert(&organization, &owner).await {
             Ok(()) => return Ok(organization),
             Err(RepoError::Duplicate(_)) if chosen.is_some() => {
                 return Err(AppError::conflict("slug", "this slug is taken; choose another"));
@@ -84,7 +84,8 @@ pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Opt
 /// visible to their members only).
 async fn membership(app: &App, actor: &Actor, organization: OrganizationId) -> AppResult<OrgMember> {
     let user = actor.require()?;
-    app.organizations
+    app.ports
+        .organizations
         .member(organization, user)
         .await?
         .ok_or(AppError::NotFound("organization"))
@@ -106,8 +107,8 @@ async fn managing(app: &App, actor: &Actor, organization: OrganizationId) -> App
 pub async fn find_organization(app: &App, actor: &Actor, lookup: OrgLookup) -> AppResult<(Organization, OrgRole)> {
     actor.require()?;
     let found = match lookup {
-        OrgLookup::Id(id) => app.organizations.by_id(id).await?,
-        OrgLookup::Slug(slug) => app.organizations.by_slug(&slug.to_lowercase()).await?,
+        OrgLookup::Id(id) => app.ports.organizations.by_id(id).await?,
+        OrgLookup::Slug(slug) => app.ports.organizations.by_slug(&slug.to_lowercase()).await?,
     };
     let organization = found.ok_or(AppError::NotFound("organization"))?;
     let member = membership(app, actor, organization.id).await?;
@@ -117,13 +118,13 @@ pub async fn find_organization(app: &App, actor: &Actor, lookup: OrgLookup) -> A
 /// The organizations the caller belongs to, with their role, by name.
 pub async fn my_organizations(app: &App, actor: &Actor) -> AppResult<Vec<(Organization, OrgRole)>> {
     let user = actor.require()?;
-    Ok(app.organizations.of_user(user).await?)
+    Ok(app.ports.organizations.of_user(user).await?)
 }
 
 /// An organization's members (for its members), owners first.
 pub async fn organization_members(app: &App, actor: &Actor, organization: OrganizationId) -> AppResult<Vec<OrgMember>> {
     membership(app, actor, organization).await?;
-    Ok(app.organizations.members(organization).await?)
+    Ok(app.ports.organizations.members(organization).await?)
 }
 
 /// Whether removing or demoting `member` would leave the organization without an owner.
@@ -132,6 +133,7 @@ async fn last_owner(app: &App, member: &OrgMember) -> AppResult<bool> {
         return Ok(false);
     }
     let owners = app
+        .ports
         .organizations
         .members(member.organization_id)
         .await?
@@ -167,10 +169,10 @@ pub async fn set_organization_member(
     role: OrgRole,
 ) -> AppResult<OrgMember> {
     let acting = managing(app, actor, organization).await?;
-    if app.users.find(user).await?.is_none() {
+    if app.ports.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
-    let current = app.organizations.member(organization, user).await?;
+    let current = app.ports.organizations.member(organization, user).await?;
     may_manage(&acting, current.as_ref().map(|member| member.role), Some(role))?;
     if let Some(member) = &current
         && role != OrgRole::Owner
@@ -182,9 +184,9 @@ pub async fn set_organization_member(
         organization_id: organization,
         user_id: user,
         role,
-        joined_at: current.map_or_else(|| app.clock.now(), |member| member.joined_at),
+        joined_at: current.map_or_else(|| app.ports.clock.now(), |member| member.joined_at),
     };
-    app.organizations.set_member(&member).await?;
+    app.ports.organizations.set_member(&member).await?;
     Ok(member)
 }
 
@@ -198,6 +200,7 @@ pub async fn remove_organization_member(
 ) -> AppResult<UserId> {
     let acting = membership(app, actor, organization).await?;
     let target = app
+        .ports
         .organizations
         .member(organization, user)
         .await?
@@ -214,7 +217,7 @@ pub async fn remove_organization_member(
             "an organization keeps at least one owner; make someone else owner first",
         ));
     }
-    app.organizations.remove_member(organization, user).await?;
+    app.ports.organizations.remove_member(organization, user).await?;
     Ok(user)
 }
 
@@ -234,9 +237,9 @@ pub async fn request_roster(
         SpaceLookup::Slug(_) => find_space_unchecked(app, space).await?,
         SpaceLookup::Id(_) | SpaceLookup::ShortId(_) => find_artist_space(app, actor, space).await?,
     };
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let asked = RosterEntry {
-        id: app.ids.uuid(),
+        id: app.ports.ids.uuid(),
         organization_id: organization,
         artist_space_id: space.id,
         status: RosterStatus::Pending,
@@ -245,6 +248,7 @@ pub async fn request_roster(
         decided_at: None,
     };
     let org = app
+        .ports
         .organizations
         .by_id(organization)
         .await?
@@ -261,7 +265,8 @@ pub async fn request_roster(
     let ask = prepare(app, &about, [space.owner_id]).await?;
     // The entry a refusal or departure left is reopened: the notification points at it.
     let pointing = |entry: &RosterEntry| pointing_at(&ask, entry.id);
-    app.organizations
+    app.ports
+        .organizations
         .request(&asked, &pointing)
         .await?
         .ok_or_else(|| AppError::conflict("artistSpaceId", "this space is already on the roster or asked for"))
@@ -280,7 +285,8 @@ async fn space_owner(app: &App, actor: &Actor, space: ArtistSpaceId) -> AppResul
 }
 
 async fn entry(app: &App, id: uuid::Uuid) -> AppResult<RosterEntry> {
-    app.organizations
+    app.ports
+        .organizations
         .roster_entry(id)
         .await?
         .ok_or(AppError::NotFound("roster request"))
@@ -303,12 +309,13 @@ pub async fn accept_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) -> 
         dedupe: None,
     };
     let notifications = prepare(app, &about, [asked.requested_by]).await?;
-    app.organizations
+    app.ports
+        .organizations
         .move_roster(
             id,
             &[RosterStatus::Pending],
             RosterStatus::Active,
-            app.clock.now(),
+            app.ports.clock.now(),
             &notifications,
         )
         .await?
@@ -320,12 +327,13 @@ pub async fn decline_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) ->
     actor.require()?;
     let asked = entry(app, id).await?;
     space_owner(app, actor, asked.artist_space_id).await?;
-    app.organizations
+    app.ports
+        .organizations
         .move_roster(
             id,
             &[RosterStatus::Pending],
             RosterStatus::Declined,
-            app.clock.now(),
+            app.ports.clock.now(),
             &[],
         )
         .await?
@@ -338,6 +346,7 @@ pub async fn remove_from_roster(app: &App, actor: &Actor, id: uuid::Uuid) -> App
     let user = actor.require()?;
     let current = entry(app, id).await?;
     let org_side = app
+        .ports
         .organizations
         .member(current.organization_id, user)
         .await?
@@ -345,12 +354,13 @@ pub async fn remove_from_roster(app: &App, actor: &Actor, id: uuid::Uuid) -> App
     if !org_side {
         space_owner(app, actor, current.artist_space_id).await?;
     }
-    app.organizations
+    app.ports
+        .organizations
         .move_roster(
             id,
             &[RosterStatus::Pending, RosterStatus::Active],
             RosterStatus::Removed,
-            app.clock.now(),
+            app.ports.clock.now(),
             &[],
         )
         .await?
@@ -365,7 +375,7 @@ pub async fn organization_roster(
     statuses: &[RosterStatus],
 ) -> AppResult<Vec<RosterEntry>> {
     membership(app, actor, organization).await?;
-    Ok(app.organizations.roster(organization, statuses).await?)
+    Ok(app.ports.organizations.roster(organization, statuses).await?)
 }
 
 /// The organizations that asked for or hold a space (for the space's OWNER): pending and
@@ -373,6 +383,7 @@ pub async fn organization_roster(
 pub async fn rosters_of_space(app: &App, actor: &Actor, space: ArtistSpaceId) -> AppResult<Vec<RosterEntry>> {
     space_owner(app, actor, space).await?;
     Ok(app
+        .ports
         .organizations
         .rosters_of_space(space, &[RosterStatus::Pending, RosterStatus::Active])
         .await?)
@@ -393,6 +404,7 @@ pub async fn roster_names(
     spaces.sort_unstable();
     spaces.dedup();
     let org_names = app
+        .ports
         .organizations
         .many(&orgs)
         .await?
@@ -400,6 +412,7 @@ pub async fn roster_names(
         .map(|org| (org.id, org.name))
         .collect();
     let space_names = app
+        .ports
         .workspace
         .spaces(&spaces)
         .await?

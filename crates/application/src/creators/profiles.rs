@@ -72,8 +72,9 @@ pub struct UpdateArtistProfile {
 
 /// The profiles of spaces the caller already read (an empty profile where none was saved).
 pub async fn profiles_of(app: &App, spaces: &[ArtistSpaceId]) -> AppResult<HashMap<ArtistSpaceId, ArtistProfile>> {
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let mut saved: HashMap<ArtistSpaceId, ArtistProfile> = app
+        .ports
         .profiles
         .profiles(spaces)
         .await?
@@ -99,7 +100,7 @@ pub async fn update_artist_profile(
     let mut profile = profiles_of(app, &[id])
         .await?
         .remove(&id)
-        .unwrap_or_else(|| ArtistProfile::empty(id, app.clock.now()));
+        .unwrap_or_else(|| ArtistProfile::empty(id, app.ports.clock.now()));
     if let Some(text) = input.about {
         profile.about = about(&text)?;
     }
@@ -118,7 +119,7 @@ pub async fn update_artist_profile(
             .map(|given| press_kit(&given.title, given.url.as_deref(), given.file_id, given.document_id))
             .collect::<Result<Vec<_>, _>>()?;
         let files: Vec<FileId> = kits.iter().filter_map(|kit| kit.file_id).collect();
-        let found = app.files.files(&files).await?;
+        let found = app.ports.files.files(&files).await?;
         for file in &files {
             if !found
                 .iter()
@@ -131,7 +132,7 @@ pub async fn update_artist_profile(
             }
         }
         let documents: Vec<DocumentId> = kits.iter().filter_map(|kit| kit.document_id).collect();
-        let stored = app.documents.documents(&documents).await?;
+        let stored = app.ports.documents.documents(&documents).await?;
         for document in &documents {
             if !stored
                 .iter()
@@ -165,7 +166,7 @@ pub async fn update_artist_profile(
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let stored = app.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
+        let stored = app.ports.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
         for image in visuals.iter().filter_map(|visual| visual.image_id) {
             if !stored.contains(&image) {
                 return Err(AppError::invalid(
@@ -196,14 +197,18 @@ pub async fn update_artist_profile(
         }
         None => space,
     };
-    profile.updated_at = app.clock.now();
-    app.profiles.save(&profile).await?;
+    profile.updated_at = app.ports.clock.now();
+    app.ports.profiles.save(&profile).await?;
     if !dropped.is_empty() {
-        let keys = app.images.remove(ImageTarget::ArtistVisual, id.0, &dropped).await?;
+        let keys = app
+            .ports
+            .images
+            .remove(ImageTarget::ArtistVisual, id.0, &dropped)
+            .await?;
         crate::media::remove_blobs(app, &keys).await;
     }
     if !dropped_documents.is_empty() {
-        let keys = app.documents.remove(id, &dropped_documents).await?;
+        let keys = app.ports.documents.remove(id, &dropped_documents).await?;
         crate::media::remove_blobs(app, &keys).await;
     }
     Ok((space, profile))
@@ -216,7 +221,7 @@ pub async fn space_documents(
     id: ArtistSpaceId,
 ) -> AppResult<Vec<backline_domain::media::Document>> {
     readable_or_not_found(app, actor, load_space(app, id).await?.path()).await?;
-    Ok(app.documents.of_space(id).await?)
+    Ok(app.ports.documents.of_space(id).await?)
 }
 
 /// The ARTIST_VISUAL images uploaded to a space, newest first (whoever reads the space).
@@ -226,8 +231,8 @@ pub async fn space_visual_images(
     id: ArtistSpaceId,
 ) -> AppResult<Vec<backline_domain::media::Image>> {
     readable_or_not_found(app, actor, load_space(app, id).await?.path()).await?;
-    let ids = app.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
-    let mut images = app.images.images(&ids).await?;
+    let ids = app.ports.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
+    let mut images = app.ports.images.images(&ids).await?;
     images.sort_by_key(|image| std::cmp::Reverse(image.created_at));
     Ok(images)
 }
@@ -246,6 +251,7 @@ pub enum ProfileUpload {
 pub async fn delete_profile_upload(app: &App, actor: &Actor, upload: ProfileUpload) -> AppResult<()> {
     let space = match upload {
         ProfileUpload::Document(document) => app
+            .ports
             .documents
             .documents(&[document])
             .await?
@@ -254,7 +260,7 @@ pub async fn delete_profile_upload(app: &App, actor: &Actor, upload: ProfileUplo
         ProfileUpload::Visual(image) => {
             // The image's space is found among the spaces the caller may change below; an id
             // that is no visual of that space is NOT_FOUND.
-            app.images.space_of_visual(image).await?.map(ArtistSpaceId)
+            app.ports.images.space_of_visual(image).await?.map(ArtistSpaceId)
         }
     }
     .ok_or(AppError::NotFound("upload"))?;
@@ -262,20 +268,25 @@ pub async fn delete_profile_upload(app: &App, actor: &Actor, upload: ProfileUplo
     authorize(app, actor, found.path(), ResourceKind::ArtistSpace, Action::Update)
         .await
         .not_found_as("upload")?;
-    if let Some(mut profile) = app.profiles.profiles(&[space]).await?.pop() {
+    if let Some(mut profile) = app.ports.profiles.profiles(&[space]).await?.pop() {
         let before = (profile.press_kits.len(), profile.visuals.len());
         match upload {
             ProfileUpload::Document(document) => profile.press_kits.retain(|kit| kit.document_id != Some(document)),
             ProfileUpload::Visual(image) => profile.visuals.retain(|visual| visual.image_id != Some(image)),
         }
         if before != (profile.press_kits.len(), profile.visuals.len()) {
-            profile.updated_at = app.clock.now();
-            app.profiles.save(&profile).await?;
+            profile.updated_at = app.ports.clock.now();
+            app.ports.profiles.save(&profile).await?;
         }
     }
     let keys = match upload {
-        ProfileUpload::Document(document) => app.documents.remove(space, &[document]).await?,
-        ProfileUpload::Visual(image) => app.images.remove(ImageTarget::ArtistVisual, space.0, &[image]).await?,
+        ProfileUpload::Document(document) => app.ports.documents.remove(space, &[document]).await?,
+        ProfileUpload::Visual(image) => {
+            app.ports
+                .images
+                .remove(ImageTarget::ArtistVisual, space.0, &[image])
+                .await?
+        }
     };
     crate::media::remove_blobs(app, &keys).await;
     Ok(())

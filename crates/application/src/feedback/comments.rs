@@ -31,7 +31,8 @@ pub struct AddComment {
 
 /// Loads a comment without any access check.
 pub(crate) async fn load_comment(app: &App, id: CommentId) -> AppResult<Comment> {
-    app.comments
+    app.ports
+        .comments
         .comments(&[id])
         .await?
         .pop()
@@ -51,7 +52,7 @@ pub async fn find_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<
 async fn mentioned(app: &App, content: &CommentContent, author: UserId, comment: &Comment) -> AppResult<Vec<UserId>> {
     let mut users = Vec::new();
     for name in content.mentions().into_iter().take(MAX_MENTIONS) {
-        if let Some(user) = app.users.find_by_username(&name).await?
+        if let Some(user) = app.ports.users.find_by_username(&name).await?
             && user.id != author
             && !users.contains(&user.id)
             && user_can_read(app, user.id, comment.path()).await?
@@ -79,11 +80,12 @@ pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResu
         .as_ref()
         .map(|metadata| metadata.duration_seconds);
     let time = TimeRange::parse(input.time_start, input.time_end, duration).map_err(AppError::from)?;
-    let now = app.clock.now();
-    let comment = Comment::top_level(CommentId(app.ids.uuid()), &content, Some(user), &file, time, now);
+    let now = app.ports.clock.now();
+    let comment = Comment::top_level(CommentId(app.ports.ids.uuid()), &content, Some(user), &file, time, now);
     let mentions = mentioned(app, &content, user, &comment).await?;
     let notifications = comment_notifications(app, &comment, file.version, &mentions, None).await?;
-    app.comments
+    app.ports
+        .comments
         .insert(NewComment {
             comment: &comment,
             mentions: &mentions,
@@ -157,21 +159,23 @@ pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: 
         None => target,
     };
     let content = content_of(content)?;
-    let reply = parent.reply(CommentId(app.ids.uuid()), &content, user, app.clock.now());
+    let reply = parent.reply(CommentId(app.ports.ids.uuid()), &content, user, app.ports.clock.now());
     let mentions = mentioned(app, &content, user, &reply).await?;
     // The thread's people: the parent's author and everyone who replied before.
     let mut thread: Vec<UserId> = parent.owner_id.into_iter().collect();
-    if let Some(replies) = app.comments.replies(&[parent.id]).await?.remove(&parent.id) {
+    if let Some(replies) = app.ports.comments.replies(&[parent.id]).await?.remove(&parent.id) {
         thread.extend(replies.iter().filter_map(|reply| reply.owner_id));
     }
     let version = app
+        .ports
         .files
         .files(&[reply.file_id])
         .await?
         .first()
         .map_or(0, |file| file.version);
     let notifications = comment_notifications(app, &reply, version, &mentions, Some(thread)).await?;
-    app.comments
+    app.ports
+        .comments
         .insert(NewComment {
             comment: &reply,
             mentions: &mentions,
@@ -208,8 +212,8 @@ async fn changeable(app: &App, actor: &Actor, id: CommentId, action: Action) -> 
 pub async fn edit_comment(app: &App, actor: &Actor, id: CommentId, content: &str) -> AppResult<Comment> {
     let mut comment = changeable(app, actor, id, Action::Update).await?;
     let content = content_of(content)?;
-    let event = comment.edit(&content, app.clock.now());
-    app.comments.save(&comment, event, &[]).await?;
+    let event = comment.edit(&content, app.ports.clock.now());
+    app.ports.comments.save(&comment, event, &[]).await?;
     Ok(comment)
 }
 
@@ -237,7 +241,7 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
             "replies cannot be resolved or pinned; change their thread's comment",
         ));
     }
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let event = match change {
         CommentChange::Resolve => comment.resolve(user, now),
         CommentChange::Reopen => comment.reopen(now),
@@ -258,7 +262,7 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
         } else {
             Vec::new()
         };
-        app.comments.save(&comment, event, &notifications).await?;
+        app.ports.comments.save(&comment, event, &notifications).await?;
     }
     Ok(comment)
 }
@@ -269,16 +273,17 @@ pub async fn delete_comment(app: &App, actor: &Actor, id: CommentId) -> AppResul
     let mut comment = changeable(app, actor, id, Action::Delete).await?;
     let has_replies = comment.parent_id.is_none()
         && app
+            .ports
             .comments
             .replies(&[comment.id])
             .await?
             .get(&comment.id)
             .is_some_and(|replies| !replies.is_empty());
     if has_replies {
-        let event = comment.delete_keeping_replies(app.clock.now());
-        app.comments.save(&comment, event, &[]).await?;
+        let event = comment.delete_keeping_replies(app.ports.clock.now());
+        app.ports.comments.save(&comment, event, &[]).await?;
     } else {
-        app.comments.delete(&comment).await?;
+        app.ports.comments.delete(&comment).await?;
     }
     Ok(id)
 }
@@ -326,8 +331,9 @@ pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<
         Some(dedupe),
     )
     .await?;
-    app.comments
-        .like(&comment, user, app.clock.now(), &notifications)
+    app.ports
+        .comments
+        .like(&comment, user, app.ports.clock.now(), &notifications)
         .await?;
     Ok(comment)
 }
@@ -336,6 +342,6 @@ pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<
 pub async fn unlike_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
     let user = actor.require()?;
     let comment = find_comment(app, actor, id).await?;
-    app.comments.unlike(&comment, user).await?;
+    app.ports.comments.unlike(&comment, user).await?;
     Ok(comment)
 }

@@ -29,7 +29,7 @@ pub async fn comments_of(
         .filter(|(_, path)| readable.contains(path))
         .map(|(id, _)| *id)
         .collect();
-    Ok(app.comments.page_for(parent, &allowed, filter, page).await?)
+    Ok(app.ports.comments.page_for(parent, &allowed, filter, page).await?)
 }
 
 /// How many top-level comments each readable file or track in `targets` has.
@@ -47,12 +47,12 @@ pub async fn count_comments_of(
         .filter(|(_, path)| readable.contains(path))
         .map(|(id, _)| *id)
         .collect();
-    Ok(app.comments.count_for(parent, &allowed, include_resolved).await?)
+    Ok(app.ports.comments.count_for(parent, &allowed, include_resolved).await?)
 }
 
 /// The replies of comments the caller already read, oldest first.
 pub async fn replies_of(app: &App, parents: &[CommentId]) -> AppResult<HashMap<CommentId, Vec<Comment>>> {
-    Ok(app.comments.replies(parents).await?)
+    Ok(app.ports.comments.replies(parents).await?)
 }
 
 /// Likes and mentions of comments the caller already read.
@@ -72,10 +72,10 @@ pub async fn comment_details(
     actor: &Actor,
     ids: &[CommentId],
 ) -> AppResult<HashMap<CommentId, CommentDetails>> {
-    let mut likers = app.comments.likers(ids).await?;
-    let mut mentions = app.comments.mentions(ids).await?;
+    let mut likers = app.ports.comments.likers(ids).await?;
+    let mut mentions = app.ports.comments.mentions(ids).await?;
     let mine = match actor.user_id() {
-        Some(user) => app.comments.liked_by(ids, user).await?,
+        Some(user) => app.ports.comments.liked_by(ids, user).await?,
         None => Default::default(),
     };
     Ok(ids

@@ -10,22 +10,28 @@ use crate::{Actor, App};
 pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str) -> AppResult<bool> {
     let user = actor.require()?;
     let new = Password::parse(new, "newPassword")?;
-    let stored = app.users.password_hash(user).await?.ok_or(AppError::NotFound("user"))?;
-    if !app.hasher.verify(current, &stored)? {
+    let stored = app
+        .ports
+        .users
+        .password_hash(user)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    if !app.ports.hasher.verify(current, &stored)? {
         return Err(AppError::invalid("currentPassword", "the current password is wrong"));
     }
-    let now = app.clock.now();
-    app.users
-        .set_password_hash(user, &app.hasher.hash(new.expose())?, now)
+    let now = app.ports.clock.now();
+    app.ports
+        .users
+        .set_password_hash(user, &app.ports.hasher.hash(new.expose())?, now)
         .await?;
-    let ended = app.sessions.revoke_all(user, now).await?;
+    let ended = app.ports.sessions.revoke_all(user, now).await?;
     app.session_cache.ended_now(&ended, now);
     Ok(true)
 }
 
 /// A new random password, for an operator to hand out.
 pub fn generate_password(app: &App) -> String {
-    app.ids.secret_token(12)
+    app.ports.ids.secret_token(12)
 }
 
 /// Sets the password of the account with `email` (an operator's reset, e.g. from the CLI; no
@@ -33,17 +39,19 @@ pub fn generate_password(app: &App) -> String {
 pub async fn reset_password(app: &App, email: &str, new: &str) -> AppResult<()> {
     let new = Password::parse(new, "password")?;
     let user = app
+        .ports
         .users
         .find_by_email(email)
         .await?
         .ok_or(AppError::NotFound("user"))?
         .user
         .id;
-    let now = app.clock.now();
-    app.users
-        .set_password_hash(user, &app.hasher.hash(new.expose())?, now)
+    let now = app.ports.clock.now();
+    app.ports
+        .users
+        .set_password_hash(user, &app.ports.hasher.hash(new.expose())?, now)
         .await?;
-    let ended = app.sessions.revoke_all(user, now).await?;
+    let ended = app.ports.sessions.revoke_all(user, now).await?;
     app.session_cache.ended_now(&ended, now);
     Ok(())
 }

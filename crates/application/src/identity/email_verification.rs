@@ -9,11 +9,12 @@ use crate::{Actor, App};
 
 /// Issues a fresh verification token (earlier ones die) and mails it.
 pub(crate) async fn send_verification(app: &App, user: &User) -> AppResult<()> {
-    let now = app.clock.now();
-    let token = app.ids.secret_token(TOKEN_BYTES);
-    app.email_tokens
+    let now = app.ports.clock.now();
+    let token = app.ports.ids.secret_token(TOKEN_BYTES);
+    app.ports
+        .email_tokens
         .replace(
-            app.ids.uuid(),
+            app.ports.ids.uuid(),
             user.id,
             EmailTokenPurpose::VerifyEmail,
             &hash_token(&token),
@@ -25,7 +26,7 @@ pub(crate) async fn send_verification(app: &App, user: &User) -> AppResult<()> {
         "{}/verify-email?token={token}",
         app.settings.public_url.trim_end_matches('/')
     );
-    app.mailer
+    app.ports.mailer
         .send(&MailMessage {
             to: user.email.clone(),
             subject: "Confirm your email for Backline".into(),
@@ -40,8 +41,9 @@ pub(crate) async fn send_verification(app: &App, user: &User) -> AppResult<()> {
 
 /// Marks the token's user verified. Each token works once and for 24 hours.
 pub async fn verify_email(app: &App, token: &str) -> AppResult<User> {
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let user_id = app
+        .ports
         .email_tokens
         .consume(EmailTokenPurpose::VerifyEmail, &hash_token(token.trim()), now)
         .await?
@@ -51,14 +53,14 @@ pub async fn verify_email(app: &App, token: &str) -> AppResult<User> {
                 "this verification link is invalid, used or expired; ask for a new one",
             )
         })?;
-    app.users.set_verified(user_id, now).await?;
-    app.users.find(user_id).await?.ok_or(AppError::NotFound("user"))
+    app.ports.users.set_verified(user_id, now).await?;
+    app.ports.users.find(user_id).await?.ok_or(AppError::NotFound("user"))
 }
 
 /// Sends a new verification email to the signed-in user.
 pub async fn resend_verification_email(app: &App, actor: &Actor) -> AppResult<bool> {
     let user_id = actor.require()?;
-    let user = app.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let user = app.ports.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
     if user.is_verified {
         return Err(AppError::Conflict {
             field: None,

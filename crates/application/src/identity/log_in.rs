@@ -19,24 +19,24 @@ pub async fn log_in(app: &App, email: &str, password: &str, meta: &ClientMeta) -
     if let Some(ip) = &meta.ip {
         keys.push(format!("ip:{ip}"));
     }
-    let now = app.clock.now();
-    let attempt = match app.throttle.attempt(&keys, now).await? {
+    let now = app.ports.clock.now();
+    let attempt = match app.ports.throttle.attempt(&keys, now).await? {
         Ok(attempt) => attempt,
         Err(retry_after_secs) => return Err(AppError::RateLimited { retry_after_secs }),
     };
-    let found = app.users.find_by_email(&normalised).await?;
+    let found = app.ports.users.find_by_email(&normalised).await?;
     let hash = found
         .as_ref()
-        .map_or(app.hasher.dummy_hash(), |user| user.password_hash.as_str());
-    let password_ok = app.hasher.verify(password, hash)?;
+        .map_or(app.ports.hasher.dummy_hash(), |user| user.password_hash.as_str());
+    let password_ok = app.ports.hasher.verify(password, hash)?;
     let Some(found) = found.filter(|_| password_ok) else {
         // The attempt stays recorded: it was a failure.
         return Err(AppError::Unauthenticated(WRONG_CREDENTIALS.into()));
     };
-    app.throttle.succeeded(attempt, &keys[0]).await?;
-    if app.hasher.needs_rehash(&found.password_hash) {
-        let rehashed = app.hasher.hash(password)?;
-        app.users.set_password_hash(found.user.id, &rehashed, now).await?;
+    app.ports.throttle.succeeded(attempt, &keys[0]).await?;
+    if app.ports.hasher.needs_rehash(&found.password_hash) {
+        let rehashed = app.ports.hasher.hash(password)?;
+        app.ports.users.set_password_hash(found.user.id, &rehashed, now).await?;
     }
     open_session(app, found.user, meta).await
 }

@@ -26,12 +26,13 @@ pub async fn subscriptions_of(app: &App, actor: &Actor, users: &[UserId]) -> App
     if visible.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(app.users.subscriptions(&visible).await?)
+    Ok(app.ports.users.subscriptions(&visible).await?)
 }
 
 /// The plan `user` is on (FREE when they have no subscription row).
 pub(crate) async fn plan_of(app: &App, user: UserId) -> AppResult<Plan> {
     Ok(app
+        .ports
         .users
         .subscription(user)
         .await?
@@ -61,11 +62,12 @@ pub async fn set_user_plan(app: &App, actor: &Actor, user: UserId, plan: Plan) -
     if !is_admin {
         return Err(AppError::Forbidden("only platform admins may change plans".into()));
     }
-    if app.users.find(user).await?.is_none() {
+    if app.ports.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
-    app.users.set_plan(user, plan).await?;
-    app.users
+    app.ports.users.set_plan(user, plan).await?;
+    app.ports
+        .users
         .subscription(user)
         .await?
         .ok_or(AppError::NotFound("subscription"))

@@ -20,14 +20,15 @@ pub struct UpdateProfile {
 /// A user by id. User profiles (without email) are public to signed-in callers.
 pub async fn find_user(app: &App, actor: &Actor, id: UserId) -> AppResult<User> {
     actor.require()?;
-    app.users.find(id).await?.ok_or(AppError::NotFound("user"))
+    app.ports.users.find(id).await?.ok_or(AppError::NotFound("user"))
 }
 
 /// A user by username, case-insensitively.
 pub async fn find_user_by_username(app: &App, actor: &Actor, username: &str) -> AppResult<User> {
     actor.require()?;
     let username = Username::parse(username).map_err(|_| AppError::NotFound("user"))?;
-    app.users
+    app.ports
+        .users
         .find_by_username(&username.key())
         .await?
         .ok_or(AppError::NotFound("user"))
@@ -35,7 +36,7 @@ pub async fn find_user_by_username(app: &App, actor: &Actor, username: &str) -> 
 
 /// Users by id, for batched loading of authors and collaborators.
 pub async fn users_by_ids(app: &App, ids: &[UserId]) -> AppResult<Vec<User>> {
-    Ok(app.users.find_many(ids).await?)
+    Ok(app.ports.users.find_many(ids).await?)
 }
 
 /// A user's email as the caller may see it: their own, or anyone's for platform admins.
@@ -53,7 +54,7 @@ pub async fn visible_email(app: &App, actor: &Actor, user: &User) -> AppResult<O
 /// Changes the caller's own profile.
 pub async fn update_profile(app: &App, actor: &Actor, input: UpdateProfile) -> AppResult<User> {
     let id = actor.require()?;
-    let mut user = app.users.find(id).await?.ok_or(AppError::NotFound("user"))?;
+    let mut user = app.ports.users.find(id).await?.ok_or(AppError::NotFound("user"))?;
     if let Some(username) = input.username {
         user.username = Username::parse(&username)?.as_str().to_owned();
     }
@@ -63,10 +64,14 @@ pub async fn update_profile(app: &App, actor: &Actor, input: UpdateProfile) -> A
             .transpose()?
             .map(|code| code.as_str().to_owned());
     }
-    user.updated_at = app.clock.now();
-    app.users.update_profile(&user).await.map_err(|error| match error {
-        RepoError::Duplicate(_) => AppError::conflict("username", "this username is taken"),
-        other => other.into(),
-    })?;
+    user.updated_at = app.ports.clock.now();
+    app.ports
+        .users
+        .update_profile(&user)
+        .await
+        .map_err(|error| match error {
+            RepoError::Duplicate(_) => AppError::conflict("username", "this username is taken"),
+            other => other.into(),
+        })?;
     Ok(user)
 }

@@ -23,8 +23,9 @@ pub async fn admit_mutations(app: &App, actor: &Actor, meta: &ClientMeta, fields
     };
     let fields = u32::try_from(fields).unwrap_or(u32::MAX);
     match app
+        .ports
         .rate_limiter
-        .hit(&key, fields, limit, WINDOW, app.clock.now())
+        .hit(&key, fields, limit, WINDOW, app.ports.clock.now())
         .await?
     {
         Ok(()) => Ok(()),
@@ -35,7 +36,8 @@ pub async fn admit_mutations(app: &App, actor: &Actor, meta: &ClientMeta, fields
 /// Forgets rate windows and failed attempts older than any limit looks back (an hour).
 pub async fn prune_throttles(app: &App) -> AppResult<()> {
     Ok(app
+        .ports
         .rate_limiter
-        .prune(app.clock.now() - chrono::Duration::hours(1))
+        .prune(app.ports.clock.now() - chrono::Duration::hours(1))
         .await?)
 }

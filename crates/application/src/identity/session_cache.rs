@@ -187,17 +187,17 @@ fn make_room(state: &mut State, now: DateTime<Utc>) -> bool {
 /// watched ones in the store.
 pub fn follow_session_ends(app: &App) -> impl Future<Output = ()> + Send + 'static {
     let app = app.clone();
-    let mut events = app.events.subscribe();
+    let mut events = app.ports.events.subscribe();
     async move {
         loop {
             match events.next().await {
                 Some(Ok((_, Event::SessionsEnded { sessions, .. }))) => {
-                    app.session_cache.ended_now(&sessions, app.clock.now());
+                    app.session_cache.ended_now(&sessions, app.ports.clock.now());
                 }
                 Some(Ok(_)) => {}
                 Some(Err(EventError::Lagged(missed))) => {
                     tracing::warn!(missed, "the session watcher fell behind; checking sessions again");
-                    events = app.events.subscribe();
+                    events = app.ports.events.subscribe();
                     app.session_cache.forget_active();
                     recheck_watched(&app).await;
                 }
@@ -209,9 +209,9 @@ pub fn follow_session_ends(app: &App) -> impl Future<Output = ()> + Send + 'stat
 
 /// Ends the watched sessions the store says have ended.
 async fn recheck_watched(app: &App) {
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     for session in app.session_cache.watched() {
-        match app.sessions.find(session).await {
+        match app.ports.sessions.find(session).await {
             Ok(Some(found)) if found.revoked_at.is_none() && found.expires_at > now => {}
             Ok(_) => app.session_cache.ended_now(&[session], now),
             Err(error) => tracing::warn!(%error, "could not check a watched session"),

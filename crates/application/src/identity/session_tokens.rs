@@ -34,9 +34,9 @@ pub fn hash_token(token: &str) -> String {
 }
 
 fn new_refresh_token(app: &App, session_id: SessionId, now: DateTime<Utc>) -> (String, RefreshTokenRecord) {
-    let token = app.ids.secret_token(TOKEN_BYTES);
+    let token = app.ports.ids.secret_token(TOKEN_BYTES);
     let record = RefreshTokenRecord {
-        id: app.ids.uuid(),
+        id: app.ports.ids.uuid(),
         session_id,
         token_hash: hash_token(&token),
         created_at: now,
@@ -48,9 +48,9 @@ fn new_refresh_token(app: &App, session_id: SessionId, now: DateTime<Utc>) -> (S
 
 /// Opens a new session for `user` and issues its first token pair.
 pub(crate) async fn open_session(app: &App, user: User, meta: &ClientMeta) -> AppResult<AuthPayload> {
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let session = Session {
-        id: SessionId(app.ids.uuid()),
+        id: SessionId(app.ports.ids.uuid()),
         user_id: user.id,
         user_agent: meta
             .user_agent
@@ -63,8 +63,8 @@ pub(crate) async fn open_session(app: &App, user: User, meta: &ClientMeta) -> Ap
         revoked_at: None,
     };
     let (refresh_token, record) = new_refresh_token(app, session.id, now);
-    app.sessions.create(&session, &record).await?;
-    let (access_token, access_token_expires_at) = app.tokens.issue(user.id, session.id, now)?;
+    app.ports.sessions.create(&session, &record).await?;
+    let (access_token, access_token_expires_at) = app.ports.tokens.issue(user.id, session.id, now)?;
     Ok(AuthPayload {
         access_token,
         refresh_token,
@@ -75,12 +75,12 @@ pub(crate) async fn open_session(app: &App, user: User, meta: &ClientMeta) -> Ap
 
 /// Issues the next pair of an existing session, given the record of the token being exchanged.
 pub(crate) async fn rotate_session(app: &App, user: User, old: &RefreshTokenRecord) -> AppResult<Option<AuthPayload>> {
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let (refresh_token, record) = new_refresh_token(app, old.session_id, now);
-    match app.sessions.rotate(old.id, &record, now).await? {
+    match app.ports.sessions.rotate(old.id, &record, now).await? {
         crate::ports::RotateOutcome::AlreadyUsed => Ok(None),
         crate::ports::RotateOutcome::Rotated => {
-            let (access_token, access_token_expires_at) = app.tokens.issue(user.id, old.session_id, now)?;
+            let (access_token, access_token_expires_at) = app.ports.tokens.issue(user.id, old.session_id, now)?;
             Ok(Some(AuthPayload {
                 access_token,
                 refresh_token,
@@ -113,6 +113,7 @@ pub async fn authenticate_until(
         .unwrap_or(value)
         .trim();
     let claims = app
+        .ports
         .tokens
         .verify(token)
         .map_err(|reason| AppError::Unauthenticated(format!("invalid access token: {reason}")))?;
@@ -125,14 +126,14 @@ const SESSION_ENDED: &str = "this session has ended (signed out or revoked); sig
 /// Checks that the session an access token was issued for is still active, from this
 /// process's [`SessionCache`](super::SessionCache) when it knows, from the store otherwise.
 async fn require_live_session(app: &App, session_id: SessionId, user: UserId) -> AppResult<()> {
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let (known, generation) = app.session_cache.lookup(session_id, now);
     match known {
         Some(Known::Active(owner)) if owner == user => return Ok(()),
         Some(_) => return Err(AppError::Unauthenticated(SESSION_ENDED.into())),
         None => {}
     }
-    match app.sessions.find(session_id).await? {
+    match app.ports.sessions.find(session_id).await? {
         Some(session) if session.user_id == user && session.revoked_at.is_none() && session.expires_at > now => {
             app.session_cache.remember_active(session_id, user, now, generation);
             Ok(())

@@ -12,8 +12,8 @@ const INVALID_REFRESH: &str = "invalid or expired refresh token; sign in again";
 /// Exchanges a refresh token for a new pair. Each token works once: presenting a used token
 /// again means it was stolen, so its whole session is revoked.
 pub async fn refresh_session(app: &App, refresh_token: &str) -> AppResult<AuthPayload> {
-    let now = app.clock.now();
-    let Some((record, session)) = app.sessions.find_token(&hash_token(refresh_token.trim())).await? else {
+    let now = app.ports.clock.now();
+    let Some((record, session)) = app.ports.sessions.find_token(&hash_token(refresh_token.trim())).await? else {
         return Err(AppError::Unauthenticated(INVALID_REFRESH.into()));
     };
     if session.revoked_at.is_some() || record.expires_at <= now || session.expires_at <= now {
@@ -27,6 +27,7 @@ pub async fn refresh_session(app: &App, refresh_token: &str) -> AppResult<AuthPa
         ));
     }
     let user = app
+        .ports
         .users
         .find(session.user_id)
         .await?
@@ -44,8 +45,8 @@ pub async fn refresh_session(app: &App, refresh_token: &str) -> AppResult<AuthPa
 /// Ends the session a refresh token belongs to. Unknown tokens succeed silently (the client's
 /// goal, being signed out, holds).
 pub async fn log_out(app: &App, refresh_token: &str) -> AppResult<bool> {
-    let now = app.clock.now();
-    match app.sessions.find_token(&hash_token(refresh_token.trim())).await? {
+    let now = app.ports.clock.now();
+    match app.ports.sessions.find_token(&hash_token(refresh_token.trim())).await? {
         Some((_, session)) => Ok(end_session(app, session.id, now).await? || session.revoked_at.is_some()),
         None => Ok(false),
     }
@@ -54,14 +55,14 @@ pub async fn log_out(app: &App, refresh_token: &str) -> AppResult<bool> {
 /// The caller's active sessions, most recently active first.
 pub async fn list_sessions(app: &App, actor: &Actor) -> AppResult<Vec<Session>> {
     let user = actor.require()?;
-    Ok(app.sessions.list_active(user, app.clock.now()).await?)
+    Ok(app.ports.sessions.list_active(user, app.ports.clock.now()).await?)
 }
 
 /// Ends one of the caller's sessions (sign out another device).
 pub async fn revoke_session(app: &App, actor: &Actor, session_id: SessionId) -> AppResult<bool> {
     let user = actor.require()?;
-    match app.sessions.find(session_id).await? {
-        Some(session) if session.user_id == user => end_session(app, session_id, app.clock.now()).await,
+    match app.ports.sessions.find(session_id).await? {
+        Some(session) if session.user_id == user => end_session(app, session_id, app.ports.clock.now()).await,
         _ => Err(AppError::NotFound("session")),
     }
 }
@@ -70,7 +71,7 @@ pub async fn revoke_session(app: &App, actor: &Actor, session_id: SessionId) -> 
 /// process), and known as ended in this one at once, so its access tokens stop before the
 /// answer leaves. `false` when it had already ended.
 async fn end_session(app: &App, session: SessionId, now: chrono::DateTime<chrono::Utc>) -> AppResult<bool> {
-    let ended = app.sessions.revoke(session, now).await?;
+    let ended = app.ports.sessions.revoke(session, now).await?;
     app.session_cache.ended_now(&[session], now);
     Ok(ended)
 }
@@ -78,7 +79,7 @@ async fn end_session(app: &App, session: SessionId, now: chrono::DateTime<chrono
 /// One of the caller's sessions (ended ones too); `NOT_FOUND` for anyone else's.
 pub async fn find_session(app: &App, actor: &Actor, id: SessionId) -> AppResult<Session> {
     let user = actor.require()?;
-    match app.sessions.find(id).await? {
+    match app.ports.sessions.find(id).await? {
         Some(session) if session.user_id == user => Ok(session),
         _ => Err(AppError::NotFound("session")),
     }

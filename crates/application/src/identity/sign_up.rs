@@ -27,9 +27,9 @@ pub async fn sign_up(app: &App, input: SignUp, meta: &ClientMeta) -> AppResult<A
     let email = Email::parse(&input.email)?;
     let username = Username::parse(&input.username)?;
     let password = Password::parse(&input.password, "password")?;
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let user = User {
-        id: UserId(app.ids.uuid()),
+        id: UserId(app.ports.ids.uuid()),
         email: email.as_str().to_owned(),
         username: username.as_str().to_owned(),
         image: None,
@@ -41,7 +41,7 @@ pub async fn sign_up(app: &App, input: SignUp, meta: &ClientMeta) -> AppResult<A
         updated_at: now,
     };
     let new_user = NewUser {
-        password_hash: app.hasher.hash(password.expose())?,
+        password_hash: app.ports.hasher.hash(password.expose())?,
         subscription: Subscription {
             user_id: user.id,
             plan: Plan::Free,
@@ -53,7 +53,7 @@ pub async fn sign_up(app: &App, input: SignUp, meta: &ClientMeta) -> AppResult<A
         },
         user: user.clone(),
     };
-    app.users.create(&new_user).await.map_err(|error| match error {
+    app.ports.users.create(&new_user).await.map_err(|error| match error {
         RepoError::Duplicate(Unique::Email) => AppError::conflict("email", "an account with this email already exists"),
         RepoError::Duplicate(_) => AppError::conflict("username", "this username is taken"),
         other => other.into(),

@@ -14,8 +14,8 @@ use crate::ports::{AnalysisFailure, AudioReport, Job, JobKind};
 /// Only when the job queue itself cannot be reached; a job's own failure is recorded on the
 /// job and the file.
 pub async fn run_next_job(app: &App) -> AppResult<bool> {
-    let now = app.clock.now();
-    let Some(job) = app.jobs.claim(now, app.settings.media.job_lease).await? else {
+    let now = app.ports.clock.now();
+    let Some(job) = app.ports.jobs.claim(now, app.settings.media.job_lease).await? else {
         return Ok(false);
     };
     if job.attempts > app.settings.media.max_attempts {
@@ -42,23 +42,23 @@ async fn died(app: &App, job: &Job) -> AppResult<()> {
             Err(error) => return Err(error),
         },
     }
-    Ok(app.jobs.fail(job.id, &reason).await?)
+    Ok(app.ports.jobs.fail(job.id, &reason).await?)
 }
 
 async fn analyze(app: &App, job: &Job) -> AppResult<()> {
     let file = match load_file(app, FileId(job.subject)).await {
         Ok(file) => file,
-        Err(AppError::NotFound(_)) => return Ok(app.jobs.complete(job.id).await?),
+        Err(AppError::NotFound(_)) => return Ok(app.ports.jobs.complete(job.id).await?),
         Err(error) => return retry_or_fail(app, job, None, &error.to_string()).await,
     };
     let mut analysis = file.analysis.clone();
     analysis.status = AnalysisStatus::Processing;
-    app.files.set_analysis(file.id, &analysis).await?;
+    app.ports.files.set_analysis(file.id, &analysis).await?;
     tracing::info!(file = %file.id, attempt = job.attempts, "analysis started");
     match measure(app, &file).await {
         Ok(report) => {
             let key = format!("waveforms/{}.dat", file.id);
-            if let Err(error) = app.blobs.put(&key, report.waveform.to_dat()).await {
+            if let Err(error) = app.ports.blobs.put(&key, report.waveform.to_dat()).await {
                 return retry_or_fail(app, job, Some(&file), &error.to_string()).await;
             }
             let mut metadata = report.metadata;
@@ -69,20 +69,20 @@ async fn analyze(app: &App, job: &Job) -> AppResult<()> {
             let ready = Analysis {
                 status: AnalysisStatus::Ready,
                 error: None,
-                analyzed_at: Some(app.clock.now()),
+                analyzed_at: Some(app.ports.clock.now()),
                 metadata: Some(metadata),
                 loudness: Some(report.loudness),
                 waveform_key: Some(key),
             };
-            app.files.set_analysis(file.id, &ready).await?;
-            app.jobs.complete(job.id).await?;
+            app.ports.files.set_analysis(file.id, &ready).await?;
+            app.ports.jobs.complete(job.id).await?;
             tracing::info!(file = %file.id, "analysis ready");
             Ok(())
         }
         Err(AnalysisFailure::Media(reason)) => {
             tracing::info!(file = %file.id, %reason, "analysis failed: the media cannot be decoded");
             failed(app, &file, &reason).await?;
-            Ok(app.jobs.fail(job.id, &reason).await?)
+            Ok(app.ports.jobs.fail(job.id, &reason).await?)
         }
         Err(AnalysisFailure::Transient(error)) => retry_or_fail(app, job, Some(&file), &format!("{error:#}")).await,
     }
@@ -90,6 +90,7 @@ async fn analyze(app: &App, job: &Job) -> AppResult<()> {
 
 async fn measure(app: &App, file: &MediaFile) -> Result<AudioReport, AnalysisFailure> {
     let head = app
+        .ports
         .blobs
         .read(&file.blob_key, Some(0..(file.size.max(0) as u64).min(64 * 1024)))
         .await?;
@@ -104,12 +105,12 @@ async fn measure(app: &App, file: &MediaFile) -> Result<AudioReport, AnalysisFai
             "the content is not a supported audio format".into(),
         ));
     };
-    let Some(content) = app.blobs.read(&file.blob_key, None).await? else {
+    let Some(content) = app.ports.blobs.read(&file.blob_key, None).await? else {
         return Err(AnalysisFailure::Transient(anyhow::anyhow!(
             "the file's content is missing from the blob store"
         )));
     };
-    app.analyzer.analyze(file.id, content.stream, format).await
+    app.ports.analyzer.analyze(file.id, content.stream, format).await
 }
 
 async fn collect_head(mut stream: crate::ports::ByteStream) -> Result<Vec<u8>, AnalysisFailure> {
@@ -125,10 +126,10 @@ async fn failed(app: &App, file: &MediaFile, reason: &str) -> AppResult<()> {
     let analysis = Analysis {
         status: AnalysisStatus::Failed,
         error: Some(reason.to_owned()),
-        analyzed_at: Some(app.clock.now()),
+        analyzed_at: Some(app.ports.clock.now()),
         ..Analysis::pending()
     };
-    app.files.set_analysis(file.id, &analysis).await?;
+    app.ports.files.set_analysis(file.id, &analysis).await?;
     Ok(())
 }
 
@@ -139,7 +140,7 @@ async fn retry_or_fail(app: &App, job: &Job, file: Option<&MediaFile>, reason: &
         if let Some(file) = file {
             failed(app, file, &format!("gave up after {} tries: {reason}", job.attempts)).await?;
         }
-        return Ok(app.jobs.fail(job.id, reason).await?);
+        return Ok(app.ports.jobs.fail(job.id, reason).await?);
     }
     let delay = app.settings.media.retry_backoff
         * 2i32.saturating_pow(u32::try_from(job.attempts.saturating_sub(1)).unwrap_or(0));
@@ -148,7 +149,11 @@ async fn retry_or_fail(app: &App, job: &Job, file: Option<&MediaFile>, reason: &
         let mut analysis = file.analysis.clone();
         analysis.status = AnalysisStatus::Pending;
         analysis.error = Some(format!("try {} failed, retrying: {reason}", job.attempts));
-        app.files.set_analysis(file.id, &analysis).await?;
+        app.ports.files.set_analysis(file.id, &analysis).await?;
     }
-    Ok(app.jobs.retry(job.id, app.clock.now() + delay, reason).await?)
+    Ok(app
+        .ports
+        .jobs
+        .retry(job.id, app.ports.clock.now() + delay, reason)
+        .await?)
 }

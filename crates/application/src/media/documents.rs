@@ -53,19 +53,19 @@ pub async fn upload_document(app: &App, actor: &Actor, input: UploadDocument) ->
         None => document_type(&bytes).ok_or_else(not_a_document)?,
     };
     let document = Document {
-        id: DocumentId(app.ids.uuid()),
+        id: DocumentId(app.ports.ids.uuid()),
         artist_space_id: space.id,
         owner_id: user,
         name: display_name(input.name.as_deref().unwrap_or("press-kit")),
         content_type: content_type.to_owned(),
         size: i64::try_from(bytes.len()).map_err(|error| AppError::Internal(error.into()))?,
         sha256: hex::encode(Sha256::digest(&bytes)),
-        created_at: app.clock.now(),
+        created_at: app.ports.clock.now(),
     };
     let key = document.blob_key();
-    app.blobs.put(&key, bytes).await?;
+    app.ports.blobs.put(&key, bytes).await?;
     let limit = super::receive::plan_storage(app, user).await?.limit;
-    let refusal = match app.documents.insert(&document, limit).await {
+    let refusal = match app.ports.documents.insert(&document, limit).await {
         Ok(DocumentStored::Stored) => return Ok(document),
         Ok(DocumentStored::QuotaExceeded) => {
             AppError::QuotaExceeded("the document does not fit in your plan's storage".into())
@@ -79,18 +79,20 @@ pub async fn upload_document(app: &App, actor: &Actor, input: UploadDocument) ->
 
 /// Documents by id. Callers pass ids from records they were allowed to read.
 pub async fn find_documents(app: &App, ids: &[DocumentId]) -> AppResult<Vec<Document>> {
-    Ok(app.documents.documents(ids).await?)
+    Ok(app.ports.documents.documents(ids).await?)
 }
 
 /// Opens a document for a caller holding a valid signature.
 pub async fn document_blob(app: &App, id: DocumentId) -> AppResult<(Document, BlobRead)> {
     let document = app
+        .ports
         .documents
         .documents(&[id])
         .await?
         .pop()
         .ok_or(AppError::NotFound("document"))?;
     let blob = app
+        .ports
         .blobs
         .read(&document.blob_key(), None)
         .await?
@@ -101,6 +103,7 @@ pub async fn document_blob(app: &App, id: DocumentId) -> AppResult<(Document, Bl
 /// A document of a space the caller can read; `NOT_FOUND` otherwise.
 pub async fn find_document(app: &App, actor: &Actor, id: DocumentId) -> AppResult<Document> {
     let document = app
+        .ports
         .documents
         .documents(&[id])
         .await?

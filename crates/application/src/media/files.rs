@@ -17,7 +17,12 @@ use crate::{Actor, App};
 
 /// Loads a file without any access check; `NOT_FOUND` when it does not exist.
 pub(crate) async fn load_file(app: &App, id: FileId) -> AppResult<MediaFile> {
-    app.files.files(&[id]).await?.pop().ok_or(AppError::NotFound("file"))
+    app.ports
+        .files
+        .files(&[id])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("file"))
 }
 
 /// Finds a file the caller can read (File R on its track); `NOT_FOUND` otherwise.
@@ -31,7 +36,7 @@ pub async fn find_file(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaF
 
 /// Files by id that the caller can read (missing and unreadable ones are skipped).
 pub async fn files_by_ids(app: &App, actor: &Actor, ids: &[FileId]) -> AppResult<Vec<MediaFile>> {
-    let files = app.files.files(ids).await?;
+    let files = app.ports.files.files(ids).await?;
     let paths: Vec<ResourcePath> = files.iter().map(MediaFile::path).collect();
     let readable = readable_paths(app, actor, &paths).await?;
     Ok(files
@@ -58,13 +63,13 @@ pub async fn files_in(
     page: PageRequest,
 ) -> AppResult<HashMap<TrackId, Page<MediaFile>>> {
     let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
-    Ok(app.files.page_for_tracks(&allowed, page).await?)
+    Ok(app.ports.files.page_for_tracks(&allowed, page).await?)
 }
 
 /// How many files each readable track holds.
 pub async fn count_files_in(app: &App, actor: &Actor, tracks: &[ResourcePath]) -> AppResult<HashMap<TrackId, u64>> {
     let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
-    Ok(app.files.count_for_tracks(&allowed).await?)
+    Ok(app.ports.files.count_for_tracks(&allowed).await?)
 }
 
 /// Which single version of a track.
@@ -96,7 +101,8 @@ pub async fn track_files(
     );
     if !unreadable.is_empty() {
         allowed.extend(
-            app.workspace
+            app.ports
+                .workspace
                 .tracks(&unreadable)
                 .await?
                 .into_iter()
@@ -105,8 +111,8 @@ pub async fn track_files(
         );
     }
     Ok(match which {
-        TrackVersion::Latest => app.files.latest_for_tracks(&allowed).await?,
-        TrackVersion::Final => app.files.final_for_tracks(&allowed).await?,
+        TrackVersion::Latest => app.ports.files.latest_for_tracks(&allowed).await?,
+        TrackVersion::Final => app.ports.files.final_for_tracks(&allowed).await?,
     })
 }
 
@@ -117,9 +123,13 @@ pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppRe
     authorize(app, actor, file.path(), ResourceKind::Track, Action::Update)
         .await
         .not_found_as("file")?;
+    // Approving the final version again notifies nobody (the store checks it once more in
+    // its transaction): no need to decide who would hear.
     let notices = match actor.user_id() {
-        Some(user) => Some(VersionNotices::decide(app, &file, user, NotificationType::VersionApproved).await?),
-        None => None,
+        Some(user) if !file.is_final_version => {
+            Some(VersionNotices::decide(app, &file, user, NotificationType::VersionApproved).await?)
+        }
+        _ => None,
     };
     let words = |approved: &MediaFile| {
         notices
@@ -127,7 +137,7 @@ pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppRe
             .map(|notices| notices.for_file(approved))
             .unwrap_or_default()
     };
-    match app.files.approve(id, &words).await {
+    match app.ports.files.approve(id, &words).await {
         Ok(file) => Ok(file),
         Err(RepoError::NotFound) => Err(AppError::NotFound("file")),
         Err(error) => Err(error.into()),
@@ -141,7 +151,7 @@ pub async fn delete_file(app: &App, actor: &Actor, id: FileId) -> AppResult<File
     authorize(app, actor, file.path(), ResourceKind::File, Action::Delete)
         .await
         .not_found_as("file")?;
-    let deleted = app.files.delete(id).await?.ok_or(AppError::NotFound("file"))?;
+    let deleted = app.ports.files.delete(id).await?.ok_or(AppError::NotFound("file"))?;
     super::remove_blobs(app, &deleted.blob_keys()).await;
     Ok(id)
 }
@@ -149,7 +159,8 @@ pub async fn delete_file(app: &App, actor: &Actor, id: FileId) -> AppResult<File
 /// Opens a file's content (or `range` of it) for a caller already authorized (by a signed URL
 /// or [`find_file`]).
 pub async fn file_blob(app: &App, file: &MediaFile, range: Option<std::ops::Range<u64>>) -> AppResult<BlobRead> {
-    app.blobs
+    app.ports
+        .blobs
         .read(&file.blob_key, range)
         .await?
         .ok_or(AppError::NotFound("file content"))
@@ -180,7 +191,7 @@ pub async fn file_for_content(app: &App, access: ContentAccess<'_>, id: FileId) 
             signature,
             download,
         } => {
-            let now = app.clock.now();
+            let now = app.ports.clock.now();
             let full = super::verify_signature(app, super::SignedScope::File(id.0), expires, signature, now);
             if !full {
                 // A stream-only URL (a review link without downloads) plays and draws the

@@ -59,29 +59,34 @@ pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppRe
         ));
     }
     let bytes = collect(head, content, app.settings.media.max_image_bytes).await?;
-    let processed = app.image_processor.process(bytes).await.map_err(|error| match error {
-        ImageRefusal::Invalid(reason) => AppError::invalid("file", reason),
-        ImageRefusal::Internal(error) => AppError::Internal(error),
-    })?;
+    let processed = app
+        .ports
+        .image_processor
+        .process(bytes)
+        .await
+        .map_err(|error| match error {
+            ImageRefusal::Invalid(reason) => AppError::invalid("file", reason),
+            ImageRefusal::Internal(error) => AppError::Internal(error),
+        })?;
     let size: usize = processed.variants.iter().map(|(_, bytes)| bytes.len()).sum();
     let image = Image {
-        id: ImageId(app.ids.uuid()),
+        id: ImageId(app.ports.ids.uuid()),
         owner_id: user,
         content_type: processed.content_type,
         width: processed.width,
         height: processed.height,
         size: i64::try_from(size).map_err(|error| AppError::Internal(error.into()))?,
-        created_at: app.clock.now(),
+        created_at: app.ports.clock.now(),
     };
     let keys = image.blob_keys();
     for (variant, bytes) in processed.variants {
-        if let Err(error) = app.blobs.put(&image.blob_key(variant), bytes).await {
+        if let Err(error) = app.ports.blobs.put(&image.blob_key(variant), bytes).await {
             super::remove_blobs(app, &keys).await;
             return Err(error.into());
         }
     }
     let limit = super::receive::plan_storage(app, user).await?.limit;
-    let outcome = app.images.set(input.target, input.target_id, &image, limit).await;
+    let outcome = app.ports.images.set(input.target, input.target_id, &image, limit).await;
     let refusal = match outcome {
         Ok(ImageSet::Set { replaced }) => {
             if let Some(old) = replaced {
@@ -99,18 +104,20 @@ pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppRe
 
 /// Images by id. Callers pass ids from records they were allowed to read.
 pub async fn find_images(app: &App, ids: &[ImageId]) -> AppResult<Vec<Image>> {
-    Ok(app.images.images(ids).await?)
+    Ok(app.ports.images.images(ids).await?)
 }
 
 /// Opens one variant of an image for a caller holding a valid signature.
 pub async fn image_blob(app: &App, id: ImageId, variant: ImageVariant) -> AppResult<(Image, BlobRead)> {
     let image = app
+        .ports
         .images
         .images(&[id])
         .await?
         .pop()
         .ok_or(AppError::NotFound("image"))?;
     let blob = app
+        .ports
         .blobs
         .read(&image.blob_key(variant), None)
         .await?
@@ -122,7 +129,7 @@ pub async fn image_blob(app: &App, id: ImageId, variant: ImageVariant) -> AppRes
 /// what shows them: a user, a space, a project, a profile).
 pub async fn find_own_image(app: &App, actor: &Actor, id: ImageId) -> AppResult<Image> {
     let user = actor.require()?;
-    match app.images.images(&[id]).await?.pop() {
+    match app.ports.images.images(&[id]).await?.pop() {
         Some(image) if image.owner_id == user => Ok(image),
         _ => Err(AppError::NotFound("image")),
     }

@@ -47,10 +47,10 @@ fn owner_of(key: &str) -> Option<Owner> {
 /// belong to no file or image. Younger blobs are left alone: their upload may still be about
 /// to commit.
 pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<OrphanReport> {
-    let cutoff = app.clock.now() - min_age;
+    let cutoff = app.ports.clock.now() - min_age;
     let mut blobs: Vec<BlobInfo> = Vec::new();
     for folder in ["files", "waveforms", "images", "documents"] {
-        blobs.extend(app.blobs.list(folder).await?);
+        blobs.extend(app.ports.blobs.list(folder).await?);
     }
     let mut report = OrphanReport {
         examined: blobs.len(),
@@ -73,15 +73,15 @@ pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<
     }
     let mut files = HashSet::new();
     for chunk in file_ids.chunks(500) {
-        files.extend(app.files.existing(chunk).await?);
+        files.extend(app.ports.files.existing(chunk).await?);
     }
     let mut images = HashSet::new();
     for chunk in image_ids.chunks(500) {
-        images.extend(app.images.existing(chunk).await?);
+        images.extend(app.ports.images.existing(chunk).await?);
     }
     let mut documents = HashSet::new();
     for chunk in document_ids.chunks(500) {
-        documents.extend(app.documents.existing(chunk).await?);
+        documents.extend(app.ports.documents.existing(chunk).await?);
     }
     for (blob, owner) in old {
         let owned = match owner {
@@ -90,7 +90,7 @@ pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<
             Owner::Document(id) => documents.contains(&id),
         };
         if !owned {
-            app.blobs.delete(&blob.key).await?;
+            app.ports.blobs.delete(&blob.key).await?;
             tracing::info!(key = %blob.key, size = blob.size, "removed an orphan blob");
             report.bytes += blob.size;
             report.removed.push(blob.key);
@@ -122,12 +122,12 @@ pub async fn verify_blobs(app: &App) -> AppResult<VerifyReport> {
     let mut report = VerifyReport::default();
     let mut after = None;
     loop {
-        let batch = app.files.scan(after, 200).await?;
+        let batch = app.ports.files.scan(after, 200).await?;
         let Some(last) = batch.last() else { break };
         after = Some(last.id);
         for file in batch {
             report.checked += 1;
-            let Some(blob) = app.blobs.read(&file.blob_key, None).await? else {
+            let Some(blob) = app.ports.blobs.read(&file.blob_key, None).await? else {
                 report.missing.push((file.id, file.blob_key));
                 continue;
             };
@@ -150,7 +150,7 @@ pub async fn verify_blobs(app: &App) -> AppResult<VerifyReport> {
 /// # Errors
 /// The store's error when it does not.
 pub async fn blob_store_reachable(app: &App) -> anyhow::Result<()> {
-    app.blobs.ping().await
+    app.ports.blobs.ping().await
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use crate::App;
 /// deleted, and `backline gc` removes whatever is left.
 pub(crate) async fn remove_blobs(app: &App, keys: &[String]) {
     for key in keys {
-        if let Err(error) = app.blobs.delete(key).await {
+        if let Err(error) = app.ports.blobs.delete(key).await {
             tracing::warn!(%key, %error, "could not remove a blob; `backline gc` will");
         }
     }

@@ -89,7 +89,7 @@ pub(crate) async fn sniff_head(
 /// Streams `head` and the rest of `content` into a new blob under `key`, hashing it, within
 /// `caps`. On any failure the blob is not created.
 pub(crate) async fn store(app: &App, key: &str, head: Bytes, content: ByteStream, caps: Caps) -> AppResult<Received> {
-    let mut writer = app.blobs.writer(key).await?;
+    let mut writer = app.ports.blobs.writer(key).await?;
     match pump(writer.as_mut(), head, content, caps).await {
         Ok((size, sha256)) => {
             writer.finish().await?;
@@ -151,7 +151,12 @@ pub(crate) struct PlanStorage {
 
 /// The storage limit of `user`'s plan and what is left of it.
 pub(crate) async fn plan_storage(app: &App, user: backline_domain::ids::UserId) -> AppResult<PlanStorage> {
-    let subscription = app.users.subscription(user).await?.ok_or(AppError::NotFound("user"))?;
+    let subscription = app
+        .ports
+        .users
+        .subscription(user)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     let limit = crate::identity::storage_limit(app, &subscription);
     Ok(PlanStorage {
         limit,

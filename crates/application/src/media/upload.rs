@@ -44,14 +44,14 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
     }
     let mut content = input.content;
     let (format, head) = sniff_head(&mut content, input.declared_type.as_deref(), "file").await?;
-    let id = FileId(app.ids.uuid());
+    let id = FileId(app.ports.ids.uuid());
     let blob_key = format!("files/{id}");
     let received = store(app, &blob_key, head, content, caps).await?;
     let file_type = format.file_type();
     let mut analysis = Analysis::pending();
     if file_type != FileType::Audio {
         analysis.status = AnalysisStatus::Ready;
-        analysis.analyzed_at = Some(app.clock.now());
+        analysis.analyzed_at = Some(app.ports.clock.now());
     }
     let file = MediaFile {
         id,
@@ -68,12 +68,13 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
         track_id: track.id,
         blob_key: blob_key.clone(),
         analysis,
-        created_at: app.clock.now(),
+        created_at: app.ports.clock.now(),
     };
     let limit = storage.limit;
     let outcome = match VersionNotices::decide(app, &file, user, NotificationType::FileUploaded).await {
         Ok(notices) => {
-            app.files
+            app.ports
+                .files
                 .insert_version(&file, limit, &|stored| notices.for_file(stored))
                 .await
         }

@@ -25,7 +25,7 @@ pub async fn waveform_of(app: &App, file: &MediaFile, request: WaveformRequest) 
     let Some(key) = &file.analysis.waveform_key else {
         return Ok(None);
     };
-    let Some(bytes) = app.blobs.get(key).await? else {
+    let Some(bytes) = app.ports.blobs.get(key).await? else {
         return Ok(None);
     };
     let stored = Waveform::from_dat(&bytes).map_err(|error| AppError::Internal(error.into()))?;

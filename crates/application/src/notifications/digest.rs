@@ -19,19 +19,20 @@ const LINES_PER_DIGEST: usize = 50;
 /// # Errors
 /// Fails when the database does not answer.
 pub async fn send_digests(app: &App) -> AppResult<usize> {
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let due = app
+        .ports
         .notifications
         .digest_due(now - app.settings.digest_interval, USERS_PER_RUN)
         .await?;
     let mut sent = 0;
     for user_id in due {
-        let items = app.notifications.take_digest(user_id, now).await?;
+        let items = app.ports.notifications.take_digest(user_id, now).await?;
         let unread: Vec<_> = items.into_iter().filter(|item| !item.is_read).collect();
         if unread.is_empty() {
             continue;
         }
-        let Some(user) = app.users.find(user_id).await? else {
+        let Some(user) = app.ports.users.find(user_id).await? else {
             continue;
         };
         let base = app.settings.public_url.trim_end_matches('/');
@@ -55,7 +56,7 @@ pub async fn send_digests(app: &App) -> AppResult<usize> {
             subject,
             body,
         };
-        match app.mailer.send(&message).await {
+        match app.ports.mailer.send(&message).await {
             Ok(()) => sent += 1,
             Err(error) => tracing::warn!(user = %user_id, %error, "could not send a notification digest"),
         }

@@ -15,20 +15,21 @@ pub async fn list_notifications(
     page: PageRequest,
 ) -> AppResult<Page<Notification>> {
     let user = actor.require()?;
-    Ok(app.notifications.page_for(user, unread_only, page).await?)
+    Ok(app.ports.notifications.page_for(user, unread_only, page).await?)
 }
 
 /// How many notifications (or unread ones) the caller has.
 pub async fn count_notifications(app: &App, actor: &Actor, unread_only: bool) -> AppResult<u64> {
     let user = actor.require()?;
-    Ok(app.notifications.count(user, unread_only).await?)
+    Ok(app.ports.notifications.count(user, unread_only).await?)
 }
 
 /// Marks one of the caller's notifications read (idempotent); `NOT_FOUND` for anyone else's.
 pub async fn mark_notification_read(app: &App, actor: &Actor, id: NotificationId) -> AppResult<Notification> {
     let user = actor.require()?;
-    app.notifications
-        .mark_read(user, id, app.clock.now())
+    app.ports
+        .notifications
+        .mark_read(user, id, app.ports.clock.now())
         .await?
         .ok_or(AppError::NotFound("notification"))
 }
@@ -36,13 +37,18 @@ pub async fn mark_notification_read(app: &App, actor: &Actor, id: NotificationId
 /// Marks all of the caller's notifications read; returns how many were unread.
 pub async fn mark_all_notifications_read(app: &App, actor: &Actor) -> AppResult<u64> {
     let user = actor.require()?;
-    Ok(app.notifications.mark_all_read(user, app.clock.now()).await?)
+    Ok(app
+        .ports
+        .notifications
+        .mark_all_read(user, app.ports.clock.now())
+        .await?)
 }
 
 /// One of the caller's notifications; `NOT_FOUND` for anyone else's.
 pub async fn find_notification(app: &App, actor: &Actor, id: NotificationId) -> AppResult<Notification> {
     let user = actor.require()?;
-    app.notifications
+    app.ports
+        .notifications
         .notification(user, id)
         .await?
         .ok_or(AppError::NotFound("notification"))

@@ -32,6 +32,7 @@ pub async fn notification_events(
                 Ok(_) => continue,
             };
             let item = app
+                .ports
                 .notifications
                 .count(user, true)
                 .await

@@ -71,7 +71,7 @@ pub(crate) async fn track_audience(app: &App, path: ResourcePath) -> AppResult<V
     };
     let owner = load_track(app, track).await?.owner_id;
     let mut users = vec![owner];
-    for row in app.collaborators.all_for(&[track.0, project.0]).await? {
+    for row in app.ports.collaborators.all_for(&[track.0, project.0]).await? {
         if !users.contains(&row.user_id) {
             users.push(row.user_id);
         }
@@ -137,14 +137,15 @@ impl Draft {
 pub(crate) async fn draft(app: &App, about: &About, recipients: impl IntoIterator<Item = UserId>) -> AppResult<Draft> {
     let name = match about.sender {
         Some(sender) => Some(
-            app.users
+            app.ports
+                .users
                 .find(sender)
                 .await?
                 .map_or_else(|| "Someone".to_owned(), |user| user.username),
         ),
         None => None,
     };
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let mut candidates: Vec<UserId> = Vec::new();
     for recipient in recipients {
         if about.sender != Some(recipient) && !candidates.contains(&recipient) {
@@ -159,7 +160,7 @@ pub(crate) async fn draft(app: &App, about: &About, recipients: impl IntoIterato
     let mut batch: Vec<Notification> = Vec::new();
     for recipient in candidates {
         batch.push(Notification {
-            id: NotificationId(app.ids.uuid()),
+            id: NotificationId(app.ports.ids.uuid()),
             kind: about.kind,
             sender_id: about.sender,
             recipient_id: recipient,
@@ -181,7 +182,7 @@ pub(crate) async fn draft(app: &App, about: &About, recipients: impl IntoIterato
     // Each recipient's settings for this type (defaults where they saved none); a type they
     // switched off everywhere raises nothing.
     let recipients: Vec<UserId> = batch.iter().map(|item| item.recipient_id).collect();
-    let saved = app.notifications.settings_for(&recipients, about.kind).await?;
+    let saved = app.ports.notifications.settings_for(&recipients, about.kind).await?;
     batch.retain_mut(|item| {
         let setting = saved
             .get(&item.recipient_id)

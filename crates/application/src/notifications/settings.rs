@@ -8,7 +8,7 @@ use crate::{Actor, App};
 /// The caller's setting for every type, defaults filled in, in [`NotificationType::ALL`] order.
 pub async fn notification_settings(app: &App, actor: &Actor) -> AppResult<Vec<NotificationSetting>> {
     let user = actor.require()?;
-    let saved = app.notifications.settings(user).await?;
+    let saved = app.ports.notifications.settings(user).await?;
     Ok(NotificationType::ALL
         .into_iter()
         .map(|kind| {
@@ -66,6 +66,6 @@ pub async fn update_notification_settings(
             }
         })
         .collect();
-    app.notifications.save_settings(user, &updated).await?;
+    app.ports.notifications.save_settings(user, &updated).await?;
     notification_settings(app, actor).await
 }

@@ -57,7 +57,7 @@ async fn view(app: &App, invitation: Invitation) -> AppResult<InvitationView> {
     )
     .await
     .unwrap_or_default();
-    let status = invitation.status_at(app.clock.now());
+    let status = invitation.status_at(app.ports.clock.now());
     let membership = match status {
         InvitationStatus::Pending => Some(MembershipStatus::Pending),
         InvitationStatus::Accepted => Some(membership_after_acceptance(app, &invitation).await?),
@@ -74,10 +74,11 @@ async fn view(app: &App, invitation: Invitation) -> AppResult<InvitationView> {
 /// The stored membership of the person who accepted `invitation` (the account with its
 /// address): ACTIVE while their row is, REMOVED once removed or gone.
 async fn membership_after_acceptance(app: &App, invitation: &Invitation) -> AppResult<MembershipStatus> {
-    let Some(invitee) = app.users.find_by_email(&invitation.email).await? else {
+    let Some(invitee) = app.ports.users.find_by_email(&invitation.email).await? else {
         return Ok(MembershipStatus::Removed);
     };
     let row = app
+        .ports
         .collaborators
         .membership(invitation.resource_id, invitee.user.id)
         .await?;
@@ -97,7 +98,8 @@ async fn send(app: &App, invitation: &Invitation, inviter: &str, name: &str, tok
         role = invitation.role,
         expires = invitation.expires_at.format("%Y-%m-%d %H:%M UTC"),
     );
-    app.mailer
+    app.ports
+        .mailer
         .send(&MailMessage {
             to: invitation.email.clone(),
             subject: format!("{inviter} invited you to “{name}” on Backline"),
@@ -109,6 +111,7 @@ async fn send(app: &App, invitation: &Invitation, inviter: &str, name: &str, tok
 
 async fn inviter_name(app: &App, inviter: backline_domain::ids::UserId) -> AppResult<String> {
     Ok(app
+        .ports
         .users
         .find(inviter)
         .await?
@@ -124,11 +127,14 @@ pub async fn invite_by_email(app: &App, actor: &Actor, input: InviteByEmail) -> 
     grantable(role, granter)?;
     let email = Email::parse(&input.email)?;
     let message = invitation_message(input.message.as_deref())?;
-    let now = app.clock.now();
-    app.invitations.expire_stale(path.id(), email.as_str(), now).await?;
-    let token = app.ids.secret_token(TOKEN_BYTES);
+    let now = app.ports.clock.now();
+    app.ports
+        .invitations
+        .expire_stale(path.id(), email.as_str(), now)
+        .await?;
+    let token = app.ports.ids.secret_token(TOKEN_BYTES);
     let invitation = Invitation {
-        id: InvitationId(app.ids.uuid()),
+        id: InvitationId(app.ports.ids.uuid()),
         resource_id: path.id(),
         resource_kind: path.kind(),
         inviter_id: inviter,
@@ -142,7 +148,7 @@ pub async fn invite_by_email(app: &App, actor: &Actor, input: InviteByEmail) -> 
         updated_at: now,
     };
     let name = resource_name(app, input.resource).await?;
-    let notifications = match app.users.find_by_email(email.as_str()).await? {
+    let notifications = match app.ports.users.find_by_email(email.as_str()).await? {
         Some(found) => {
             notices(
                 app,
@@ -157,7 +163,8 @@ pub async fn invite_by_email(app: &App, actor: &Actor, input: InviteByEmail) -> 
         }
         None => Vec::new(),
     };
-    app.invitations
+    app.ports
+        .invitations
         .insert(&invitation, &notifications)
         .await
         .map_err(|error| match error {
@@ -203,7 +210,7 @@ async fn notices(
 async fn for_recipient(app: &App, actor: &Actor, invitation: Option<Invitation>) -> AppResult<(User, Invitation)> {
     let user_id = actor.require()?;
     let invitation = invitation.ok_or(AppError::NotFound("invitation"))?;
-    let user = app.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let user = app.ports.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
     if !user.email.eq_ignore_ascii_case(&invitation.email) {
         return Err(AppError::Forbidden(
             "this invitation was sent to another address; sign in with that one".into(),
@@ -234,16 +241,22 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
     if token.is_empty() || token.len() > 200 {
         return Err(AppError::NotFound("invitation"));
     }
-    let found = app.invitations.by_token_hash(&hash_token(token)).await?;
+    let found = app.ports.invitations.by_token_hash(&hash_token(token)).await?;
     let (user, invitation) = for_recipient(app, actor, found).await?;
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let status = invitation.status_at(now);
     if status != InvitationStatus::Pending {
         return Err(not_pending(status));
     }
     let resource = resource_kind_ref(invitation.resource_kind, invitation.resource_id)?;
     let (path, _) = resolve(app, resource).await?;
-    let joining = Collaborator::joining(CollaboratorId(app.ids.uuid()), path, user.id, invitation.role, now);
+    let joining = Collaborator::joining(
+        CollaboratorId(app.ports.ids.uuid()),
+        path,
+        user.id,
+        invitation.role,
+        now,
+    );
     let name = resource_name(app, resource).await.unwrap_or_default();
     let notifications = notices(
         app,
@@ -256,12 +269,15 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
     )
     .await?;
     let Some(member) = app
+        .ports
         .invitations
         .accept(invitation.id, &joining, now, &notifications)
         .await?
     else {
-        let current = app.invitations.by_id(invitation.id).await?;
-        let status = current.map_or(InvitationStatus::Revoked, |current| current.status_at(app.clock.now()));
+        let current = app.ports.invitations.by_id(invitation.id).await?;
+        let status = current.map_or(InvitationStatus::Revoked, |current| {
+            current.status_at(app.ports.clock.now())
+        });
         return Err(not_pending(status));
     };
     Ok(member)
@@ -269,7 +285,7 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
 
 /// Declines an invitation sent to the caller's address.
 pub async fn decline_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
-    let found = app.invitations.by_id(id).await?;
+    let found = app.ports.invitations.by_id(id).await?;
     // Addressed by id rather than by its secret token, an invitation to someone else is
     // unknown to the caller.
     let (_, invitation) = for_recipient(app, actor, found).await.map_err(|error| match error {
@@ -280,14 +296,15 @@ pub async fn decline_invitation(app: &App, actor: &Actor, id: InvitationId) -> A
 }
 
 async fn answer(app: &App, invitation: Invitation, status: InvitationStatus) -> AppResult<InvitationView> {
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let current = invitation.status_at(now);
     if current != InvitationStatus::Pending {
         return Err(not_pending(current));
     }
-    if !app.invitations.set_status(invitation.id, status, now).await? {
+    if !app.ports.invitations.set_status(invitation.id, status, now).await? {
         return Err(not_pending(
-            app.invitations
+            app.ports
+                .invitations
                 .by_id(invitation.id)
                 .await?
                 .map_or(InvitationStatus::Revoked, |found| found.status),
@@ -309,6 +326,7 @@ async fn answer(app: &App, invitation: Invitation, status: InvitationStatus) -> 
 async fn managed_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<Invitation> {
     let user = actor.require()?;
     let invitation = app
+        .ports
         .invitations
         .by_id(id)
         .await?
@@ -333,14 +351,15 @@ pub async fn revoke_invitation(app: &App, actor: &Actor, id: InvitationId) -> Ap
 /// working (the inviter, OWNER or ADMIN of the resource).
 pub async fn resend_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
     let invitation = managed_invitation(app, actor, id).await?;
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let status = invitation.status_at(now);
     if status != InvitationStatus::Pending {
         return Err(not_pending(status));
     }
-    let token = app.ids.secret_token(TOKEN_BYTES);
+    let token = app.ports.ids.secret_token(TOKEN_BYTES);
     let expires_at = now + chrono::Duration::days(INVITATION_DAYS);
     if !app
+        .ports
         .invitations
         .rotate(invitation.id, &hash_token(&token), expires_at, now)
         .await?
@@ -363,10 +382,11 @@ pub async fn resend_invitation(app: &App, actor: &Actor, id: InvitationId) -> Ap
 /// The pending invitations to the caller's address, newest first.
 pub async fn my_invitations(app: &App, actor: &Actor) -> AppResult<Vec<InvitationView>> {
     let user_id = actor.require()?;
-    let user = app.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
-    let now = app.clock.now();
+    let user = app.ports.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let now = app.ports.clock.now();
     let mut out = Vec::new();
     for invitation in app
+        .ports
         .invitations
         .pending_for_email(&user.email.to_lowercase(), now)
         .await?
@@ -382,7 +402,7 @@ pub async fn my_invitations(app: &App, actor: &Actor) -> AppResult<Vec<Invitatio
 pub async fn invitations_of(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<Vec<InvitationView>> {
     let (path, _, _) = managed(app, actor, resource).await?;
     let mut out = Vec::new();
-    for invitation in app.invitations.for_resource(path.id(), 100).await? {
+    for invitation in app.ports.invitations.for_resource(path.id(), 100).await? {
         out.push(view(app, invitation).await?);
     }
     Ok(out)
@@ -395,8 +415,8 @@ pub async fn find_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppR
     let invitation = match managed_invitation(app, actor, id).await {
         Ok(invitation) => invitation,
         Err(AppError::NotFound(_)) => {
-            let found = app.invitations.by_id(id).await?;
-            let user = app.users.find(user_id).await?;
+            let found = app.ports.invitations.by_id(id).await?;
+            let user = app.ports.users.find(user_id).await?;
             match (found, user) {
                 (Some(invitation), Some(user))
                     if user.is_verified && user.email.eq_ignore_ascii_case(&invitation.email) =>

@@ -80,16 +80,16 @@ pub async fn create_invite_link(app: &App, actor: &Actor, input: CreateInviteLin
     let (path, _, granter) = managed(app, actor, input.resource).await?;
     let role = link_role(input.role)?;
     grantable(role, granter)?;
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     // Stored to the microsecond (PostgreSQL's precision), so what is returned is what is kept.
     let expires_at = input.expires_at.map(|at| at.trunc_subsecs(6));
     link_limits(expires_at, input.max_uses, now)?;
     for _ in 0..CODE_TRIES {
-        let Some(short_code) = short_code_from(&app.ids.secret_token(32)) else {
+        let Some(short_code) = short_code_from(&app.ports.ids.secret_token(32)) else {
             continue;
         };
         let link = InviteLink {
-            id: InviteLinkId(app.ids.uuid()),
+            id: InviteLinkId(app.ports.ids.uuid()),
             owner_id: user,
             resource_id: path.id(),
             resource_kind: path.kind(),
@@ -101,7 +101,7 @@ pub async fn create_invite_link(app: &App, actor: &Actor, input: CreateInviteLin
             revoked_at: None,
             created_at: now,
         };
-        match app.invite_links.insert(&link).await {
+        match app.ports.invite_links.insert(&link).await {
             Ok(()) => return Ok(link),
             Err(RepoError::Duplicate(_)) => continue,
             Err(error) => return Err(error.into()),
@@ -118,7 +118,8 @@ async fn by_code(app: &App, actor: &Actor, code: &str) -> AppResult<InviteLink> 
     if !is_short_code(code) {
         return Err(AppError::NotFound("invite link"));
     }
-    app.invite_links
+    app.ports
+        .invite_links
         .by_code(code)
         .await?
         .ok_or(AppError::NotFound("invite link"))
@@ -129,8 +130,8 @@ async fn by_code(app: &App, actor: &Actor, code: &str) -> AppResult<InviteLink> 
 pub async fn invite_link_preview(app: &App, actor: &Actor, code: &str) -> AppResult<InvitePreview> {
     let link = by_code(app, actor, code).await?;
     let resource_name = resource_name(app, resource_ref(&link)?).await?;
-    let inviter = app.users.find(link.owner_id).await?;
-    let refusal = link.refusal(app.clock.now());
+    let inviter = app.ports.users.find(link.owner_id).await?;
+    let refusal = link.refusal(app.ports.clock.now());
     Ok(InvitePreview {
         link,
         resource_name,
@@ -145,15 +146,20 @@ pub async fn invite_link_preview(app: &App, actor: &Actor, code: &str) -> AppRes
 pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResult<Collaborator> {
     let user = actor.require()?;
     let link = by_code(app, actor, code).await?;
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     if let Some(refusal) = link.refusal(now) {
         return Err(AppError::conflict("shortCode", refusal.message()));
     }
     let resource = resource_ref(&link)?;
     let (path, _) = resolve(app, resource).await?;
-    let joining = Collaborator::joining(CollaboratorId(app.ids.uuid()), path, user, link.role, now);
+    let joining = Collaborator::joining(CollaboratorId(app.ports.ids.uuid()), path, user, link.role, now);
     let notifications = acceptance_notices(app, &link, path, user).await?;
-    match app.invite_links.accept(link.id, &joining, now, &notifications).await? {
+    match app
+        .ports
+        .invite_links
+        .accept(link.id, &joining, now, &notifications)
+        .await?
+    {
         Acceptance::Joined(member) => Ok(member),
         Acceptance::Repeated(Some(member)) => Ok(member),
         // They joined through this link once and were removed since: the link does not bring
@@ -163,9 +169,9 @@ pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResu
             "you already joined through this link once; ask for a new invitation",
         )),
         Acceptance::Refused => {
-            let current = app.invite_links.by_id(link.id).await?;
+            let current = app.ports.invite_links.by_id(link.id).await?;
             let refusal = current
-                .and_then(|link| link.refusal(app.clock.now()))
+                .and_then(|link| link.refusal(app.ports.clock.now()))
                 .unwrap_or(LinkRefusal::UsedUp);
             Err(AppError::conflict("shortCode", refusal.message()))
         }
@@ -199,6 +205,7 @@ async fn acceptance_notices(
 pub async fn revoke_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> AppResult<InviteLink> {
     actor.require()?;
     let link = app
+        .ports
         .invite_links
         .by_id(id)
         .await?
@@ -206,8 +213,9 @@ pub async fn revoke_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> A
     managed(app, actor, resource_ref(&link)?)
         .await
         .not_found_as("invite link")?;
-    app.invite_links
-        .revoke(id, app.clock.now())
+    app.ports
+        .invite_links
+        .revoke(id, app.ports.clock.now())
         .await?
         .ok_or(AppError::NotFound("invite link"))
 }
@@ -215,18 +223,19 @@ pub async fn revoke_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> A
 /// A resource's links, newest first (at most 100), for its OWNER and ADMINs.
 pub async fn invite_links_of(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<Vec<InviteLink>> {
     let (path, _, _) = managed(app, actor, resource).await?;
-    Ok(app.invite_links.for_resource(path.id(), LINKS_LISTED).await?)
+    Ok(app.ports.invite_links.for_resource(path.id(), LINKS_LISTED).await?)
 }
 
 /// Who joined through each link (for links the caller may list).
 pub async fn invite_link_users(app: &App, links: &[InviteLinkId]) -> AppResult<HashMap<InviteLinkId, Vec<UserId>>> {
-    Ok(app.invite_links.used_by(links).await?)
+    Ok(app.ports.invite_links.used_by(links).await?)
 }
 
 /// An invite link, for the OWNERs and ADMINs of its resource; `NOT_FOUND` for anyone else.
 pub async fn find_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> AppResult<InviteLink> {
     actor.require()?;
     let link = app
+        .ports
         .invite_links
         .by_id(id)
         .await?

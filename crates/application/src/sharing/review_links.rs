@@ -111,7 +111,7 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
     let track = load_track(app, input.track).await?;
     let space = load_space(app, track.artist_space_id).await?;
     let file_ids = review_selection(input.versions, &input.file_ids)?;
-    let found = app.files.files(&file_ids).await?;
+    let found = app.ports.files.files(&file_ids).await?;
     for id in &file_ids {
         if !found.iter().any(|file| file.id == *id && file.track_id == track.id) {
             return Err(AppError::invalid(
@@ -120,7 +120,7 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
             ));
         }
     }
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let expires_at = input.expires_at.map(|at| at.trunc_subsecs(6));
     if expires_at.is_some_and(|at| at <= now) {
         return Err(AppError::invalid("expiresAt", "the expiry must be in the future"));
@@ -131,7 +131,7 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
         Some(_) => require_pro(app, space.owner_id, "review-link passwords", "the space owner is").await?,
         None => plan_of(app, space.owner_id).await?,
     };
-    if plan < Plan::Pro && app.review_links.count_active(space.id, now).await? >= FREE_ACTIVE_REVIEW_LINKS {
+    if plan < Plan::Pro && app.ports.review_links.count_active(space.id, now).await? >= FREE_ACTIVE_REVIEW_LINKS {
         return Err(AppError::PlanRequired {
             plan: Plan::Pro,
             message: format!(
@@ -140,13 +140,13 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
             ),
         });
     }
-    let password_hash = password.map(|password| app.hasher.hash(password)).transpose()?;
+    let password_hash = password.map(|password| app.ports.hasher.hash(password)).transpose()?;
     for _ in 0..CODE_TRIES {
-        let Some(code) = short_code_from(&app.ids.secret_token(32)) else {
+        let Some(code) = short_code_from(&app.ports.ids.secret_token(32)) else {
             continue;
         };
         let link = ReviewLink {
-            id: ReviewLinkId(app.ids.uuid()),
+            id: ReviewLinkId(app.ports.ids.uuid()),
             code,
             owner_id: user,
             artist_space_id: track.artist_space_id,
@@ -163,7 +163,7 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
             revoked_at: None,
             created_at: now,
         };
-        match app.review_links.insert(&link).await {
+        match app.ports.review_links.insert(&link).await {
             Ok(()) => return Ok(link),
             Err(RepoError::Duplicate(_)) => continue,
             Err(error) => return Err(error.into()),
@@ -182,11 +182,12 @@ async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta
         return Err(AppError::NotFound("review link"));
     }
     let link = app
+        .ports
         .review_links
         .by_code(code)
         .await?
         .ok_or(AppError::NotFound("review link"))?;
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     if let Some(refusal) = link.refusal(now) {
         return Err(AppError::Forbidden(refusal.message().to_owned()));
     }
@@ -200,16 +201,16 @@ async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta
                 "this review link needs its password".to_owned(),
             ));
         };
-        let attempt = match app.throttle.attempt(&keys, now).await? {
+        let attempt = match app.ports.throttle.attempt(&keys, now).await? {
             Ok(attempt) => attempt,
             Err(retry_after_secs) => return Err(AppError::RateLimited { retry_after_secs }),
         };
-        if !app.hasher.verify(given, hash)? {
+        if !app.ports.hasher.verify(given, hash)? {
             return Err(AppError::Unauthenticated(
                 "wrong password for this review link".to_owned(),
             ));
         }
-        app.throttle.succeeded(attempt, &keys[0]).await?;
+        app.ports.throttle.succeeded(attempt, &keys[0]).await?;
     }
     Ok(link)
 }
@@ -218,18 +219,21 @@ async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta
 async fn shown_files(app: &App, link: &ReviewLink) -> AppResult<Vec<MediaFile>> {
     let mut files: Vec<MediaFile> = match link.versions {
         ReviewVersions::Latest => app
+            .ports
             .files
             .latest_for_tracks(&[link.track_id])
             .await?
             .into_values()
             .collect(),
         ReviewVersions::Final => app
+            .ports
             .files
             .final_for_tracks(&[link.track_id])
             .await?
             .into_values()
             .collect(),
         ReviewVersions::Specific => app
+            .ports
             .files
             .files(&link.file_ids)
             .await?
@@ -251,7 +255,7 @@ pub async fn open_review_link(
     meta: &ClientMeta,
 ) -> AppResult<ReviewSession> {
     let link = opened(app, code, password, meta).await?;
-    app.review_links.count(link.id, ReviewCounter::View).await?;
+    app.ports.review_links.count(link.id, ReviewCounter::View).await?;
     let link = ReviewLink {
         view_count: link.view_count + 1,
         ..link
@@ -261,13 +265,14 @@ pub async fn open_review_link(
     let space = load_space(app, link.artist_space_id).await?;
     let files = shown_files(app, &link).await?;
     let (comments, replies, names) = if link.allow_comments {
-        let comments = app.comments.through_review_link(link.id, THREADS_SHOWN).await?;
+        let comments = app.ports.comments.through_review_link(link.id, THREADS_SHOWN).await?;
         let ids: Vec<CommentId> = comments.iter().map(|comment| comment.id).collect();
-        let replies = app.comments.replies(&ids).await?;
+        let replies = app.ports.comments.replies(&ids).await?;
         let mut authors: Vec<UserId> = replies.values().flatten().filter_map(|reply| reply.owner_id).collect();
         authors.sort_unstable();
         authors.dedup();
         let names = app
+            .ports
             .users
             .find_many(&authors)
             .await?
@@ -309,7 +314,7 @@ pub async fn record_review_play(
 ) -> AppResult<i64> {
     let link = opened(app, code, password, meta).await?;
     shown_file(app, &link, file).await?;
-    app.review_links.count(link.id, ReviewCounter::Play).await?;
+    app.ports.review_links.count(link.id, ReviewCounter::Play).await?;
     Ok(link.play_count + 1)
 }
 
@@ -338,14 +343,15 @@ pub async fn add_guest_comment(
         .as_ref()
         .map(|metadata| metadata.duration_seconds);
     let time = TimeRange::parse(input.time_start, input.time_end, duration)?;
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let comment = Comment {
         guest_name: Some(name.clone()),
         review_link_id: Some(link.id),
-        ..Comment::top_level(CommentId(app.ids.uuid()), &content, None, &file, time, now)
+        ..Comment::top_level(CommentId(app.ports.ids.uuid()), &content, None, &file, time, now)
     };
     let notifications = guest_comment_notifications(app, &comment, &name, file.version).await?;
-    app.comments
+    app.ports
+        .comments
         .insert(NewComment {
             comment: &comment,
             mentions: &[],
@@ -384,13 +390,15 @@ async fn guest_comment_notifications(
 pub async fn revoke_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> AppResult<ReviewLink> {
     actor.require()?;
     let link = app
+        .ports
         .review_links
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("review link"))?;
     sharer(app, actor, link.track_id).await.not_found_as("review link")?;
-    app.review_links
-        .revoke(id, app.clock.now())
+    app.ports
+        .review_links
+        .revoke(id, app.ports.clock.now())
         .await?
         .ok_or(AppError::NotFound("review link"))
 }
@@ -398,13 +406,14 @@ pub async fn revoke_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> A
 /// A track's links with their counters, newest first (at most 100), for its OWNER and ADMINs.
 pub async fn review_links_of(app: &App, actor: &Actor, track: TrackId) -> AppResult<Vec<ReviewLink>> {
     sharer(app, actor, track).await?;
-    Ok(app.review_links.for_track(track, LINKS_LISTED).await?)
+    Ok(app.ports.review_links.for_track(track, LINKS_LISTED).await?)
 }
 
 /// A review link, for the OWNERs and ADMINs of its track; `NOT_FOUND` for anyone else.
 pub async fn find_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> AppResult<ReviewLink> {
     actor.require()?;
     let link = app
+        .ports
         .review_links
         .by_id(id)
         .await?

@@ -55,26 +55,30 @@ pub async fn add_collaborator(
 ) -> AppResult<Collaborator> {
     let (path, _, granter) = managed(app, actor, resource).await?;
     grantable(role, granter)?;
-    if app.users.find(user).await?.is_none() {
+    if app.ports.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
-    let already = || {
-        AppError::conflict(
-            "userId",
-            "this user already collaborates here; use updateCollaboratorRole",
-        )
-    };
-    let existing = app.collaborators.membership(path.id(), user).await?;
-    if existing.as_ref().is_some_and(Collaborator::is_active) {
-        return Err(already());
-    }
-    // A new row, or a former collaborator's row coming back.
-    let joining =
-        Collaborator::joining(CollaboratorId(app.ids.uuid()), path, user, role, app.clock.now()).join_onto(existing);
-    app.collaborators.join(&joining).await.map_err(|error| match error {
-        RepoError::Duplicate(_) => already(),
-        other => other.into(),
-    })?;
+    // Always a new membership: one that is ACTIVE already makes the store refuse it (a former
+    // collaborator's REMOVED row stays in the history).
+    let joining = Collaborator::joining(
+        CollaboratorId(app.ports.ids.uuid()),
+        path,
+        user,
+        role,
+        app.ports.clock.now(),
+    )
+    .join_onto(None);
+    app.ports
+        .collaborators
+        .join(&joining)
+        .await
+        .map_err(|error| match error {
+            RepoError::Duplicate(_) => AppError::conflict(
+                "userId",
+                "this user already collaborates here; use updateCollaboratorRole",
+            ),
+            other => other.into(),
+        })?;
     Ok(joining.into_row())
 }
 
@@ -89,6 +93,7 @@ pub async fn update_collaborator_role(
     let (path, _, granter) = managed(app, actor, resource).await?;
     grantable(role, granter)?;
     let mut row = app
+        .ports
         .collaborators
         .find(path.id(), user)
         .await?
@@ -104,7 +109,7 @@ pub async fn update_collaborator_role(
             row.role
         )));
     }
-    app.collaborators.set_role(path.id(), user, role).await?;
+    app.ports.collaborators.set_role(path.id(), user, role).await?;
     row.role = role;
     Ok(row)
 }
@@ -118,6 +123,7 @@ pub async fn remove_collaborator(
 ) -> AppResult<Collaborator> {
     let (path, _, remover) = managed(app, actor, resource).await?;
     let row = app
+        .ports
         .collaborators
         .find(path.id(), user)
         .await?
@@ -130,7 +136,7 @@ pub async fn remove_collaborator(
     if row.role > remover {
         return Err(AppError::Forbidden(format!("you cannot remove a {}", row.role)));
     }
-    let Some(removed) = row.remove(actor.user_id(), app.clock.now()) else {
+    let Some(removed) = row.remove(actor.user_id(), app.ports.clock.now()) else {
         return Err(AppError::NotFound("collaborator"));
     };
     let notifications = match actor.user_id() {
@@ -155,7 +161,7 @@ pub async fn remove_collaborator(
         }
         None => Vec::new(),
     };
-    if !app.collaborators.remove(&removed, &notifications).await? {
+    if !app.ports.collaborators.remove(&removed, &notifications).await? {
         return Err(AppError::NotFound("collaborator"));
     }
     Ok(removed)
@@ -167,6 +173,7 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
     let (path, _) = resolve(app, resource).await?;
     readable_or_not_found(app, actor, path).await?;
     let row = app
+        .ports
         .collaborators
         .find(path.id(), user)
         .await?
@@ -176,10 +183,10 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
             "the owner cannot leave; transfer ownership first".into(),
         ));
     }
-    let Some(removed) = row.remove(None, app.clock.now()) else {
+    let Some(removed) = row.remove(None, app.ports.clock.now()) else {
         return Err(AppError::NotFound("collaborator"));
     };
-    if !app.collaborators.remove(&removed, &[]).await? {
+    if !app.ports.collaborators.remove(&removed, &[]).await? {
         return Err(AppError::NotFound("collaborator"));
     }
     Ok(removed)
@@ -198,22 +205,26 @@ pub async fn transfer_ownership(
     if role != Role::Owner {
         return Err(AppError::Forbidden("only the owner may transfer ownership".into()));
     }
-    if app.users.find(new_owner).await?.is_none() {
+    if app.ports.users.find(new_owner).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
     if new_owner == owner {
         return Err(AppError::invalid("userId", "this user already owns the resource"));
     }
-    let existing = app.collaborators.membership(path.id(), new_owner).await?;
+    // An ACTIVE member is promoted on their row; anyone else joins as OWNER.
+    let existing = app.ports.collaborators.find(path.id(), new_owner).await?;
     let joining = Collaborator::joining(
-        CollaboratorId(app.ids.uuid()),
+        CollaboratorId(app.ports.ids.uuid()),
         path,
         new_owner,
         Role::Owner,
-        app.clock.now(),
+        app.ports.clock.now(),
     )
     .join_onto(existing);
-    app.collaborators.transfer_ownership(path, owner, &joining).await?;
+    app.ports
+        .collaborators
+        .transfer_ownership(path, owner, &joining)
+        .await?;
     Ok(joining.into_row())
 }
 
@@ -225,7 +236,7 @@ pub async fn former_collaborators_of(
     resource: ResourceRef,
 ) -> AppResult<Vec<backline_domain::workspace::FormerCollaborator>> {
     let (path, _, _) = managed(app, actor, resource).await?;
-    Ok(app.collaborators.former(path.id(), 100).await?)
+    Ok(app.ports.collaborators.former(path.id(), 100).await?)
 }
 
 #[cfg(test)]

@@ -21,18 +21,18 @@ pub async fn viewer_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -> A
 /// The spaces the caller holds a role on directly, newest first.
 pub async fn my_artist_spaces(app: &App, actor: &Actor, page: PageRequest) -> AppResult<Page<ArtistSpace>> {
     let user = actor.require()?;
-    Ok(app.workspace.spaces_of_user(user, page).await?)
+    Ok(app.ports.workspace.spaces_of_user(user, page).await?)
 }
 
 /// How many spaces the caller holds a role on directly.
 pub async fn count_my_artist_spaces(app: &App, actor: &Actor) -> AppResult<u64> {
     let user = actor.require()?;
-    Ok(app.workspace.count_spaces_of_user(user).await?)
+    Ok(app.ports.workspace.count_spaces_of_user(user).await?)
 }
 
 /// Spaces by id that the caller can read (others are left out).
 pub async fn spaces_by_ids(app: &App, actor: &Actor, ids: &[ArtistSpaceId]) -> AppResult<Vec<ArtistSpace>> {
-    let spaces = app.workspace.spaces(ids).await?;
+    let spaces = app.ports.workspace.spaces(ids).await?;
     let paths: Vec<_> = spaces.iter().map(ArtistSpace::path).collect();
     let allowed = readable_paths(app, actor, &paths).await?;
     Ok(spaces
@@ -43,7 +43,7 @@ pub async fn spaces_by_ids(app: &App, actor: &Actor, ids: &[ArtistSpaceId]) -> A
 
 /// Projects by id that the caller can read.
 pub async fn projects_by_ids(app: &App, actor: &Actor, ids: &[ProjectId]) -> AppResult<Vec<Project>> {
-    let projects = app.workspace.projects(ids).await?;
+    let projects = app.ports.workspace.projects(ids).await?;
     let paths: Vec<_> = projects.iter().map(Project::path).collect();
     let allowed = readable_paths(app, actor, &paths).await?;
     Ok(projects
@@ -54,7 +54,7 @@ pub async fn projects_by_ids(app: &App, actor: &Actor, ids: &[ProjectId]) -> App
 
 /// Tracks by id that the caller can read.
 pub async fn tracks_by_ids(app: &App, actor: &Actor, ids: &[TrackId]) -> AppResult<Vec<Track>> {
-    let tracks = app.workspace.tracks(ids).await?;
+    let tracks = app.ports.workspace.tracks(ids).await?;
     let paths: Vec<_> = tracks.iter().map(Track::path).collect();
     let allowed = readable_paths(app, actor, &paths).await?;
     Ok(tracks
@@ -92,7 +92,7 @@ pub async fn projects_in(
 ) -> AppResult<HashMap<ArtistSpaceId, Page<Project>>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
     let allowed = space_ids(&readable_paths(app, actor, &paths).await?);
-    Ok(app.workspace.projects_of(&allowed, page).await?)
+    Ok(app.ports.workspace.projects_of(&allowed, page).await?)
 }
 
 /// How many projects each readable space has.
@@ -103,7 +103,7 @@ pub async fn count_projects_in(
 ) -> AppResult<HashMap<ArtistSpaceId, u64>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
     let allowed = space_ids(&readable_paths(app, actor, &paths).await?);
-    Ok(app.workspace.count_projects_of(&allowed).await?)
+    Ok(app.ports.workspace.count_projects_of(&allowed).await?)
 }
 
 /// A page of tracks of each readable project in `projects`.
@@ -114,7 +114,7 @@ pub async fn tracks_in(
     page: PageRequest,
 ) -> AppResult<HashMap<ProjectId, Page<Track>>> {
     let allowed = project_ids(&readable_paths(app, actor, projects).await?);
-    Ok(app.workspace.tracks_of(&allowed, page).await?)
+    Ok(app.ports.workspace.tracks_of(&allowed, page).await?)
 }
 
 /// How many tracks each readable project has.
@@ -124,7 +124,7 @@ pub async fn count_tracks_in(
     projects: &[ResourcePath],
 ) -> AppResult<HashMap<ProjectId, u64>> {
     let allowed = project_ids(&readable_paths(app, actor, projects).await?);
-    Ok(app.workspace.count_tracks_of(&allowed).await?)
+    Ok(app.ports.workspace.count_tracks_of(&allowed).await?)
 }
 
 /// A page of collaborators of each readable resource in `resources`, keyed by resource id.
@@ -139,7 +139,7 @@ pub async fn collaborators_of(
         .iter()
         .map(|path| path.id())
         .collect();
-    Ok(app.collaborators.page_for(&allowed, page).await?)
+    Ok(app.ports.collaborators.page_for(&allowed, page).await?)
 }
 
 /// How many collaborators each readable resource has.
@@ -153,5 +153,5 @@ pub async fn count_collaborators_of(
         .iter()
         .map(|path| path.id())
         .collect();
-    Ok(app.collaborators.count_for(&allowed).await?)
+    Ok(app.ports.collaborators.count_for(&allowed).await?)
 }

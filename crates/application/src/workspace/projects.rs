@@ -56,9 +56,9 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
         Some(raw) => Some(premium_slug(app, space.owner_id, &raw).await?),
         None => None,
     };
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let project = Project {
-        id: ProjectId(app.ids.uuid()),
+        id: ProjectId(app.ports.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
         slug_type: SlugType::Auto,
@@ -72,7 +72,7 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
         updated_at: now,
     };
     let collaborator = Collaborator::joining(
-        CollaboratorId(app.ids.uuid()),
+        CollaboratorId(app.ports.ids.uuid()),
         project.path(),
         creator,
         Role::Owner,
@@ -93,7 +93,8 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
             };
             let collaborator = &collaborator;
             async move {
-                app.workspace
+                app.ports
+                    .workspace
                     .insert_project(&project, collaborator)
                     .await
                     .map(|()| project)
@@ -114,6 +115,7 @@ pub async fn find_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<
 pub async fn find_project_by_short_id(app: &App, actor: &Actor, short_id: &str) -> AppResult<Project> {
     let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("project"))?;
     let project = app
+        .ports
         .workspace
         .project_by_short_id(short_id.as_str())
         .await?
@@ -144,8 +146,9 @@ pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: Upda
         project.slug = slug.as_str().to_owned();
         project.slug_type = slug_type;
     }
-    project.updated_at = app.clock.now();
-    app.workspace
+    project.updated_at = app.ports.clock.now();
+    app.ports
+        .workspace
         .update_project(&project)
         .await
         .map_err(|error| match error {
@@ -159,7 +162,7 @@ pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: Upda
 pub async fn delete_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<ProjectId> {
     let project = load_project(app, id).await?;
     authorize(app, actor, project.path(), ResourceKind::Project, Action::Delete).await?;
-    let released = app.workspace.delete_project(project.id).await?;
+    let released = app.ports.workspace.delete_project(project.id).await?;
     crate::media::remove_blobs(app, &released).await;
     Ok(project.id)
 }

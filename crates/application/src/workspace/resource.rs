@@ -19,7 +19,8 @@ pub enum ResourceRef {
 
 /// Loads a space by id, without any access check; `NOT_FOUND` when it does not exist.
 pub(crate) async fn load_space(app: &App, id: ArtistSpaceId) -> AppResult<ArtistSpace> {
-    app.workspace
+    app.ports
+        .workspace
         .spaces(&[id])
         .await?
         .pop()
@@ -28,7 +29,8 @@ pub(crate) async fn load_space(app: &App, id: ArtistSpaceId) -> AppResult<Artist
 
 /// Loads a project by id, without any access check; `NOT_FOUND` when it does not exist.
 pub(crate) async fn load_project(app: &App, id: ProjectId) -> AppResult<Project> {
-    app.workspace
+    app.ports
+        .workspace
         .projects(&[id])
         .await?
         .pop()
@@ -37,7 +39,8 @@ pub(crate) async fn load_project(app: &App, id: ProjectId) -> AppResult<Project>
 
 /// Loads a track by id, without any access check; `NOT_FOUND` when it does not exist.
 pub(crate) async fn load_track(app: &App, id: TrackId) -> AppResult<Track> {
-    app.workspace
+    app.ports
+        .workspace
         .tracks(&[id])
         .await?
         .pop()

@@ -12,7 +12,7 @@ use crate::ports::{RepoError, SiblingScope, Unique};
 
 /// The first free slug among siblings: `base`, else `base-2`, `base-3`, ...
 pub(crate) async fn free_slug(app: &App, scope: SiblingScope, base: &Slug) -> AppResult<Slug> {
-    let taken = app.workspace.slugs_like(scope, base.as_str()).await?;
+    let taken = app.ports.workspace.slugs_like(scope, base.as_str()).await?;
     if !taken.iter().any(|slug| slug == base.as_str()) {
         return Ok(base.clone());
     }
@@ -57,7 +57,7 @@ where
                 SlugType::Auto,
             ),
         };
-        match insert(app.ids.short_id(), slug, slug_type).await {
+        match insert(app.ports.ids.short_id(), slug, slug_type).await {
             Ok(value) => return Ok(value),
             Err(RepoError::Duplicate(Unique::Slug)) if chosen.is_some() => {
                 return Err(AppError::conflict("slug", clash));

@@ -86,9 +86,9 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         }
         None => None,
     };
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let space = ArtistSpace {
-        id: ArtistSpaceId(app.ids.uuid()),
+        id: ArtistSpaceId(app.ports.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
         slug_type: SlugType::Auto,
@@ -101,7 +101,13 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         created_at: now,
         updated_at: now,
     };
-    let collaborator = Collaborator::joining(CollaboratorId(app.ids.uuid()), space.path(), owner, Role::Owner, now);
+    let collaborator = Collaborator::joining(
+        CollaboratorId(app.ports.ids.uuid()),
+        space.path(),
+        owner,
+        Role::Owner,
+        now,
+    );
     insert_with_unique_ids(
         app,
         SiblingScope::Spaces,
@@ -116,7 +122,13 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
                 ..space.clone()
             };
             let collaborator = &collaborator;
-            async move { app.workspace.insert_space(&space, collaborator).await.map(|()| space) }
+            async move {
+                app.ports
+                    .workspace
+                    .insert_space(&space, collaborator)
+                    .await
+                    .map(|()| space)
+            }
         },
     )
     .await
@@ -124,7 +136,7 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
 
 /// Refuses a space slug that an alias holds (space and alias slugs share one namespace).
 async fn not_an_alias(app: &App, slug: &str) -> AppResult<()> {
-    if app.aliases.by_slug(slug).await?.is_some() {
+    if app.ports.aliases.by_slug(slug).await?.is_some() {
         return Err(AppError::conflict("slug", "this slug is taken; choose another"));
     }
     Ok(())
@@ -136,13 +148,13 @@ pub(crate) async fn find_space_unchecked(app: &App, lookup: SpaceLookup) -> AppR
     match lookup {
         SpaceLookup::Id(id) => Some(load_space(app, id).await?),
         SpaceLookup::ShortId(short_id) => match ShortId::parse(&short_id) {
-            Ok(short_id) => app.workspace.space_by_short_id(short_id.as_str()).await?,
+            Ok(short_id) => app.ports.workspace.space_by_short_id(short_id.as_str()).await?,
             Err(_) => None,
         },
-        SpaceLookup::Slug(slug) => match app.workspace.space_by_slug(slug.trim()).await? {
+        SpaceLookup::Slug(slug) => match app.ports.workspace.space_by_slug(slug.trim()).await? {
             Some(space) => Some(space),
             // An active alias's slug opens its space too.
-            None => match app.aliases.by_slug(slug.trim()).await? {
+            None => match app.ports.aliases.by_slug(slug.trim()).await? {
                 Some(alias) if alias.status == AliasStatus::Active => {
                     Some(load_space(app, alias.artist_space_id).await?)
                 }
@@ -191,11 +203,15 @@ pub async fn update_artist_space(
         space.slug = slug.as_str().to_owned();
         space.slug_type = slug_type;
     }
-    space.updated_at = app.clock.now();
-    app.workspace.update_space(&space).await.map_err(|error| match error {
-        RepoError::Duplicate(_) => AppError::conflict("slug", "this slug is taken; choose another"),
-        other => other.into(),
-    })?;
+    space.updated_at = app.ports.clock.now();
+    app.ports
+        .workspace
+        .update_space(&space)
+        .await
+        .map_err(|error| match error {
+            RepoError::Duplicate(_) => AppError::conflict("slug", "this slug is taken; choose another"),
+            other => other.into(),
+        })?;
     Ok(space)
 }
 
@@ -203,7 +219,7 @@ pub async fn update_artist_space(
 pub async fn delete_artist_space(app: &App, actor: &Actor, id: ArtistSpaceId) -> AppResult<ArtistSpaceId> {
     let space = load_space(app, id).await?;
     authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Delete).await?;
-    let released = app.workspace.delete_space(space.id).await?;
+    let released = app.ports.workspace.delete_space(space.id).await?;
     crate::media::remove_blobs(app, &released).await;
     Ok(space.id)
 }

@@ -54,9 +54,9 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
         }
         None => None,
     };
-    let now = app.clock.now();
+    let now = app.ports.clock.now();
     let track = Track {
-        id: TrackId(app.ids.uuid()),
+        id: TrackId(app.ports.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
         slug_type: SlugType::Auto,
@@ -69,7 +69,13 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
         created_at: now,
         updated_at: now,
     };
-    let collaborator = Collaborator::joining(CollaboratorId(app.ids.uuid()), track.path(), creator, Role::Owner, now);
+    let collaborator = Collaborator::joining(
+        CollaboratorId(app.ports.ids.uuid()),
+        track.path(),
+        creator,
+        Role::Owner,
+        now,
+    );
     insert_with_unique_ids(
         app,
         SiblingScope::TracksOf(project.id),
@@ -84,7 +90,13 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
                 ..track.clone()
             };
             let collaborator = &collaborator;
-            async move { app.workspace.insert_track(&track, collaborator).await.map(|()| track) }
+            async move {
+                app.ports
+                    .workspace
+                    .insert_track(&track, collaborator)
+                    .await
+                    .map(|()| track)
+            }
         },
     )
     .await
@@ -101,6 +113,7 @@ pub async fn find_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<Trac
 pub async fn find_track_by_short_id(app: &App, actor: &Actor, short_id: &str) -> AppResult<Track> {
     let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("track"))?;
     let track = app
+        .ports
         .workspace
         .track_by_short_id(short_id.as_str())
         .await?
@@ -132,11 +145,15 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
         track.slug = slug.as_str().to_owned();
         track.slug_type = slug_type;
     }
-    track.updated_at = app.clock.now();
-    app.workspace.update_track(&track).await.map_err(|error| match error {
-        RepoError::Duplicate(_) => AppError::conflict("slug", "another track in this project has this slug"),
-        other => other.into(),
-    })?;
+    track.updated_at = app.ports.clock.now();
+    app.ports
+        .workspace
+        .update_track(&track)
+        .await
+        .map_err(|error| match error {
+            RepoError::Duplicate(_) => AppError::conflict("slug", "another track in this project has this slug"),
+            other => other.into(),
+        })?;
     Ok(track)
 }
 
@@ -144,7 +161,7 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
 pub async fn delete_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<TrackId> {
     let track = load_track(app, id).await?;
     authorize(app, actor, track.path(), ResourceKind::Track, Action::Delete).await?;
-    let released = app.workspace.delete_track(track.id).await?;
+    let released = app.ports.workspace.delete_track(track.id).await?;
     crate::media::remove_blobs(app, &released).await;
     Ok(track.id)
 }

@@ -20,7 +20,7 @@ use crate::Database;
 use crate::convert::{self, parse, resource_kind, resource_kind_str};
 use crate::entities::{invite_link_uses, invite_links};
 use crate::error::repo_error;
-use crate::workspace::collaborators::{membership_row, store_joining};
+use crate::workspace::collaborators::{active_row, store_joining};
 
 /// Invite links on SQLite or PostgreSQL.
 #[derive(Clone)]
@@ -36,10 +36,10 @@ impl SqlInviteLinkRepository {
 }
 
 /// Makes `joining.user_id` a collaborator with `joining.role` inside `txn`: the domain meets the
-/// new membership with the row they may have (read in the same transaction), keeping a higher
-/// role they hold and bringing a REMOVED row back.
+/// new membership with the ACTIVE row they may have (read in the same transaction), keeping a
+/// higher role they hold.
 pub(crate) async fn join(txn: &DatabaseTransaction, joining: &Collaborator) -> RepoResult<Collaborator> {
-    let existing = membership_row(txn, joining.resource_id, joining.user_id).await?;
+    let existing = active_row(txn, joining.resource_id, joining.user_id).await?;
     let joined = joining.clone().join_onto(existing);
     store_joining(txn, &joined).await?;
     Ok(joined.into_row())
@@ -168,9 +168,7 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
             .map_err(repo_error)?
             .is_some();
         if used_before {
-            let current = membership_row(&txn, joining.resource_id, joining.user_id)
-                .await?
-                .filter(Collaborator::is_active);
+            let current = active_row(&txn, joining.resource_id, joining.user_id).await?;
             txn.commit().await.map_err(repo_error)?;
             return Ok(Acceptance::Repeated(current));
         }

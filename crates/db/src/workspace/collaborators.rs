@@ -57,28 +57,27 @@ fn active() -> sea_orm::sea_query::SimpleExpr {
     collaborators::Column::Status.eq(MembershipStatus::Active.as_str())
 }
 
-/// The ACTIVE row of `user` on `resource`, or else their latest REMOVED one, read through `db`
-/// (a transaction when the caller decides on it).
-pub(crate) async fn membership_row(
+/// The rows of `user` on `resource`.
+fn pair(resource: Uuid, user: UserId) -> sea_orm::Select<collaborators::Entity> {
+    collaborators::Entity::find()
+        .filter(collaborators::Column::ResourceId.eq(resource))
+        .filter(collaborators::Column::UserId.eq(user.0))
+}
+
+/// The ACTIVE row of `user` on `resource`, read through `db` (a transaction when the caller
+/// decides on it).
+pub(crate) async fn active_row(
     db: &impl ConnectionTrait,
     resource: Uuid,
     user: UserId,
 ) -> RepoResult<Option<Collaborator>> {
-    let pair = || {
-        collaborators::Entity::find()
-            .filter(collaborators::Column::ResourceId.eq(resource))
-            .filter(collaborators::Column::UserId.eq(user.0))
-    };
-    let row = match pair().filter(active()).one(db).await.map_err(repo_error)? {
-        Some(row) => Some(row),
-        None => pair()
-            .order_by_desc(collaborators::Column::RemovedAt)
-            .order_by_desc(collaborators::Column::Id)
-            .one(db)
-            .await
-            .map_err(repo_error)?,
-    };
-    row.map(convert::collaborator).transpose()
+    pair(resource, user)
+        .filter(active())
+        .one(db)
+        .await
+        .map_err(repo_error)?
+        .map(convert::collaborator)
+        .transpose()
 }
 
 /// Stores what joining decided through `db`: inserts a new row, rewrites a changed one.
@@ -171,13 +170,21 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     }
 
     async fn find(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>> {
-        Ok(membership_row(self.db.conn(), resource_id, user)
-            .await?
-            .filter(Collaborator::is_active))
+        active_row(self.db.conn(), resource_id, user).await
     }
 
     async fn membership(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>> {
-        membership_row(self.db.conn(), resource_id, user).await
+        match active_row(self.db.conn(), resource_id, user).await? {
+            Some(row) => Ok(Some(row)),
+            None => pair(resource_id, user)
+                .order_by_desc(collaborators::Column::RemovedAt)
+                .order_by_desc(collaborators::Column::Id)
+                .one(self.db.conn())
+                .await
+                .map_err(repo_error)?
+                .map(convert::collaborator)
+                .transpose(),
+        }
     }
 
     async fn join(&self, joining: &Joining) -> RepoResult<()> {
