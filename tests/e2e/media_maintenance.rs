@@ -65,12 +65,12 @@ async fn orphans_are_collected_and_corruption_is_reported() -> anyhow::Result<()
         .put("images/not-an-id/original", b"x".to_vec())
         .await?;
 
-    let young = collect_orphans(app.app(), chrono::Duration::hours(1)).await?;
+    let young = collect_orphans(&app.app().media, chrono::Duration::hours(1)).await?;
     assert!(
         young.removed.is_empty(),
         "blobs younger than the cut-off are left alone"
     );
-    let report = collect_orphans(app.app(), chrono::Duration::zero()).await?;
+    let report = collect_orphans(&app.app().media, chrono::Duration::zero()).await?;
     assert_eq!(report.removed, vec![orphan.clone()]);
     assert_eq!(report.bytes, 11);
     assert!(app.app().ports().blobs.head(&orphan).await?.is_none());
@@ -79,7 +79,7 @@ async fn orphans_are_collected_and_corruption_is_reported() -> anyhow::Result<()
         "a committed file's blob stays"
     );
 
-    let clean = verify_blobs(app.app()).await?;
+    let clean = verify_blobs(&app.app().media).await?;
     assert_eq!(clean.checked, 1);
     assert!(clean.is_clean());
     app.app()
@@ -87,11 +87,11 @@ async fn orphans_are_collected_and_corruption_is_reported() -> anyhow::Result<()
         .blobs
         .put(&kept_key, b"RIFF tampered".to_vec())
         .await?;
-    let dirty = verify_blobs(app.app()).await?;
+    let dirty = verify_blobs(&app.app().media).await?;
     assert_eq!(dirty.mismatched.len(), 1);
     assert_eq!(dirty.mismatched[0].2, str_at(&file, "/sha256")?);
     app.app().ports().blobs.delete(&kept_key).await?;
-    assert_eq!(verify_blobs(app.app()).await?.missing.len(), 1);
+    assert_eq!(verify_blobs(&app.app().media).await?.missing.len(), 1);
     app.stop().await
 }
 
@@ -126,7 +126,7 @@ async fn transient_failures_retry_then_end_failed() -> anyhow::Result<()> {
         .delete(&format!("files/{}", uuid_of(&id)?))
         .await?;
     let mut runs = 0;
-    while backline_application::media::run_next_job(app.app()).await? {
+    while backline_application::media::run_next_job(&app.app().media).await? {
         runs += 1;
         anyhow::ensure!(runs < 10, "the job kept running");
     }
@@ -141,7 +141,7 @@ async fn transient_failures_retry_then_end_failed() -> anyhow::Result<()> {
     let good = app
         .upload_ok(&owner.token, &place.track, Upload::new("ok.wav", &bytes))
         .await?;
-    assert!(backline_application::media::run_next_job(app.app()).await?);
+    assert!(backline_application::media::run_next_job(&app.app().media).await?);
     let analysed = app.analysed(&owner.token, &str_at(&good, "/id")?).await?;
     assert_eq!(analysed["analysis"]["status"], "READY");
     assert_eq!(analysed["metadata"]["durationSeconds"], 1.0);

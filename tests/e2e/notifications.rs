@@ -441,7 +441,7 @@ async fn settings_choose_the_inbox_and_the_email_digest() -> anyhow::Result<()> 
     );
 
     // The digest: one email with the comment; none for the like.
-    let sent = backline_application::notifications::send_digests(app.app()).await?;
+    let sent = backline_application::notifications::send_digests(&app.app().notifications).await?;
     assert_eq!(sent, 1);
     let mail = app.mail_to(&editor.email).await?;
     let digest = mail
@@ -456,7 +456,10 @@ async fn settings_choose_the_inbox_and_the_email_digest() -> anyhow::Result<()> 
     // At most one digest per interval: another comment waits for the next one.
     app.ok(Some(&owner.token), add, json!({"f": file_id, "c": "second pass"}))
         .await?;
-    assert_eq!(backline_application::notifications::send_digests(app.app()).await?, 0);
+    assert_eq!(
+        backline_application::notifications::send_digests(&app.app().notifications).await?,
+        0
+    );
     let count = app.mail_to(&editor.email).await?.len();
     assert_eq!(count, mail.len(), "no second email within the interval");
     app.stop().await

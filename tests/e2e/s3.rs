@@ -41,14 +41,14 @@ async fn a_50_mib_version_lives_in_s3_from_upload_to_delete() -> anyhow::Result<
     );
     assert_eq!(ranged.bytes().await?.as_ref(), &audio[30_000_000..30_001_000]);
 
-    let verified = verify_blobs(app.app()).await?;
+    let verified = verify_blobs(&app.app().media).await?;
     assert_eq!(verified.checked, 1);
     assert!(verified.is_clean(), "the S3 copy hashes to what was recorded");
 
     // An orphan (a blob whose upload never committed) is collected; the file's blob is not.
     let orphan = format!("files/{}", uuid::Uuid::now_v7());
     app.app().ports().blobs.put(&orphan, b"RIFF orphan".to_vec()).await?;
-    let collected = collect_orphans(app.app(), chrono::Duration::zero()).await?;
+    let collected = collect_orphans(&app.app().media, chrono::Duration::zero()).await?;
     assert_eq!(collected.removed, vec![orphan]);
 
     let deleted = app

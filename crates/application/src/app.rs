@@ -1,11 +1,19 @@
-//! The application: ports and settings that every use case receives, and who is calling.
+//! The application: the services of the contexts, the ports they are built from, settings, and who is calling.
 
 use std::sync::{Arc, OnceLock};
 
 use backline_domain::ids::{SessionId, UserId};
 use backline_domain::roles::{Plan, PlatformRole};
 
+use crate::access::Access;
+use crate::creators::Creators;
 use crate::error::AppResult;
+use crate::feedback::Feedback;
+use crate::identity::Identity;
+use crate::live::Feeds;
+use crate::media::Media;
+use crate::notifications::{Notifications, Notifier};
+use crate::persisted::PersistedDocuments;
 use crate::ports::{
     AliasRepository, AudioAnalyzer, BlobStore, Clock, CollaboratorRepository, CommentRepository, DocumentRepository,
     EmailTokenRepository, EventBus, EventLog, FileRepository, IdGenerator, ImageProcessor, ImageRepository,
@@ -13,6 +21,8 @@ use crate::ports::{
     OrganizationRepository, PasswordHasher, PersistedQueryStore, ProfileRepository, RateLimiter, ReviewLinkRepository,
     SessionRepository, TokenIssuer, UserRepository, WorkspaceRepository,
 };
+use crate::sharing::Sharing;
+use crate::workspace::Workspace;
 
 /// Storage limits per plan, in bytes; `None` means unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,38 +214,164 @@ pub struct Ports {
     pub ids: Arc<dyn IdGenerator>,
 }
 
-/// Everything a use case needs: the ports, chosen by the composition root, and settings. Its
-/// ports are the application's own; outer crates see only the settings and the use cases.
+/// The application: one service per context, each holding exactly the ports its use cases
+/// use, built from [`Ports`] by [`App::new`]. Outer crates call a context's use cases with its
+/// service (`feedback::add_comment(&app.feedback, …)`); no port is reachable from outside.
 #[derive(Clone)]
 pub struct App {
-    /// The adapters behind every port.
-    pub(crate) ports: Ports,
-    /// What this process knows of sessions (active or ended), kept current across processes by
-    /// `identity::follow_session_ends`.
-    pub(crate) session_cache: Arc<crate::identity::SessionCache>,
+    /// Accounts, sessions, plans, rate limits.
+    pub identity: Identity,
+    /// Spaces, projects, tracks, collaborators.
+    pub workspace: Workspace,
+    /// Uploads, versions, analysis, images, documents, blobs.
+    pub media: Media,
+    /// Comments and their live events.
+    pub feedback: Feedback,
+    /// The inbox, settings, digests.
+    pub notifications: Notifications,
+    /// Invitations, invite links, review links.
+    pub sharing: Sharing,
+    /// Profiles, aliases, labels.
+    pub creators: Creators,
+    /// GraphQL documents registered by hash, and trusted documents.
+    pub documents: PersistedDocuments,
+    /// Authorization, for callers' platform roles.
+    pub access: Access,
     /// Settings.
-    pub settings: AppSettings,
+    pub settings: Arc<AppSettings>,
+    /// Every port, for black-box tests.
+    #[cfg(feature = "testing")]
+    ports: Ports,
 }
 
 impl App {
-    /// The application over `ports` with `settings`.
+    /// The application over `ports` with `settings`: hands each context's service its ports.
     pub fn new(ports: Ports, settings: AppSettings) -> Self {
+        let settings = Arc::new(settings);
+        let access = Access {
+            workspace: Arc::clone(&ports.workspace),
+            collaborators: Arc::clone(&ports.collaborators),
+            users: Arc::clone(&ports.users),
+        };
+        let notifier = Notifier {
+            access: access.clone(),
+            notifications: Arc::clone(&ports.notifications),
+            clock: Arc::clone(&ports.clock),
+            ids: Arc::clone(&ports.ids),
+        };
+        let feeds = Feeds::new(Arc::clone(&ports.events), Arc::clone(&ports.event_log));
+        let workspace = Workspace {
+            access: access.clone(),
+            workspace: Arc::clone(&ports.workspace),
+            collaborators: Arc::clone(&ports.collaborators),
+            users: Arc::clone(&ports.users),
+            aliases: Arc::clone(&ports.aliases),
+            blobs: Arc::clone(&ports.blobs),
+            notifier: notifier.clone(),
+            clock: Arc::clone(&ports.clock),
+            ids: Arc::clone(&ports.ids),
+        };
         Self {
-            ports,
-            session_cache: Arc::default(),
+            identity: Identity {
+                access: access.clone(),
+                users: Arc::clone(&ports.users),
+                sessions: Arc::clone(&ports.sessions),
+                email_tokens: Arc::clone(&ports.email_tokens),
+                hasher: Arc::clone(&ports.hasher),
+                tokens: Arc::clone(&ports.tokens),
+                throttle: Arc::clone(&ports.throttle),
+                rate_limiter: Arc::clone(&ports.rate_limiter),
+                mailer: Arc::clone(&ports.mailer),
+                events: Arc::clone(&ports.events),
+                clock: Arc::clone(&ports.clock),
+                ids: Arc::clone(&ports.ids),
+                session_cache: Arc::default(),
+                settings: Arc::clone(&settings),
+            },
+            media: Media {
+                access: access.clone(),
+                files: Arc::clone(&ports.files),
+                blobs: Arc::clone(&ports.blobs),
+                jobs: Arc::clone(&ports.jobs),
+                images: Arc::clone(&ports.images),
+                documents: Arc::clone(&ports.documents),
+                analyzer: Arc::clone(&ports.analyzer),
+                image_processor: Arc::clone(&ports.image_processor),
+                notifier: notifier.clone(),
+                clock: Arc::clone(&ports.clock),
+                ids: Arc::clone(&ports.ids),
+                settings: Arc::clone(&settings),
+            },
+            feedback: Feedback {
+                access: access.clone(),
+                comments: Arc::clone(&ports.comments),
+                files: Arc::clone(&ports.files),
+                users: Arc::clone(&ports.users),
+                notifier: notifier.clone(),
+                feeds: feeds.clone(),
+                clock: Arc::clone(&ports.clock),
+                ids: Arc::clone(&ports.ids),
+            },
+            notifications: Notifications {
+                notifications: Arc::clone(&ports.notifications),
+                users: Arc::clone(&ports.users),
+                mailer: Arc::clone(&ports.mailer),
+                feeds,
+                clock: Arc::clone(&ports.clock),
+                settings: Arc::clone(&settings),
+            },
+            sharing: Sharing {
+                access: access.clone(),
+                invitations: Arc::clone(&ports.invitations),
+                invite_links: Arc::clone(&ports.invite_links),
+                review_links: Arc::clone(&ports.review_links),
+                comments: Arc::clone(&ports.comments),
+                files: Arc::clone(&ports.files),
+                users: Arc::clone(&ports.users),
+                mailer: Arc::clone(&ports.mailer),
+                hasher: Arc::clone(&ports.hasher),
+                throttle: Arc::clone(&ports.throttle),
+                notifier: notifier.clone(),
+                clock: Arc::clone(&ports.clock),
+                ids: Arc::clone(&ports.ids),
+                settings: Arc::clone(&settings),
+            },
+            creators: Creators {
+                access: access.clone(),
+                spaces: workspace.clone(),
+                organizations: Arc::clone(&ports.organizations),
+                aliases: Arc::clone(&ports.aliases),
+                profiles: Arc::clone(&ports.profiles),
+                images: Arc::clone(&ports.images),
+                documents: Arc::clone(&ports.documents),
+                files: Arc::clone(&ports.files),
+                users: Arc::clone(&ports.users),
+                blobs: Arc::clone(&ports.blobs),
+                notifier,
+                clock: Arc::clone(&ports.clock),
+                ids: Arc::clone(&ports.ids),
+            },
+            workspace,
+            documents: PersistedDocuments {
+                store: Arc::clone(&ports.persisted_queries),
+                settings: Arc::clone(&settings),
+            },
+            access,
             settings,
+            #[cfg(feature = "testing")]
+            ports,
         }
     }
 
     /// The time now, by the application's clock (the one every use case reads).
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.ports.clock.now()
+        self.identity.clock.now()
     }
 
     /// What this process knows of sessions, for the WebSocket to end subscriptions of sessions
     /// that ended.
     pub fn session_cache(&self) -> &Arc<crate::identity::SessionCache> {
-        &self.session_cache
+        &self.identity.session_cache
     }
 
     /// Every port, for black-box tests that set up or inspect what no use case exposes (a
@@ -294,14 +430,14 @@ impl Actor {
     }
 
     /// The caller's platform role, loaded once per request.
-    pub async fn platform_role(&self, app: &App) -> AppResult<Option<PlatformRole>> {
+    pub async fn platform_role(&self, access: &Access) -> AppResult<Option<PlatformRole>> {
         let Some(user_id) = self.user_id() else {
             return Ok(None);
         };
         if let Some(role) = self.platform_role.get() {
             return Ok(Some(*role));
         }
-        let Some(user) = app.ports.users.find(user_id).await? else {
+        let Some(user) = access.users.find(user_id).await? else {
             return Ok(None);
         };
         Ok(Some(*self.platform_role.get_or_init(|| user.platform_role)))

@@ -13,12 +13,25 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::ports::{Event, EventBus, EventLog, EventPosition, EventScope, EventStream};
 
 /// Events read from the outbox per query while replaying.
 const PAGE: u64 = 500;
+
+/// The live bus and the outbox read back: what a resumable feed reads.
+#[derive(Clone)]
+pub(crate) struct Feeds {
+    bus: Arc<dyn EventBus>,
+    log: Arc<dyn EventLog>,
+}
+
+impl Feeds {
+    /// Feeds over `bus` and `log`.
+    pub(crate) fn new(bus: Arc<dyn EventBus>, log: Arc<dyn EventLog>) -> Self {
+        Self { bus, log }
+    }
+}
 
 /// One subscriber's events: first those recorded after its cursor, then the live ones.
 pub(crate) struct Feed {
@@ -38,14 +51,8 @@ impl Feed {
     /// than what the outbox keeps is refused with `CONFLICT` (refetch, then subscribe without
     /// it); one the outbox never handed out is `BAD_USER_INPUT`. Without `after`, the feed
     /// starts at the newest position recorded now.
-    pub(crate) async fn open(app: &App, scope: EventScope, after: Option<EventPosition>) -> AppResult<Self> {
-        Self::over(
-            Arc::clone(&app.ports.events),
-            Arc::clone(&app.ports.event_log),
-            scope,
-            after,
-        )
-        .await
+    pub(crate) async fn open(feeds: &Feeds, scope: EventScope, after: Option<EventPosition>) -> AppResult<Self> {
+        Self::over(Arc::clone(&feeds.bus), Arc::clone(&feeds.log), scope, after).await
     }
 
     /// [`Feed::open`] over a bus and a log.

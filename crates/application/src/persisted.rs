@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::App;
+use crate::AppSettings;
 use crate::error::{AppError, AppResult};
 
 /// The largest document that may be registered by hash.
@@ -76,6 +76,16 @@ pub fn sha256(document: &str) -> String {
     hex::encode(Sha256::digest(document.as_bytes()))
 }
 
+/// GraphQL documents registered by hash (automatic persisted queries) and the trusted-documents
+/// mode.
+#[derive(Clone)]
+pub struct PersistedDocuments {
+    /// Documents registered by hash.
+    pub(crate) store: std::sync::Arc<dyn crate::ports::PersistedQueryStore>,
+    /// Trusted documents and how many registered ones are kept.
+    pub(crate) settings: std::sync::Arc<AppSettings>,
+}
+
 /// The document a request runs, from its text (`query`, possibly empty) and its persisted
 /// query hash, if it gives one.
 ///
@@ -87,9 +97,9 @@ pub fn sha256(document: &str) -> String {
 ///
 /// In trusted-documents mode only the manifest's documents run (`FORBIDDEN` otherwise) and
 /// nothing is registered.
-pub async fn document_to_run(app: &App, query: &str, hash: Option<&str>) -> AppResult<String> {
+pub async fn document_to_run(documents: &PersistedDocuments, query: &str, hash: Option<&str>) -> AppResult<String> {
     let hash = hash.map(str::to_ascii_lowercase);
-    if let Some(trusted) = &app.settings.trusted_documents {
+    if let Some(trusted) = &documents.settings.trusted_documents {
         let wanted = match (&hash, query.is_empty()) {
             (Some(hash), true) => hash.clone(),
             (Some(hash), false) if *hash != sha256(query) => return Err(mismatch()),
@@ -104,9 +114,8 @@ pub async fn document_to_run(app: &App, query: &str, hash: Option<&str>) -> AppR
         return Ok(query.to_owned());
     };
     if query.is_empty() {
-        return app
-            .ports
-            .persisted_queries
+        return documents
+            .store
             .get(&hash)
             .await?
             .ok_or(AppError::PersistedQueryNotFound);
@@ -115,7 +124,7 @@ pub async fn document_to_run(app: &App, query: &str, hash: Option<&str>) -> AppR
         return Err(mismatch());
     }
     if query.len() <= MAX_PERSISTED_BYTES {
-        app.ports.persisted_queries.put(&hash, query).await?;
+        documents.store.put(&hash, query).await?;
     }
     Ok(query.to_owned())
 }
@@ -128,12 +137,8 @@ fn mismatch() -> AppError {
 }
 
 /// Keeps the registered documents to the configured number, dropping the oldest.
-pub async fn prune_persisted(app: &App) -> AppResult<()> {
-    Ok(app
-        .ports
-        .persisted_queries
-        .prune(app.settings.persisted_queries_kept)
-        .await?)
+pub async fn prune_persisted(documents: &PersistedDocuments) -> AppResult<()> {
+    Ok(documents.store.prune(documents.settings.persisted_queries_kept).await?)
 }
 
 #[cfg(test)]

@@ -122,9 +122,9 @@ async fn authorized_file(
                     .get("download")
                     .is_some_and(|value| value == "1" || value == "true"),
             };
-            file_for_content(app, access, id).await
+            file_for_content(&app.media, access, id).await
         }
-        Proof::Header(actor) => file_for_content(app, ContentAccess::Caller(&actor), id).await,
+        Proof::Header(actor) => file_for_content(&app.media, ContentAccess::Caller(&actor), id).await,
     }
 }
 
@@ -218,7 +218,7 @@ pub(crate) async fn file_content(
             .body(Body::empty())
             .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let blob = match file_blob(&state.composition.app, &file, range).await {
+    let blob = match file_blob(&state.composition.app.media, &file, range).await {
         Ok(blob) => blob,
         Err(error) => return failure(&error, &request_id),
     };
@@ -248,7 +248,7 @@ pub(crate) async fn file_waveform(
         Ok(request) => request,
         Err(error) => return failure(&error, &request_id),
     };
-    let waveform = match waveform_of(&state.composition.app, &file, request).await {
+    let waveform = match waveform_of(&state.composition.app.media, &file, request).await {
         Ok(Some(waveform)) => waveform,
         Ok(None) => {
             return failure(&AppError::NotFound("waveform (analysis is not ready)"), &request_id);
@@ -311,9 +311,13 @@ pub(crate) async fn image_content(
     };
     let app = &state.composition.app;
     let signed = match (query.get("exp").and_then(|value| value.parse().ok()), query.get("sig")) {
-        (Some(expires), Some(signature)) => {
-            verify_signature(app, SignedScope::Image(uuid, variant), expires, signature, app.now())
-        }
+        (Some(expires), Some(signature)) => verify_signature(
+            &app.media,
+            SignedScope::Image(uuid, variant),
+            expires,
+            signature,
+            app.now(),
+        ),
         _ => false,
     };
     if !signed {
@@ -322,7 +326,7 @@ pub(crate) async fn image_content(
             &request_id,
         );
     }
-    match image_blob(app, ImageId(uuid), variant).await {
+    match image_blob(&app.media, ImageId(uuid), variant).await {
         Ok((image, blob)) => Response::builder()
             .header(header::CONTENT_TYPE, image.content_type)
             .header(header::CONTENT_LENGTH, blob.size)
@@ -349,7 +353,7 @@ pub(crate) async fn document_content(
     let app = &state.composition.app;
     let signed = match (query.get("exp").and_then(|value| value.parse().ok()), query.get("sig")) {
         (Some(expires), Some(signature)) => {
-            verify_signature(app, SignedScope::Document(uuid), expires, signature, app.now())
+            verify_signature(&app.media, SignedScope::Document(uuid), expires, signature, app.now())
         }
         _ => false,
     };
@@ -359,7 +363,7 @@ pub(crate) async fn document_content(
             &request_id,
         );
     }
-    match document_blob(app, DocumentId(uuid)).await {
+    match document_blob(&app.media, DocumentId(uuid)).await {
         Ok((document, blob)) => Response::builder()
             .header(header::CONTENT_TYPE, document.content_type)
             .header(header::CONTENT_LENGTH, blob.size)

@@ -67,7 +67,7 @@ pub(crate) async fn resolve(app: &App, batch: &mut BatchRequest) -> Result<(), A
         if hash.is_none() && app.settings.trusted_documents.is_none() {
             continue;
         }
-        request.query = document_to_run(app, &request.query, hash.as_deref()).await?;
+        request.query = document_to_run(&app.documents, &request.query, hash.as_deref()).await?;
     }
     Ok(())
 }

@@ -148,7 +148,7 @@ pub(crate) async fn actor_from(app: &App, headers: &HeaderMap) -> Result<Actor, 
     let header = headers
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("invalid"));
-    authenticate(app, header).await
+    authenticate(&app.identity, header).await
 }
 
 /// The answer to a failed authentication: `UNAUTHENTICATED`, or a coded server error (503).
@@ -248,7 +248,7 @@ async fn execute(
         .filter(|checked| checked.kind == Some("mutation"))
         .map(|checked| checked.root_fields)
         .sum();
-    if let Err(error) = admit_mutations(app, &actor, &meta, mutation_fields).await {
+    if let Err(error) = admit_mutations(&app.identity, &actor, &meta, mutation_fields).await {
         let retry_after = match &error {
             AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
@@ -622,7 +622,7 @@ async fn check_readiness(state: &HttpState) -> (StatusCode, String) {
     };
     let blobs_ok = match tokio::time::timeout(
         READY_CHECK_TIMEOUT,
-        backline_application::media::blob_store_reachable(&state.composition.app),
+        backline_application::media::blob_store_reachable(&state.composition.app.media),
     )
     .await
     {

@@ -100,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Gc { older_than_minutes } => {
             let composition = compose(&cli.config).await?;
             let min_age = chrono::Duration::minutes(older_than_minutes.max(0));
-            let report = backline_application::media::collect_orphans(&composition.app, min_age).await?;
+            let report = backline_application::media::collect_orphans(&composition.app.media, min_age).await?;
             for key in &report.removed {
                 println!("removed {key}");
             }
@@ -114,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Verify => {
             let composition = compose(&cli.config).await?;
-            let report = backline_application::media::verify_blobs(&composition.app).await?;
+            let report = backline_application::media::verify_blobs(&composition.app.media).await?;
             for (file, key, expected, actual) in &report.mismatched {
                 println!("MISMATCH file {file} ({key}): recorded {expected}, found {actual}");
             }

@@ -29,13 +29,13 @@ const DEMO_EMAIL: &str = "demo@backline.local";
 /// # Errors
 /// Fails when the database fails.
 pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
-    let password = generate_password(app);
+    let password = generate_password(&app.identity);
     let meta = ClientMeta {
         user_agent: Some("backline seed-demo".into()),
         ip: None,
     };
     let payload = match sign_up(
-        app,
+        &app.identity,
         SignUp {
             email: DEMO_EMAIL.into(),
             username: "demo".into(),
@@ -47,13 +47,13 @@ pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
     {
         Ok(payload) => payload,
         Err(AppError::Conflict { .. }) => {
-            reset_password(app, DEMO_EMAIL, &password)
+            reset_password(&app.identity, DEMO_EMAIL, &password)
                 .await
                 .map_err(|error| match error {
                     AppError::NotFound(_) => anyhow::anyhow!("the username 'demo' belongs to another account"),
                     other => anyhow::anyhow!("{other}"),
                 })?;
-            let payload = log_in(app, DEMO_EMAIL, &password, &meta)
+            let payload = log_in(&app.identity, DEMO_EMAIL, &password, &meta)
                 .await
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
             return Ok(DemoLogin {
@@ -67,7 +67,7 @@ pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
     let actor = Actor::user(payload.user.id, backline_domain::ids::SessionId(uuid::Uuid::now_v7()));
     let fail = |error: AppError| anyhow::anyhow!("{error}");
     let space = create_artist_space(
-        app,
+        &app.workspace,
         &actor,
         CreateArtistSpace {
             name: "The Midnight Owls".into(),
@@ -85,7 +85,7 @@ pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
         ("Demos 2026", ["Untitled Jam", "Sketch 4", "Basement Take"]),
     ] {
         let project = create_project(
-            app,
+            &app.workspace,
             &actor,
             CreateProject {
                 artist_space_id: space.id,
@@ -99,7 +99,7 @@ pub async fn seed_demo(app: &App) -> anyhow::Result<DemoLogin> {
         .map_err(fail)?;
         for title in tracks {
             let track = create_track(
-                app,
+                &app.workspace,
                 &actor,
                 CreateTrack {
                     project_id: project.id,
@@ -132,7 +132,7 @@ async fn song_with_comments(app: &App, actor: &Actor, track: backline_domain::id
     let content: backline_application::ports::ByteStream =
         Box::pin(futures::stream::once(async move { Ok::<_, std::io::Error>(song) }));
     let file = upload_file(
-        app,
+        &app.media,
         actor,
         UploadFile {
             track_id: track,
@@ -150,31 +150,37 @@ async fn song_with_comments(app: &App, actor: &Actor, track: backline_domain::id
         time_end,
     };
     add_comment(
-        app,
+        &app.feedback,
         actor,
         comment("Love how the pad swells in here.", Some(0.0), Some(2.0)),
     )
     .await?;
     let kick = add_comment(
-        app,
+        &app.feedback,
         actor,
         comment("The kick is too boomy: cut around 60 Hz?", Some(4.0), Some(6.0)),
     )
     .await?;
-    reply_to_comment(app, actor, kick.id, "Tried a narrow cut at 55 Hz in the next mix.").await?;
+    reply_to_comment(
+        &app.feedback,
+        actor,
+        kick.id,
+        "Tried a narrow cut at 55 Hz in the next mix.",
+    )
+    .await?;
     let hat = add_comment(
-        app,
+        &app.feedback,
         actor,
         comment("Hi-hat a touch loud in the second half.", Some(9.5), None),
     )
     .await?;
-    change_comment(app, actor, hat.id, CommentChange::Resolve).await?;
+    change_comment(&app.feedback, actor, hat.id, CommentChange::Resolve).await?;
     let fade = add_comment(
-        app,
+        &app.feedback,
         actor,
         comment("Fade-out ends the song a bar early.", Some(15.0), Some(16.0)),
     )
     .await?;
-    change_comment(app, actor, fade.id, CommentChange::Pin).await?;
+    change_comment(&app.feedback, actor, fade.id, CommentChange::Pin).await?;
     Ok(())
 }

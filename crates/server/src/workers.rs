@@ -75,7 +75,7 @@ impl Workers {
             .map(|worker| tokio::spawn(analysis_worker(app.clone(), worker, no_claims.clone())))
             .collect();
         // Subscribed before the server accepts a request, so no session end is missed.
-        let session_ends = follow_session_ends(app);
+        let session_ends = follow_session_ends(&app.identity);
         let mut until_stopped = stopped.clone();
         tasks.push(tokio::spawn(async move {
             tokio::select! {
@@ -122,7 +122,7 @@ async fn analysis_worker(app: App, worker: usize, mut stopped: watch::Receiver<b
     // `stopped` turns true when the stop begins: finish the job in hand, claim no other.
     tracing::debug!(worker, "analysis worker started");
     while !*stopped.borrow() {
-        let pause = match run_next_job(&app).await {
+        let pause = match run_next_job(&app.media).await {
             Ok(true) => continue,
             Ok(false) => IDLE,
             Err(error) => {
@@ -150,7 +150,7 @@ async fn digest_sender(app: App, mut stopped: watch::Receiver<bool>) {
             () = tokio::time::sleep(every) => {}
             _ = stopped.changed() => return,
         }
-        match send_digests(&app).await {
+        match send_digests(&app.notifications).await {
             Ok(0) => {}
             Ok(sent) => tracing::info!(sent, "notification digests sent"),
             Err(error) => tracing::warn!(%error, "could not send notification digests"),
@@ -164,10 +164,10 @@ async fn throttle_pruner(app: App, mut stopped: watch::Receiver<bool>) {
             () = tokio::time::sleep(PRUNE_THROTTLES) => {}
             _ = stopped.changed() => return,
         }
-        if let Err(error) = prune_throttles(&app).await {
+        if let Err(error) = prune_throttles(&app.identity).await {
             tracing::warn!(%error, "could not prune old rate windows");
         }
-        if let Err(error) = prune_persisted(&app).await {
+        if let Err(error) = prune_persisted(&app.documents).await {
             tracing::warn!(%error, "could not prune persisted queries");
         }
     }

@@ -351,7 +351,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     let socket_app = app.clone();
     let socket_meta = meta.clone();
     let engine = GraphQLStream::new(schema, from_client, protocol).on_connection_init(move |payload| async move {
-        let (actor, until) = authenticate_until(&app, token_from_init(&payload).as_deref())
+        let (actor, until) = authenticate_until(&app.identity, token_from_init(&payload).as_deref())
             .await
             .map_err(|error| match error {
                 backline_application::AppError::Unauthenticated(message) => async_graphql::Error::new(message),
@@ -461,7 +461,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                     }
                     Verdict::Admit(fields) => {
                         let caller = caller.lock().ok().and_then(|caller| caller.clone()).unwrap_or_default();
-                        match admit_mutations(&socket_app, &caller, &socket_meta, fields).await {
+                        match admit_mutations(&socket_app.identity, &caller, &socket_meta, fields).await {
                             Ok(()) => {
                                 if to_engine.send(text).await.is_err() {
                                     break;

@@ -7,9 +7,10 @@ use backline_domain::ids::UserId;
 use backline_domain::roles::Role;
 use backline_domain::workspace::{ResourcePath, effective_role as highest};
 
+use super::Access;
+use crate::Actor;
 use crate::error::{AppError, AppResult};
 use crate::ports::CollaboratorRepository;
-use crate::{Actor, App};
 
 fn kind_name(kind: ResourceKind) -> &'static str {
     match kind {
@@ -22,23 +23,23 @@ fn kind_name(kind: ResourceKind) -> &'static str {
 }
 
 /// The caller's effective role on `path`, or `None` for anonymous callers and non-members.
-pub async fn effective_role(app: &App, actor: &Actor, path: ResourcePath) -> AppResult<Option<Role>> {
+pub async fn effective_role(access: &Access, actor: &Actor, path: ResourcePath) -> AppResult<Option<Role>> {
     let Some(user) = actor.user_id() else {
         return Ok(None);
     };
-    let held = app.ports.collaborators.roles_of(user, &path.lineage()).await?;
+    let held = access.collaborators.roles_of(user, &path.lineage()).await?;
     Ok(highest(held.into_values()))
 }
 
 /// Whether `user` (not necessarily the caller) can read the resource at `path`.
-pub async fn user_can_read(app: &App, user: UserId, path: ResourcePath) -> AppResult<bool> {
-    let held = app.ports.collaborators.roles_of(user, &path.lineage()).await?;
+pub async fn user_can_read(access: &Access, user: UserId, path: ResourcePath) -> AppResult<bool> {
+    let held = access.collaborators.roles_of(user, &path.lineage()).await?;
     Ok(highest(held.into_values()).is_some_and(|role| permits(role, path.kind(), Action::Read)))
 }
 
 /// Those of `users` who may read the resource at `path`, with one look-up.
-pub async fn readers_among(app: &App, users: &[UserId], path: ResourcePath) -> AppResult<HashSet<UserId>> {
-    readers_in(app.ports.collaborators.as_ref(), users, path).await
+pub async fn readers_among(access: &Access, users: &[UserId], path: ResourcePath) -> AppResult<HashSet<UserId>> {
+    readers_in(access.collaborators.as_ref(), users, path).await
 }
 
 /// [`readers_among`] over any collaborator store.
@@ -58,14 +59,18 @@ async fn readers_in(
 }
 
 /// The caller's effective roles on many resources with one look-up, keyed by resource id.
-pub async fn effective_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<HashMap<uuid::Uuid, Role>> {
+pub async fn effective_roles(
+    access: &Access,
+    actor: &Actor,
+    paths: &[ResourcePath],
+) -> AppResult<HashMap<uuid::Uuid, Role>> {
     let Some(user) = actor.user_id() else {
         return Ok(HashMap::new());
     };
     let mut ids: Vec<uuid::Uuid> = paths.iter().flat_map(|path| path.lineage()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let held = app.ports.collaborators.roles_of(user, &ids).await?;
+    let held = access.collaborators.roles_of(user, &ids).await?;
     Ok(paths
         .iter()
         .filter_map(|path| {
@@ -78,13 +83,13 @@ pub async fn effective_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -
 /// path's own kind, or File/Comment judged on their track). Callers who cannot read the resource
 /// get `NOT_FOUND`, exactly as if it did not exist; readers without the right get `FORBIDDEN`.
 pub async fn authorize(
-    app: &App,
+    access: &Access,
     actor: &Actor,
     path: ResourcePath,
     kind: ResourceKind,
     action: Action,
 ) -> AppResult<Role> {
-    let role = readable_or_not_found(app, actor, path).await?;
+    let role = readable_or_not_found(access, actor, path).await?;
     if permits(role, kind, action) {
         Ok(role)
     } else {
@@ -102,8 +107,13 @@ pub async fn authorize(
 }
 
 /// Checks that the caller may create a `kind` inside the parent at `path`.
-pub async fn authorize_create(app: &App, actor: &Actor, parent: ResourcePath, kind: ResourceKind) -> AppResult<Role> {
-    let role = readable_or_not_found(app, actor, parent).await?;
+pub async fn authorize_create(
+    access: &Access,
+    actor: &Actor,
+    parent: ResourcePath,
+    kind: ResourceKind,
+) -> AppResult<Role> {
+    let role = readable_or_not_found(access, actor, parent).await?;
     if permits(role, kind, Action::Create) {
         Ok(role)
     } else {
@@ -116,9 +126,9 @@ pub async fn authorize_create(app: &App, actor: &Actor, parent: ResourcePath, ki
 }
 
 /// The caller's role on a resource they can read; `NOT_FOUND` otherwise.
-pub async fn readable_or_not_found(app: &App, actor: &Actor, path: ResourcePath) -> AppResult<Role> {
+pub async fn readable_or_not_found(access: &Access, actor: &Actor, path: ResourcePath) -> AppResult<Role> {
     actor.require()?;
-    match effective_role(app, actor, path).await? {
+    match effective_role(access, actor, path).await? {
         Some(role) if permits(role, path.kind(), Action::Read) => Ok(role),
         _ => Err(AppError::NotFound(kind_name(path.kind()))),
     }
@@ -129,9 +139,9 @@ pub async fn readable_or_not_found(app: &App, actor: &Actor, path: ResourcePath)
 /// the path, and the resources' own rows are looked up only for paths no ancestor settles.
 /// Nested lists under a readable parent therefore cost one small look-up, not one over every
 /// child.
-pub async fn readable_paths(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<Vec<ResourcePath>> {
+pub async fn readable_paths(access: &Access, actor: &Actor, paths: &[ResourcePath]) -> AppResult<Vec<ResourcePath>> {
     match actor.user_id() {
-        Some(user) => readable_by(app.ports.collaborators.as_ref(), user, paths).await,
+        Some(user) => readable_by(access.collaborators.as_ref(), user, paths).await,
         None => Ok(Vec::new()),
     }
 }

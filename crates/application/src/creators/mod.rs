@@ -6,6 +6,9 @@
 mod aliases;
 mod organizations;
 mod profiles;
+mod service;
+
+pub use service::Creators;
 
 pub use aliases::{AddArtistAlias, add_artist_alias, aliases_of, find_alias, update_artist_alias};
 pub use organizations::{

@@ -10,6 +10,8 @@ use backline_domain::organizations::{OrgMember, OrgRole, Organization, RosterEnt
 use backline_domain::roles::Role;
 use backline_domain::values::{Name, Slug};
 
+use super::Creators;
+use crate::Actor;
 use crate::access::effective_role;
 use crate::error::{AppError, AppResult};
 use crate::identity::require_pro;
@@ -17,7 +19,6 @@ use crate::notifications::{About, pointing_at, prepare};
 use crate::ports::RepoError;
 use crate::workspace::resource::load_space;
 use crate::workspace::{SpaceLookup, find_artist_space, find_space_unchecked};
-use crate::{Actor, App};
 
 /// Tries at finding a free derived slug.
 const SLUG_TRIES: u32 = 20;
@@ -33,14 +34,19 @@ pub enum OrgLookup {
 
 /// Creates an organization with the caller as its OWNER. A chosen slug needs the caller on PRO
 /// or higher; otherwise it is derived from the name (with a numeric suffix when taken).
-pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Option<&str>) -> AppResult<Organization> {
+pub async fn create_organization(
+    creators: &Creators,
+    actor: &Actor,
+    name: &str,
+    slug: Option<&str>,
+) -> AppResult<Organization> {
     let user = actor.require()?;
     let name = Name::parse(name, "name")?.as_str().to_owned();
-    let now = app.ports.clock.now();
+    let now = creators.clock.now();
     let chosen = match slug {
         Some(raw) => {
             let slug = Slug::parse(raw)?;
-            require_pro(app, user, "custom slugs", "you are").await?;
+            require_pro(&creators.access, user, "custom slugs", "you are").await?;
             Some(slug)
         }
         None => None,
@@ -53,7 +59,7 @@ pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Opt
             None => base.with_suffix(attempt),
         };
         let organization = Organization {
-            id: OrganizationId(app.ports.ids.uuid()),
+            id: OrganizationId(creators.ids.uuid()),
             name: name.clone(),
             slug: slug.as_str().to_owned(),
             created_by: user,
@@ -65,7 +71,7 @@ pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Opt
             role: OrgRole::Owner,
             joined_at: now,
         };
-        match app.ports.organizations.insert(&organization, &owner).await {
+        match creators.organizations.insert(&organization, &owner).await {
             Ok(()) => return Ok(organization),
             Err(RepoError::Duplicate(_)) if chosen.is_some() => {
                 return Err(AppError::conflict("slug", "this slug is taken; choose another"));
@@ -82,9 +88,9 @@ pub async fn create_organization(app: &App, actor: &Actor, name: &str, slug: Opt
 
 /// The caller's membership of an organization; `NOT_FOUND` for non-members (organizations are
 /// visible to their members only).
-async fn membership(app: &App, actor: &Actor, organization: OrganizationId) -> AppResult<OrgMember> {
+async fn membership(creators: &Creators, actor: &Actor, organization: OrganizationId) -> AppResult<OrgMember> {
     let user = actor.require()?;
-    app.ports
+    creators
         .organizations
         .member(organization, user)
         .await?
@@ -92,8 +98,8 @@ async fn membership(app: &App, actor: &Actor, organization: OrganizationId) -> A
 }
 
 /// The caller's membership, which must be OWNER or ADMIN.
-async fn managing(app: &App, actor: &Actor, organization: OrganizationId) -> AppResult<OrgMember> {
-    let member = membership(app, actor, organization).await?;
+async fn managing(creators: &Creators, actor: &Actor, organization: OrganizationId) -> AppResult<OrgMember> {
+    let member = membership(creators, actor, organization).await?;
     if !member.role.manages_roster() {
         return Err(AppError::Forbidden(format!(
             "only the organization's owners and admins may do this; your role is {}",
@@ -104,36 +110,43 @@ async fn managing(app: &App, actor: &Actor, organization: OrganizationId) -> App
 }
 
 /// An organization the caller belongs to, with their role.
-pub async fn find_organization(app: &App, actor: &Actor, lookup: OrgLookup) -> AppResult<(Organization, OrgRole)> {
+pub async fn find_organization(
+    creators: &Creators,
+    actor: &Actor,
+    lookup: OrgLookup,
+) -> AppResult<(Organization, OrgRole)> {
     actor.require()?;
     let found = match lookup {
-        OrgLookup::Id(id) => app.ports.organizations.by_id(id).await?,
-        OrgLookup::Slug(slug) => app.ports.organizations.by_slug(&slug.to_lowercase()).await?,
+        OrgLookup::Id(id) => creators.organizations.by_id(id).await?,
+        OrgLookup::Slug(slug) => creators.organizations.by_slug(&slug.to_lowercase()).await?,
     };
     let organization = found.ok_or(AppError::NotFound("organization"))?;
-    let member = membership(app, actor, organization.id).await?;
+    let member = membership(creators, actor, organization.id).await?;
     Ok((organization, member.role))
 }
 
 /// The organizations the caller belongs to, with their role, by name.
-pub async fn my_organizations(app: &App, actor: &Actor) -> AppResult<Vec<(Organization, OrgRole)>> {
+pub async fn my_organizations(creators: &Creators, actor: &Actor) -> AppResult<Vec<(Organization, OrgRole)>> {
     let user = actor.require()?;
-    Ok(app.ports.organizations.of_user(user).await?)
+    Ok(creators.organizations.of_user(user).await?)
 }
 
 /// An organization's members (for its members), owners first.
-pub async fn organization_members(app: &App, actor: &Actor, organization: OrganizationId) -> AppResult<Vec<OrgMember>> {
-    membership(app, actor, organization).await?;
-    Ok(app.ports.organizations.members(organization).await?)
+pub async fn organization_members(
+    creators: &Creators,
+    actor: &Actor,
+    organization: OrganizationId,
+) -> AppResult<Vec<OrgMember>> {
+    membership(creators, actor, organization).await?;
+    Ok(creators.organizations.members(organization).await?)
 }
 
 /// Whether removing or demoting `member` would leave the organization without an owner.
-async fn last_owner(app: &App, member: &OrgMember) -> AppResult<bool> {
+async fn last_owner(creators: &Creators, member: &OrgMember) -> AppResult<bool> {
     if member.role != OrgRole::Owner {
         return Ok(false);
     }
-    let owners = app
-        .ports
+    let owners = creators
         .organizations
         .members(member.organization_id)
         .await?
@@ -162,21 +175,21 @@ fn may_manage(acting: &OrgMember, current: Option<OrgRole>, role: Option<OrgRole
 /// Adds a member or changes their role. Owners manage everyone; admins add plain members. The
 /// last owner cannot be demoted.
 pub async fn set_organization_member(
-    app: &App,
+    creators: &Creators,
     actor: &Actor,
     organization: OrganizationId,
     user: UserId,
     role: OrgRole,
 ) -> AppResult<OrgMember> {
-    let acting = managing(app, actor, organization).await?;
-    if app.ports.users.find(user).await?.is_none() {
+    let acting = managing(creators, actor, organization).await?;
+    if creators.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
-    let current = app.ports.organizations.member(organization, user).await?;
+    let current = creators.organizations.member(organization, user).await?;
     may_manage(&acting, current.as_ref().map(|member| member.role), Some(role))?;
     if let Some(member) = &current
         && role != OrgRole::Owner
-        && last_owner(app, member).await?
+        && last_owner(creators, member).await?
     {
         return Err(AppError::conflict("role", "an organization keeps at least one owner"));
     }
@@ -184,23 +197,22 @@ pub async fn set_organization_member(
         organization_id: organization,
         user_id: user,
         role,
-        joined_at: current.map_or_else(|| app.ports.clock.now(), |member| member.joined_at),
+        joined_at: current.map_or_else(|| creators.clock.now(), |member| member.joined_at),
     };
-    app.ports.organizations.set_member(&member).await?;
+    creators.organizations.set_member(&member).await?;
     Ok(member)
 }
 
 /// Removes a member (owners: anyone; admins: plain members; anyone may leave). The last owner
 /// cannot leave. Their ADMIN access to rostered spaces ends at once.
 pub async fn remove_organization_member(
-    app: &App,
+    creators: &Creators,
     actor: &Actor,
     organization: OrganizationId,
     user: UserId,
 ) -> AppResult<UserId> {
-    let acting = membership(app, actor, organization).await?;
-    let target = app
-        .ports
+    let acting = membership(creators, actor, organization).await?;
+    let target = creators
         .organizations
         .member(organization, user)
         .await?
@@ -211,13 +223,13 @@ pub async fn remove_organization_member(
         }
         may_manage(&acting, Some(target.role), None)?;
     }
-    if last_owner(app, &target).await? {
+    if last_owner(creators, &target).await? {
         return Err(AppError::conflict(
             "userId",
             "an organization keeps at least one owner; make someone else owner first",
         ));
     }
-    app.ports.organizations.remove_member(organization, user).await?;
+    creators.organizations.remove_member(organization, user).await?;
     Ok(user)
 }
 
@@ -227,19 +239,19 @@ pub async fn remove_organization_member(
 /// The owner hears NEW_INVITE and answers with `accept_roster_request` or
 /// `decline_roster_request`. Asking again after a refusal or a departure is allowed.
 pub async fn request_roster(
-    app: &App,
+    creators: &Creators,
     actor: &Actor,
     organization: OrganizationId,
     space: SpaceLookup,
 ) -> AppResult<RosterEntry> {
-    let acting = managing(app, actor, organization).await?;
+    let acting = managing(creators, actor, organization).await?;
     let space = match space {
-        SpaceLookup::Slug(_) => find_space_unchecked(app, space).await?,
-        SpaceLookup::Id(_) | SpaceLookup::ShortId(_) => find_artist_space(app, actor, space).await?,
+        SpaceLookup::Slug(_) => find_space_unchecked(&creators.spaces, space).await?,
+        SpaceLookup::Id(_) | SpaceLookup::ShortId(_) => find_artist_space(&creators.spaces, actor, space).await?,
     };
-    let now = app.ports.clock.now();
+    let now = creators.clock.now();
     let asked = RosterEntry {
-        id: app.ports.ids.uuid(),
+        id: creators.ids.uuid(),
         organization_id: organization,
         artist_space_id: space.id,
         status: RosterStatus::Pending,
@@ -247,8 +259,7 @@ pub async fn request_roster(
         requested_at: now,
         decided_at: None,
     };
-    let org = app
-        .ports
+    let org = creators
         .organizations
         .by_id(organization)
         .await?
@@ -262,10 +273,10 @@ pub async fn request_roster(
         slug: format!("/s/{}/settings/labels", space.slug),
         dedupe: None,
     };
-    let ask = prepare(app, &about, [space.owner_id]).await?;
+    let ask = prepare(&creators.notifier, &about, [space.owner_id]).await?;
     // The entry a refusal or departure left is reopened: the notification points at it.
     let pointing = |entry: &RosterEntry| pointing_at(&ask, entry.id);
-    app.ports
+    creators
         .organizations
         .request(&asked, &pointing)
         .await?
@@ -273,9 +284,9 @@ pub async fn request_roster(
 }
 
 /// Whether the caller is the OWNER of the space.
-async fn space_owner(app: &App, actor: &Actor, space: ArtistSpaceId) -> AppResult<()> {
-    let path = load_space(app, space).await?.path();
-    match effective_role(app, actor, path).await? {
+async fn space_owner(creators: &Creators, actor: &Actor, space: ArtistSpaceId) -> AppResult<()> {
+    let path = load_space(&creators.access, space).await?.path();
+    match effective_role(&creators.access, actor, path).await? {
         Some(Role::Owner) => Ok(()),
         Some(_) => Err(AppError::Forbidden(
             "only the space's owner answers roster requests".into(),
@@ -284,8 +295,8 @@ async fn space_owner(app: &App, actor: &Actor, space: ArtistSpaceId) -> AppResul
     }
 }
 
-async fn entry(app: &App, id: uuid::Uuid) -> AppResult<RosterEntry> {
-    app.ports
+async fn entry(creators: &Creators, id: uuid::Uuid) -> AppResult<RosterEntry> {
+    creators
         .organizations
         .roster_entry(id)
         .await?
@@ -294,11 +305,11 @@ async fn entry(app: &App, id: uuid::Uuid) -> AppResult<RosterEntry> {
 
 /// The space's owner accepts a pending request: the organization's owners and admins act as
 /// ADMIN on the space from now on. The one who asked hears INVITE_ACCEPTED.
-pub async fn accept_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
+pub async fn accept_roster_request(creators: &Creators, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
     let user = actor.require()?;
-    let asked = entry(app, id).await?;
-    space_owner(app, actor, asked.artist_space_id).await?;
-    let space = load_space(app, asked.artist_space_id).await?;
+    let asked = entry(creators, id).await?;
+    space_owner(creators, actor, asked.artist_space_id).await?;
+    let space = load_space(&creators.access, asked.artist_space_id).await?;
     let about = About {
         kind: NotificationType::InviteAccepted,
         sender: Some(user),
@@ -308,14 +319,14 @@ pub async fn accept_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) -> 
         slug: format!("/s/{}", space.slug),
         dedupe: None,
     };
-    let notifications = prepare(app, &about, [asked.requested_by]).await?;
-    app.ports
+    let notifications = prepare(&creators.notifier, &about, [asked.requested_by]).await?;
+    creators
         .organizations
         .move_roster(
             id,
             &[RosterStatus::Pending],
             RosterStatus::Active,
-            app.ports.clock.now(),
+            creators.clock.now(),
             &notifications,
         )
         .await?
@@ -323,17 +334,17 @@ pub async fn accept_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) -> 
 }
 
 /// The space's owner declines a pending request.
-pub async fn decline_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
+pub async fn decline_roster_request(creators: &Creators, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
     actor.require()?;
-    let asked = entry(app, id).await?;
-    space_owner(app, actor, asked.artist_space_id).await?;
-    app.ports
+    let asked = entry(creators, id).await?;
+    space_owner(creators, actor, asked.artist_space_id).await?;
+    creators
         .organizations
         .move_roster(
             id,
             &[RosterStatus::Pending],
             RosterStatus::Declined,
-            app.ports.clock.now(),
+            creators.clock.now(),
             &[],
         )
         .await?
@@ -342,25 +353,24 @@ pub async fn decline_roster_request(app: &App, actor: &Actor, id: uuid::Uuid) ->
 
 /// Ends a roster entry (pending or active): the space's owner, or the organization's owners and
 /// admins. The organization's access to the space ends at once.
-pub async fn remove_from_roster(app: &App, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
+pub async fn remove_from_roster(creators: &Creators, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
     let user = actor.require()?;
-    let current = entry(app, id).await?;
-    let org_side = app
-        .ports
+    let current = entry(creators, id).await?;
+    let org_side = creators
         .organizations
         .member(current.organization_id, user)
         .await?
         .is_some_and(|member| member.role.manages_roster());
     if !org_side {
-        space_owner(app, actor, current.artist_space_id).await?;
+        space_owner(creators, actor, current.artist_space_id).await?;
     }
-    app.ports
+    creators
         .organizations
         .move_roster(
             id,
             &[RosterStatus::Pending, RosterStatus::Active],
             RosterStatus::Removed,
-            app.ports.clock.now(),
+            creators.clock.now(),
             &[],
         )
         .await?
@@ -369,21 +379,20 @@ pub async fn remove_from_roster(app: &App, actor: &Actor, id: uuid::Uuid) -> App
 
 /// An organization's roster (for its members): entries with one of `statuses`.
 pub async fn organization_roster(
-    app: &App,
+    creators: &Creators,
     actor: &Actor,
     organization: OrganizationId,
     statuses: &[RosterStatus],
 ) -> AppResult<Vec<RosterEntry>> {
-    membership(app, actor, organization).await?;
-    Ok(app.ports.organizations.roster(organization, statuses).await?)
+    membership(creators, actor, organization).await?;
+    Ok(creators.organizations.roster(organization, statuses).await?)
 }
 
 /// The organizations that asked for or hold a space (for the space's OWNER): pending and
 /// active entries.
-pub async fn rosters_of_space(app: &App, actor: &Actor, space: ArtistSpaceId) -> AppResult<Vec<RosterEntry>> {
-    space_owner(app, actor, space).await?;
-    Ok(app
-        .ports
+pub async fn rosters_of_space(creators: &Creators, actor: &Actor, space: ArtistSpaceId) -> AppResult<Vec<RosterEntry>> {
+    space_owner(creators, actor, space).await?;
+    Ok(creators
         .organizations
         .rosters_of_space(space, &[RosterStatus::Pending, RosterStatus::Active])
         .await?)
@@ -391,7 +400,7 @@ pub async fn rosters_of_space(app: &App, actor: &Actor, space: ArtistSpaceId) ->
 
 /// Names of organizations and spaces on roster entries the caller already read.
 pub async fn roster_names(
-    app: &App,
+    creators: &Creators,
     entries: &[RosterEntry],
 ) -> AppResult<(
     std::collections::HashMap<OrganizationId, String>,
@@ -403,16 +412,15 @@ pub async fn roster_names(
     let mut spaces: Vec<ArtistSpaceId> = entries.iter().map(|entry| entry.artist_space_id).collect();
     spaces.sort_unstable();
     spaces.dedup();
-    let org_names = app
-        .ports
+    let org_names = creators
         .organizations
         .many(&orgs)
         .await?
         .into_iter()
         .map(|org| (org.id, org.name))
         .collect();
-    let space_names = app
-        .ports
+    let space_names = creators
+        .access
         .workspace
         .spaces(&spaces)
         .await?
@@ -424,16 +432,16 @@ pub async fn roster_names(
 
 /// A roster entry, for the organization's members and the space's people; `NOT_FOUND` for
 /// anyone else.
-pub async fn find_roster_entry(app: &App, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
-    let found = entry(app, id).await?;
-    if membership(app, actor, found.organization_id).await.is_ok() {
+pub async fn find_roster_entry(creators: &Creators, actor: &Actor, id: uuid::Uuid) -> AppResult<RosterEntry> {
+    let found = entry(creators, id).await?;
+    if membership(creators, actor, found.organization_id).await.is_ok() {
         return Ok(found);
     }
-    let path = load_space(app, found.artist_space_id)
+    let path = load_space(&creators.access, found.artist_space_id)
         .await
         .map_err(|_| AppError::NotFound("roster request"))?
         .path();
-    match effective_role(app, actor, path).await? {
+    match effective_role(&creators.access, actor, path).await? {
         Some(_) => Ok(found),
         None => Err(AppError::NotFound("roster request")),
     }

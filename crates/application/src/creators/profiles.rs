@@ -12,11 +12,12 @@ use backline_domain::profile::{
 };
 use backline_domain::workspace::ArtistSpace;
 
+use super::Creators;
+use crate::Actor;
 use crate::access::{authorize, readable_or_not_found};
 use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::workspace::resource::load_space;
 use crate::workspace::{UpdateArtistSpace, update_artist_space};
-use crate::{Actor, App};
 
 /// A social handle as given.
 #[derive(Debug, Clone)]
@@ -71,10 +72,12 @@ pub struct UpdateArtistProfile {
 }
 
 /// The profiles of spaces the caller already read (an empty profile where none was saved).
-pub async fn profiles_of(app: &App, spaces: &[ArtistSpaceId]) -> AppResult<HashMap<ArtistSpaceId, ArtistProfile>> {
-    let now = app.ports.clock.now();
-    let mut saved: HashMap<ArtistSpaceId, ArtistProfile> = app
-        .ports
+pub async fn profiles_of(
+    creators: &Creators,
+    spaces: &[ArtistSpaceId],
+) -> AppResult<HashMap<ArtistSpaceId, ArtistProfile>> {
+    let now = creators.clock.now();
+    let mut saved: HashMap<ArtistSpaceId, ArtistProfile> = creators
         .profiles
         .profiles(spaces)
         .await?
@@ -90,17 +93,24 @@ pub async fn profiles_of(app: &App, spaces: &[ArtistSpaceId]) -> AppResult<HashM
 /// Changes a space's profile (ArtistSpace U). Every field is checked before anything is
 /// written; press kits may point only at files of this space.
 pub async fn update_artist_profile(
-    app: &App,
+    creators: &Creators,
     actor: &Actor,
     id: ArtistSpaceId,
     input: UpdateArtistProfile,
 ) -> AppResult<(ArtistSpace, ArtistProfile)> {
-    let space = load_space(app, id).await?;
-    authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
-    let mut profile = profiles_of(app, &[id])
+    let space = load_space(&creators.access, id).await?;
+    authorize(
+        &creators.access,
+        actor,
+        space.path(),
+        ResourceKind::ArtistSpace,
+        Action::Update,
+    )
+    .await?;
+    let mut profile = profiles_of(creators, &[id])
         .await?
         .remove(&id)
-        .unwrap_or_else(|| ArtistProfile::empty(id, app.ports.clock.now()));
+        .unwrap_or_else(|| ArtistProfile::empty(id, creators.clock.now()));
     if let Some(text) = input.about {
         profile.about = about(&text)?;
     }
@@ -119,7 +129,7 @@ pub async fn update_artist_profile(
             .map(|given| press_kit(&given.title, given.url.as_deref(), given.file_id, given.document_id))
             .collect::<Result<Vec<_>, _>>()?;
         let files: Vec<FileId> = kits.iter().filter_map(|kit| kit.file_id).collect();
-        let found = app.ports.files.files(&files).await?;
+        let found = creators.files.files(&files).await?;
         for file in &files {
             if !found
                 .iter()
@@ -132,7 +142,7 @@ pub async fn update_artist_profile(
             }
         }
         let documents: Vec<DocumentId> = kits.iter().filter_map(|kit| kit.document_id).collect();
-        let stored = app.ports.documents.documents(&documents).await?;
+        let stored = creators.documents.documents(&documents).await?;
         for document in &documents {
             if !stored
                 .iter()
@@ -166,7 +176,7 @@ pub async fn update_artist_profile(
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let stored = app.ports.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
+        let stored = creators.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
         for image in visuals.iter().filter_map(|visual| visual.image_id) {
             if !stored.contains(&image) {
                 return Err(AppError::invalid(
@@ -193,46 +203,45 @@ pub async fn update_artist_profile(
                 country_code: Some(country_code),
                 links: None,
             };
-            update_artist_space(app, actor, id, change).await?
+            update_artist_space(&creators.spaces, actor, id, change).await?
         }
         None => space,
     };
-    profile.updated_at = app.ports.clock.now();
-    app.ports.profiles.save(&profile).await?;
+    profile.updated_at = creators.clock.now();
+    creators.profiles.save(&profile).await?;
     if !dropped.is_empty() {
-        let keys = app
-            .ports
+        let keys = creators
             .images
             .remove(ImageTarget::ArtistVisual, id.0, &dropped)
             .await?;
-        crate::media::remove_blobs(app, &keys).await;
+        crate::media::remove_blobs(&*creators.blobs, &keys).await;
     }
     if !dropped_documents.is_empty() {
-        let keys = app.ports.documents.remove(id, &dropped_documents).await?;
-        crate::media::remove_blobs(app, &keys).await;
+        let keys = creators.documents.remove(id, &dropped_documents).await?;
+        crate::media::remove_blobs(&*creators.blobs, &keys).await;
     }
     Ok((space, profile))
 }
 
 /// The press-kit documents stored in a space, newest first (whoever reads the space).
 pub async fn space_documents(
-    app: &App,
+    creators: &Creators,
     actor: &Actor,
     id: ArtistSpaceId,
 ) -> AppResult<Vec<backline_domain::media::Document>> {
-    readable_or_not_found(app, actor, load_space(app, id).await?.path()).await?;
-    Ok(app.ports.documents.of_space(id).await?)
+    readable_or_not_found(&creators.access, actor, load_space(&creators.access, id).await?.path()).await?;
+    Ok(creators.documents.of_space(id).await?)
 }
 
 /// The ARTIST_VISUAL images uploaded to a space, newest first (whoever reads the space).
 pub async fn space_visual_images(
-    app: &App,
+    creators: &Creators,
     actor: &Actor,
     id: ArtistSpaceId,
 ) -> AppResult<Vec<backline_domain::media::Image>> {
-    readable_or_not_found(app, actor, load_space(app, id).await?.path()).await?;
-    let ids = app.ports.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
-    let mut images = app.ports.images.images(&ids).await?;
+    readable_or_not_found(&creators.access, actor, load_space(&creators.access, id).await?.path()).await?;
+    let ids = creators.images.of_target(ImageTarget::ArtistVisual, id.0).await?;
+    let mut images = creators.images.images(&ids).await?;
     images.sort_by_key(|image| std::cmp::Reverse(image.created_at));
     Ok(images)
 }
@@ -248,10 +257,9 @@ pub enum ProfileUpload {
 
 /// Deletes a document or visual image of a space (ArtistSpace U), taking it out of the profile
 /// first if the profile lists it; its bytes return to the uploader.
-pub async fn delete_profile_upload(app: &App, actor: &Actor, upload: ProfileUpload) -> AppResult<()> {
+pub async fn delete_profile_upload(creators: &Creators, actor: &Actor, upload: ProfileUpload) -> AppResult<()> {
     let space = match upload {
-        ProfileUpload::Document(document) => app
-            .ports
+        ProfileUpload::Document(document) => creators
             .documents
             .documents(&[document])
             .await?
@@ -260,34 +268,40 @@ pub async fn delete_profile_upload(app: &App, actor: &Actor, upload: ProfileUplo
         ProfileUpload::Visual(image) => {
             // The image's space is found among the spaces the caller may change below; an id
             // that is no visual of that space is NOT_FOUND.
-            app.ports.images.space_of_visual(image).await?.map(ArtistSpaceId)
+            creators.images.space_of_visual(image).await?.map(ArtistSpaceId)
         }
     }
     .ok_or(AppError::NotFound("upload"))?;
-    let found = load_space(app, space).await.not_found_as("upload")?;
-    authorize(app, actor, found.path(), ResourceKind::ArtistSpace, Action::Update)
-        .await
-        .not_found_as("upload")?;
-    if let Some(mut profile) = app.ports.profiles.profiles(&[space]).await?.pop() {
+    let found = load_space(&creators.access, space).await.not_found_as("upload")?;
+    authorize(
+        &creators.access,
+        actor,
+        found.path(),
+        ResourceKind::ArtistSpace,
+        Action::Update,
+    )
+    .await
+    .not_found_as("upload")?;
+    if let Some(mut profile) = creators.profiles.profiles(&[space]).await?.pop() {
         let before = (profile.press_kits.len(), profile.visuals.len());
         match upload {
             ProfileUpload::Document(document) => profile.press_kits.retain(|kit| kit.document_id != Some(document)),
             ProfileUpload::Visual(image) => profile.visuals.retain(|visual| visual.image_id != Some(image)),
         }
         if before != (profile.press_kits.len(), profile.visuals.len()) {
-            profile.updated_at = app.ports.clock.now();
-            app.ports.profiles.save(&profile).await?;
+            profile.updated_at = creators.clock.now();
+            creators.profiles.save(&profile).await?;
         }
     }
     let keys = match upload {
-        ProfileUpload::Document(document) => app.ports.documents.remove(space, &[document]).await?,
+        ProfileUpload::Document(document) => creators.documents.remove(space, &[document]).await?,
         ProfileUpload::Visual(image) => {
-            app.ports
+            creators
                 .images
                 .remove(ImageTarget::ArtistVisual, space.0, &[image])
                 .await?
         }
     };
-    crate::media::remove_blobs(app, &keys).await;
+    crate::media::remove_blobs(&*creators.blobs, &keys).await;
     Ok(())
 }

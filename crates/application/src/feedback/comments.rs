@@ -5,12 +5,13 @@ use backline_domain::comments::{Comment, CommentContent, TimeRange};
 use backline_domain::ids::{CommentId, FileId, UserId};
 use backline_domain::notifications::Notification;
 
+use super::Feedback;
+use crate::Actor;
 use crate::access::{authorize_create, readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult, NotFoundAs};
-use crate::media::find_file;
+use crate::media::readable_file;
 use crate::notifications::{About, prepare, track_audience, track_context};
 use crate::ports::{CommentEventKind, NewComment};
-use crate::{Actor, App};
 use backline_domain::notifications::NotificationType;
 
 /// At most this many users are mentioned per comment; further `@names` stay plain text.
@@ -30,8 +31,8 @@ pub struct AddComment {
 }
 
 /// Loads a comment without any access check.
-pub(crate) async fn load_comment(app: &App, id: CommentId) -> AppResult<Comment> {
-    app.ports
+pub(crate) async fn load_comment(feedback: &Feedback, id: CommentId) -> AppResult<Comment> {
+    feedback
         .comments
         .comments(&[id])
         .await?
@@ -40,22 +41,27 @@ pub(crate) async fn load_comment(app: &App, id: CommentId) -> AppResult<Comment>
 }
 
 /// Finds a comment the caller can read (Comment R on its track); `NOT_FOUND` otherwise.
-pub async fn find_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
-    let comment = load_comment(app, id).await?;
-    readable_or_not_found(app, actor, comment.path())
+pub async fn find_comment(feedback: &Feedback, actor: &Actor, id: CommentId) -> AppResult<Comment> {
+    let comment = load_comment(feedback, id).await?;
+    readable_or_not_found(&feedback.access, actor, comment.path())
         .await
         .not_found_as("comment")?;
     Ok(comment)
 }
 
 /// The users `content` mentions who can read the track (never the author).
-async fn mentioned(app: &App, content: &CommentContent, author: UserId, comment: &Comment) -> AppResult<Vec<UserId>> {
+async fn mentioned(
+    feedback: &Feedback,
+    content: &CommentContent,
+    author: UserId,
+    comment: &Comment,
+) -> AppResult<Vec<UserId>> {
     let mut users = Vec::new();
     for name in content.mentions().into_iter().take(MAX_MENTIONS) {
-        if let Some(user) = app.ports.users.find_by_username(&name).await?
+        if let Some(user) = feedback.users.find_by_username(&name).await?
             && user.id != author
             && !users.contains(&user.id)
-            && user_can_read(app, user.id, comment.path()).await?
+            && user_can_read(&feedback.access, user.id, comment.path()).await?
         {
             users.push(user.id);
         }
@@ -69,10 +75,10 @@ fn content_of(raw: &str) -> AppResult<CommentContent> {
 
 /// Comments on a version (Comment C on its track: every role, viewers included). The time must
 /// lie within the version when its duration is known.
-pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResult<Comment> {
+pub async fn add_comment(feedback: &Feedback, actor: &Actor, input: AddComment) -> AppResult<Comment> {
     let user = actor.require()?;
-    let file = find_file(app, actor, input.file_id).await?;
-    authorize_create(app, actor, file.path(), ResourceKind::Comment).await?;
+    let file = readable_file(&feedback.access, &*feedback.files, actor, input.file_id).await?;
+    authorize_create(&feedback.access, actor, file.path(), ResourceKind::Comment).await?;
     let content = content_of(&input.content)?;
     let duration = file
         .analysis
@@ -80,11 +86,11 @@ pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResu
         .as_ref()
         .map(|metadata| metadata.duration_seconds);
     let time = TimeRange::parse(input.time_start, input.time_end, duration).map_err(AppError::from)?;
-    let now = app.ports.clock.now();
-    let comment = Comment::top_level(CommentId(app.ports.ids.uuid()), &content, Some(user), &file, time, now);
-    let mentions = mentioned(app, &content, user, &comment).await?;
-    let notifications = comment_notifications(app, &comment, file.version, &mentions, None).await?;
-    app.ports
+    let now = feedback.clock.now();
+    let comment = Comment::top_level(CommentId(feedback.ids.uuid()), &content, Some(user), &file, time, now);
+    let mentions = mentioned(feedback, &content, user, &comment).await?;
+    let notifications = comment_notifications(feedback, &comment, file.version, &mentions, None).await?;
+    feedback
         .comments
         .insert(NewComment {
             comment: &comment,
@@ -101,7 +107,7 @@ pub async fn add_comment(app: &App, actor: &Actor, input: AddComment) -> AppResu
 /// (MENTIONED), and for a top-level comment the track's people (NEW_COMMENT_CREATED), for a
 /// reply the thread's people (RESPONSE_TO_COMMENT).
 async fn comment_notifications(
-    app: &App,
+    feedback: &Feedback,
     comment: &Comment,
     version: i32,
     mentions: &[UserId],
@@ -110,7 +116,7 @@ async fn comment_notifications(
     let Some(sender) = comment.owner_id else {
         return Ok(Vec::new());
     };
-    let context = track_context(app, comment.path()).await?;
+    let context = track_context(&feedback.notifier, comment.path()).await?;
     let slug = context.link(&format!("v={version}&c={}", comment.id));
     let about = |kind, headline: String| About {
         kind,
@@ -123,7 +129,7 @@ async fn comment_notifications(
     };
     let title = &context.title;
     let mut raised = prepare(
-        app,
+        &feedback.notifier,
         &about(
             NotificationType::Mentioned,
             format!("mentioned you on “{title}” (v{version})"),
@@ -140,41 +146,40 @@ async fn comment_notifications(
         None => (
             NotificationType::NewCommentCreated,
             format!("commented on “{title}” (v{version})"),
-            track_audience(app, comment.path()).await?,
+            track_audience(&feedback.notifier, comment.path()).await?,
         ),
     };
     let others = audience.into_iter().filter(|user| !mentions.contains(user));
-    raised.extend(prepare(app, &about(kind, headline), others).await?);
+    raised.extend(prepare(&feedback.notifier, &about(kind, headline), others).await?);
     Ok(raised)
 }
 
 /// Replies in a thread (Comment C). A reply to a reply joins the same top-level comment;
 /// replies carry no time.
-pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: &str) -> AppResult<Comment> {
+pub async fn reply_to_comment(feedback: &Feedback, actor: &Actor, to: CommentId, content: &str) -> AppResult<Comment> {
     let user = actor.require()?;
-    let target = find_comment(app, actor, to).await?;
-    authorize_create(app, actor, target.path(), ResourceKind::Comment).await?;
+    let target = find_comment(feedback, actor, to).await?;
+    authorize_create(&feedback.access, actor, target.path(), ResourceKind::Comment).await?;
     let parent = match target.parent_id {
-        Some(parent) => load_comment(app, parent).await?,
+        Some(parent) => load_comment(feedback, parent).await?,
         None => target,
     };
     let content = content_of(content)?;
-    let reply = parent.reply(CommentId(app.ports.ids.uuid()), &content, user, app.ports.clock.now());
-    let mentions = mentioned(app, &content, user, &reply).await?;
+    let reply = parent.reply(CommentId(feedback.ids.uuid()), &content, user, feedback.clock.now());
+    let mentions = mentioned(feedback, &content, user, &reply).await?;
     // The thread's people: the parent's author and everyone who replied before.
     let mut thread: Vec<UserId> = parent.owner_id.into_iter().collect();
-    if let Some(replies) = app.ports.comments.replies(&[parent.id]).await?.remove(&parent.id) {
+    if let Some(replies) = feedback.comments.replies(&[parent.id]).await?.remove(&parent.id) {
         thread.extend(replies.iter().filter_map(|reply| reply.owner_id));
     }
-    let version = app
-        .ports
+    let version = feedback
         .files
         .files(&[reply.file_id])
         .await?
         .first()
         .map_or(0, |file| file.version);
-    let notifications = comment_notifications(app, &reply, version, &mentions, Some(thread)).await?;
-    app.ports
+    let notifications = comment_notifications(feedback, &reply, version, &mentions, Some(thread)).await?;
+    feedback
         .comments
         .insert(NewComment {
             comment: &reply,
@@ -188,10 +193,10 @@ pub async fn reply_to_comment(app: &App, actor: &Actor, to: CommentId, content: 
 
 /// Loads a live comment the caller may change: its author (while they can read the track), or
 /// anyone with Comment U on the track (owner, admin, editor).
-async fn changeable(app: &App, actor: &Actor, id: CommentId, action: Action) -> AppResult<Comment> {
+async fn changeable(feedback: &Feedback, actor: &Actor, id: CommentId, action: Action) -> AppResult<Comment> {
     let user = actor.require()?;
-    let comment = load_comment(app, id).await?;
-    let role = readable_or_not_found(app, actor, comment.path())
+    let comment = load_comment(feedback, id).await?;
+    let role = readable_or_not_found(&feedback.access, actor, comment.path())
         .await
         .not_found_as("comment")?;
     if comment.is_deleted {
@@ -209,11 +214,11 @@ async fn changeable(app: &App, actor: &Actor, id: CommentId, action: Action) -> 
 
 /// Changes the text (the author, or Comment U). Mentions of newly named users are not sent
 /// again; the stored mentions stay those of the first version.
-pub async fn edit_comment(app: &App, actor: &Actor, id: CommentId, content: &str) -> AppResult<Comment> {
-    let mut comment = changeable(app, actor, id, Action::Update).await?;
+pub async fn edit_comment(feedback: &Feedback, actor: &Actor, id: CommentId, content: &str) -> AppResult<Comment> {
+    let mut comment = changeable(feedback, actor, id, Action::Update).await?;
     let content = content_of(content)?;
-    let event = comment.edit(&content, app.ports.clock.now());
-    app.ports.comments.save(&comment, event, &[]).await?;
+    let event = comment.edit(&content, feedback.clock.now());
+    feedback.comments.save(&comment, event, &[]).await?;
     Ok(comment)
 }
 
@@ -232,16 +237,21 @@ pub enum CommentChange {
 
 /// Resolves, reopens, pins or unpins a top-level comment (the author, or Comment U).
 /// Idempotent: resolving a resolved comment changes nothing.
-pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: CommentChange) -> AppResult<Comment> {
+pub async fn change_comment(
+    feedback: &Feedback,
+    actor: &Actor,
+    id: CommentId,
+    change: CommentChange,
+) -> AppResult<Comment> {
     let user = actor.require()?;
-    let mut comment = changeable(app, actor, id, Action::Update).await?;
+    let mut comment = changeable(feedback, actor, id, Action::Update).await?;
     if comment.parent_id.is_some() {
         return Err(AppError::invalid(
             "commentId",
             "replies cannot be resolved or pinned; change their thread's comment",
         ));
     }
-    let now = app.ports.clock.now();
+    let now = feedback.clock.now();
     let event = match change {
         CommentChange::Resolve => comment.resolve(user, now),
         CommentChange::Reopen => comment.reopen(now),
@@ -251,7 +261,7 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
     if let Some(event) = event {
         let notifications = if change == CommentChange::Resolve {
             for_author(
-                app,
+                feedback,
                 &comment,
                 user,
                 NotificationType::CommentCompleted,
@@ -262,28 +272,27 @@ pub async fn change_comment(app: &App, actor: &Actor, id: CommentId, change: Com
         } else {
             Vec::new()
         };
-        app.ports.comments.save(&comment, event, &notifications).await?;
+        feedback.comments.save(&comment, event, &notifications).await?;
     }
     Ok(comment)
 }
 
 /// Deletes a comment (the author, or Comment D: owner, admin, editor). A top-level comment with
 /// replies stays as a `[deleted]` placeholder without author, so the thread survives.
-pub async fn delete_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<CommentId> {
-    let mut comment = changeable(app, actor, id, Action::Delete).await?;
+pub async fn delete_comment(feedback: &Feedback, actor: &Actor, id: CommentId) -> AppResult<CommentId> {
+    let mut comment = changeable(feedback, actor, id, Action::Delete).await?;
     let has_replies = comment.parent_id.is_none()
-        && app
-            .ports
+        && feedback
             .comments
             .replies(&[comment.id])
             .await?
             .get(&comment.id)
             .is_some_and(|replies| !replies.is_empty());
     if has_replies {
-        let event = comment.delete_keeping_replies(app.ports.clock.now());
-        app.ports.comments.save(&comment, event, &[]).await?;
+        let event = comment.delete_keeping_replies(feedback.clock.now());
+        feedback.comments.save(&comment, event, &[]).await?;
     } else {
-        app.ports.comments.delete(&comment).await?;
+        feedback.comments.delete(&comment).await?;
     }
     Ok(id)
 }
@@ -291,7 +300,7 @@ pub async fn delete_comment(app: &App, actor: &Actor, id: CommentId) -> AppResul
 /// What a change by `sender` to `comment` raises for its author (none for a guest's comment),
 /// to store with the change.
 async fn for_author(
-    app: &App,
+    feedback: &Feedback,
     comment: &Comment,
     sender: UserId,
     kind: NotificationType,
@@ -301,7 +310,7 @@ async fn for_author(
     let Some(author) = comment.owner_id else {
         return Ok(Vec::new());
     };
-    let context = track_context(app, comment.path()).await?;
+    let context = track_context(&feedback.notifier, comment.path()).await?;
     let about = About {
         kind,
         sender: Some(sender),
@@ -311,19 +320,19 @@ async fn for_author(
         slug: context.link(&format!("c={}", comment.id)),
         dedupe,
     };
-    prepare(app, &about, [author]).await
+    prepare(&feedback.notifier, &about, [author]).await
 }
 
 /// Likes a comment (anyone who can read it). Idempotent.
-pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
+pub async fn like_comment(feedback: &Feedback, actor: &Actor, id: CommentId) -> AppResult<Comment> {
     let user = actor.require()?;
-    let comment = find_comment(app, actor, id).await?;
+    let comment = find_comment(feedback, actor, id).await?;
     if comment.is_deleted {
         return Err(AppError::NotFound("comment"));
     }
     let dedupe = format!("like:{}:{user}", comment.id);
     let notifications = for_author(
-        app,
+        feedback,
         &comment,
         user,
         NotificationType::LikeToComment,
@@ -331,17 +340,17 @@ pub async fn like_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<
         Some(dedupe),
     )
     .await?;
-    app.ports
+    feedback
         .comments
-        .like(&comment, user, app.ports.clock.now(), &notifications)
+        .like(&comment, user, feedback.clock.now(), &notifications)
         .await?;
     Ok(comment)
 }
 
 /// Takes a like back. Idempotent.
-pub async fn unlike_comment(app: &App, actor: &Actor, id: CommentId) -> AppResult<Comment> {
+pub async fn unlike_comment(feedback: &Feedback, actor: &Actor, id: CommentId) -> AppResult<Comment> {
     let user = actor.require()?;
-    let comment = find_comment(app, actor, id).await?;
-    app.ports.comments.unlike(&comment, user).await?;
+    let comment = find_comment(feedback, actor, id).await?;
+    feedback.comments.unlike(&comment, user).await?;
     Ok(comment)
 }

@@ -7,15 +7,16 @@ use backline_domain::ids::{CommentId, UserId};
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::workspace::ResourcePath;
 
+use super::Feedback;
+use crate::Actor;
 use crate::access::readable_paths;
 use crate::error::AppResult;
 use crate::ports::{CommentFilter, CommentParent};
-use crate::{Actor, App};
 
 /// A page of top-level comments of each file or track in `targets` (id and the path of its
 /// track) whose track the caller can read.
 pub async fn comments_of(
-    app: &App,
+    feedback: &Feedback,
     actor: &Actor,
     parent: CommentParent,
     targets: &[(uuid::Uuid, ResourcePath)],
@@ -23,36 +24,36 @@ pub async fn comments_of(
     page: PageRequest,
 ) -> AppResult<HashMap<uuid::Uuid, Page<Comment>>> {
     let paths: Vec<ResourcePath> = targets.iter().map(|(_, path)| *path).collect();
-    let readable = readable_paths(app, actor, &paths).await?;
+    let readable = readable_paths(&feedback.access, actor, &paths).await?;
     let allowed: Vec<uuid::Uuid> = targets
         .iter()
         .filter(|(_, path)| readable.contains(path))
         .map(|(id, _)| *id)
         .collect();
-    Ok(app.ports.comments.page_for(parent, &allowed, filter, page).await?)
+    Ok(feedback.comments.page_for(parent, &allowed, filter, page).await?)
 }
 
 /// How many top-level comments each readable file or track in `targets` has.
 pub async fn count_comments_of(
-    app: &App,
+    feedback: &Feedback,
     actor: &Actor,
     parent: CommentParent,
     targets: &[(uuid::Uuid, ResourcePath)],
     include_resolved: bool,
 ) -> AppResult<HashMap<uuid::Uuid, u64>> {
     let paths: Vec<ResourcePath> = targets.iter().map(|(_, path)| *path).collect();
-    let readable = readable_paths(app, actor, &paths).await?;
+    let readable = readable_paths(&feedback.access, actor, &paths).await?;
     let allowed: Vec<uuid::Uuid> = targets
         .iter()
         .filter(|(_, path)| readable.contains(path))
         .map(|(id, _)| *id)
         .collect();
-    Ok(app.ports.comments.count_for(parent, &allowed, include_resolved).await?)
+    Ok(feedback.comments.count_for(parent, &allowed, include_resolved).await?)
 }
 
 /// The replies of comments the caller already read, oldest first.
-pub async fn replies_of(app: &App, parents: &[CommentId]) -> AppResult<HashMap<CommentId, Vec<Comment>>> {
-    Ok(app.ports.comments.replies(parents).await?)
+pub async fn replies_of(feedback: &Feedback, parents: &[CommentId]) -> AppResult<HashMap<CommentId, Vec<Comment>>> {
+    Ok(feedback.comments.replies(parents).await?)
 }
 
 /// Likes and mentions of comments the caller already read.
@@ -68,14 +69,14 @@ pub struct CommentDetails {
 
 /// Likes and mentions of each comment in `ids`.
 pub async fn comment_details(
-    app: &App,
+    feedback: &Feedback,
     actor: &Actor,
     ids: &[CommentId],
 ) -> AppResult<HashMap<CommentId, CommentDetails>> {
-    let mut likers = app.ports.comments.likers(ids).await?;
-    let mut mentions = app.ports.comments.mentions(ids).await?;
+    let mut likers = feedback.comments.likers(ids).await?;
+    let mut mentions = feedback.comments.mentions(ids).await?;
     let mine = match actor.user_id() {
-        Some(user) => app.ports.comments.liked_by(ids, user).await?,
+        Some(user) => feedback.comments.liked_by(ids, user).await?,
         None => Default::default(),
     };
     Ok(ids

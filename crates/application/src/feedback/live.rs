@@ -6,15 +6,16 @@ use backline_domain::media::MediaFile;
 use backline_domain::workspace::ResourcePath;
 use futures::Stream;
 
+use super::Feedback;
+use crate::Actor;
 use crate::access::{readable_or_not_found, user_can_read};
 use crate::error::{AppError, AppResult};
 use crate::live::Feed;
 use crate::ports::{CommentEventKind, Event, EventPosition, EventScope, TrackEventKind};
 use crate::workspace::resource::load_track;
-use crate::{Actor, App};
 
 struct Watch {
-    app: App,
+    feedback: Feedback,
     user: UserId,
     track: TrackId,
     path: ResourcePath,
@@ -26,22 +27,22 @@ struct Watch {
 /// ends with `FORBIDDEN` once the caller's access is taken away, and with `CONFLICT` when the
 /// subscriber fell too far behind (resubscribe with the last position seen).
 async fn watch_track<T: Send + 'static>(
-    app: &App,
+    feedback: &Feedback,
     actor: &Actor,
     track: TrackId,
     after: Option<EventPosition>,
     pick: fn(Event, TrackId) -> Option<T>,
 ) -> AppResult<impl Stream<Item = AppResult<(EventPosition, T)>> + use<T>> {
     let user = actor.require()?;
-    let path = load_track(app, track).await?.path();
-    readable_or_not_found(app, actor, path).await?;
+    let path = load_track(&feedback.access, track).await?.path();
+    readable_or_not_found(&feedback.access, actor, path).await?;
     // Subscribe before returning, so nothing published after this call is missed.
     let watch = Watch {
-        app: app.clone(),
+        feedback: feedback.clone(),
         user,
         track,
         path,
-        feed: Feed::open(app, EventScope::Track(track), after).await?,
+        feed: Feed::open(&feedback.feeds, EventScope::Track(track), after).await?,
     };
     Ok(futures::stream::unfold(Some(watch), move |state| async move {
         let mut watch = state?;
@@ -49,7 +50,10 @@ async fn watch_track<T: Send + 'static>(
             match watch.feed.next().await? {
                 Err(error) => return Some((Err(error), None)),
                 Ok((_, Event::AccessChanged { user })) if user == watch.user => {
-                    if !user_can_read(&watch.app, user, watch.path).await.unwrap_or(false) {
+                    if !user_can_read(&watch.feedback.access, user, watch.path)
+                        .await
+                        .unwrap_or(false)
+                    {
                         let error = AppError::Forbidden("your access to this track has ended".into());
                         return Some((Err(error), None));
                     }
@@ -68,12 +72,12 @@ async fn watch_track<T: Send + 'static>(
 /// position; with `after`, first those since that position. Needs read access to the track
 /// when subscribing (see [`watch_track`] for how it ends).
 pub async fn comment_events(
-    app: &App,
+    feedback: &Feedback,
     actor: &Actor,
     track: TrackId,
     after: Option<EventPosition>,
 ) -> AppResult<impl Stream<Item = AppResult<(EventPosition, (CommentEventKind, Comment))>> + use<>> {
-    watch_track(app, actor, track, after, |event, track| match event {
+    watch_track(feedback, actor, track, after, |event, track| match event {
         Event::Comment { kind, comment } if comment.track_id == track => Some((kind, *comment)),
         _ => None,
     })
@@ -84,12 +88,12 @@ pub async fn comment_events(
 /// track updated), as it happens; resumable and with the same access rules as
 /// [`comment_events`].
 pub async fn track_events(
-    app: &App,
+    feedback: &Feedback,
     actor: &Actor,
     track: TrackId,
     after: Option<EventPosition>,
 ) -> AppResult<impl Stream<Item = AppResult<(EventPosition, (TrackEventKind, Option<MediaFile>))>> + use<>> {
-    watch_track(app, actor, track, after, |event, watched| match event {
+    watch_track(feedback, actor, track, after, |event, watched| match event {
         Event::Track { kind, track, file } if track == watched => Some((kind, file.map(|file| *file))),
         _ => None,
     })

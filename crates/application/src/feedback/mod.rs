@@ -5,6 +5,9 @@
 mod comments;
 mod listing;
 mod live;
+mod service;
+
+pub use service::Feedback;
 
 pub use comments::{
     AddComment, CommentChange, add_comment, change_comment, delete_comment, edit_comment, find_comment, like_comment,

@@ -2,31 +2,32 @@
 
 use backline_domain::identity::User;
 
+use super::Identity;
 use super::session_tokens::{TOKEN_BYTES, hash_token};
+use crate::Actor;
 use crate::error::{AppError, AppResult};
 use crate::ports::{EmailTokenPurpose, MailMessage};
-use crate::{Actor, App};
 
 /// Issues a fresh verification token (earlier ones die) and mails it.
-pub(crate) async fn send_verification(app: &App, user: &User) -> AppResult<()> {
-    let now = app.ports.clock.now();
-    let token = app.ports.ids.secret_token(TOKEN_BYTES);
-    app.ports
+pub(crate) async fn send_verification(identity: &Identity, user: &User) -> AppResult<()> {
+    let now = identity.clock.now();
+    let token = identity.ids.secret_token(TOKEN_BYTES);
+    identity
         .email_tokens
         .replace(
-            app.ports.ids.uuid(),
+            identity.ids.uuid(),
             user.id,
             EmailTokenPurpose::VerifyEmail,
             &hash_token(&token),
-            now + app.settings.email_token_ttl,
+            now + identity.settings.email_token_ttl,
             now,
         )
         .await?;
     let link = format!(
         "{}/verify-email?token={token}",
-        app.settings.public_url.trim_end_matches('/')
+        identity.settings.public_url.trim_end_matches('/')
     );
-    app.ports.mailer
+    identity.mailer
         .send(&MailMessage {
             to: user.email.clone(),
             subject: "Confirm your email for Backline".into(),
@@ -40,10 +41,9 @@ pub(crate) async fn send_verification(app: &App, user: &User) -> AppResult<()> {
 }
 
 /// Marks the token's user verified. Each token works once and for 24 hours.
-pub async fn verify_email(app: &App, token: &str) -> AppResult<User> {
-    let now = app.ports.clock.now();
-    let user_id = app
-        .ports
+pub async fn verify_email(identity: &Identity, token: &str) -> AppResult<User> {
+    let now = identity.clock.now();
+    let user_id = identity
         .email_tokens
         .consume(EmailTokenPurpose::VerifyEmail, &hash_token(token.trim()), now)
         .await?
@@ -53,20 +53,20 @@ pub async fn verify_email(app: &App, token: &str) -> AppResult<User> {
                 "this verification link is invalid, used or expired; ask for a new one",
             )
         })?;
-    app.ports.users.set_verified(user_id, now).await?;
-    app.ports.users.find(user_id).await?.ok_or(AppError::NotFound("user"))
+    identity.users.set_verified(user_id, now).await?;
+    identity.users.find(user_id).await?.ok_or(AppError::NotFound("user"))
 }
 
 /// Sends a new verification email to the signed-in user.
-pub async fn resend_verification_email(app: &App, actor: &Actor) -> AppResult<bool> {
+pub async fn resend_verification_email(identity: &Identity, actor: &Actor) -> AppResult<bool> {
     let user_id = actor.require()?;
-    let user = app.ports.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let user = identity.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
     if user.is_verified {
         return Err(AppError::Conflict {
             field: None,
             message: "your email is already verified".into(),
         });
     }
-    send_verification(app, &user).await?;
+    send_verification(identity, &user).await?;
     Ok(true)
 }

@@ -6,10 +6,13 @@ mod log_in;
 mod plans;
 mod profile;
 mod rate_limits;
+mod service;
 mod session_cache;
 mod session_tokens;
 mod sessions;
 mod sign_up;
+
+pub use service::Identity;
 
 pub use change_password::{change_password, generate_password, reset_password};
 pub use email_verification::{resend_verification_email, verify_email};

@@ -4,9 +4,10 @@ use backline_domain::identity::User;
 use backline_domain::ids::UserId;
 use backline_domain::values::{CountryCode, Username};
 
+use super::Identity;
+use crate::Actor;
 use crate::error::{AppError, AppResult};
 use crate::ports::RepoError;
-use crate::{Actor, App};
 
 /// Profile changes; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Debug, Clone, Default)]
@@ -18,16 +19,16 @@ pub struct UpdateProfile {
 }
 
 /// A user by id. User profiles (without email) are public to signed-in callers.
-pub async fn find_user(app: &App, actor: &Actor, id: UserId) -> AppResult<User> {
+pub async fn find_user(identity: &Identity, actor: &Actor, id: UserId) -> AppResult<User> {
     actor.require()?;
-    app.ports.users.find(id).await?.ok_or(AppError::NotFound("user"))
+    identity.users.find(id).await?.ok_or(AppError::NotFound("user"))
 }
 
 /// A user by username, case-insensitively.
-pub async fn find_user_by_username(app: &App, actor: &Actor, username: &str) -> AppResult<User> {
+pub async fn find_user_by_username(identity: &Identity, actor: &Actor, username: &str) -> AppResult<User> {
     actor.require()?;
     let username = Username::parse(username).map_err(|_| AppError::NotFound("user"))?;
-    app.ports
+    identity
         .users
         .find_by_username(&username.key())
         .await?
@@ -35,26 +36,26 @@ pub async fn find_user_by_username(app: &App, actor: &Actor, username: &str) -> 
 }
 
 /// Users by id, for batched loading of authors and collaborators.
-pub async fn users_by_ids(app: &App, ids: &[UserId]) -> AppResult<Vec<User>> {
-    Ok(app.ports.users.find_many(ids).await?)
+pub async fn users_by_ids(identity: &Identity, ids: &[UserId]) -> AppResult<Vec<User>> {
+    Ok(identity.users.find_many(ids).await?)
 }
 
 /// A user's email as the caller may see it: their own, or anyone's for platform admins.
-pub async fn visible_email(app: &App, actor: &Actor, user: &User) -> AppResult<Option<String>> {
+pub async fn visible_email(identity: &Identity, actor: &Actor, user: &User) -> AppResult<Option<String>> {
     if actor.user_id() == Some(user.id) {
         return Ok(Some(user.email.clone()));
     }
     let admin = actor
-        .platform_role(app)
+        .platform_role(&identity.access)
         .await?
         .is_some_and(|role| role.is_platform_admin());
     Ok(admin.then(|| user.email.clone()))
 }
 
 /// Changes the caller's own profile.
-pub async fn update_profile(app: &App, actor: &Actor, input: UpdateProfile) -> AppResult<User> {
+pub async fn update_profile(identity: &Identity, actor: &Actor, input: UpdateProfile) -> AppResult<User> {
     let id = actor.require()?;
-    let mut user = app.ports.users.find(id).await?.ok_or(AppError::NotFound("user"))?;
+    let mut user = identity.users.find(id).await?.ok_or(AppError::NotFound("user"))?;
     if let Some(username) = input.username {
         user.username = Username::parse(&username)?.as_str().to_owned();
     }
@@ -64,8 +65,8 @@ pub async fn update_profile(app: &App, actor: &Actor, input: UpdateProfile) -> A
             .transpose()?
             .map(|code| code.as_str().to_owned());
     }
-    user.updated_at = app.ports.clock.now();
-    app.ports
+    user.updated_at = identity.clock.now();
+    identity
         .users
         .update_profile(&user)
         .await

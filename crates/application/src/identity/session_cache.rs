@@ -7,6 +7,7 @@
 //! at commit): [`follow_session_ends`] applies them here. Open sockets wait on [`SessionCache::ended`]
 //! and close at once.
 
+use super::Identity;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -15,7 +16,6 @@ use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use futures::channel::oneshot;
 
-use crate::App;
 use crate::ports::{Event, EventError};
 
 /// How long a session seen active is believed without asking again. Ends arrive as events
@@ -181,25 +181,25 @@ fn make_room(state: &mut State, now: DateTime<Utc>) -> bool {
     state.entries.len() < CAPACITY
 }
 
-/// Applies every `SessionsEnded` event (from any process) to `app`'s session cache until the
+/// Applies every `SessionsEnded` event (from any process) to `identity`'s session cache until the
 /// event bus closes. It subscribes before it returns, so no end published afterwards is
 /// missed. When it falls behind the bus it forgets every session believed active and checks the
 /// watched ones in the store.
-pub fn follow_session_ends(app: &App) -> impl Future<Output = ()> + Send + 'static {
-    let app = app.clone();
-    let mut events = app.ports.events.subscribe();
+pub fn follow_session_ends(identity: &Identity) -> impl Future<Output = ()> + Send + 'static {
+    let identity = identity.clone();
+    let mut events = identity.events.subscribe();
     async move {
         loop {
             match events.next().await {
                 Some(Ok((_, Event::SessionsEnded { sessions, .. }))) => {
-                    app.session_cache.ended_now(&sessions, app.ports.clock.now());
+                    identity.session_cache.ended_now(&sessions, identity.clock.now());
                 }
                 Some(Ok(_)) => {}
                 Some(Err(EventError::Lagged(missed))) => {
                     tracing::warn!(missed, "the session watcher fell behind; checking sessions again");
-                    events = app.ports.events.subscribe();
-                    app.session_cache.forget_active();
-                    recheck_watched(&app).await;
+                    events = identity.events.subscribe();
+                    identity.session_cache.forget_active();
+                    recheck_watched(&identity).await;
                 }
                 None => return,
             }
@@ -208,12 +208,12 @@ pub fn follow_session_ends(app: &App) -> impl Future<Output = ()> + Send + 'stat
 }
 
 /// Ends the watched sessions the store says have ended.
-async fn recheck_watched(app: &App) {
-    let now = app.ports.clock.now();
-    for session in app.session_cache.watched() {
-        match app.ports.sessions.find(session).await {
+async fn recheck_watched(identity: &Identity) {
+    let now = identity.clock.now();
+    for session in identity.session_cache.watched() {
+        match identity.sessions.find(session).await {
             Ok(Some(found)) if found.revoked_at.is_none() && found.expires_at > now => {}
-            Ok(_) => app.session_cache.ended_now(&[session], now),
+            Ok(_) => identity.session_cache.ended_now(&[session], now),
             Err(error) => tracing::warn!(%error, "could not check a watched session"),
         }
     }

@@ -5,11 +5,12 @@ use backline_domain::ids::UserId;
 use backline_domain::roles::{AuthMethod, Plan, PlatformRole, SubscriptionStatus};
 use backline_domain::values::{Email, Password, Username};
 
+use super::Identity;
 use super::email_verification::send_verification;
 use super::session_tokens::{AuthPayload, open_session};
+use crate::ClientMeta;
 use crate::error::{AppError, AppResult};
 use crate::ports::{NewUser, RepoError, Unique};
-use crate::{App, ClientMeta};
 
 /// Raw sign-up input.
 #[derive(Debug, Clone)]
@@ -23,13 +24,13 @@ pub struct SignUp {
 }
 
 /// Creates an ARTIST account on the FREE plan, sends the verification email and signs in.
-pub async fn sign_up(app: &App, input: SignUp, meta: &ClientMeta) -> AppResult<AuthPayload> {
+pub async fn sign_up(identity: &Identity, input: SignUp, meta: &ClientMeta) -> AppResult<AuthPayload> {
     let email = Email::parse(&input.email)?;
     let username = Username::parse(&input.username)?;
     let password = Password::parse(&input.password, "password")?;
-    let now = app.ports.clock.now();
+    let now = identity.clock.now();
     let user = User {
-        id: UserId(app.ports.ids.uuid()),
+        id: UserId(identity.ids.uuid()),
         email: email.as_str().to_owned(),
         username: username.as_str().to_owned(),
         image: None,
@@ -41,7 +42,7 @@ pub async fn sign_up(app: &App, input: SignUp, meta: &ClientMeta) -> AppResult<A
         updated_at: now,
     };
     let new_user = NewUser {
-        password_hash: app.ports.hasher.hash(password.expose())?,
+        password_hash: identity.hasher.hash(password.expose())?,
         subscription: Subscription {
             user_id: user.id,
             plan: Plan::Free,
@@ -53,11 +54,11 @@ pub async fn sign_up(app: &App, input: SignUp, meta: &ClientMeta) -> AppResult<A
         },
         user: user.clone(),
     };
-    app.ports.users.create(&new_user).await.map_err(|error| match error {
+    identity.users.create(&new_user).await.map_err(|error| match error {
         RepoError::Duplicate(Unique::Email) => AppError::conflict("email", "an account with this email already exists"),
         RepoError::Duplicate(_) => AppError::conflict("username", "this username is taken"),
         other => other.into(),
     })?;
-    send_verification(app, &user).await?;
-    open_session(app, user, meta).await
+    send_verification(identity, &user).await?;
+    open_session(identity, user, meta).await
 }

@@ -9,36 +9,48 @@ use backline_domain::notifications::NotificationType;
 use backline_domain::page::{Page, PageRequest};
 use backline_domain::workspace::ResourcePath;
 
+use super::Media;
+use crate::Actor;
+use crate::access::Access;
 use crate::access::{authorize, readable_or_not_found, readable_paths};
 use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::notifications::VersionNotices;
-use crate::ports::{BlobRead, RepoError};
-use crate::{Actor, App};
+use crate::ports::{BlobRead, FileRepository, RepoError};
 
 /// Loads a file without any access check; `NOT_FOUND` when it does not exist.
-pub(crate) async fn load_file(app: &App, id: FileId) -> AppResult<MediaFile> {
-    app.ports
-        .files
-        .files(&[id])
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound("file"))
+pub(crate) async fn load_file(media: &Media, id: FileId) -> AppResult<MediaFile> {
+    stored_file(&*media.files, id).await
+}
+
+/// [`load_file`] through the file port alone.
+async fn stored_file(files: &dyn FileRepository, id: FileId) -> AppResult<MediaFile> {
+    files.files(&[id]).await?.pop().ok_or(AppError::NotFound("file"))
 }
 
 /// Finds a file the caller can read (File R on its track); `NOT_FOUND` otherwise.
-pub async fn find_file(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
-    let file = load_file(app, id).await?;
-    readable_or_not_found(app, actor, file.path())
+pub async fn find_file(media: &Media, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
+    readable_file(&media.access, &*media.files, actor, id).await
+}
+
+/// [`find_file`] for use cases of other contexts, with the ports they hold.
+pub(crate) async fn readable_file(
+    access: &Access,
+    files: &dyn FileRepository,
+    actor: &Actor,
+    id: FileId,
+) -> AppResult<MediaFile> {
+    let file = stored_file(files, id).await?;
+    readable_or_not_found(access, actor, file.path())
         .await
         .not_found_as("file")?;
     Ok(file)
 }
 
 /// Files by id that the caller can read (missing and unreadable ones are skipped).
-pub async fn files_by_ids(app: &App, actor: &Actor, ids: &[FileId]) -> AppResult<Vec<MediaFile>> {
-    let files = app.ports.files.files(ids).await?;
+pub async fn files_by_ids(media: &Media, actor: &Actor, ids: &[FileId]) -> AppResult<Vec<MediaFile>> {
+    let files = media.files.files(ids).await?;
     let paths: Vec<ResourcePath> = files.iter().map(MediaFile::path).collect();
-    let readable = readable_paths(app, actor, &paths).await?;
+    let readable = readable_paths(&media.access, actor, &paths).await?;
     Ok(files
         .into_iter()
         .filter(|file| readable.contains(&file.path()))
@@ -57,19 +69,19 @@ fn track_ids(paths: &[ResourcePath]) -> Vec<TrackId> {
 
 /// A page of files of each readable track in `tracks`, newest version first.
 pub async fn files_in(
-    app: &App,
+    media: &Media,
     actor: &Actor,
     tracks: &[ResourcePath],
     page: PageRequest,
 ) -> AppResult<HashMap<TrackId, Page<MediaFile>>> {
-    let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
-    Ok(app.ports.files.page_for_tracks(&allowed, page).await?)
+    let allowed = track_ids(&readable_paths(&media.access, actor, tracks).await?);
+    Ok(media.files.page_for_tracks(&allowed, page).await?)
 }
 
 /// How many files each readable track holds.
-pub async fn count_files_in(app: &App, actor: &Actor, tracks: &[ResourcePath]) -> AppResult<HashMap<TrackId, u64>> {
-    let allowed = track_ids(&readable_paths(app, actor, tracks).await?);
-    Ok(app.ports.files.count_for_tracks(&allowed).await?)
+pub async fn count_files_in(media: &Media, actor: &Actor, tracks: &[ResourcePath]) -> AppResult<HashMap<TrackId, u64>> {
+    let allowed = track_ids(&readable_paths(&media.access, actor, tracks).await?);
+    Ok(media.files.count_for_tracks(&allowed).await?)
 }
 
 /// Which single version of a track.
@@ -84,12 +96,12 @@ pub enum TrackVersion {
 /// The latest or final version of each track in `tracks` the caller can read, or that is
 /// public.
 pub async fn track_files(
-    app: &App,
+    media: &Media,
     actor: &Actor,
     tracks: &[ResourcePath],
     which: TrackVersion,
 ) -> AppResult<HashMap<TrackId, MediaFile>> {
-    let readable = readable_paths(app, actor, tracks).await?;
+    let readable = readable_paths(&media.access, actor, tracks).await?;
     let mut allowed = track_ids(&readable);
     // Public tracks show their latest and final versions to anyone.
     let unreadable: Vec<TrackId> = track_ids(
@@ -101,7 +113,8 @@ pub async fn track_files(
     );
     if !unreadable.is_empty() {
         allowed.extend(
-            app.ports
+            media
+                .access
                 .workspace
                 .tracks(&unreadable)
                 .await?
@@ -111,23 +124,23 @@ pub async fn track_files(
         );
     }
     Ok(match which {
-        TrackVersion::Latest => app.ports.files.latest_for_tracks(&allowed).await?,
-        TrackVersion::Final => app.ports.files.final_for_tracks(&allowed).await?,
+        TrackVersion::Latest => media.files.latest_for_tracks(&allowed).await?,
+        TrackVersion::Final => media.files.final_for_tracks(&allowed).await?,
     })
 }
 
 /// Approves one version as the track's final one, clearing the flag on the others (Track U:
 /// owner, admin, editor).
-pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
-    let file = load_file(app, id).await?;
-    authorize(app, actor, file.path(), ResourceKind::Track, Action::Update)
+pub async fn approve_file_version(media: &Media, actor: &Actor, id: FileId) -> AppResult<MediaFile> {
+    let file = load_file(media, id).await?;
+    authorize(&media.access, actor, file.path(), ResourceKind::Track, Action::Update)
         .await
         .not_found_as("file")?;
     // Approving the final version again notifies nobody (the store checks it once more in
     // its transaction): no need to decide who would hear.
     let notices = match actor.user_id() {
         Some(user) if !file.is_final_version => {
-            Some(VersionNotices::decide(app, &file, user, NotificationType::VersionApproved).await?)
+            Some(VersionNotices::decide(&media.notifier, &file, user, NotificationType::VersionApproved).await?)
         }
         _ => None,
     };
@@ -137,7 +150,7 @@ pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppRe
             .map(|notices| notices.for_file(approved))
             .unwrap_or_default()
     };
-    match app.ports.files.approve(id, &words).await {
+    match media.files.approve(id, &words).await {
         Ok(file) => Ok(file),
         Err(RepoError::NotFound) => Err(AppError::NotFound("file")),
         Err(error) => Err(error.into()),
@@ -146,20 +159,20 @@ pub async fn approve_file_version(app: &App, actor: &Actor, id: FileId) -> AppRe
 
 /// Deletes a version (File D: owner, admin): its blob and derivatives are removed and its bytes
 /// return to the uploader's storage. Its version number is not reused.
-pub async fn delete_file(app: &App, actor: &Actor, id: FileId) -> AppResult<FileId> {
-    let file = load_file(app, id).await?;
-    authorize(app, actor, file.path(), ResourceKind::File, Action::Delete)
+pub async fn delete_file(media: &Media, actor: &Actor, id: FileId) -> AppResult<FileId> {
+    let file = load_file(media, id).await?;
+    authorize(&media.access, actor, file.path(), ResourceKind::File, Action::Delete)
         .await
         .not_found_as("file")?;
-    let deleted = app.ports.files.delete(id).await?.ok_or(AppError::NotFound("file"))?;
-    super::remove_blobs(app, &deleted.blob_keys()).await;
+    let deleted = media.files.delete(id).await?.ok_or(AppError::NotFound("file"))?;
+    super::remove_blobs(&*media.blobs, &deleted.blob_keys()).await;
     Ok(id)
 }
 
 /// Opens a file's content (or `range` of it) for a caller already authorized (by a signed URL
 /// or [`find_file`]).
-pub async fn file_blob(app: &App, file: &MediaFile, range: Option<std::ops::Range<u64>>) -> AppResult<BlobRead> {
-    app.ports
+pub async fn file_blob(media: &Media, file: &MediaFile, range: Option<std::ops::Range<u64>>) -> AppResult<BlobRead> {
+    media
         .blobs
         .read(&file.blob_key, range)
         .await?
@@ -184,20 +197,20 @@ pub enum ContentAccess<'a> {
 
 /// Loads a file for its content endpoints: a valid, unexpired signature for this very file, or
 /// a caller who may read it. A bad signature is `FORBIDDEN`; an unreadable file `NOT_FOUND`.
-pub async fn file_for_content(app: &App, access: ContentAccess<'_>, id: FileId) -> AppResult<MediaFile> {
+pub async fn file_for_content(media: &Media, access: ContentAccess<'_>, id: FileId) -> AppResult<MediaFile> {
     match access {
         ContentAccess::Signed {
             expires,
             signature,
             download,
         } => {
-            let now = app.ports.clock.now();
-            let full = super::verify_signature(app, super::SignedScope::File(id.0), expires, signature, now);
+            let now = media.clock.now();
+            let full = super::verify_signature(media, super::SignedScope::File(id.0), expires, signature, now);
             if !full {
                 // A stream-only URL (a review link without downloads) plays and draws the
                 // waveform, but is not offered as an attachment.
                 let stream =
-                    super::verify_signature(app, super::SignedScope::FileStream(id.0), expires, signature, now);
+                    super::verify_signature(media, super::SignedScope::FileStream(id.0), expires, signature, now);
                 if !stream {
                     return Err(AppError::Forbidden(
                         "the link has expired or was altered; ask the API for a fresh `url`".into(),
@@ -209,8 +222,8 @@ pub async fn file_for_content(app: &App, access: ContentAccess<'_>, id: FileId) 
                     ));
                 }
             }
-            load_file(app, id).await
+            load_file(media, id).await
         }
-        ContentAccess::Caller(actor) => find_file(app, actor, id).await,
+        ContentAccess::Caller(actor) => find_file(media, actor, id).await,
     }
 }

@@ -4,12 +4,13 @@ use backline_domain::access::{Action, ResourceKind};
 use backline_domain::ids::{ArtistSpaceId, ImageId, ProjectId, UserId};
 use backline_domain::media::{FileType, Image, ImageTarget, ImageVariant};
 
+use super::Media;
 use super::receive::{collect, sniff_head};
+use crate::Actor;
 use crate::access::authorize;
 use crate::error::{AppError, AppResult};
 use crate::ports::{BlobRead, ByteStream, ImageRefusal, ImageSet};
 use crate::workspace::resource::{load_project, load_space};
-use crate::{Actor, App};
 
 /// An image to set on a user, space or project.
 pub struct UploadImage {
@@ -23,7 +24,7 @@ pub struct UploadImage {
     pub content: ByteStream,
 }
 
-async fn authorize_target(app: &App, actor: &Actor, target: ImageTarget, id: uuid::Uuid) -> AppResult<()> {
+async fn authorize_target(media: &Media, actor: &Actor, target: ImageTarget, id: uuid::Uuid) -> AppResult<()> {
     let user = actor.require()?;
     match target {
         ImageTarget::UserAvatar => {
@@ -32,12 +33,26 @@ async fn authorize_target(app: &App, actor: &Actor, target: ImageTarget, id: uui
             }
         }
         ImageTarget::ArtistSpace | ImageTarget::ArtistVisual => {
-            let space = load_space(app, ArtistSpaceId(id)).await?;
-            authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
+            let space = load_space(&media.access, ArtistSpaceId(id)).await?;
+            authorize(
+                &media.access,
+                actor,
+                space.path(),
+                ResourceKind::ArtistSpace,
+                Action::Update,
+            )
+            .await?;
         }
         ImageTarget::ProjectCover => {
-            let project = load_project(app, ProjectId(id)).await?;
-            authorize(app, actor, project.path(), ResourceKind::Project, Action::Update).await?;
+            let project = load_project(&media.access, ProjectId(id)).await?;
+            authorize(
+                &media.access,
+                actor,
+                project.path(),
+                ResourceKind::Project,
+                Action::Update,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -47,9 +62,9 @@ async fn authorize_target(app: &App, actor: &Actor, target: ImageTarget, id: uui
 /// (Project U), or adds a visual to a space (Space U; list it in the profile's `visuals`). The image is decoded with a pixel limit, re-encoded without metadata into an
 /// original, a 640 px and a 160 px variant, and counts against the uploader's storage; the
 /// image it replaces is deleted.
-pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppResult<Image> {
+pub async fn upload_image(media: &Media, actor: &Actor, input: UploadImage) -> AppResult<Image> {
     let user = actor.require()?;
-    authorize_target(app, actor, input.target, input.target_id).await?;
+    authorize_target(media, actor, input.target, input.target_id).await?;
     let mut content = input.content;
     let (format, head) = sniff_head(&mut content, input.declared_type.as_deref(), "file").await?;
     if format.file_type() != FileType::Image {
@@ -58,9 +73,8 @@ pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppRe
             "the content is audio, not an image (PNG, JPEG, WebP or GIF)",
         ));
     }
-    let bytes = collect(head, content, app.settings.media.max_image_bytes).await?;
-    let processed = app
-        .ports
+    let bytes = collect(head, content, media.settings.media.max_image_bytes).await?;
+    let processed = media
         .image_processor
         .process(bytes)
         .await
@@ -70,27 +84,27 @@ pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppRe
         })?;
     let size: usize = processed.variants.iter().map(|(_, bytes)| bytes.len()).sum();
     let image = Image {
-        id: ImageId(app.ports.ids.uuid()),
+        id: ImageId(media.ids.uuid()),
         owner_id: user,
         content_type: processed.content_type,
         width: processed.width,
         height: processed.height,
         size: i64::try_from(size).map_err(|error| AppError::Internal(error.into()))?,
-        created_at: app.ports.clock.now(),
+        created_at: media.clock.now(),
     };
     let keys = image.blob_keys();
     for (variant, bytes) in processed.variants {
-        if let Err(error) = app.ports.blobs.put(&image.blob_key(variant), bytes).await {
-            super::remove_blobs(app, &keys).await;
+        if let Err(error) = media.blobs.put(&image.blob_key(variant), bytes).await {
+            super::remove_blobs(&*media.blobs, &keys).await;
             return Err(error.into());
         }
     }
-    let limit = super::receive::plan_storage(app, user).await?.limit;
-    let outcome = app.ports.images.set(input.target, input.target_id, &image, limit).await;
+    let limit = super::receive::plan_storage(media, user).await?.limit;
+    let outcome = media.images.set(input.target, input.target_id, &image, limit).await;
     let refusal = match outcome {
         Ok(ImageSet::Set { replaced }) => {
             if let Some(old) = replaced {
-                super::remove_blobs(app, &old.blob_keys()).await;
+                super::remove_blobs(&*media.blobs, &old.blob_keys()).await;
             }
             return Ok(image);
         }
@@ -98,26 +112,24 @@ pub async fn upload_image(app: &App, actor: &Actor, input: UploadImage) -> AppRe
         Ok(ImageSet::TargetGone) => AppError::NotFound("image target"),
         Err(error) => error.into(),
     };
-    super::remove_blobs(app, &keys).await;
+    super::remove_blobs(&*media.blobs, &keys).await;
     Err(refusal)
 }
 
 /// Images by id. Callers pass ids from records they were allowed to read.
-pub async fn find_images(app: &App, ids: &[ImageId]) -> AppResult<Vec<Image>> {
-    Ok(app.ports.images.images(ids).await?)
+pub async fn find_images(media: &Media, ids: &[ImageId]) -> AppResult<Vec<Image>> {
+    Ok(media.images.images(ids).await?)
 }
 
 /// Opens one variant of an image for a caller holding a valid signature.
-pub async fn image_blob(app: &App, id: ImageId, variant: ImageVariant) -> AppResult<(Image, BlobRead)> {
-    let image = app
-        .ports
+pub async fn image_blob(media: &Media, id: ImageId, variant: ImageVariant) -> AppResult<(Image, BlobRead)> {
+    let image = media
         .images
         .images(&[id])
         .await?
         .pop()
         .ok_or(AppError::NotFound("image"))?;
-    let blob = app
-        .ports
+    let blob = media
         .blobs
         .read(&image.blob_key(variant), None)
         .await?
@@ -127,9 +139,9 @@ pub async fn image_blob(app: &App, id: ImageId, variant: ImageVariant) -> AppRes
 
 /// An image the caller uploaded; `NOT_FOUND` for anyone else's (others reach images through
 /// what shows them: a user, a space, a project, a profile).
-pub async fn find_own_image(app: &App, actor: &Actor, id: ImageId) -> AppResult<Image> {
+pub async fn find_own_image(media: &Media, actor: &Actor, id: ImageId) -> AppResult<Image> {
     let user = actor.require()?;
-    match app.ports.images.images(&[id]).await?.pop() {
+    match media.images.images(&[id]).await?.pop() {
         Some(image) if image.owner_id == user => Ok(image),
         _ => Err(AppError::NotFound("image")),
     }

@@ -7,7 +7,7 @@ use backline_domain::ids::FileId;
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 
-use crate::App;
+use super::Media;
 use crate::error::AppResult;
 use crate::ports::BlobInfo;
 
@@ -46,11 +46,11 @@ fn owner_of(key: &str) -> Option<Owner> {
 /// Removes blobs under `files/`, `waveforms/`, `images/` and `documents/` that are older than `min_age` and
 /// belong to no file or image. Younger blobs are left alone: their upload may still be about
 /// to commit.
-pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<OrphanReport> {
-    let cutoff = app.ports.clock.now() - min_age;
+pub async fn collect_orphans(media: &Media, min_age: chrono::Duration) -> AppResult<OrphanReport> {
+    let cutoff = media.clock.now() - min_age;
     let mut blobs: Vec<BlobInfo> = Vec::new();
     for folder in ["files", "waveforms", "images", "documents"] {
-        blobs.extend(app.ports.blobs.list(folder).await?);
+        blobs.extend(media.blobs.list(folder).await?);
     }
     let mut report = OrphanReport {
         examined: blobs.len(),
@@ -73,15 +73,15 @@ pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<
     }
     let mut files = HashSet::new();
     for chunk in file_ids.chunks(500) {
-        files.extend(app.ports.files.existing(chunk).await?);
+        files.extend(media.files.existing(chunk).await?);
     }
     let mut images = HashSet::new();
     for chunk in image_ids.chunks(500) {
-        images.extend(app.ports.images.existing(chunk).await?);
+        images.extend(media.images.existing(chunk).await?);
     }
     let mut documents = HashSet::new();
     for chunk in document_ids.chunks(500) {
-        documents.extend(app.ports.documents.existing(chunk).await?);
+        documents.extend(media.documents.existing(chunk).await?);
     }
     for (blob, owner) in old {
         let owned = match owner {
@@ -90,7 +90,7 @@ pub async fn collect_orphans(app: &App, min_age: chrono::Duration) -> AppResult<
             Owner::Document(id) => documents.contains(&id),
         };
         if !owned {
-            app.ports.blobs.delete(&blob.key).await?;
+            media.blobs.delete(&blob.key).await?;
             tracing::info!(key = %blob.key, size = blob.size, "removed an orphan blob");
             report.bytes += blob.size;
             report.removed.push(blob.key);
@@ -118,16 +118,16 @@ impl VerifyReport {
 }
 
 /// Re-reads every stored file and compares its SHA-256 with the one recorded at upload.
-pub async fn verify_blobs(app: &App) -> AppResult<VerifyReport> {
+pub async fn verify_blobs(media: &Media) -> AppResult<VerifyReport> {
     let mut report = VerifyReport::default();
     let mut after = None;
     loop {
-        let batch = app.ports.files.scan(after, 200).await?;
+        let batch = media.files.scan(after, 200).await?;
         let Some(last) = batch.last() else { break };
         after = Some(last.id);
         for file in batch {
             report.checked += 1;
-            let Some(blob) = app.ports.blobs.read(&file.blob_key, None).await? else {
+            let Some(blob) = media.blobs.read(&file.blob_key, None).await? else {
                 report.missing.push((file.id, file.blob_key));
                 continue;
             };
@@ -149,8 +149,8 @@ pub async fn verify_blobs(app: &App) -> AppResult<VerifyReport> {
 ///
 /// # Errors
 /// The store's error when it does not.
-pub async fn blob_store_reachable(app: &App) -> anyhow::Result<()> {
-    app.ports.blobs.ping().await
+pub async fn blob_store_reachable(media: &Media) -> anyhow::Result<()> {
+    media.blobs.ping().await
 }
 
 #[cfg(test)]

@@ -8,12 +8,16 @@ mod files;
 mod images;
 mod maintenance;
 mod receive;
+mod service;
 mod signing;
 mod upload;
 mod waveform;
 
+pub use service::Media;
+
 pub use analysis::run_next_job;
 pub use documents::{UploadDocument, document_blob, find_document, find_documents, upload_document};
+pub(crate) use files::readable_file;
 pub use files::{
     ContentAccess, TrackVersion, approve_file_version, count_files_in, delete_file, file_blob, file_for_content,
     files_by_ids, files_in, find_file, track_files,
@@ -24,13 +28,11 @@ pub use signing::{SignedScope, sign_url, verify_signature};
 pub use upload::{UploadFile, upload_file};
 pub use waveform::{WaveformRequest, waveform_of};
 
-use crate::App;
-
 /// Removes blobs whose rows are gone. Failures are logged, not returned: the rows are already
 /// deleted, and `backline gc` removes whatever is left.
-pub(crate) async fn remove_blobs(app: &App, keys: &[String]) {
+pub(crate) async fn remove_blobs(blobs: &dyn crate::ports::BlobStore, keys: &[String]) {
     for key in keys {
-        if let Err(error) = app.ports.blobs.delete(key).await {
+        if let Err(error) = blobs.delete(key).await {
             tracing::warn!(%key, %error, "could not remove a blob; `backline gc` will");
         }
     }

@@ -6,7 +6,7 @@ use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 
-use crate::App;
+use super::Media;
 use crate::error::{AppError, AppResult};
 use crate::ports::{BlobWriter, ByteStream};
 
@@ -88,8 +88,14 @@ pub(crate) async fn sniff_head(
 
 /// Streams `head` and the rest of `content` into a new blob under `key`, hashing it, within
 /// `caps`. On any failure the blob is not created.
-pub(crate) async fn store(app: &App, key: &str, head: Bytes, content: ByteStream, caps: Caps) -> AppResult<Received> {
-    let mut writer = app.ports.blobs.writer(key).await?;
+pub(crate) async fn store(
+    media: &Media,
+    key: &str,
+    head: Bytes,
+    content: ByteStream,
+    caps: Caps,
+) -> AppResult<Received> {
+    let mut writer = media.blobs.writer(key).await?;
     match pump(writer.as_mut(), head, content, caps).await {
         Ok((size, sha256)) => {
             writer.finish().await?;
@@ -150,14 +156,14 @@ pub(crate) struct PlanStorage {
 }
 
 /// The storage limit of `user`'s plan and what is left of it.
-pub(crate) async fn plan_storage(app: &App, user: backline_domain::ids::UserId) -> AppResult<PlanStorage> {
-    let subscription = app
-        .ports
+pub(crate) async fn plan_storage(media: &Media, user: backline_domain::ids::UserId) -> AppResult<PlanStorage> {
+    let subscription = media
+        .access
         .users
         .subscription(user)
         .await?
         .ok_or(AppError::NotFound("user"))?;
-    let limit = crate::identity::storage_limit(app, &subscription);
+    let limit = crate::identity::storage_limit(&media.settings.plan_limits, &subscription);
     Ok(PlanStorage {
         limit,
         left: limit.map(|limit| u64::try_from(limit.saturating_sub(subscription.storage_used)).unwrap_or(0)),

@@ -1,11 +1,10 @@
 //! Signed content URLs: an HMAC over what the URL may reach and until when, so an `<audio src>`
 //! works without headers and cannot be altered to reach anything else.
 
+use super::Media;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-
-use crate::App;
 
 /// What a signature grants access to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,28 +31,28 @@ impl SignedScope {
     }
 }
 
-fn mac(app: &App, scope: SignedScope, expires: i64) -> Option<Hmac<Sha256>> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(&app.settings.media.signing_key).ok()?;
+fn mac(media: &Media, scope: SignedScope, expires: i64) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&media.settings.media.signing_key).ok()?;
     mac.update(scope.message(expires).as_bytes());
     Some(mac)
 }
 
 /// The query string (`exp=…&sig=…`) granting `scope` until the configured lifetime passes.
-pub fn sign_url(app: &App, scope: SignedScope, now: DateTime<Utc>) -> String {
-    let expires = (now + app.settings.media.url_ttl).timestamp();
-    let signature = mac(app, scope, expires)
+pub fn sign_url(media: &Media, scope: SignedScope, now: DateTime<Utc>) -> String {
+    let expires = (now + media.settings.media.url_ttl).timestamp();
+    let signature = mac(media, scope, expires)
         .map(|mac| hex::encode(mac.finalize().into_bytes()))
         .unwrap_or_default();
     format!("exp={expires}&sig={signature}")
 }
 
 /// Whether `signature` grants `scope` at `now` (not expired, not altered). Constant-time.
-pub fn verify_signature(app: &App, scope: SignedScope, expires: i64, signature: &str, now: DateTime<Utc>) -> bool {
+pub fn verify_signature(media: &Media, scope: SignedScope, expires: i64, signature: &str, now: DateTime<Utc>) -> bool {
     if expires < now.timestamp() {
         return false;
     }
     let Ok(bytes) = hex::decode(signature) else {
         return false;
     };
-    mac(app, scope, expires).is_some_and(|mac| mac.verify_slice(&bytes).is_ok())
+    mac(media, scope, expires).is_some_and(|mac| mac.verify_slice(&bytes).is_ok())
 }

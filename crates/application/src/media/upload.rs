@@ -5,13 +5,14 @@ use backline_domain::ids::{FileId, TrackId};
 use backline_domain::media::{Analysis, AnalysisStatus, FileType, MediaFile, display_name};
 use backline_domain::notifications::NotificationType;
 
+use super::Media;
 use super::receive::{Caps, plan_storage, sniff_head, store};
+use crate::Actor;
 use crate::access::authorize_create;
 use crate::error::{AppError, AppResult};
 use crate::notifications::VersionNotices;
 use crate::ports::{ByteStream, NewVersion};
 use crate::workspace::resource::load_track;
-use crate::{Actor, App};
 
 /// A file to add to a track as its next version.
 pub struct UploadFile {
@@ -30,13 +31,13 @@ pub struct UploadFile {
 /// Adds a file to a track as its next version (File C on the track: owner, admin, editor).
 /// The content is sniffed, hashed and streamed to the blob store before the row commits; it
 /// counts against the uploader's storage. Audio versions are queued for analysis.
-pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResult<MediaFile> {
+pub async fn upload_file(media: &Media, actor: &Actor, input: UploadFile) -> AppResult<MediaFile> {
     let user = actor.require()?;
-    let track = load_track(app, input.track_id).await?;
-    authorize_create(app, actor, track.path(), ResourceKind::File).await?;
-    let storage = plan_storage(app, user).await?;
+    let track = load_track(&media.access, input.track_id).await?;
+    authorize_create(&media.access, actor, track.path(), ResourceKind::File).await?;
+    let storage = plan_storage(media, user).await?;
     let caps = Caps {
-        max_bytes: app.settings.media.max_upload_bytes,
+        max_bytes: media.settings.media.max_upload_bytes,
         storage_left: storage.left,
     };
     if let Some(size) = input.size_hint {
@@ -44,14 +45,14 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
     }
     let mut content = input.content;
     let (format, head) = sniff_head(&mut content, input.declared_type.as_deref(), "file").await?;
-    let id = FileId(app.ports.ids.uuid());
+    let id = FileId(media.ids.uuid());
     let blob_key = format!("files/{id}");
-    let received = store(app, &blob_key, head, content, caps).await?;
+    let received = store(media, &blob_key, head, content, caps).await?;
     let file_type = format.file_type();
     let mut analysis = Analysis::pending();
     if file_type != FileType::Audio {
         analysis.status = AnalysisStatus::Ready;
-        analysis.analyzed_at = Some(app.ports.clock.now());
+        analysis.analyzed_at = Some(media.clock.now());
     }
     let file = MediaFile {
         id,
@@ -68,18 +69,18 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
         track_id: track.id,
         blob_key: blob_key.clone(),
         analysis,
-        created_at: app.ports.clock.now(),
+        created_at: media.clock.now(),
     };
     let limit = storage.limit;
-    let outcome = match VersionNotices::decide(app, &file, user, NotificationType::FileUploaded).await {
+    let outcome = match VersionNotices::decide(&media.notifier, &file, user, NotificationType::FileUploaded).await {
         Ok(notices) => {
-            app.ports
+            media
                 .files
                 .insert_version(&file, limit, &|stored| notices.for_file(stored))
                 .await
         }
         Err(error) => {
-            super::remove_blobs(app, &[blob_key]).await;
+            super::remove_blobs(&*media.blobs, &[blob_key]).await;
             return Err(error);
         }
     };
@@ -95,6 +96,6 @@ pub async fn upload_file(app: &App, actor: &Actor, input: UploadFile) -> AppResu
         Ok(NewVersion::TrackGone) => AppError::NotFound("track"),
         Err(error) => error.into(),
     };
-    super::remove_blobs(app, &[blob_key]).await;
+    super::remove_blobs(&*media.blobs, &[blob_key]).await;
     Err(refusal)
 }

@@ -2,7 +2,7 @@
 
 use backline_domain::media::{AnalysisStatus, MediaFile, Waveform};
 
-use crate::App;
+use super::Media;
 use crate::error::{AppError, AppResult};
 
 /// How a player wants the waveform.
@@ -18,14 +18,14 @@ pub struct WaveformRequest {
 
 /// The waveform of a file the caller is already authorized to read; `None` until analysis is
 /// ready (or when it failed, or the file is not audio).
-pub async fn waveform_of(app: &App, file: &MediaFile, request: WaveformRequest) -> AppResult<Option<Waveform>> {
+pub async fn waveform_of(media: &Media, file: &MediaFile, request: WaveformRequest) -> AppResult<Option<Waveform>> {
     if file.analysis.status != AnalysisStatus::Ready {
         return Ok(None);
     }
     let Some(key) = &file.analysis.waveform_key else {
         return Ok(None);
     };
-    let Some(bytes) = app.ports.blobs.get(key).await? else {
+    let Some(bytes) = media.blobs.get(key).await? else {
         return Ok(None);
     };
     let stored = Waveform::from_dat(&bytes).map_err(|error| AppError::Internal(error.into()))?;

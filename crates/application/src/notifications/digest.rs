@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::App;
+use super::Notifications;
 use crate::error::AppResult;
 use crate::ports::MailMessage;
 
@@ -18,24 +18,23 @@ const LINES_PER_DIGEST: usize = 50;
 ///
 /// # Errors
 /// Fails when the database does not answer.
-pub async fn send_digests(app: &App) -> AppResult<usize> {
-    let now = app.ports.clock.now();
-    let due = app
-        .ports
+pub async fn send_digests(notifications: &Notifications) -> AppResult<usize> {
+    let now = notifications.clock.now();
+    let due = notifications
         .notifications
-        .digest_due(now - app.settings.digest_interval, USERS_PER_RUN)
+        .digest_due(now - notifications.settings.digest_interval, USERS_PER_RUN)
         .await?;
     let mut sent = 0;
     for user_id in due {
-        let items = app.ports.notifications.take_digest(user_id, now).await?;
+        let items = notifications.notifications.take_digest(user_id, now).await?;
         let unread: Vec<_> = items.into_iter().filter(|item| !item.is_read).collect();
         if unread.is_empty() {
             continue;
         }
-        let Some(user) = app.ports.users.find(user_id).await? else {
+        let Some(user) = notifications.users.find(user_id).await? else {
             continue;
         };
-        let base = app.settings.public_url.trim_end_matches('/');
+        let base = notifications.settings.public_url.trim_end_matches('/');
         let mut body = format!("Hi {},\n\nhere is what happened on Backline:\n\n", user.username);
         for item in unread.iter().take(LINES_PER_DIGEST) {
             let _ = writeln!(body, "- {}\n  {base}{}", item.title, item.slug);
@@ -56,7 +55,7 @@ pub async fn send_digests(app: &App) -> AppResult<usize> {
             subject,
             body,
         };
-        match app.ports.mailer.send(&message).await {
+        match notifications.mailer.send(&message).await {
             Ok(()) => sent += 1,
             Err(error) => tracing::warn!(user = %user_id, %error, "could not send a notification digest"),
         }

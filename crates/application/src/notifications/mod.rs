@@ -9,8 +9,13 @@
 mod digest;
 mod inbox;
 mod live;
+mod notifier;
 mod raise;
+mod service;
 mod settings;
+
+pub use notifier::Notifier;
+pub use service::Notifications;
 
 pub use digest::send_digests;
 pub use inbox::{
@@ -23,7 +28,6 @@ pub use settings::{SettingChange, notification_settings, update_notification_set
 use backline_domain::media::MediaFile;
 use backline_domain::notifications::{Notification, NotificationType};
 
-use crate::App;
 use crate::error::AppResult;
 
 /// The notifications about a version (FILE_UPLOADED for a new one, VERSION_APPROVED for one
@@ -38,13 +42,13 @@ pub(crate) struct VersionNotices {
 impl VersionNotices {
     /// Decides who hears about `file` (its id and track; not its version number) from `sender`.
     pub(crate) async fn decide(
-        app: &App,
+        notifier: &Notifier,
         file: &MediaFile,
         sender: backline_domain::ids::UserId,
         kind: NotificationType,
     ) -> AppResult<Self> {
-        let context = track_context(app, file.path()).await?;
-        let audience = track_audience(app, file.path()).await?;
+        let context = track_context(notifier, file.path()).await?;
+        let audience = track_audience(notifier, file.path()).await?;
         let about = About {
             kind,
             sender: Some(sender),
@@ -54,7 +58,7 @@ impl VersionNotices {
             slug: String::new(),
             dedupe: None,
         };
-        let draft = draft(app, &about, audience).await?;
+        let draft = draft(notifier, &about, audience).await?;
         Ok(Self { kind, context, draft })
     }
 

@@ -4,7 +4,7 @@ use backline_domain::ids::{NotificationId, UserId};
 use backline_domain::notifications::{Notification, NotificationType};
 use backline_domain::workspace::ResourcePath;
 
-use crate::App;
+use super::Notifier;
 use crate::access::readers_among;
 use crate::error::AppResult;
 use crate::workspace::resource::{load_project, load_space, load_track};
@@ -46,7 +46,7 @@ impl TrackContext {
 }
 
 /// Loads what notifications about a track show.
-pub(crate) async fn track_context(app: &App, path: ResourcePath) -> AppResult<TrackContext> {
+pub(crate) async fn track_context(notifier: &Notifier, path: ResourcePath) -> AppResult<TrackContext> {
     let ResourcePath::Track(space, project, track) = path else {
         return Ok(TrackContext {
             title: String::new(),
@@ -54,9 +54,9 @@ pub(crate) async fn track_context(app: &App, path: ResourcePath) -> AppResult<Tr
         });
     };
     let (space, project, track) = (
-        load_space(app, space).await?,
-        load_project(app, project).await?,
-        load_track(app, track).await?,
+        load_space(&notifier.access, space).await?,
+        load_project(&notifier.access, project).await?,
+        load_track(&notifier.access, track).await?,
     );
     Ok(TrackContext {
         base: format!("/s/{}/{}/{}", space.slug, project.slug, track.slug),
@@ -65,13 +65,13 @@ pub(crate) async fn track_context(app: &App, path: ResourcePath) -> AppResult<Tr
 }
 
 /// The track's owner and the collaborators listed on the track and its project.
-pub(crate) async fn track_audience(app: &App, path: ResourcePath) -> AppResult<Vec<UserId>> {
+pub(crate) async fn track_audience(notifier: &Notifier, path: ResourcePath) -> AppResult<Vec<UserId>> {
     let ResourcePath::Track(_, project, track) = path else {
         return Ok(Vec::new());
     };
-    let owner = load_track(app, track).await?.owner_id;
+    let owner = load_track(&notifier.access, track).await?.owner_id;
     let mut users = vec![owner];
-    for row in app.ports.collaborators.all_for(&[track.0, project.0]).await? {
+    for row in notifier.access.collaborators.all_for(&[track.0, project.0]).await? {
         if !users.contains(&row.user_id) {
             users.push(row.user_id);
         }
@@ -84,11 +84,11 @@ pub(crate) async fn track_audience(app: &App, path: ResourcePath) -> AppResult<V
 /// the target, and each as the recipient's settings for this type say (none for a type they
 /// switched off everywhere).
 pub(crate) async fn prepare(
-    app: &App,
+    notifier: &Notifier,
     about: &About,
     recipients: impl IntoIterator<Item = UserId>,
 ) -> AppResult<Vec<Notification>> {
-    Ok(draft(app, about, recipients)
+    Ok(draft(notifier, about, recipients)
         .await?
         .finish(&about.headline, &about.slug))
 }
@@ -134,10 +134,15 @@ impl Draft {
 
 /// Decides the notifications `about` raises for `recipients` (see [`prepare`]), to be worded
 /// with [`Draft::finish`].
-pub(crate) async fn draft(app: &App, about: &About, recipients: impl IntoIterator<Item = UserId>) -> AppResult<Draft> {
+pub(crate) async fn draft(
+    notifier: &Notifier,
+    about: &About,
+    recipients: impl IntoIterator<Item = UserId>,
+) -> AppResult<Draft> {
     let name = match about.sender {
         Some(sender) => Some(
-            app.ports
+            notifier
+                .access
                 .users
                 .find(sender)
                 .await?
@@ -145,7 +150,7 @@ pub(crate) async fn draft(app: &App, about: &About, recipients: impl IntoIterato
         ),
         None => None,
     };
-    let now = app.ports.clock.now();
+    let now = notifier.clock.now();
     let mut candidates: Vec<UserId> = Vec::new();
     for recipient in recipients {
         if about.sender != Some(recipient) && !candidates.contains(&recipient) {
@@ -154,13 +159,13 @@ pub(crate) async fn draft(app: &App, about: &About, recipients: impl IntoIterato
     }
     // Only those who can read what it is about, checked for all of them at once.
     if let Some(target) = about.target {
-        let readers = readers_among(app, &candidates, target).await?;
+        let readers = readers_among(&notifier.access, &candidates, target).await?;
         candidates.retain(|user| readers.contains(user));
     }
     let mut batch: Vec<Notification> = Vec::new();
     for recipient in candidates {
         batch.push(Notification {
-            id: NotificationId(app.ports.ids.uuid()),
+            id: NotificationId(notifier.ids.uuid()),
             kind: about.kind,
             sender_id: about.sender,
             recipient_id: recipient,
@@ -182,7 +187,7 @@ pub(crate) async fn draft(app: &App, about: &About, recipients: impl IntoIterato
     // Each recipient's settings for this type (defaults where they saved none); a type they
     // switched off everywhere raises nothing.
     let recipients: Vec<UserId> = batch.iter().map(|item| item.recipient_id).collect();
-    let saved = app.ports.notifications.settings_for(&recipients, about.kind).await?;
+    let saved = notifier.notifications.settings_for(&recipients, about.kind).await?;
     batch.retain_mut(|item| {
         let setting = saved
             .get(&item.recipient_id)

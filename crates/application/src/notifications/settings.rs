@@ -2,13 +2,17 @@
 
 use backline_domain::notifications::{NotificationSetting, NotificationType};
 
+use super::Notifications;
+use crate::Actor;
 use crate::error::{AppError, AppResult};
-use crate::{Actor, App};
 
 /// The caller's setting for every type, defaults filled in, in [`NotificationType::ALL`] order.
-pub async fn notification_settings(app: &App, actor: &Actor) -> AppResult<Vec<NotificationSetting>> {
+pub async fn notification_settings(
+    notifications: &Notifications,
+    actor: &Actor,
+) -> AppResult<Vec<NotificationSetting>> {
     let user = actor.require()?;
-    let saved = app.ports.notifications.settings(user).await?;
+    let saved = notifications.notifications.settings(user).await?;
     Ok(NotificationType::ALL
         .into_iter()
         .map(|kind| {
@@ -34,7 +38,7 @@ pub struct SettingChange {
 
 /// Changes the caller's settings for some types, all or nothing; returns every setting.
 pub async fn update_notification_settings(
-    app: &App,
+    notifications: &Notifications,
     actor: &Actor,
     changes: &[SettingChange],
 ) -> AppResult<Vec<NotificationSetting>> {
@@ -50,7 +54,7 @@ pub async fn update_notification_settings(
             ));
         }
     }
-    let current = notification_settings(app, actor).await?;
+    let current = notification_settings(notifications, actor).await?;
     let updated: Vec<NotificationSetting> = changes
         .iter()
         .map(|change| {
@@ -66,6 +70,6 @@ pub async fn update_notification_settings(
             }
         })
         .collect();
-    app.ports.notifications.save_settings(user, &updated).await?;
-    notification_settings(app, actor).await
+    notifications.notifications.save_settings(user, &updated).await?;
+    notification_settings(notifications, actor).await
 }

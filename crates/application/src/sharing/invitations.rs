@@ -11,13 +11,14 @@ use backline_domain::sharing::{INVITATION_DAYS, Invitation, InvitationStatus, in
 use backline_domain::values::Email;
 use backline_domain::workspace::{Collaborator, MembershipStatus, ResourcePath};
 
+use super::Sharing;
 use super::invite_links::{resource_kind_ref, resource_name};
+use crate::Actor;
 use crate::error::{AppError, AppResult};
 use crate::identity::hash_token;
 use crate::notifications::{About, prepare};
 use crate::ports::{MailMessage, RepoError};
 use crate::workspace::{ResourceRef, grantable, managed, resolve};
-use crate::{Actor, App};
 
 /// Bytes of randomness in an invitation token.
 const TOKEN_BYTES: usize = 32;
@@ -50,17 +51,17 @@ pub struct InvitationView {
     pub membership: Option<MembershipStatus>,
 }
 
-async fn view(app: &App, invitation: Invitation) -> AppResult<InvitationView> {
+async fn view(sharing: &Sharing, invitation: Invitation) -> AppResult<InvitationView> {
     let resource_name = resource_name(
-        app,
+        sharing,
         resource_kind_ref(invitation.resource_kind, invitation.resource_id)?,
     )
     .await
     .unwrap_or_default();
-    let status = invitation.status_at(app.ports.clock.now());
+    let status = invitation.status_at(sharing.clock.now());
     let membership = match status {
         InvitationStatus::Pending => Some(MembershipStatus::Pending),
-        InvitationStatus::Accepted => Some(membership_after_acceptance(app, &invitation).await?),
+        InvitationStatus::Accepted => Some(membership_after_acceptance(sharing, &invitation).await?),
         InvitationStatus::Declined | InvitationStatus::Revoked | InvitationStatus::Expired => None,
     };
     Ok(InvitationView {
@@ -73,12 +74,12 @@ async fn view(app: &App, invitation: Invitation) -> AppResult<InvitationView> {
 
 /// The stored membership of the person who accepted `invitation` (the account with its
 /// address): ACTIVE while their row is, REMOVED once removed or gone.
-async fn membership_after_acceptance(app: &App, invitation: &Invitation) -> AppResult<MembershipStatus> {
-    let Some(invitee) = app.ports.users.find_by_email(&invitation.email).await? else {
+async fn membership_after_acceptance(sharing: &Sharing, invitation: &Invitation) -> AppResult<MembershipStatus> {
+    let Some(invitee) = sharing.users.find_by_email(&invitation.email).await? else {
         return Ok(MembershipStatus::Removed);
     };
-    let row = app
-        .ports
+    let row = sharing
+        .access
         .collaborators
         .membership(invitation.resource_id, invitee.user.id)
         .await?;
@@ -86,8 +87,8 @@ async fn membership_after_acceptance(app: &App, invitation: &Invitation) -> AppR
 }
 
 /// Sends the invitation email with `token`.
-async fn send(app: &App, invitation: &Invitation, inviter: &str, name: &str, token: &str) -> AppResult<()> {
-    let base = app.settings.public_url.trim_end_matches('/');
+async fn send(sharing: &Sharing, invitation: &Invitation, inviter: &str, name: &str, token: &str) -> AppResult<()> {
+    let base = sharing.settings.public_url.trim_end_matches('/');
     let note = invitation
         .message
         .as_ref()
@@ -98,7 +99,7 @@ async fn send(app: &App, invitation: &Invitation, inviter: &str, name: &str, tok
         role = invitation.role,
         expires = invitation.expires_at.format("%Y-%m-%d %H:%M UTC"),
     );
-    app.ports
+    sharing
         .mailer
         .send(&MailMessage {
             to: invitation.email.clone(),
@@ -109,9 +110,8 @@ async fn send(app: &App, invitation: &Invitation, inviter: &str, name: &str, tok
     Ok(())
 }
 
-async fn inviter_name(app: &App, inviter: backline_domain::ids::UserId) -> AppResult<String> {
-    Ok(app
-        .ports
+async fn inviter_name(sharing: &Sharing, inviter: backline_domain::ids::UserId) -> AppResult<String> {
+    Ok(sharing
         .users
         .find(inviter)
         .await?
@@ -120,21 +120,18 @@ async fn inviter_name(app: &App, inviter: backline_domain::ids::UserId) -> AppRe
 
 /// Invites an address (OWNER or ADMIN of the resource; the role not above the caller's). The
 /// recipient gets an email with the token; a user with that address also gets NEW_INVITE.
-pub async fn invite_by_email(app: &App, actor: &Actor, input: InviteByEmail) -> AppResult<InvitationView> {
+pub async fn invite_by_email(sharing: &Sharing, actor: &Actor, input: InviteByEmail) -> AppResult<InvitationView> {
     let inviter = actor.require()?;
-    let (path, _, granter) = managed(app, actor, input.resource).await?;
+    let (path, _, granter) = managed(&sharing.access, actor, input.resource).await?;
     let role = link_role(input.role)?;
     grantable(role, granter)?;
     let email = Email::parse(&input.email)?;
     let message = invitation_message(input.message.as_deref())?;
-    let now = app.ports.clock.now();
-    app.ports
-        .invitations
-        .expire_stale(path.id(), email.as_str(), now)
-        .await?;
-    let token = app.ports.ids.secret_token(TOKEN_BYTES);
+    let now = sharing.clock.now();
+    sharing.invitations.expire_stale(path.id(), email.as_str(), now).await?;
+    let token = sharing.ids.secret_token(TOKEN_BYTES);
     let invitation = Invitation {
-        id: InvitationId(app.ports.ids.uuid()),
+        id: InvitationId(sharing.ids.uuid()),
         resource_id: path.id(),
         resource_kind: path.kind(),
         inviter_id: inviter,
@@ -147,11 +144,11 @@ pub async fn invite_by_email(app: &App, actor: &Actor, input: InviteByEmail) -> 
         created_at: now,
         updated_at: now,
     };
-    let name = resource_name(app, input.resource).await?;
-    let notifications = match app.ports.users.find_by_email(email.as_str()).await? {
+    let name = resource_name(sharing, input.resource).await?;
+    let notifications = match sharing.users.find_by_email(email.as_str()).await? {
         Some(found) => {
             notices(
-                app,
+                sharing,
                 &invitation,
                 inviter,
                 found.user.id,
@@ -163,7 +160,7 @@ pub async fn invite_by_email(app: &App, actor: &Actor, input: InviteByEmail) -> 
         }
         None => Vec::new(),
     };
-    app.ports
+    sharing
         .invitations
         .insert(&invitation, &notifications)
         .await
@@ -174,14 +171,14 @@ pub async fn invite_by_email(app: &App, actor: &Actor, input: InviteByEmail) -> 
             ),
             other => other.into(),
         })?;
-    let inviter_name = inviter_name(app, inviter).await?;
-    send(app, &invitation, &inviter_name, &name, &token).await?;
-    view(app, invitation).await
+    let inviter_name = inviter_name(sharing, inviter).await?;
+    send(sharing, &invitation, &inviter_name, &name, &token).await?;
+    view(sharing, invitation).await
 }
 
 /// The notification of `kind` about `invitation` for `recipient`.
 async fn notices(
-    app: &App,
+    sharing: &Sharing,
     invitation: &Invitation,
     sender: backline_domain::ids::UserId,
     recipient: backline_domain::ids::UserId,
@@ -202,15 +199,19 @@ async fn notices(
         slug: "/invitations".to_owned(),
         dedupe: None,
     };
-    prepare(app, &about, [recipient]).await
+    prepare(&sharing.notifier, &about, [recipient]).await
 }
 
 /// The invitation a token belongs to, for the signed-in recipient: their verified address must
 /// match it (case-insensitive).
-async fn for_recipient(app: &App, actor: &Actor, invitation: Option<Invitation>) -> AppResult<(User, Invitation)> {
+async fn for_recipient(
+    sharing: &Sharing,
+    actor: &Actor,
+    invitation: Option<Invitation>,
+) -> AppResult<(User, Invitation)> {
     let user_id = actor.require()?;
     let invitation = invitation.ok_or(AppError::NotFound("invitation"))?;
-    let user = app.ports.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let user = sharing.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
     if !user.email.eq_ignore_ascii_case(&invitation.email) {
         return Err(AppError::Forbidden(
             "this invitation was sent to another address; sign in with that one".into(),
@@ -236,30 +237,24 @@ fn not_pending(status: InvitationStatus) -> AppError {
 
 /// Accepts an invitation by its token: the caller joins with its role (keeping a higher role
 /// they hold there). The inviter hears INVITE_ACCEPTED.
-pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResult<Collaborator> {
+pub async fn accept_invitation(sharing: &Sharing, actor: &Actor, token: &str) -> AppResult<Collaborator> {
     let token = token.trim();
     if token.is_empty() || token.len() > 200 {
         return Err(AppError::NotFound("invitation"));
     }
-    let found = app.ports.invitations.by_token_hash(&hash_token(token)).await?;
-    let (user, invitation) = for_recipient(app, actor, found).await?;
-    let now = app.ports.clock.now();
+    let found = sharing.invitations.by_token_hash(&hash_token(token)).await?;
+    let (user, invitation) = for_recipient(sharing, actor, found).await?;
+    let now = sharing.clock.now();
     let status = invitation.status_at(now);
     if status != InvitationStatus::Pending {
         return Err(not_pending(status));
     }
     let resource = resource_kind_ref(invitation.resource_kind, invitation.resource_id)?;
-    let (path, _) = resolve(app, resource).await?;
-    let joining = Collaborator::joining(
-        CollaboratorId(app.ports.ids.uuid()),
-        path,
-        user.id,
-        invitation.role,
-        now,
-    );
-    let name = resource_name(app, resource).await.unwrap_or_default();
+    let (path, _) = resolve(&sharing.access, resource).await?;
+    let joining = Collaborator::joining(CollaboratorId(sharing.ids.uuid()), path, user.id, invitation.role, now);
+    let name = resource_name(sharing, resource).await.unwrap_or_default();
     let notifications = notices(
-        app,
+        sharing,
         &invitation,
         user.id,
         invitation.inviter_id,
@@ -268,15 +263,14 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
         Some(path),
     )
     .await?;
-    let Some(member) = app
-        .ports
+    let Some(member) = sharing
         .invitations
         .accept(invitation.id, &joining, now, &notifications)
         .await?
     else {
-        let current = app.ports.invitations.by_id(invitation.id).await?;
+        let current = sharing.invitations.by_id(invitation.id).await?;
         let status = current.map_or(InvitationStatus::Revoked, |current| {
-            current.status_at(app.ports.clock.now())
+            current.status_at(sharing.clock.now())
         });
         return Err(not_pending(status));
     };
@@ -284,26 +278,28 @@ pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> AppResu
 }
 
 /// Declines an invitation sent to the caller's address.
-pub async fn decline_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
-    let found = app.ports.invitations.by_id(id).await?;
+pub async fn decline_invitation(sharing: &Sharing, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
+    let found = sharing.invitations.by_id(id).await?;
     // Addressed by id rather than by its secret token, an invitation to someone else is
     // unknown to the caller.
-    let (_, invitation) = for_recipient(app, actor, found).await.map_err(|error| match error {
-        AppError::Forbidden(_) => AppError::NotFound("invitation"),
-        other => other,
-    })?;
-    answer(app, invitation, InvitationStatus::Declined).await
+    let (_, invitation) = for_recipient(sharing, actor, found)
+        .await
+        .map_err(|error| match error {
+            AppError::Forbidden(_) => AppError::NotFound("invitation"),
+            other => other,
+        })?;
+    answer(sharing, invitation, InvitationStatus::Declined).await
 }
 
-async fn answer(app: &App, invitation: Invitation, status: InvitationStatus) -> AppResult<InvitationView> {
-    let now = app.ports.clock.now();
+async fn answer(sharing: &Sharing, invitation: Invitation, status: InvitationStatus) -> AppResult<InvitationView> {
+    let now = sharing.clock.now();
     let current = invitation.status_at(now);
     if current != InvitationStatus::Pending {
         return Err(not_pending(current));
     }
-    if !app.ports.invitations.set_status(invitation.id, status, now).await? {
+    if !sharing.invitations.set_status(invitation.id, status, now).await? {
         return Err(not_pending(
-            app.ports
+            sharing
                 .invitations
                 .by_id(invitation.id)
                 .await?
@@ -311,7 +307,7 @@ async fn answer(app: &App, invitation: Invitation, status: InvitationStatus) -> 
         ));
     }
     view(
-        app,
+        sharing,
         Invitation {
             status,
             updated_at: now,
@@ -323,43 +319,43 @@ async fn answer(app: &App, invitation: Invitation, status: InvitationStatus) -> 
 
 /// An invitation the caller may manage: they sent it, or they are OWNER or ADMIN of its
 /// resource. Anyone else gets `NOT_FOUND`.
-async fn managed_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<Invitation> {
+async fn managed_invitation(sharing: &Sharing, actor: &Actor, id: InvitationId) -> AppResult<Invitation> {
     let user = actor.require()?;
-    let invitation = app
-        .ports
+    let invitation = sharing
         .invitations
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
     if invitation.inviter_id != user {
         let resource = resource_kind_ref(invitation.resource_kind, invitation.resource_id)?;
-        managed(app, actor, resource).await.map_err(|error| match error {
-            AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound("invitation"),
-            other => other,
-        })?;
+        managed(&sharing.access, actor, resource)
+            .await
+            .map_err(|error| match error {
+                AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound("invitation"),
+                other => other,
+            })?;
     }
     Ok(invitation)
 }
 
 /// Takes an invitation back (the inviter, OWNER or ADMIN of the resource).
-pub async fn revoke_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
-    let invitation = managed_invitation(app, actor, id).await?;
-    answer(app, invitation, InvitationStatus::Revoked).await
+pub async fn revoke_invitation(sharing: &Sharing, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
+    let invitation = managed_invitation(sharing, actor, id).await?;
+    answer(sharing, invitation, InvitationStatus::Revoked).await
 }
 
 /// Sends a pending invitation again with a new token and a fresh expiry; the old token stops
 /// working (the inviter, OWNER or ADMIN of the resource).
-pub async fn resend_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
-    let invitation = managed_invitation(app, actor, id).await?;
-    let now = app.ports.clock.now();
+pub async fn resend_invitation(sharing: &Sharing, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
+    let invitation = managed_invitation(sharing, actor, id).await?;
+    let now = sharing.clock.now();
     let status = invitation.status_at(now);
     if status != InvitationStatus::Pending {
         return Err(not_pending(status));
     }
-    let token = app.ports.ids.secret_token(TOKEN_BYTES);
+    let token = sharing.ids.secret_token(TOKEN_BYTES);
     let expires_at = now + chrono::Duration::days(INVITATION_DAYS);
-    if !app
-        .ports
+    if !sharing
         .invitations
         .rotate(invitation.id, &hash_token(&token), expires_at, now)
         .await?
@@ -373,25 +369,24 @@ pub async fn resend_invitation(app: &App, actor: &Actor, id: InvitationId) -> Ap
         ..invitation
     };
     let resource = resource_kind_ref(invitation.resource_kind, invitation.resource_id)?;
-    let name = resource_name(app, resource).await?;
-    let inviter = inviter_name(app, invitation.inviter_id).await?;
-    send(app, &invitation, &inviter, &name, &token).await?;
-    view(app, invitation).await
+    let name = resource_name(sharing, resource).await?;
+    let inviter = inviter_name(sharing, invitation.inviter_id).await?;
+    send(sharing, &invitation, &inviter, &name, &token).await?;
+    view(sharing, invitation).await
 }
 
 /// The pending invitations to the caller's address, newest first.
-pub async fn my_invitations(app: &App, actor: &Actor) -> AppResult<Vec<InvitationView>> {
+pub async fn my_invitations(sharing: &Sharing, actor: &Actor) -> AppResult<Vec<InvitationView>> {
     let user_id = actor.require()?;
-    let user = app.ports.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
-    let now = app.ports.clock.now();
+    let user = sharing.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let now = sharing.clock.now();
     let mut out = Vec::new();
-    for invitation in app
-        .ports
+    for invitation in sharing
         .invitations
         .pending_for_email(&user.email.to_lowercase(), now)
         .await?
     {
-        out.push(view(app, invitation).await?);
+        out.push(view(sharing, invitation).await?);
     }
     Ok(out)
 }
@@ -399,24 +394,24 @@ pub async fn my_invitations(app: &App, actor: &Actor) -> AppResult<Vec<Invitatio
 /// A resource's email invitations, newest first (at most 100), for its OWNER and ADMINs. Each
 /// shows its status now (a pending one past its expiry is EXPIRED); the pending ones are the
 /// resource's PENDING members.
-pub async fn invitations_of(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<Vec<InvitationView>> {
-    let (path, _, _) = managed(app, actor, resource).await?;
+pub async fn invitations_of(sharing: &Sharing, actor: &Actor, resource: ResourceRef) -> AppResult<Vec<InvitationView>> {
+    let (path, _, _) = managed(&sharing.access, actor, resource).await?;
     let mut out = Vec::new();
-    for invitation in app.ports.invitations.for_resource(path.id(), 100).await? {
-        out.push(view(app, invitation).await?);
+    for invitation in sharing.invitations.for_resource(path.id(), 100).await? {
+        out.push(view(sharing, invitation).await?);
     }
     Ok(out)
 }
 
 /// An invitation, for its inviter, the OWNERs and ADMINs of its resource, and its recipient
 /// (by verified address); `NOT_FOUND` for anyone else.
-pub async fn find_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
+pub async fn find_invitation(sharing: &Sharing, actor: &Actor, id: InvitationId) -> AppResult<InvitationView> {
     let user_id = actor.require()?;
-    let invitation = match managed_invitation(app, actor, id).await {
+    let invitation = match managed_invitation(sharing, actor, id).await {
         Ok(invitation) => invitation,
         Err(AppError::NotFound(_)) => {
-            let found = app.ports.invitations.by_id(id).await?;
-            let user = app.ports.users.find(user_id).await?;
+            let found = sharing.invitations.by_id(id).await?;
+            let user = sharing.users.find(user_id).await?;
             match (found, user) {
                 (Some(invitation), Some(user))
                     if user.is_verified && user.email.eq_ignore_ascii_case(&invitation.email) =>
@@ -428,5 +423,5 @@ pub async fn find_invitation(app: &App, actor: &Actor, id: InvitationId) -> AppR
         }
         Err(other) => return Err(other),
     };
-    view(app, invitation).await
+    view(sharing, invitation).await
 }

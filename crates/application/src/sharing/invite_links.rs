@@ -13,12 +13,13 @@ use backline_domain::sharing::{InviteLink, LinkRefusal, is_short_code, link_limi
 use backline_domain::workspace::{Collaborator, ResourcePath};
 use chrono::{DateTime, SubsecRound, Utc};
 
+use super::Sharing;
+use crate::Actor;
 use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::notifications::{About, prepare};
 use crate::ports::{Acceptance, RepoError};
 use crate::workspace::resource::{load_project, load_space, load_track};
 use crate::workspace::{ResourceRef, grantable, managed, resolve};
-use crate::{Actor, App};
 
 /// Links listed per resource.
 const LINKS_LISTED: u64 = 100;
@@ -66,30 +67,30 @@ pub(super) fn resource_kind_ref(kind: ResourceKind, id: uuid::Uuid) -> AppResult
 }
 
 /// The space's or project's name, or the track's title.
-pub(super) async fn resource_name(app: &App, resource: ResourceRef) -> AppResult<String> {
+pub(super) async fn resource_name(sharing: &Sharing, resource: ResourceRef) -> AppResult<String> {
     Ok(match resource {
-        ResourceRef::Space(id) => load_space(app, id).await?.name,
-        ResourceRef::Project(id) => load_project(app, id).await?.name,
-        ResourceRef::Track(id) => load_track(app, id).await?.title,
+        ResourceRef::Space(id) => load_space(&sharing.access, id).await?.name,
+        ResourceRef::Project(id) => load_project(&sharing.access, id).await?.name,
+        ResourceRef::Track(id) => load_track(&sharing.access, id).await?.title,
     })
 }
 
 /// Creates a link (OWNER or ADMIN of the resource; the role not above the caller's).
-pub async fn create_invite_link(app: &App, actor: &Actor, input: CreateInviteLink) -> AppResult<InviteLink> {
+pub async fn create_invite_link(sharing: &Sharing, actor: &Actor, input: CreateInviteLink) -> AppResult<InviteLink> {
     let user = actor.require()?;
-    let (path, _, granter) = managed(app, actor, input.resource).await?;
+    let (path, _, granter) = managed(&sharing.access, actor, input.resource).await?;
     let role = link_role(input.role)?;
     grantable(role, granter)?;
-    let now = app.ports.clock.now();
+    let now = sharing.clock.now();
     // Stored to the microsecond (PostgreSQL's precision), so what is returned is what is kept.
     let expires_at = input.expires_at.map(|at| at.trunc_subsecs(6));
     link_limits(expires_at, input.max_uses, now)?;
     for _ in 0..CODE_TRIES {
-        let Some(short_code) = short_code_from(&app.ports.ids.secret_token(32)) else {
+        let Some(short_code) = short_code_from(&sharing.ids.secret_token(32)) else {
             continue;
         };
         let link = InviteLink {
-            id: InviteLinkId(app.ports.ids.uuid()),
+            id: InviteLinkId(sharing.ids.uuid()),
             owner_id: user,
             resource_id: path.id(),
             resource_kind: path.kind(),
@@ -101,7 +102,7 @@ pub async fn create_invite_link(app: &App, actor: &Actor, input: CreateInviteLin
             revoked_at: None,
             created_at: now,
         };
-        match app.ports.invite_links.insert(&link).await {
+        match sharing.invite_links.insert(&link).await {
             Ok(()) => return Ok(link),
             Err(RepoError::Duplicate(_)) => continue,
             Err(error) => return Err(error.into()),
@@ -113,12 +114,12 @@ pub async fn create_invite_link(app: &App, actor: &Actor, input: CreateInviteLin
 }
 
 /// The link behind a short code, for a signed-in user; `NOT_FOUND` for junk or unknown codes.
-async fn by_code(app: &App, actor: &Actor, code: &str) -> AppResult<InviteLink> {
+async fn by_code(sharing: &Sharing, actor: &Actor, code: &str) -> AppResult<InviteLink> {
     actor.require()?;
     if !is_short_code(code) {
         return Err(AppError::NotFound("invite link"));
     }
-    app.ports
+    sharing
         .invite_links
         .by_code(code)
         .await?
@@ -127,11 +128,11 @@ async fn by_code(app: &App, actor: &Actor, code: &str) -> AppResult<InviteLink> 
 
 /// What a link would give a signed-in user: the resource's name, the role, who invited them and
 /// whether it still works. Nothing else about the resource is shown.
-pub async fn invite_link_preview(app: &App, actor: &Actor, code: &str) -> AppResult<InvitePreview> {
-    let link = by_code(app, actor, code).await?;
-    let resource_name = resource_name(app, resource_ref(&link)?).await?;
-    let inviter = app.ports.users.find(link.owner_id).await?;
-    let refusal = link.refusal(app.ports.clock.now());
+pub async fn invite_link_preview(sharing: &Sharing, actor: &Actor, code: &str) -> AppResult<InvitePreview> {
+    let link = by_code(sharing, actor, code).await?;
+    let resource_name = resource_name(sharing, resource_ref(&link)?).await?;
+    let inviter = sharing.users.find(link.owner_id).await?;
+    let refusal = link.refusal(sharing.clock.now());
     Ok(InvitePreview {
         link,
         resource_name,
@@ -143,19 +144,18 @@ pub async fn invite_link_preview(app: &App, actor: &Actor, code: &str) -> AppRes
 /// Joins through a link: the caller becomes a collaborator with its role (keeping a higher role
 /// they hold on the same resource); repeating is harmless. An expired, revoked or used-up link
 /// is refused with a `CONFLICT` naming which. The link's creator hears INVITE_ACCEPTED.
-pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResult<Collaborator> {
+pub async fn accept_invite_link(sharing: &Sharing, actor: &Actor, code: &str) -> AppResult<Collaborator> {
     let user = actor.require()?;
-    let link = by_code(app, actor, code).await?;
-    let now = app.ports.clock.now();
+    let link = by_code(sharing, actor, code).await?;
+    let now = sharing.clock.now();
     if let Some(refusal) = link.refusal(now) {
         return Err(AppError::conflict("shortCode", refusal.message()));
     }
     let resource = resource_ref(&link)?;
-    let (path, _) = resolve(app, resource).await?;
-    let joining = Collaborator::joining(CollaboratorId(app.ports.ids.uuid()), path, user, link.role, now);
-    let notifications = acceptance_notices(app, &link, path, user).await?;
-    match app
-        .ports
+    let (path, _) = resolve(&sharing.access, resource).await?;
+    let joining = Collaborator::joining(CollaboratorId(sharing.ids.uuid()), path, user, link.role, now);
+    let notifications = acceptance_notices(sharing, &link, path, user).await?;
+    match sharing
         .invite_links
         .accept(link.id, &joining, now, &notifications)
         .await?
@@ -169,9 +169,9 @@ pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResu
             "you already joined through this link once; ask for a new invitation",
         )),
         Acceptance::Refused => {
-            let current = app.ports.invite_links.by_id(link.id).await?;
+            let current = sharing.invite_links.by_id(link.id).await?;
             let refusal = current
-                .and_then(|link| link.refusal(app.ports.clock.now()))
+                .and_then(|link| link.refusal(sharing.clock.now()))
                 .unwrap_or(LinkRefusal::UsedUp);
             Err(AppError::conflict("shortCode", refusal.message()))
         }
@@ -180,13 +180,13 @@ pub async fn accept_invite_link(app: &App, actor: &Actor, code: &str) -> AppResu
 
 /// INVITE_ACCEPTED for the link's creator, stored only if `joined` gets in.
 async fn acceptance_notices(
-    app: &App,
+    sharing: &Sharing,
     link: &InviteLink,
     path: ResourcePath,
     joined: UserId,
 ) -> AppResult<Vec<Notification>> {
     let name = match resource_ref(link) {
-        Ok(resource) => resource_name(app, resource).await.unwrap_or_default(),
+        Ok(resource) => resource_name(sharing, resource).await.unwrap_or_default(),
         Err(_) => String::new(),
     };
     let about = About {
@@ -198,49 +198,50 @@ async fn acceptance_notices(
         slug: "/".to_owned(),
         dedupe: Some(format!("invite:{}:{joined}", link.id)),
     };
-    prepare(app, &about, [link.owner_id]).await
+    prepare(&sharing.notifier, &about, [link.owner_id]).await
 }
 
 /// Revokes a link at once (OWNER or ADMIN of its resource). Revoking twice is harmless.
-pub async fn revoke_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> AppResult<InviteLink> {
+pub async fn revoke_invite_link(sharing: &Sharing, actor: &Actor, id: InviteLinkId) -> AppResult<InviteLink> {
     actor.require()?;
-    let link = app
-        .ports
+    let link = sharing
         .invite_links
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("invite link"))?;
-    managed(app, actor, resource_ref(&link)?)
+    managed(&sharing.access, actor, resource_ref(&link)?)
         .await
         .not_found_as("invite link")?;
-    app.ports
+    sharing
         .invite_links
-        .revoke(id, app.ports.clock.now())
+        .revoke(id, sharing.clock.now())
         .await?
         .ok_or(AppError::NotFound("invite link"))
 }
 
 /// A resource's links, newest first (at most 100), for its OWNER and ADMINs.
-pub async fn invite_links_of(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<Vec<InviteLink>> {
-    let (path, _, _) = managed(app, actor, resource).await?;
-    Ok(app.ports.invite_links.for_resource(path.id(), LINKS_LISTED).await?)
+pub async fn invite_links_of(sharing: &Sharing, actor: &Actor, resource: ResourceRef) -> AppResult<Vec<InviteLink>> {
+    let (path, _, _) = managed(&sharing.access, actor, resource).await?;
+    Ok(sharing.invite_links.for_resource(path.id(), LINKS_LISTED).await?)
 }
 
 /// Who joined through each link (for links the caller may list).
-pub async fn invite_link_users(app: &App, links: &[InviteLinkId]) -> AppResult<HashMap<InviteLinkId, Vec<UserId>>> {
-    Ok(app.ports.invite_links.used_by(links).await?)
+pub async fn invite_link_users(
+    sharing: &Sharing,
+    links: &[InviteLinkId],
+) -> AppResult<HashMap<InviteLinkId, Vec<UserId>>> {
+    Ok(sharing.invite_links.used_by(links).await?)
 }
 
 /// An invite link, for the OWNERs and ADMINs of its resource; `NOT_FOUND` for anyone else.
-pub async fn find_invite_link(app: &App, actor: &Actor, id: InviteLinkId) -> AppResult<InviteLink> {
+pub async fn find_invite_link(sharing: &Sharing, actor: &Actor, id: InviteLinkId) -> AppResult<InviteLink> {
     actor.require()?;
-    let link = app
-        .ports
+    let link = sharing
         .invite_links
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("invite link"))?;
-    managed(app, actor, resource_ref(&link)?)
+    managed(&sharing.access, actor, resource_ref(&link)?)
         .await
         .map_err(|error| match error {
             AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound("invite link"),

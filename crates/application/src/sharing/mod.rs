@@ -4,6 +4,9 @@
 mod invitations;
 mod invite_links;
 mod review_links;
+mod service;
+
+pub use service::Sharing;
 
 pub use invitations::{
     InvitationView, InviteByEmail, accept_invitation, decline_invitation, find_invitation, invitations_of,

@@ -18,6 +18,7 @@ use backline_domain::sharing::{is_short_code, short_code_from};
 use backline_domain::workspace::{ArtistSpace, Project, Track};
 use chrono::{DateTime, SubsecRound, Utc};
 
+use super::Sharing;
 use crate::access::readable_or_not_found;
 use crate::error::{AppError, AppResult, NotFoundAs};
 use crate::identity::{plan_of, require_pro};
@@ -25,7 +26,7 @@ use crate::notifications::{About, prepare, track_audience, track_context};
 use crate::ports::{CommentEventKind, NewComment};
 use crate::ports::{RepoError, ReviewCounter};
 use crate::workspace::resource::{load_project, load_space, load_track};
-use crate::{Actor, App, ClientMeta};
+use crate::{Actor, ClientMeta};
 use backline_domain::notifications::Notification;
 
 /// Links listed per track.
@@ -92,9 +93,9 @@ pub struct GuestComment {
 
 /// Checks that the caller is OWNER or ADMIN of the track (readers get `FORBIDDEN`, others
 /// `NOT_FOUND`).
-async fn sharer(app: &App, actor: &Actor, track: TrackId) -> AppResult<()> {
-    let path = load_track(app, track).await?.path();
-    let role = readable_or_not_found(app, actor, path).await?;
+async fn sharer(sharing: &Sharing, actor: &Actor, track: TrackId) -> AppResult<()> {
+    let path = load_track(&sharing.access, track).await?.path();
+    let role = readable_or_not_found(&sharing.access, actor, path).await?;
     if role < Role::Admin {
         return Err(AppError::Forbidden(format!(
             "only the track's owner and admins manage review links; your role is {role}"
@@ -105,13 +106,13 @@ async fn sharer(app: &App, actor: &Actor, track: TrackId) -> AppResult<()> {
 
 /// Creates a link (OWNER or ADMIN of the track). Passwords and a fourth active link in one
 /// space need the space owner to be on PRO or higher (`PLAN_REQUIRED`).
-pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLink) -> AppResult<ReviewLink> {
+pub async fn create_review_link(sharing: &Sharing, actor: &Actor, input: CreateReviewLink) -> AppResult<ReviewLink> {
     let user = actor.require()?;
-    sharer(app, actor, input.track).await?;
-    let track = load_track(app, input.track).await?;
-    let space = load_space(app, track.artist_space_id).await?;
+    sharer(sharing, actor, input.track).await?;
+    let track = load_track(&sharing.access, input.track).await?;
+    let space = load_space(&sharing.access, track.artist_space_id).await?;
     let file_ids = review_selection(input.versions, &input.file_ids)?;
-    let found = app.ports.files.files(&file_ids).await?;
+    let found = sharing.files.files(&file_ids).await?;
     for id in &file_ids {
         if !found.iter().any(|file| file.id == *id && file.track_id == track.id) {
             return Err(AppError::invalid(
@@ -120,7 +121,7 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
             ));
         }
     }
-    let now = app.ports.clock.now();
+    let now = sharing.clock.now();
     let expires_at = input.expires_at.map(|at| at.trunc_subsecs(6));
     if expires_at.is_some_and(|at| at <= now) {
         return Err(AppError::invalid("expiresAt", "the expiry must be in the future"));
@@ -128,10 +129,18 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
     let password = review_password(input.password.as_deref())?;
     // The space's owner pays for the space.
     let plan = match password {
-        Some(_) => require_pro(app, space.owner_id, "review-link passwords", "the space owner is").await?,
-        None => plan_of(app, space.owner_id).await?,
+        Some(_) => {
+            require_pro(
+                &sharing.access,
+                space.owner_id,
+                "review-link passwords",
+                "the space owner is",
+            )
+            .await?
+        }
+        None => plan_of(&sharing.access, space.owner_id).await?,
     };
-    if plan < Plan::Pro && app.ports.review_links.count_active(space.id, now).await? >= FREE_ACTIVE_REVIEW_LINKS {
+    if plan < Plan::Pro && sharing.review_links.count_active(space.id, now).await? >= FREE_ACTIVE_REVIEW_LINKS {
         return Err(AppError::PlanRequired {
             plan: Plan::Pro,
             message: format!(
@@ -140,13 +149,13 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
             ),
         });
     }
-    let password_hash = password.map(|password| app.ports.hasher.hash(password)).transpose()?;
+    let password_hash = password.map(|password| sharing.hasher.hash(password)).transpose()?;
     for _ in 0..CODE_TRIES {
-        let Some(code) = short_code_from(&app.ports.ids.secret_token(32)) else {
+        let Some(code) = short_code_from(&sharing.ids.secret_token(32)) else {
             continue;
         };
         let link = ReviewLink {
-            id: ReviewLinkId(app.ports.ids.uuid()),
+            id: ReviewLinkId(sharing.ids.uuid()),
             code,
             owner_id: user,
             artist_space_id: track.artist_space_id,
@@ -163,7 +172,7 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
             revoked_at: None,
             created_at: now,
         };
-        match app.ports.review_links.insert(&link).await {
+        match sharing.review_links.insert(&link).await {
             Ok(()) => return Ok(link),
             Err(RepoError::Duplicate(_)) => continue,
             Err(error) => return Err(error.into()),
@@ -177,17 +186,16 @@ pub async fn create_review_link(app: &App, actor: &Actor, input: CreateReviewLin
 /// The link behind `code` if it opens for this guest: it exists, is neither revoked nor
 /// expired, and `password` matches when it has one. Wrong passwords count against the link and
 /// the client address; too many in a short time give `RATE_LIMITED`.
-async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta) -> AppResult<ReviewLink> {
+async fn opened(sharing: &Sharing, code: &str, password: Option<&str>, meta: &ClientMeta) -> AppResult<ReviewLink> {
     if !is_short_code(code) {
         return Err(AppError::NotFound("review link"));
     }
-    let link = app
-        .ports
+    let link = sharing
         .review_links
         .by_code(code)
         .await?
         .ok_or(AppError::NotFound("review link"))?;
-    let now = app.ports.clock.now();
+    let now = sharing.clock.now();
     if let Some(refusal) = link.refusal(now) {
         return Err(AppError::Forbidden(refusal.message().to_owned()));
     }
@@ -201,39 +209,36 @@ async fn opened(app: &App, code: &str, password: Option<&str>, meta: &ClientMeta
                 "this review link needs its password".to_owned(),
             ));
         };
-        let attempt = match app.ports.throttle.attempt(&keys, now).await? {
+        let attempt = match sharing.throttle.attempt(&keys, now).await? {
             Ok(attempt) => attempt,
             Err(retry_after_secs) => return Err(AppError::RateLimited { retry_after_secs }),
         };
-        if !app.ports.hasher.verify(given, hash)? {
+        if !sharing.hasher.verify(given, hash)? {
             return Err(AppError::Unauthenticated(
                 "wrong password for this review link".to_owned(),
             ));
         }
-        app.ports.throttle.succeeded(attempt, &keys[0]).await?;
+        sharing.throttle.succeeded(attempt, &keys[0]).await?;
     }
     Ok(link)
 }
 
 /// The versions a link shows right now, newest first.
-async fn shown_files(app: &App, link: &ReviewLink) -> AppResult<Vec<MediaFile>> {
+async fn shown_files(sharing: &Sharing, link: &ReviewLink) -> AppResult<Vec<MediaFile>> {
     let mut files: Vec<MediaFile> = match link.versions {
-        ReviewVersions::Latest => app
-            .ports
+        ReviewVersions::Latest => sharing
             .files
             .latest_for_tracks(&[link.track_id])
             .await?
             .into_values()
             .collect(),
-        ReviewVersions::Final => app
-            .ports
+        ReviewVersions::Final => sharing
             .files
             .final_for_tracks(&[link.track_id])
             .await?
             .into_values()
             .collect(),
-        ReviewVersions::Specific => app
-            .ports
+        ReviewVersions::Specific => sharing
             .files
             .files(&link.file_ids)
             .await?
@@ -249,30 +254,29 @@ async fn shown_files(app: &App, link: &ReviewLink) -> AppResult<Vec<MediaFile>> 
 /// for unknown codes, `FORBIDDEN` naming why for revoked or expired links, `UNAUTHENTICATED`
 /// for a missing or wrong password.
 pub async fn open_review_link(
-    app: &App,
+    sharing: &Sharing,
     code: &str,
     password: Option<&str>,
     meta: &ClientMeta,
 ) -> AppResult<ReviewSession> {
-    let link = opened(app, code, password, meta).await?;
-    app.ports.review_links.count(link.id, ReviewCounter::View).await?;
+    let link = opened(sharing, code, password, meta).await?;
+    sharing.review_links.count(link.id, ReviewCounter::View).await?;
     let link = ReviewLink {
         view_count: link.view_count + 1,
         ..link
     };
-    let track = load_track(app, link.track_id).await?;
-    let project = load_project(app, link.project_id).await?;
-    let space = load_space(app, link.artist_space_id).await?;
-    let files = shown_files(app, &link).await?;
+    let track = load_track(&sharing.access, link.track_id).await?;
+    let project = load_project(&sharing.access, link.project_id).await?;
+    let space = load_space(&sharing.access, link.artist_space_id).await?;
+    let files = shown_files(sharing, &link).await?;
     let (comments, replies, names) = if link.allow_comments {
-        let comments = app.ports.comments.through_review_link(link.id, THREADS_SHOWN).await?;
+        let comments = sharing.comments.through_review_link(link.id, THREADS_SHOWN).await?;
         let ids: Vec<CommentId> = comments.iter().map(|comment| comment.id).collect();
-        let replies = app.ports.comments.replies(&ids).await?;
+        let replies = sharing.comments.replies(&ids).await?;
         let mut authors: Vec<UserId> = replies.values().flatten().filter_map(|reply| reply.owner_id).collect();
         authors.sort_unstable();
         authors.dedup();
-        let names = app
-            .ports
+        let names = sharing
             .users
             .find_many(&authors)
             .await?
@@ -296,8 +300,8 @@ pub async fn open_review_link(
 }
 
 /// The version `file` if the link shows it; `NOT_FOUND` otherwise.
-async fn shown_file(app: &App, link: &ReviewLink, file: FileId) -> AppResult<MediaFile> {
-    shown_files(app, link)
+async fn shown_file(sharing: &Sharing, link: &ReviewLink, file: FileId) -> AppResult<MediaFile> {
+    shown_files(sharing, link)
         .await?
         .into_iter()
         .find(|shown| shown.id == file)
@@ -306,15 +310,15 @@ async fn shown_file(app: &App, link: &ReviewLink, file: FileId) -> AppResult<Med
 
 /// Counts one play of a version the link shows (the player calls it when a guest presses play).
 pub async fn record_review_play(
-    app: &App,
+    sharing: &Sharing,
     code: &str,
     password: Option<&str>,
     file: FileId,
     meta: &ClientMeta,
 ) -> AppResult<i64> {
-    let link = opened(app, code, password, meta).await?;
-    shown_file(app, &link, file).await?;
-    app.ports.review_links.count(link.id, ReviewCounter::Play).await?;
+    let link = opened(sharing, code, password, meta).await?;
+    shown_file(sharing, &link, file).await?;
+    sharing.review_links.count(link.id, ReviewCounter::Play).await?;
     Ok(link.play_count + 1)
 }
 
@@ -322,13 +326,13 @@ pub async fn record_review_play(
 /// comments (`FORBIDDEN` otherwise). The comment has no author account and is marked as a guest
 /// comment; the track's people hear NEW_COMMENT_CREATED and live subscribers see it arrive.
 pub async fn add_guest_comment(
-    app: &App,
+    sharing: &Sharing,
     code: &str,
     password: Option<&str>,
     input: GuestComment,
     meta: &ClientMeta,
 ) -> AppResult<(ReviewLink, Comment)> {
-    let link = opened(app, code, password, meta).await?;
+    let link = opened(sharing, code, password, meta).await?;
     if !link.allow_comments {
         return Err(AppError::Forbidden(
             "comments are switched off on this review link".to_owned(),
@@ -336,21 +340,21 @@ pub async fn add_guest_comment(
     }
     let name = guest_name(&input.guest_name)?;
     let content = CommentContent::parse(&input.content)?;
-    let file = shown_file(app, &link, input.file_id).await?;
+    let file = shown_file(sharing, &link, input.file_id).await?;
     let duration = file
         .analysis
         .metadata
         .as_ref()
         .map(|metadata| metadata.duration_seconds);
     let time = TimeRange::parse(input.time_start, input.time_end, duration)?;
-    let now = app.ports.clock.now();
+    let now = sharing.clock.now();
     let comment = Comment {
         guest_name: Some(name.clone()),
         review_link_id: Some(link.id),
-        ..Comment::top_level(CommentId(app.ports.ids.uuid()), &content, None, &file, time, now)
+        ..Comment::top_level(CommentId(sharing.ids.uuid()), &content, None, &file, time, now)
     };
-    let notifications = guest_comment_notifications(app, &comment, &name, file.version).await?;
-    app.ports
+    let notifications = guest_comment_notifications(sharing, &comment, &name, file.version).await?;
+    sharing
         .comments
         .insert(NewComment {
             comment: &comment,
@@ -364,12 +368,12 @@ pub async fn add_guest_comment(
 
 /// What a guest's comment raises (stored with it): NEW_COMMENT_CREATED for the track's people.
 async fn guest_comment_notifications(
-    app: &App,
+    sharing: &Sharing,
     comment: &Comment,
     name: &str,
     version: i32,
 ) -> AppResult<Vec<Notification>> {
-    let context = track_context(app, comment.path()).await?;
+    let context = track_context(&sharing.notifier, comment.path()).await?;
     let about = About {
         kind: NotificationType::NewCommentCreated,
         sender: None,
@@ -382,45 +386,47 @@ async fn guest_comment_notifications(
         slug: context.link(&format!("v={version}&c={}", comment.id)),
         dedupe: None,
     };
-    let audience = track_audience(app, comment.path()).await?;
-    prepare(app, &about, audience).await
+    let audience = track_audience(&sharing.notifier, comment.path()).await?;
+    prepare(&sharing.notifier, &about, audience).await
 }
 
 /// Revokes a link at once (OWNER or ADMIN of its track). Revoking twice is harmless.
-pub async fn revoke_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> AppResult<ReviewLink> {
+pub async fn revoke_review_link(sharing: &Sharing, actor: &Actor, id: ReviewLinkId) -> AppResult<ReviewLink> {
     actor.require()?;
-    let link = app
-        .ports
+    let link = sharing
         .review_links
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("review link"))?;
-    sharer(app, actor, link.track_id).await.not_found_as("review link")?;
-    app.ports
+    sharer(sharing, actor, link.track_id)
+        .await
+        .not_found_as("review link")?;
+    sharing
         .review_links
-        .revoke(id, app.ports.clock.now())
+        .revoke(id, sharing.clock.now())
         .await?
         .ok_or(AppError::NotFound("review link"))
 }
 
 /// A track's links with their counters, newest first (at most 100), for its OWNER and ADMINs.
-pub async fn review_links_of(app: &App, actor: &Actor, track: TrackId) -> AppResult<Vec<ReviewLink>> {
-    sharer(app, actor, track).await?;
-    Ok(app.ports.review_links.for_track(track, LINKS_LISTED).await?)
+pub async fn review_links_of(sharing: &Sharing, actor: &Actor, track: TrackId) -> AppResult<Vec<ReviewLink>> {
+    sharer(sharing, actor, track).await?;
+    Ok(sharing.review_links.for_track(track, LINKS_LISTED).await?)
 }
 
 /// A review link, for the OWNERs and ADMINs of its track; `NOT_FOUND` for anyone else.
-pub async fn find_review_link(app: &App, actor: &Actor, id: ReviewLinkId) -> AppResult<ReviewLink> {
+pub async fn find_review_link(sharing: &Sharing, actor: &Actor, id: ReviewLinkId) -> AppResult<ReviewLink> {
     actor.require()?;
-    let link = app
-        .ports
+    let link = sharing
         .review_links
         .by_id(id)
         .await?
         .ok_or(AppError::NotFound("review link"))?;
-    sharer(app, actor, link.track_id).await.map_err(|error| match error {
-        AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound("review link"),
-        other => other,
-    })?;
+    sharer(sharing, actor, link.track_id)
+        .await
+        .map_err(|error| match error {
+            AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound("review link"),
+            other => other,
+        })?;
     Ok(link)
 }

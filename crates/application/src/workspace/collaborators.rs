@@ -6,22 +6,24 @@ use backline_domain::ids::{CollaboratorId, UserId};
 use backline_domain::roles::Role;
 use backline_domain::workspace::{Collaborator, ResourcePath};
 
+use super::Workspace;
 use super::resource::{ResourceRef, resolve};
+use crate::Actor;
+use crate::access::Access;
 use crate::access::readable_or_not_found;
 use crate::error::{AppError, AppResult};
 use crate::ports::RepoError;
 use crate::workspace::resource::{load_project, load_space, load_track};
-use crate::{Actor, App};
 
 /// Resolves the resource and checks the caller manages it; returns its path, owner and the
 /// caller's role.
 pub(crate) async fn managed(
-    app: &App,
+    access: &Access,
     actor: &Actor,
     resource: ResourceRef,
 ) -> AppResult<(ResourcePath, UserId, Role)> {
-    let (path, owner) = resolve(app, resource).await?;
-    let role = readable_or_not_found(app, actor, path).await?;
+    let (path, owner) = resolve(access, resource).await?;
+    let role = readable_or_not_found(access, actor, path).await?;
     if role < Role::Admin {
         return Err(AppError::Forbidden(format!(
             "only the owner and admins manage collaborators; your role is {role}"
@@ -47,28 +49,28 @@ pub(crate) fn grantable(role: Role, granter: Role) -> AppResult<()> {
 
 /// Gives `user` a role on a resource.
 pub async fn add_collaborator(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     resource: ResourceRef,
     user: UserId,
     role: Role,
 ) -> AppResult<Collaborator> {
-    let (path, _, granter) = managed(app, actor, resource).await?;
+    let (path, _, granter) = managed(&workspace.access, actor, resource).await?;
     grantable(role, granter)?;
-    if app.ports.users.find(user).await?.is_none() {
+    if workspace.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
     // Always a new membership: one that is ACTIVE already makes the store refuse it (a former
     // collaborator's REMOVED row stays in the history).
     let joining = Collaborator::joining(
-        CollaboratorId(app.ports.ids.uuid()),
+        CollaboratorId(workspace.ids.uuid()),
         path,
         user,
         role,
-        app.ports.clock.now(),
+        workspace.clock.now(),
     )
     .join_onto(None);
-    app.ports
+    workspace
         .collaborators
         .join(&joining)
         .await
@@ -84,16 +86,15 @@ pub async fn add_collaborator(
 
 /// Changes a collaborator's role on a resource.
 pub async fn update_collaborator_role(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     resource: ResourceRef,
     user: UserId,
     role: Role,
 ) -> AppResult<Collaborator> {
-    let (path, _, granter) = managed(app, actor, resource).await?;
+    let (path, _, granter) = managed(&workspace.access, actor, resource).await?;
     grantable(role, granter)?;
-    let mut row = app
-        .ports
+    let mut row = workspace
         .collaborators
         .find(path.id(), user)
         .await?
@@ -109,21 +110,20 @@ pub async fn update_collaborator_role(
             row.role
         )));
     }
-    app.ports.collaborators.set_role(path.id(), user, role).await?;
+    workspace.collaborators.set_role(path.id(), user, role).await?;
     row.role = role;
     Ok(row)
 }
 
 /// Removes a collaborator from a resource. The owner cannot be removed.
 pub async fn remove_collaborator(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     resource: ResourceRef,
     user: UserId,
 ) -> AppResult<Collaborator> {
-    let (path, _, remover) = managed(app, actor, resource).await?;
-    let row = app
-        .ports
+    let (path, _, remover) = managed(&workspace.access, actor, resource).await?;
+    let row = workspace
         .collaborators
         .find(path.id(), user)
         .await?
@@ -136,15 +136,15 @@ pub async fn remove_collaborator(
     if row.role > remover {
         return Err(AppError::Forbidden(format!("you cannot remove a {}", row.role)));
     }
-    let Some(removed) = row.remove(actor.user_id(), app.ports.clock.now()) else {
+    let Some(removed) = row.remove(actor.user_id(), workspace.clock.now()) else {
         return Err(AppError::NotFound("collaborator"));
     };
     let notifications = match actor.user_id() {
         Some(sender) => {
             let name = match resource {
-                ResourceRef::Space(id) => load_space(app, id).await.map(|space| space.name),
-                ResourceRef::Project(id) => load_project(app, id).await.map(|project| project.name),
-                ResourceRef::Track(id) => load_track(app, id).await.map(|track| track.title),
+                ResourceRef::Space(id) => load_space(&workspace.access, id).await.map(|space| space.name),
+                ResourceRef::Project(id) => load_project(&workspace.access, id).await.map(|project| project.name),
+                ResourceRef::Track(id) => load_track(&workspace.access, id).await.map(|track| track.title),
             }
             .unwrap_or_default();
             let about = crate::notifications::About {
@@ -157,23 +157,22 @@ pub async fn remove_collaborator(
                 slug: "/".to_owned(),
                 dedupe: None,
             };
-            crate::notifications::prepare(app, &about, [user]).await?
+            crate::notifications::prepare(&workspace.notifier, &about, [user]).await?
         }
         None => Vec::new(),
     };
-    if !app.ports.collaborators.remove(&removed, &notifications).await? {
+    if !workspace.collaborators.remove(&removed, &notifications).await? {
         return Err(AppError::NotFound("collaborator"));
     }
     Ok(removed)
 }
 
 /// The caller gives up their own role on a resource. The owner must transfer ownership first.
-pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> AppResult<Collaborator> {
+pub async fn leave_resource(workspace: &Workspace, actor: &Actor, resource: ResourceRef) -> AppResult<Collaborator> {
     let user = actor.require()?;
-    let (path, _) = resolve(app, resource).await?;
-    readable_or_not_found(app, actor, path).await?;
-    let row = app
-        .ports
+    let (path, _) = resolve(&workspace.access, resource).await?;
+    readable_or_not_found(&workspace.access, actor, path).await?;
+    let row = workspace
         .collaborators
         .find(path.id(), user)
         .await?
@@ -183,10 +182,10 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
             "the owner cannot leave; transfer ownership first".into(),
         ));
     }
-    let Some(removed) = row.remove(None, app.ports.clock.now()) else {
+    let Some(removed) = row.remove(None, workspace.clock.now()) else {
         return Err(AppError::NotFound("collaborator"));
     };
-    if !app.ports.collaborators.remove(&removed, &[]).await? {
+    if !workspace.collaborators.remove(&removed, &[]).await? {
         return Err(AppError::NotFound("collaborator"));
     }
     Ok(removed)
@@ -195,33 +194,33 @@ pub async fn leave_resource(app: &App, actor: &Actor, resource: ResourceRef) -> 
 /// Makes `new_owner` the OWNER; the previous owner stays on as ADMIN. Only an (effective) OWNER
 /// may do this.
 pub async fn transfer_ownership(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     resource: ResourceRef,
     new_owner: UserId,
 ) -> AppResult<Collaborator> {
-    let (path, owner) = resolve(app, resource).await?;
-    let role = readable_or_not_found(app, actor, path).await?;
+    let (path, owner) = resolve(&workspace.access, resource).await?;
+    let role = readable_or_not_found(&workspace.access, actor, path).await?;
     if role != Role::Owner {
         return Err(AppError::Forbidden("only the owner may transfer ownership".into()));
     }
-    if app.ports.users.find(new_owner).await?.is_none() {
+    if workspace.users.find(new_owner).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
     if new_owner == owner {
         return Err(AppError::invalid("userId", "this user already owns the resource"));
     }
     // An ACTIVE member is promoted on their row; anyone else joins as OWNER.
-    let existing = app.ports.collaborators.find(path.id(), new_owner).await?;
+    let existing = workspace.collaborators.find(path.id(), new_owner).await?;
     let joining = Collaborator::joining(
-        CollaboratorId(app.ports.ids.uuid()),
+        CollaboratorId(workspace.ids.uuid()),
         path,
         new_owner,
         Role::Owner,
-        app.ports.clock.now(),
+        workspace.clock.now(),
     )
     .join_onto(existing);
-    app.ports
+    workspace
         .collaborators
         .transfer_ownership(path, owner, &joining)
         .await?;
@@ -231,12 +230,12 @@ pub async fn transfer_ownership(
 /// A resource's former collaborators (removed, or left), most recent first, at most 100; OWNER
 /// and ADMIN only.
 pub async fn former_collaborators_of(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     resource: ResourceRef,
 ) -> AppResult<Vec<backline_domain::workspace::FormerCollaborator>> {
-    let (path, _, _) = managed(app, actor, resource).await?;
-    Ok(app.ports.collaborators.former(path.id(), 100).await?)
+    let (path, _, _) = managed(&workspace.access, actor, resource).await?;
+    Ok(workspace.collaborators.former(path.id(), 100).await?)
 }
 
 #[cfg(test)]

@@ -9,32 +9,37 @@ use backline_domain::roles::Role;
 use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ResourcePath, Track};
 use uuid::Uuid;
 
+use super::Workspace;
+use crate::Actor;
 use crate::access::{effective_roles, readable_paths};
 use crate::error::AppResult;
-use crate::{Actor, App};
 
 /// The caller's effective role on each of `paths` (absent when none), keyed by resource id.
-pub async fn viewer_roles(app: &App, actor: &Actor, paths: &[ResourcePath]) -> AppResult<HashMap<Uuid, Role>> {
-    effective_roles(app, actor, paths).await
+pub async fn viewer_roles(
+    workspace: &Workspace,
+    actor: &Actor,
+    paths: &[ResourcePath],
+) -> AppResult<HashMap<Uuid, Role>> {
+    effective_roles(&workspace.access, actor, paths).await
 }
 
 /// The spaces the caller holds a role on directly, newest first.
-pub async fn my_artist_spaces(app: &App, actor: &Actor, page: PageRequest) -> AppResult<Page<ArtistSpace>> {
+pub async fn my_artist_spaces(workspace: &Workspace, actor: &Actor, page: PageRequest) -> AppResult<Page<ArtistSpace>> {
     let user = actor.require()?;
-    Ok(app.ports.workspace.spaces_of_user(user, page).await?)
+    Ok(workspace.workspace.spaces_of_user(user, page).await?)
 }
 
 /// How many spaces the caller holds a role on directly.
-pub async fn count_my_artist_spaces(app: &App, actor: &Actor) -> AppResult<u64> {
+pub async fn count_my_artist_spaces(workspace: &Workspace, actor: &Actor) -> AppResult<u64> {
     let user = actor.require()?;
-    Ok(app.ports.workspace.count_spaces_of_user(user).await?)
+    Ok(workspace.workspace.count_spaces_of_user(user).await?)
 }
 
 /// Spaces by id that the caller can read (others are left out).
-pub async fn spaces_by_ids(app: &App, actor: &Actor, ids: &[ArtistSpaceId]) -> AppResult<Vec<ArtistSpace>> {
-    let spaces = app.ports.workspace.spaces(ids).await?;
+pub async fn spaces_by_ids(workspace: &Workspace, actor: &Actor, ids: &[ArtistSpaceId]) -> AppResult<Vec<ArtistSpace>> {
+    let spaces = workspace.workspace.spaces(ids).await?;
     let paths: Vec<_> = spaces.iter().map(ArtistSpace::path).collect();
-    let allowed = readable_paths(app, actor, &paths).await?;
+    let allowed = readable_paths(&workspace.access, actor, &paths).await?;
     Ok(spaces
         .into_iter()
         .filter(|space| allowed.contains(&space.path()))
@@ -42,10 +47,10 @@ pub async fn spaces_by_ids(app: &App, actor: &Actor, ids: &[ArtistSpaceId]) -> A
 }
 
 /// Projects by id that the caller can read.
-pub async fn projects_by_ids(app: &App, actor: &Actor, ids: &[ProjectId]) -> AppResult<Vec<Project>> {
-    let projects = app.ports.workspace.projects(ids).await?;
+pub async fn projects_by_ids(workspace: &Workspace, actor: &Actor, ids: &[ProjectId]) -> AppResult<Vec<Project>> {
+    let projects = workspace.workspace.projects(ids).await?;
     let paths: Vec<_> = projects.iter().map(Project::path).collect();
-    let allowed = readable_paths(app, actor, &paths).await?;
+    let allowed = readable_paths(&workspace.access, actor, &paths).await?;
     Ok(projects
         .into_iter()
         .filter(|project| allowed.contains(&project.path()))
@@ -53,10 +58,10 @@ pub async fn projects_by_ids(app: &App, actor: &Actor, ids: &[ProjectId]) -> App
 }
 
 /// Tracks by id that the caller can read.
-pub async fn tracks_by_ids(app: &App, actor: &Actor, ids: &[TrackId]) -> AppResult<Vec<Track>> {
-    let tracks = app.ports.workspace.tracks(ids).await?;
+pub async fn tracks_by_ids(workspace: &Workspace, actor: &Actor, ids: &[TrackId]) -> AppResult<Vec<Track>> {
+    let tracks = workspace.workspace.tracks(ids).await?;
     let paths: Vec<_> = tracks.iter().map(Track::path).collect();
-    let allowed = readable_paths(app, actor, &paths).await?;
+    let allowed = readable_paths(&workspace.access, actor, &paths).await?;
     Ok(tracks
         .into_iter()
         .filter(|track| allowed.contains(&track.path()))
@@ -85,73 +90,73 @@ fn project_ids(paths: &[ResourcePath]) -> Vec<ProjectId> {
 
 /// A page of projects of each readable space in `spaces`.
 pub async fn projects_in(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     spaces: &[ArtistSpaceId],
     page: PageRequest,
 ) -> AppResult<HashMap<ArtistSpaceId, Page<Project>>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
-    let allowed = space_ids(&readable_paths(app, actor, &paths).await?);
-    Ok(app.ports.workspace.projects_of(&allowed, page).await?)
+    let allowed = space_ids(&readable_paths(&workspace.access, actor, &paths).await?);
+    Ok(workspace.workspace.projects_of(&allowed, page).await?)
 }
 
 /// How many projects each readable space has.
 pub async fn count_projects_in(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     spaces: &[ArtistSpaceId],
 ) -> AppResult<HashMap<ArtistSpaceId, u64>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
-    let allowed = space_ids(&readable_paths(app, actor, &paths).await?);
-    Ok(app.ports.workspace.count_projects_of(&allowed).await?)
+    let allowed = space_ids(&readable_paths(&workspace.access, actor, &paths).await?);
+    Ok(workspace.workspace.count_projects_of(&allowed).await?)
 }
 
 /// A page of tracks of each readable project in `projects`.
 pub async fn tracks_in(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     projects: &[ResourcePath],
     page: PageRequest,
 ) -> AppResult<HashMap<ProjectId, Page<Track>>> {
-    let allowed = project_ids(&readable_paths(app, actor, projects).await?);
-    Ok(app.ports.workspace.tracks_of(&allowed, page).await?)
+    let allowed = project_ids(&readable_paths(&workspace.access, actor, projects).await?);
+    Ok(workspace.workspace.tracks_of(&allowed, page).await?)
 }
 
 /// How many tracks each readable project has.
 pub async fn count_tracks_in(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     projects: &[ResourcePath],
 ) -> AppResult<HashMap<ProjectId, u64>> {
-    let allowed = project_ids(&readable_paths(app, actor, projects).await?);
-    Ok(app.ports.workspace.count_tracks_of(&allowed).await?)
+    let allowed = project_ids(&readable_paths(&workspace.access, actor, projects).await?);
+    Ok(workspace.workspace.count_tracks_of(&allowed).await?)
 }
 
 /// A page of collaborators of each readable resource in `resources`, keyed by resource id.
 pub async fn collaborators_of(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     resources: &[ResourcePath],
     page: PageRequest,
 ) -> AppResult<HashMap<Uuid, Page<Collaborator>>> {
-    let allowed: Vec<Uuid> = readable_paths(app, actor, resources)
+    let allowed: Vec<Uuid> = readable_paths(&workspace.access, actor, resources)
         .await?
         .iter()
         .map(|path| path.id())
         .collect();
-    Ok(app.ports.collaborators.page_for(&allowed, page).await?)
+    Ok(workspace.collaborators.page_for(&allowed, page).await?)
 }
 
 /// How many collaborators each readable resource has.
 pub async fn count_collaborators_of(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     resources: &[ResourcePath],
 ) -> AppResult<HashMap<Uuid, u64>> {
-    let allowed: Vec<Uuid> = readable_paths(app, actor, resources)
+    let allowed: Vec<Uuid> = readable_paths(&workspace.access, actor, resources)
         .await?
         .iter()
         .map(|path| path.id())
         .collect();
-    Ok(app.ports.collaborators.count_for(&allowed).await?)
+    Ok(workspace.collaborators.count_for(&allowed).await?)
 }

@@ -4,9 +4,12 @@ mod collaborators;
 mod listing;
 mod projects;
 pub(crate) mod resource;
+mod service;
 pub(crate) mod slugs;
 mod spaces;
 mod tracks;
+
+pub use service::Workspace;
 
 pub use collaborators::{
     add_collaborator, former_collaborators_of, leave_resource, remove_collaborator, transfer_ownership,

@@ -6,12 +6,13 @@ use backline_domain::roles::Role;
 use backline_domain::values::{Description, Name, ShortId, SlugType};
 use backline_domain::workspace::{Collaborator, Project, ProjectStatus};
 
+use super::Workspace;
 use super::resource::{load_project, load_space};
 use super::slugs::{insert_with_unique_ids, premium_slug};
+use crate::Actor;
 use crate::access::{authorize, authorize_create, readable_or_not_found};
 use crate::error::{AppError, AppResult};
 use crate::ports::{RepoError, SiblingScope};
-use crate::{Actor, App};
 
 /// Input of `createProject`.
 #[derive(Debug, Clone)]
@@ -42,10 +43,10 @@ pub struct UpdateProject {
 }
 
 /// Creates a project in a space (Project C on the space: owner and admin).
-pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> AppResult<Project> {
+pub async fn create_project(workspace: &Workspace, actor: &Actor, input: CreateProject) -> AppResult<Project> {
     let creator = actor.require()?;
-    let space = load_space(app, input.artist_space_id).await?;
-    authorize_create(app, actor, space.path(), ResourceKind::Project).await?;
+    let space = load_space(&workspace.access, input.artist_space_id).await?;
+    authorize_create(&workspace.access, actor, space.path(), ResourceKind::Project).await?;
     let name = Name::parse(&input.name, "name")?;
     let description = input
         .description
@@ -53,12 +54,12 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
         .transpose()?
         .and_then(Description::into_inner);
     let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
-        Some(raw) => Some(premium_slug(app, space.owner_id, &raw).await?),
+        Some(raw) => Some(premium_slug(&workspace.access, space.owner_id, &raw).await?),
         None => None,
     };
-    let now = app.ports.clock.now();
+    let now = workspace.clock.now();
     let project = Project {
-        id: ProjectId(app.ports.ids.uuid()),
+        id: ProjectId(workspace.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
         slug_type: SlugType::Auto,
@@ -72,14 +73,14 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
         updated_at: now,
     };
     let collaborator = Collaborator::joining(
-        CollaboratorId(app.ports.ids.uuid()),
+        CollaboratorId(workspace.ids.uuid()),
         project.path(),
         creator,
         Role::Owner,
         now,
     );
     insert_with_unique_ids(
-        app,
+        workspace,
         SiblingScope::ProjectsOf(space.id),
         &project.name.clone(),
         chosen,
@@ -93,7 +94,7 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
             };
             let collaborator = &collaborator;
             async move {
-                app.ports
+                workspace
                     .workspace
                     .insert_project(&project, collaborator)
                     .await
@@ -105,29 +106,40 @@ pub async fn create_project(app: &App, actor: &Actor, input: CreateProject) -> A
 }
 
 /// Finds a project the caller can read; `NOT_FOUND` otherwise.
-pub async fn find_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<Project> {
-    let project = load_project(app, id).await?;
-    readable_or_not_found(app, actor, project.path()).await?;
+pub async fn find_project(workspace: &Workspace, actor: &Actor, id: ProjectId) -> AppResult<Project> {
+    let project = load_project(&workspace.access, id).await?;
+    readable_or_not_found(&workspace.access, actor, project.path()).await?;
     Ok(project)
 }
 
 /// Finds a project by short id.
-pub async fn find_project_by_short_id(app: &App, actor: &Actor, short_id: &str) -> AppResult<Project> {
+pub async fn find_project_by_short_id(workspace: &Workspace, actor: &Actor, short_id: &str) -> AppResult<Project> {
     let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("project"))?;
-    let project = app
-        .ports
+    let project = workspace
         .workspace
         .project_by_short_id(short_id.as_str())
         .await?
         .ok_or(AppError::NotFound("project"))?;
-    readable_or_not_found(app, actor, project.path()).await?;
+    readable_or_not_found(&workspace.access, actor, project.path()).await?;
     Ok(project)
 }
 
 /// Changes a project (Project U: owner and admin).
-pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: UpdateProject) -> AppResult<Project> {
-    let mut project = load_project(app, id).await?;
-    authorize(app, actor, project.path(), ResourceKind::Project, Action::Update).await?;
+pub async fn update_project(
+    workspace: &Workspace,
+    actor: &Actor,
+    id: ProjectId,
+    input: UpdateProject,
+) -> AppResult<Project> {
+    let mut project = load_project(&workspace.access, id).await?;
+    authorize(
+        &workspace.access,
+        actor,
+        project.path(),
+        ResourceKind::Project,
+        Action::Update,
+    )
+    .await?;
     if let Some(name) = input.name {
         project.name = Name::parse(&name, "name")?.as_str().to_owned();
     }
@@ -141,13 +153,13 @@ pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: Upda
         project.status = status;
     }
     if let Some(raw) = input.slug {
-        let space_owner = load_space(app, project.artist_space_id).await?.owner_id;
-        let (slug, slug_type) = premium_slug(app, space_owner, &raw).await?;
+        let space_owner = load_space(&workspace.access, project.artist_space_id).await?.owner_id;
+        let (slug, slug_type) = premium_slug(&workspace.access, space_owner, &raw).await?;
         project.slug = slug.as_str().to_owned();
         project.slug_type = slug_type;
     }
-    project.updated_at = app.ports.clock.now();
-    app.ports
+    project.updated_at = workspace.clock.now();
+    workspace
         .workspace
         .update_project(&project)
         .await
@@ -159,10 +171,17 @@ pub async fn update_project(app: &App, actor: &Actor, id: ProjectId, input: Upda
 }
 
 /// Deletes a project and its tracks in one transaction (Project D: owner and admin).
-pub async fn delete_project(app: &App, actor: &Actor, id: ProjectId) -> AppResult<ProjectId> {
-    let project = load_project(app, id).await?;
-    authorize(app, actor, project.path(), ResourceKind::Project, Action::Delete).await?;
-    let released = app.ports.workspace.delete_project(project.id).await?;
-    crate::media::remove_blobs(app, &released).await;
+pub async fn delete_project(workspace: &Workspace, actor: &Actor, id: ProjectId) -> AppResult<ProjectId> {
+    let project = load_project(&workspace.access, id).await?;
+    authorize(
+        &workspace.access,
+        actor,
+        project.path(),
+        ResourceKind::Project,
+        Action::Delete,
+    )
+    .await?;
+    let released = workspace.workspace.delete_project(project.id).await?;
+    crate::media::remove_blobs(&*workspace.blobs, &released).await;
     Ok(project.id)
 }

@@ -3,7 +3,7 @@
 use backline_domain::ids::{ArtistSpaceId, ProjectId, TrackId, UserId};
 use backline_domain::workspace::{ArtistSpace, Project, ResourcePath, Track};
 
-use crate::App;
+use crate::access::Access;
 use crate::error::{AppError, AppResult};
 
 /// A space, project or track by id.
@@ -18,8 +18,8 @@ pub enum ResourceRef {
 }
 
 /// Loads a space by id, without any access check; `NOT_FOUND` when it does not exist.
-pub(crate) async fn load_space(app: &App, id: ArtistSpaceId) -> AppResult<ArtistSpace> {
-    app.ports
+pub(crate) async fn load_space(access: &Access, id: ArtistSpaceId) -> AppResult<ArtistSpace> {
+    access
         .workspace
         .spaces(&[id])
         .await?
@@ -28,8 +28,8 @@ pub(crate) async fn load_space(app: &App, id: ArtistSpaceId) -> AppResult<Artist
 }
 
 /// Loads a project by id, without any access check; `NOT_FOUND` when it does not exist.
-pub(crate) async fn load_project(app: &App, id: ProjectId) -> AppResult<Project> {
-    app.ports
+pub(crate) async fn load_project(access: &Access, id: ProjectId) -> AppResult<Project> {
+    access
         .workspace
         .projects(&[id])
         .await?
@@ -38,8 +38,8 @@ pub(crate) async fn load_project(app: &App, id: ProjectId) -> AppResult<Project>
 }
 
 /// Loads a track by id, without any access check; `NOT_FOUND` when it does not exist.
-pub(crate) async fn load_track(app: &App, id: TrackId) -> AppResult<Track> {
-    app.ports
+pub(crate) async fn load_track(access: &Access, id: TrackId) -> AppResult<Track> {
+    access
         .workspace
         .tracks(&[id])
         .await?
@@ -48,12 +48,16 @@ pub(crate) async fn load_track(app: &App, id: TrackId) -> AppResult<Track> {
 }
 
 /// Loads where a resource sits and who owns it; `NOT_FOUND` when it does not exist.
-pub async fn resolve(app: &App, resource: ResourceRef) -> AppResult<(ResourcePath, UserId)> {
+pub async fn resolve(access: &Access, resource: ResourceRef) -> AppResult<(ResourcePath, UserId)> {
     Ok(match resource {
-        ResourceRef::Space(id) => load_space(app, id).await.map(|space| (space.path(), space.owner_id))?,
-        ResourceRef::Project(id) => load_project(app, id)
+        ResourceRef::Space(id) => load_space(access, id)
+            .await
+            .map(|space| (space.path(), space.owner_id))?,
+        ResourceRef::Project(id) => load_project(access, id)
             .await
             .map(|project| (project.path(), project.owner_id))?,
-        ResourceRef::Track(id) => load_track(app, id).await.map(|track| (track.path(), track.owner_id))?,
+        ResourceRef::Track(id) => load_track(access, id)
+            .await
+            .map(|track| (track.path(), track.owner_id))?,
     })
 }

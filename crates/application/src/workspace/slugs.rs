@@ -5,14 +5,15 @@ use backline_domain::ids::UserId;
 use backline_domain::values::{Slug, SlugType};
 
 use super::INSERT_ATTEMPTS;
-use crate::App;
+use super::Workspace;
+use crate::access::Access;
 use crate::error::{AppError, AppResult};
 use crate::identity::require_pro;
 use crate::ports::{RepoError, SiblingScope, Unique};
 
 /// The first free slug among siblings: `base`, else `base-2`, `base-3`, ...
-pub(crate) async fn free_slug(app: &App, scope: SiblingScope, base: &Slug) -> AppResult<Slug> {
-    let taken = app.ports.workspace.slugs_like(scope, base.as_str()).await?;
+pub(crate) async fn free_slug(access: &Access, scope: SiblingScope, base: &Slug) -> AppResult<Slug> {
+    let taken = access.workspace.slugs_like(scope, base.as_str()).await?;
     if !taken.iter().any(|slug| slug == base.as_str()) {
         return Ok(base.clone());
     }
@@ -27,9 +28,9 @@ pub(crate) async fn free_slug(app: &App, scope: SiblingScope, base: &Slug) -> Ap
 }
 
 /// Parses a chosen slug and checks that `payer` (the space's owner) is on PRO or higher.
-pub(crate) async fn premium_slug(app: &App, payer: UserId, raw: &str) -> AppResult<(Slug, SlugType)> {
+pub(crate) async fn premium_slug(access: &Access, payer: UserId, raw: &str) -> AppResult<(Slug, SlugType)> {
     let slug = Slug::parse(raw)?;
-    require_pro(app, payer, "custom slugs", "the space owner is").await?;
+    require_pro(access, payer, "custom slugs", "the space owner is").await?;
     Ok((slug, SlugType::Premium))
 }
 
@@ -38,7 +39,7 @@ pub(crate) async fn premium_slug(app: &App, payer: UserId, raw: &str) -> AppResu
 /// with concurrent inserts, are retried. A chosen slug that is taken is `CONFLICT` with
 /// `clash` as the message.
 pub(crate) async fn insert_with_unique_ids<T, F, Fut>(
-    app: &App,
+    workspace: &Workspace,
     scope: SiblingScope,
     name: &str,
     chosen: Option<(Slug, SlugType)>,
@@ -53,11 +54,14 @@ where
         let (slug, slug_type) = match &chosen {
             Some((slug, slug_type)) => (slug.as_str().to_owned(), *slug_type),
             None => (
-                free_slug(app, scope, &Slug::from_name(name)).await?.as_str().to_owned(),
+                free_slug(&workspace.access, scope, &Slug::from_name(name))
+                    .await?
+                    .as_str()
+                    .to_owned(),
                 SlugType::Auto,
             ),
         };
-        match insert(app.ports.ids.short_id(), slug, slug_type).await {
+        match insert(workspace.ids.short_id(), slug, slug_type).await {
             Ok(value) => return Ok(value),
             Err(RepoError::Duplicate(Unique::Slug)) if chosen.is_some() => {
                 return Err(AppError::conflict("slug", clash));

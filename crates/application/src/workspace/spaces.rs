@@ -6,12 +6,13 @@ use backline_domain::roles::Role;
 use backline_domain::values::{CountryCode, Description, Name, NamedLinks, ShortId, SlugType};
 use backline_domain::workspace::{AliasStatus, ArtistSpace, Collaborator};
 
+use super::Workspace;
 use super::resource::load_space;
 use super::slugs::{insert_with_unique_ids, premium_slug};
+use crate::Actor;
 use crate::access::{authorize, readable_or_not_found};
 use crate::error::{AppError, AppResult};
 use crate::ports::{RepoError, SiblingScope};
-use crate::{Actor, App};
 
 /// Input of `createArtistSpace`.
 #[derive(Debug, Clone, Default)]
@@ -64,7 +65,11 @@ fn country(raw: Option<String>) -> AppResult<Option<String>> {
 
 /// Creates a space owned by the caller. Any signed-in user may create spaces; the creator is
 /// its OWNER (the matrix's Owner/C cell).
-pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSpace) -> AppResult<ArtistSpace> {
+pub async fn create_artist_space(
+    workspace: &Workspace,
+    actor: &Actor,
+    input: CreateArtistSpace,
+) -> AppResult<ArtistSpace> {
     let owner = actor.require()?;
     let name = Name::parse(&input.name, "name")?;
     let bio = input
@@ -80,15 +85,15 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         .unwrap_or_default();
     let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
         Some(raw) => {
-            let chosen = premium_slug(app, owner, &raw).await?;
-            not_an_alias(app, chosen.0.as_str()).await?;
+            let chosen = premium_slug(&workspace.access, owner, &raw).await?;
+            not_an_alias(workspace, chosen.0.as_str()).await?;
             Some(chosen)
         }
         None => None,
     };
-    let now = app.ports.clock.now();
+    let now = workspace.clock.now();
     let space = ArtistSpace {
-        id: ArtistSpaceId(app.ports.ids.uuid()),
+        id: ArtistSpaceId(workspace.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
         slug_type: SlugType::Auto,
@@ -102,14 +107,14 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
         updated_at: now,
     };
     let collaborator = Collaborator::joining(
-        CollaboratorId(app.ports.ids.uuid()),
+        CollaboratorId(workspace.ids.uuid()),
         space.path(),
         owner,
         Role::Owner,
         now,
     );
     insert_with_unique_ids(
-        app,
+        workspace,
         SiblingScope::Spaces,
         &space.name.clone(),
         chosen,
@@ -123,7 +128,7 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
             };
             let collaborator = &collaborator;
             async move {
-                app.ports
+                workspace
                     .workspace
                     .insert_space(&space, collaborator)
                     .await
@@ -135,8 +140,8 @@ pub async fn create_artist_space(app: &App, actor: &Actor, input: CreateArtistSp
 }
 
 /// Refuses a space slug that an alias holds (space and alias slugs share one namespace).
-async fn not_an_alias(app: &App, slug: &str) -> AppResult<()> {
-    if app.ports.aliases.by_slug(slug).await?.is_some() {
+async fn not_an_alias(workspace: &Workspace, slug: &str) -> AppResult<()> {
+    if workspace.aliases.by_slug(slug).await?.is_some() {
         return Err(AppError::conflict("slug", "this slug is taken; choose another"));
     }
     Ok(())
@@ -144,19 +149,19 @@ async fn not_an_alias(app: &App, slug: &str) -> AppResult<()> {
 
 /// Finds a space by id, short id, or its own or an active alias's slug, without any access
 /// check (for a label asking to roster it); `NOT_FOUND` when there is none.
-pub(crate) async fn find_space_unchecked(app: &App, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
+pub(crate) async fn find_space_unchecked(workspace: &Workspace, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
     match lookup {
-        SpaceLookup::Id(id) => Some(load_space(app, id).await?),
+        SpaceLookup::Id(id) => Some(load_space(&workspace.access, id).await?),
         SpaceLookup::ShortId(short_id) => match ShortId::parse(&short_id) {
-            Ok(short_id) => app.ports.workspace.space_by_short_id(short_id.as_str()).await?,
+            Ok(short_id) => workspace.workspace.space_by_short_id(short_id.as_str()).await?,
             Err(_) => None,
         },
-        SpaceLookup::Slug(slug) => match app.ports.workspace.space_by_slug(slug.trim()).await? {
+        SpaceLookup::Slug(slug) => match workspace.workspace.space_by_slug(slug.trim()).await? {
             Some(space) => Some(space),
             // An active alias's slug opens its space too.
-            None => match app.ports.aliases.by_slug(slug.trim()).await? {
+            None => match workspace.aliases.by_slug(slug.trim()).await? {
                 Some(alias) if alias.status == AliasStatus::Active => {
-                    Some(load_space(app, alias.artist_space_id).await?)
+                    Some(load_space(&workspace.access, alias.artist_space_id).await?)
                 }
                 _ => None,
             },
@@ -167,21 +172,28 @@ pub(crate) async fn find_space_unchecked(app: &App, lookup: SpaceLookup) -> AppR
 
 /// Finds a space the caller can read (by id, short id, or its own or an active alias's slug);
 /// `NOT_FOUND` otherwise.
-pub async fn find_artist_space(app: &App, actor: &Actor, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
-    let space = find_space_unchecked(app, lookup).await?;
-    readable_or_not_found(app, actor, space.path()).await?;
+pub async fn find_artist_space(workspace: &Workspace, actor: &Actor, lookup: SpaceLookup) -> AppResult<ArtistSpace> {
+    let space = find_space_unchecked(workspace, lookup).await?;
+    readable_or_not_found(&workspace.access, actor, space.path()).await?;
     Ok(space)
 }
 
 /// Changes a space (ArtistSpace U: owner and admin).
 pub async fn update_artist_space(
-    app: &App,
+    workspace: &Workspace,
     actor: &Actor,
     id: ArtistSpaceId,
     input: UpdateArtistSpace,
 ) -> AppResult<ArtistSpace> {
-    let mut space = load_space(app, id).await?;
-    authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Update).await?;
+    let mut space = load_space(&workspace.access, id).await?;
+    authorize(
+        &workspace.access,
+        actor,
+        space.path(),
+        ResourceKind::ArtistSpace,
+        Action::Update,
+    )
+    .await?;
     if let Some(name) = input.name {
         space.name = Name::parse(&name, "name")?.as_str().to_owned();
     }
@@ -198,13 +210,13 @@ pub async fn update_artist_space(
         space.links = NamedLinks::parse(&links)?.to_json();
     }
     if let Some(raw) = input.slug {
-        let (slug, slug_type) = premium_slug(app, space.owner_id, &raw).await?;
-        not_an_alias(app, slug.as_str()).await?;
+        let (slug, slug_type) = premium_slug(&workspace.access, space.owner_id, &raw).await?;
+        not_an_alias(workspace, slug.as_str()).await?;
         space.slug = slug.as_str().to_owned();
         space.slug_type = slug_type;
     }
-    space.updated_at = app.ports.clock.now();
-    app.ports
+    space.updated_at = workspace.clock.now();
+    workspace
         .workspace
         .update_space(&space)
         .await
@@ -216,10 +228,17 @@ pub async fn update_artist_space(
 }
 
 /// Deletes a space with everything in it, in one transaction (ArtistSpace D: owner only).
-pub async fn delete_artist_space(app: &App, actor: &Actor, id: ArtistSpaceId) -> AppResult<ArtistSpaceId> {
-    let space = load_space(app, id).await?;
-    authorize(app, actor, space.path(), ResourceKind::ArtistSpace, Action::Delete).await?;
-    let released = app.ports.workspace.delete_space(space.id).await?;
-    crate::media::remove_blobs(app, &released).await;
+pub async fn delete_artist_space(workspace: &Workspace, actor: &Actor, id: ArtistSpaceId) -> AppResult<ArtistSpaceId> {
+    let space = load_space(&workspace.access, id).await?;
+    authorize(
+        &workspace.access,
+        actor,
+        space.path(),
+        ResourceKind::ArtistSpace,
+        Action::Delete,
+    )
+    .await?;
+    let released = workspace.workspace.delete_space(space.id).await?;
+    crate::media::remove_blobs(&*workspace.blobs, &released).await;
     Ok(space.id)
 }

@@ -6,12 +6,13 @@ use backline_domain::roles::Role;
 use backline_domain::values::{Name, ShortId, SlugType};
 use backline_domain::workspace::{Collaborator, Track, TrackStatus};
 
+use super::Workspace;
 use super::resource::{load_project, load_space, load_track};
 use super::slugs::{insert_with_unique_ids, premium_slug};
+use crate::Actor;
 use crate::access::{authorize, authorize_create, readable_or_not_found};
 use crate::error::{AppError, AppResult};
 use crate::ports::{RepoError, SiblingScope};
-use crate::{Actor, App};
 
 /// Input of `createTrack`.
 #[derive(Debug, Clone)]
@@ -42,21 +43,21 @@ pub struct UpdateTrack {
 }
 
 /// Creates a track in a project (Track C on the project: owner and admin).
-pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppResult<Track> {
+pub async fn create_track(workspace: &Workspace, actor: &Actor, input: CreateTrack) -> AppResult<Track> {
     let creator = actor.require()?;
-    let project = load_project(app, input.project_id).await?;
-    authorize_create(app, actor, project.path(), ResourceKind::Track).await?;
+    let project = load_project(&workspace.access, input.project_id).await?;
+    authorize_create(&workspace.access, actor, project.path(), ResourceKind::Track).await?;
     let title = Name::parse(&input.title, "title")?;
     let chosen = match input.slug.filter(|slug| !slug.trim().is_empty()) {
         Some(raw) => {
-            let space_owner = load_space(app, project.artist_space_id).await?.owner_id;
-            Some(premium_slug(app, space_owner, &raw).await?)
+            let space_owner = load_space(&workspace.access, project.artist_space_id).await?.owner_id;
+            Some(premium_slug(&workspace.access, space_owner, &raw).await?)
         }
         None => None,
     };
-    let now = app.ports.clock.now();
+    let now = workspace.clock.now();
     let track = Track {
-        id: TrackId(app.ports.ids.uuid()),
+        id: TrackId(workspace.ids.uuid()),
         short_id: String::new(),
         slug: String::new(),
         slug_type: SlugType::Auto,
@@ -70,14 +71,14 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
         updated_at: now,
     };
     let collaborator = Collaborator::joining(
-        CollaboratorId(app.ports.ids.uuid()),
+        CollaboratorId(workspace.ids.uuid()),
         track.path(),
         creator,
         Role::Owner,
         now,
     );
     insert_with_unique_ids(
-        app,
+        workspace,
         SiblingScope::TracksOf(project.id),
         &track.title.clone(),
         chosen,
@@ -91,7 +92,7 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
             };
             let collaborator = &collaborator;
             async move {
-                app.ports
+                workspace
                     .workspace
                     .insert_track(&track, collaborator)
                     .await
@@ -103,17 +104,16 @@ pub async fn create_track(app: &App, actor: &Actor, input: CreateTrack) -> AppRe
 }
 
 /// Finds a track the caller can read; `NOT_FOUND` otherwise.
-pub async fn find_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<Track> {
-    let track = load_track(app, id).await?;
-    readable_or_not_found(app, actor, track.path()).await?;
+pub async fn find_track(workspace: &Workspace, actor: &Actor, id: TrackId) -> AppResult<Track> {
+    let track = load_track(&workspace.access, id).await?;
+    readable_or_not_found(&workspace.access, actor, track.path()).await?;
     Ok(track)
 }
 
 /// Finds a track by short id.
-pub async fn find_track_by_short_id(app: &App, actor: &Actor, short_id: &str) -> AppResult<Track> {
+pub async fn find_track_by_short_id(workspace: &Workspace, actor: &Actor, short_id: &str) -> AppResult<Track> {
     let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("track"))?;
-    let track = app
-        .ports
+    let track = workspace
         .workspace
         .track_by_short_id(short_id.as_str())
         .await?
@@ -121,15 +121,22 @@ pub async fn find_track_by_short_id(app: &App, actor: &Actor, short_id: &str) ->
     // A public track opens for anyone, signed in or not; its other fields still show only
     // what the caller may read (the latest and final versions, never collaborators or comments).
     if !track.is_public {
-        readable_or_not_found(app, actor, track.path()).await?;
+        readable_or_not_found(&workspace.access, actor, track.path()).await?;
     }
     Ok(track)
 }
 
 /// Changes a track (Track U: owner, admin and editor).
-pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTrack) -> AppResult<Track> {
-    let mut track = load_track(app, id).await?;
-    authorize(app, actor, track.path(), ResourceKind::Track, Action::Update).await?;
+pub async fn update_track(workspace: &Workspace, actor: &Actor, id: TrackId, input: UpdateTrack) -> AppResult<Track> {
+    let mut track = load_track(&workspace.access, id).await?;
+    authorize(
+        &workspace.access,
+        actor,
+        track.path(),
+        ResourceKind::Track,
+        Action::Update,
+    )
+    .await?;
     if let Some(title) = input.title {
         track.title = Name::parse(&title, "title")?.as_str().to_owned();
     }
@@ -140,13 +147,13 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
         track.is_public = is_public;
     }
     if let Some(raw) = input.slug {
-        let space_owner = load_space(app, track.artist_space_id).await?.owner_id;
-        let (slug, slug_type) = premium_slug(app, space_owner, &raw).await?;
+        let space_owner = load_space(&workspace.access, track.artist_space_id).await?.owner_id;
+        let (slug, slug_type) = premium_slug(&workspace.access, space_owner, &raw).await?;
         track.slug = slug.as_str().to_owned();
         track.slug_type = slug_type;
     }
-    track.updated_at = app.ports.clock.now();
-    app.ports
+    track.updated_at = workspace.clock.now();
+    workspace
         .workspace
         .update_track(&track)
         .await
@@ -158,10 +165,17 @@ pub async fn update_track(app: &App, actor: &Actor, id: TrackId, input: UpdateTr
 }
 
 /// Deletes a track (Track D: owner and admin).
-pub async fn delete_track(app: &App, actor: &Actor, id: TrackId) -> AppResult<TrackId> {
-    let track = load_track(app, id).await?;
-    authorize(app, actor, track.path(), ResourceKind::Track, Action::Delete).await?;
-    let released = app.ports.workspace.delete_track(track.id).await?;
-    crate::media::remove_blobs(app, &released).await;
+pub async fn delete_track(workspace: &Workspace, actor: &Actor, id: TrackId) -> AppResult<TrackId> {
+    let track = load_track(&workspace.access, id).await?;
+    authorize(
+        &workspace.access,
+        actor,
+        track.path(),
+        ResourceKind::Track,
+        Action::Delete,
+    )
+    .await?;
+    let released = workspace.workspace.delete_track(track.id).await?;
+    crate::media::remove_blobs(&*workspace.blobs, &released).await;
     Ok(track.id)
 }

@@ -40,13 +40,13 @@ pub(crate) struct Batch {
 
 /// A loader of records by id, through a use case that authorizes the batch for the actor.
 macro_rules! by_id {
-    ($key:ty, $value:ty, $fetch:path) => {
+    ($key:ty, $value:ty, $service:ident, $fetch:path) => {
         impl Loader<$key> for Batch {
             type Value = $value;
             type Error = async_graphql::Error;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
-                Ok($fetch(&self.app, &self.actor, keys)
+                Ok($fetch(&self.app.$service, &self.actor, keys)
                     .await
                     .map_err(gql)?
                     .into_iter()
@@ -69,7 +69,9 @@ impl Loader<ProjectCount> for Batch {
 
     async fn load(&self, keys: &[ProjectCount]) -> LoadResult<ProjectCount, u64> {
         let spaces: Vec<_> = keys.iter().map(|key| key.0).collect();
-        let counts = count_projects_in(&self.app, &self.actor, &spaces).await.map_err(gql)?;
+        let counts = count_projects_in(&self.app.workspace, &self.actor, &spaces)
+            .await
+            .map_err(gql)?;
         Ok(counts
             .into_iter()
             .map(|(space, count)| (ProjectCount(space), count))
@@ -87,7 +89,9 @@ impl Loader<TrackCount> for Batch {
 
     async fn load(&self, keys: &[TrackCount]) -> LoadResult<TrackCount, u64> {
         let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
-        let counts = count_tracks_in(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        let counts = count_tracks_in(&self.app.workspace, &self.actor, &paths)
+            .await
+            .map_err(gql)?;
         Ok(keys
             .iter()
             .filter_map(|key| match key.0 {
@@ -108,7 +112,7 @@ impl Loader<CollaboratorCount> for Batch {
 
     async fn load(&self, keys: &[CollaboratorCount]) -> LoadResult<CollaboratorCount, u64> {
         let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
-        let counts = count_collaborators_of(&self.app, &self.actor, &paths)
+        let counts = count_collaborators_of(&self.app.workspace, &self.actor, &paths)
             .await
             .map_err(gql)?;
         Ok(keys
@@ -128,7 +132,9 @@ impl Loader<FileCount> for Batch {
 
     async fn load(&self, keys: &[FileCount]) -> LoadResult<FileCount, u64> {
         let paths: Vec<_> = keys.iter().map(|key| key.0).collect();
-        let counts = count_files_in(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        let counts = count_files_in(&self.app.media, &self.actor, &paths)
+            .await
+            .map_err(gql)?;
         Ok(keys
             .iter()
             .filter_map(|key| {
@@ -160,7 +166,7 @@ impl Loader<CommentCount> for Batch {
         }
         let mut out = HashMap::new();
         for ((parent, resolved), targets) in groups {
-            let counts = count_comments_of(&self.app, &self.actor, parent, &targets, resolved)
+            let counts = count_comments_of(&self.app.feedback, &self.actor, parent, &targets, resolved)
                 .await
                 .map_err(gql)?;
             for (id, path) in targets {

@@ -39,18 +39,22 @@ impl TotalCount {
         let loader = &request.loaders.0;
         Ok(match *self {
             TotalCount::Known(count) => count,
-            TotalCount::MySpaces => backline_application::workspace::count_my_artist_spaces(app, &request.actor)
-                .await
-                .gql()?,
+            TotalCount::MySpaces => {
+                backline_application::workspace::count_my_artist_spaces(&app.workspace, &request.actor)
+                    .await
+                    .gql()?
+            }
             TotalCount::Projects(space) => loader.load_one(ProjectCount(space)).await?.unwrap_or(0),
             TotalCount::Tracks(project) => loader.load_one(TrackCount(project)).await?.unwrap_or(0),
             TotalCount::Collaborators(resource) => loader.load_one(CollaboratorCount(resource)).await?.unwrap_or(0),
             TotalCount::Files(track) => loader.load_one(FileCount(track)).await?.unwrap_or(0),
-            TotalCount::Notifications(unread_only) => {
-                backline_application::notifications::count_notifications(app, &request.actor, unread_only)
-                    .await
-                    .gql()?
-            }
+            TotalCount::Notifications(unread_only) => backline_application::notifications::count_notifications(
+                &app.notifications,
+                &request.actor,
+                unread_only,
+            )
+            .await
+            .gql()?,
             TotalCount::Comments(parent, id, path, resolved) => loader
                 .load_one(CommentCount(parent, id, path, resolved))
                 .await?

@@ -61,6 +61,6 @@ pub(crate) async fn waveform_field(
 ) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
     let (app, _) = parts(ctx)?;
     let request = waveform_request(samples_per_pixel, channels, bits)?;
-    let waveform = waveform_of(app, file, request).await.gql()?;
+    let waveform = waveform_of(&app.media, file, request).await.gql()?;
     Ok(waveform.as_ref().map(|waveform| Json(waveform_json(waveform))))
 }

@@ -111,7 +111,7 @@ impl AliasMutation {
             slug: input.slug,
         };
         Ok(ArtistAliasNode(
-            add_artist_alias(app, &request.actor, input).await.gql()?,
+            add_artist_alias(&app.creators, &request.actor, input).await.gql()?,
         ))
     }
 
@@ -125,7 +125,7 @@ impl AliasMutation {
         let id = ArtistAliasId(decode(Kind::ArtistAlias, &input.id, "id")?);
         let status = input.status.map(Into::into);
         Ok(ArtistAliasNode(
-            update_artist_alias(app, &request.actor, id, input.name, status)
+            update_artist_alias(&app.creators, &request.actor, id, input.name, status)
                 .await
                 .gql()?,
         ))

@@ -20,7 +20,7 @@ impl Loader<ProfileOf> for Batch {
 
     async fn load(&self, keys: &[ProfileOf]) -> LoadResult<ProfileOf, ArtistProfile> {
         let spaces: Vec<ArtistSpaceId> = keys.iter().map(|key| key.0).collect();
-        Ok(profiles_of(&self.app, &spaces)
+        Ok(profiles_of(&self.app.creators, &spaces)
             .await
             .map_err(gql)?
             .into_iter()
@@ -39,7 +39,7 @@ impl Loader<AliasesOf> for Batch {
 
     async fn load(&self, keys: &[AliasesOf]) -> LoadResult<AliasesOf, Vec<ArtistAlias>> {
         let spaces: Vec<ArtistSpaceId> = keys.iter().map(|key| key.0).collect();
-        Ok(aliases_of(&self.app, &spaces)
+        Ok(aliases_of(&self.app.creators, &spaces)
             .await
             .map_err(gql)?
             .into_iter()

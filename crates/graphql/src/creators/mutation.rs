@@ -179,7 +179,9 @@ impl CreatorMutation {
                 .country_code
                 .map(|code| Some(code).filter(|code| !code.trim().is_empty())),
         };
-        let (space, _) = update_artist_profile(app, &request.actor, id, change).await.gql()?;
+        let (space, _) = update_artist_profile(&app.creators, &request.actor, id, change)
+            .await
+            .gql()?;
         Ok(ArtistSpaceNode(space))
     }
 
@@ -192,7 +194,7 @@ impl CreatorMutation {
     ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let document = DocumentId(decode(Kind::Document, &id, "id")?);
-        delete_profile_upload(app, &request.actor, ProfileUpload::Document(document))
+        delete_profile_upload(&app.creators, &request.actor, ProfileUpload::Document(document))
             .await
             .gql()?;
         Ok(id)
@@ -207,7 +209,7 @@ impl CreatorMutation {
     ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let image = ImageId(decode(Kind::Image, &image_id, "imageId")?);
-        delete_profile_upload(app, &request.actor, ProfileUpload::Visual(image))
+        delete_profile_upload(&app.creators, &request.actor, ProfileUpload::Visual(image))
             .await
             .gql()?;
         Ok(image_id)
@@ -220,7 +222,7 @@ impl CreatorMutation {
         #[graphql(desc = "The name and an optional chosen slug.")] input: CreateOrganizationInput,
     ) -> async_graphql::Result<OrganizationNode> {
         let (app, request) = parts(ctx)?;
-        let created = uc::create_organization(app, &request.actor, &input.name, input.slug.as_deref())
+        let created = uc::create_organization(&app.creators, &request.actor, &input.name, input.slug.as_deref())
             .await
             .gql()?;
         Ok(OrganizationNode(
@@ -242,7 +244,7 @@ impl CreatorMutation {
         let org = organization(&organization_id, "organizationId")?;
         let user = UserId(decode(Kind::User, &user_id, "userId")?);
         Ok(OrgMemberNode(
-            uc::set_organization_member(app, &request.actor, org, user, role.into())
+            uc::set_organization_member(&app.creators, &request.actor, org, user, role.into())
                 .await
                 .gql()?,
         ))
@@ -259,7 +261,7 @@ impl CreatorMutation {
         let (app, request) = parts(ctx)?;
         let org = organization(&organization_id, "organizationId")?;
         let user = UserId(decode(Kind::User, &user_id, "userId")?);
-        uc::remove_organization_member(app, &request.actor, org, user)
+        uc::remove_organization_member(&app.creators, &request.actor, org, user)
             .await
             .gql()?;
         Ok(user_id)
@@ -284,7 +286,9 @@ impl CreatorMutation {
                 ));
             }
         };
-        let entry = uc::request_roster(app, &request.actor, org, space).await.gql()?;
+        let entry = uc::request_roster(&app.creators, &request.actor, org, space)
+            .await
+            .gql()?;
         one_entry(ctx, entry).await
     }
 
@@ -296,7 +300,7 @@ impl CreatorMutation {
         #[graphql(desc = "The roster entry.")] id: ID,
     ) -> async_graphql::Result<RosterEntryNode> {
         let (app, request) = parts(ctx)?;
-        let entry = uc::accept_roster_request(app, &request.actor, roster_id(&id)?)
+        let entry = uc::accept_roster_request(&app.creators, &request.actor, roster_id(&id)?)
             .await
             .gql()?;
         one_entry(ctx, entry).await
@@ -309,7 +313,7 @@ impl CreatorMutation {
         #[graphql(desc = "The roster entry.")] id: ID,
     ) -> async_graphql::Result<RosterEntryNode> {
         let (app, request) = parts(ctx)?;
-        let entry = uc::decline_roster_request(app, &request.actor, roster_id(&id)?)
+        let entry = uc::decline_roster_request(&app.creators, &request.actor, roster_id(&id)?)
             .await
             .gql()?;
         one_entry(ctx, entry).await
@@ -323,7 +327,7 @@ impl CreatorMutation {
         #[graphql(desc = "The roster entry.")] id: ID,
     ) -> async_graphql::Result<RosterEntryNode> {
         let (app, request) = parts(ctx)?;
-        let entry = uc::remove_from_roster(app, &request.actor, roster_id(&id)?)
+        let entry = uc::remove_from_roster(&app.creators, &request.actor, roster_id(&id)?)
             .await
             .gql()?;
         one_entry(ctx, entry).await

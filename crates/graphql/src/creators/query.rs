@@ -31,9 +31,10 @@ impl CreatorQuery {
             (None, Some(slug)) => backline_application::creators::OrgLookup::Slug(slug),
             _ => return Err(crate::common::error::bad_input("id", "give exactly one of id and slug")),
         };
-        let (organization, role) = backline_application::creators::find_organization(app, &request.actor, lookup)
-            .await
-            .gql()?;
+        let (organization, role) =
+            backline_application::creators::find_organization(&app.creators, &request.actor, lookup)
+                .await
+                .gql()?;
         Ok(crate::common::nodes::OrganizationNode(organization, role))
     }
 
@@ -48,7 +49,7 @@ impl CreatorQuery {
     ) -> async_graphql::Result<crate::common::nodes::OrganizationConnection> {
         let page_request = page_request(first, after, last, before)?;
         let (app, request) = parts(ctx)?;
-        let found = backline_application::creators::my_organizations(app, &request.actor)
+        let found = backline_application::creators::my_organizations(&app.creators, &request.actor)
             .await
             .gql()?;
         let total = u64::try_from(found.len()).unwrap_or(u64::MAX);

@@ -276,7 +276,7 @@ impl OrganizationNode {
     /// Its members, owners first.
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrgMemberNode>> {
         let (app, request) = parts(ctx)?;
-        let members = backline_application::creators::organization_members(app, &request.actor, self.0.id)
+        let members = backline_application::creators::organization_members(&app.creators, &request.actor, self.0.id)
             .await
             .gql()?;
         Ok(members.into_iter().map(OrgMemberNode).collect())
@@ -295,9 +295,10 @@ impl OrganizationNode {
             .into_iter()
             .map(RosterStatus::from)
             .collect();
-        let entries = backline_application::creators::organization_roster(app, &request.actor, self.0.id, &statuses)
-            .await
-            .gql()?;
+        let entries =
+            backline_application::creators::organization_roster(&app.creators, &request.actor, self.0.id, &statuses)
+                .await
+                .gql()?;
         roster_nodes(ctx, entries).await
     }
 
@@ -335,7 +336,7 @@ pub(crate) async fn roster_nodes(
     entries: Vec<RosterEntry>,
 ) -> async_graphql::Result<Vec<RosterEntryNode>> {
     let (app, _) = parts(ctx)?;
-    let (organizations, spaces) = backline_application::creators::roster_names(app, &entries)
+    let (organizations, spaces) = backline_application::creators::roster_names(&app.creators, &entries)
         .await
         .gql()?;
     let names = Arc::new(RosterNames { organizations, spaces });

@@ -89,7 +89,7 @@ impl FeedbackSubscription {
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<CommentEventNode>> + use<>> {
         let (app, request) = parts(ctx)?;
         let track = TrackId(decode(Kind::Track, &track_id, "trackId")?);
-        let events = comment_events(app, &request.actor, track, position(after)?)
+        let events = comment_events(&app.feedback, &request.actor, track, position(after)?)
             .await
             .gql()?;
         Ok(events.map(|event| {
@@ -114,7 +114,9 @@ impl FeedbackSubscription {
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<TrackEventNode>> + use<>> {
         let (app, request) = parts(ctx)?;
         let track = TrackId(decode(Kind::Track, &track_id, "trackId")?);
-        let events = track_events(app, &request.actor, track, position(after)?).await.gql()?;
+        let events = track_events(&app.feedback, &request.actor, track, position(after)?)
+            .await
+            .gql()?;
         Ok(events.map(|event| {
             event
                 .map(|(position, (kind, file))| TrackEventNode {

@@ -36,7 +36,7 @@ impl Loader<CommentsOf> for Batch {
         }
         let mut out = HashMap::new();
         for ((parent, filter, request), targets) in groups {
-            let pages = comments_of(&self.app, &self.actor, parent, &targets, filter, request)
+            let pages = comments_of(&self.app.feedback, &self.actor, parent, &targets, filter, request)
                 .await
                 .map_err(gql)?;
             for (id, path) in targets {
@@ -59,7 +59,7 @@ impl Loader<RepliesOf> for Batch {
 
     async fn load(&self, keys: &[RepliesOf]) -> LoadResult<RepliesOf, Vec<Comment>> {
         let ids: Vec<CommentId> = keys.iter().map(|key| key.0).collect();
-        let replies = replies_of(&self.app, &ids).await.map_err(gql)?;
+        let replies = replies_of(&self.app.feedback, &ids).await.map_err(gql)?;
         Ok(replies.into_iter().map(|(id, list)| (RepliesOf(id), list)).collect())
     }
 }
@@ -74,7 +74,9 @@ impl Loader<CommentDetailsOf> for Batch {
 
     async fn load(&self, keys: &[CommentDetailsOf]) -> LoadResult<CommentDetailsOf, CommentDetails> {
         let ids: Vec<CommentId> = keys.iter().map(|key| key.0).collect();
-        let details = comment_details(&self.app, &self.actor, &ids).await.map_err(gql)?;
+        let details = comment_details(&self.app.feedback, &self.actor, &ids)
+            .await
+            .map_err(gql)?;
         Ok(details
             .into_iter()
             .map(|(id, details)| (CommentDetailsOf(id), details))

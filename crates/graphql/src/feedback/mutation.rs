@@ -49,7 +49,7 @@ fn comment_id(id: &ID) -> async_graphql::Result<CommentId> {
 
 async fn change(ctx: &Context<'_>, id: &ID, change: CommentChange) -> async_graphql::Result<CommentNode> {
     let (app, request) = parts(ctx)?;
-    let comment = uc::change_comment(app, &request.actor, comment_id(id)?, change)
+    let comment = uc::change_comment(&app.feedback, &request.actor, comment_id(id)?, change)
         .await
         .gql()?;
     Ok(CommentNode(comment))
@@ -67,7 +67,7 @@ impl FeedbackMutation {
         let (app, request) = parts(ctx)?;
         let file_id = FileId(decode(Kind::File, &input.file_id, "fileId")?);
         let comment = uc::add_comment(
-            app,
+            &app.feedback,
             &request.actor,
             AddComment {
                 file_id,
@@ -89,7 +89,7 @@ impl FeedbackMutation {
     ) -> async_graphql::Result<CommentNode> {
         let (app, request) = parts(ctx)?;
         let id = comment_id(&input.comment_id)?;
-        let reply = uc::reply_to_comment(app, &request.actor, id, &input.content)
+        let reply = uc::reply_to_comment(&app.feedback, &request.actor, id, &input.content)
             .await
             .gql()?;
         Ok(CommentNode(reply))
@@ -103,7 +103,9 @@ impl FeedbackMutation {
     ) -> async_graphql::Result<CommentNode> {
         let (app, request) = parts(ctx)?;
         let id = comment_id(&input.comment_id)?;
-        let comment = uc::edit_comment(app, &request.actor, id, &input.content).await.gql()?;
+        let comment = uc::edit_comment(&app.feedback, &request.actor, id, &input.content)
+            .await
+            .gql()?;
         Ok(CommentNode(comment))
     }
 
@@ -115,7 +117,7 @@ impl FeedbackMutation {
         #[graphql(desc = "The comment to delete.")] comment_id: ID,
     ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
-        let id = uc::delete_comment(app, &request.actor, self::comment_id(&comment_id)?)
+        let id = uc::delete_comment(&app.feedback, &request.actor, self::comment_id(&comment_id)?)
             .await
             .gql()?;
         Ok(encode(Kind::Comment, id.0))
@@ -128,7 +130,7 @@ impl FeedbackMutation {
         #[graphql(desc = "The comment to like.")] comment_id: ID,
     ) -> async_graphql::Result<CommentNode> {
         let (app, request) = parts(ctx)?;
-        let comment = uc::like_comment(app, &request.actor, self::comment_id(&comment_id)?)
+        let comment = uc::like_comment(&app.feedback, &request.actor, self::comment_id(&comment_id)?)
             .await
             .gql()?;
         Ok(CommentNode(comment))
@@ -141,7 +143,7 @@ impl FeedbackMutation {
         #[graphql(desc = "The comment to unlike.")] comment_id: ID,
     ) -> async_graphql::Result<CommentNode> {
         let (app, request) = parts(ctx)?;
-        let comment = uc::unlike_comment(app, &request.actor, self::comment_id(&comment_id)?)
+        let comment = uc::unlike_comment(&app.feedback, &request.actor, self::comment_id(&comment_id)?)
             .await
             .gql()?;
         Ok(CommentNode(comment))

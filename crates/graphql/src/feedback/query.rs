@@ -24,6 +24,8 @@ impl FeedbackQuery {
     ) -> async_graphql::Result<CommentNode> {
         let (app, request) = parts(ctx)?;
         let id = CommentId(decode(Kind::Comment, &id, "id")?);
-        Ok(CommentNode(find_comment(app, &request.actor, id).await.gql()?))
+        Ok(CommentNode(
+            find_comment(&app.feedback, &request.actor, id).await.gql()?,
+        ))
     }
 }

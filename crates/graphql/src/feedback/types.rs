@@ -189,7 +189,7 @@ impl CommentNode {
             return Ok(None);
         };
         let (app, request) = parts(ctx)?;
-        let found = backline_application::feedback::find_comment(app, &request.actor, parent).await;
+        let found = backline_application::feedback::find_comment(&app.feedback, &request.actor, parent).await;
         match found {
             Ok(comment) => Ok(Some(CommentNode(comment))),
             Err(backline_application::AppError::NotFound(_)) => Ok(None),

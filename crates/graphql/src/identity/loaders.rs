@@ -14,7 +14,7 @@ impl Loader<UserId> for Batch {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[UserId]) -> LoadResult<UserId, User> {
-        Ok(users_by_ids(&self.app, keys)
+        Ok(users_by_ids(&self.app.identity, keys)
             .await
             .map_err(gql)?
             .into_iter()
@@ -33,7 +33,9 @@ impl Loader<SubscriptionOf> for Batch {
 
     async fn load(&self, keys: &[SubscriptionOf]) -> LoadResult<SubscriptionOf, Subscription> {
         let ids: Vec<UserId> = keys.iter().map(|key| key.0).collect();
-        let found = subscriptions_of(&self.app, &self.actor, &ids).await.map_err(gql)?;
+        let found = subscriptions_of(&self.app.identity, &self.actor, &ids)
+            .await
+            .map_err(gql)?;
         Ok(found
             .into_iter()
             .map(|subscription| (SubscriptionOf(subscription.user_id), subscription))

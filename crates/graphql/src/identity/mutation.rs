@@ -64,7 +64,7 @@ impl IdentityMutation {
     ) -> async_graphql::Result<AuthPayloadNode> {
         let (app, request) = parts(ctx)?;
         let payload = identity::sign_up(
-            app,
+            &app.identity,
             SignUp {
                 email: input.email,
                 username: input.username,
@@ -86,7 +86,7 @@ impl IdentityMutation {
     ) -> async_graphql::Result<AuthPayloadNode> {
         let (app, request) = parts(ctx)?;
         Ok(AuthPayloadNode(
-            identity::log_in(app, &input.email, &input.password, &request.meta)
+            identity::log_in(&app.identity, &input.email, &input.password, &request.meta)
                 .await
                 .gql()?,
         ))
@@ -101,7 +101,7 @@ impl IdentityMutation {
     ) -> async_graphql::Result<AuthPayloadNode> {
         let (app, _) = parts(ctx)?;
         Ok(AuthPayloadNode(
-            identity::refresh_session(app, &refresh_token).await.gql()?,
+            identity::refresh_session(&app.identity, &refresh_token).await.gql()?,
         ))
     }
 
@@ -112,7 +112,7 @@ impl IdentityMutation {
         #[graphql(desc = "The session's current refresh token.")] refresh_token: String,
     ) -> async_graphql::Result<bool> {
         let (app, _) = parts(ctx)?;
-        identity::log_out(app, &refresh_token).await.gql()
+        identity::log_out(&app.identity, &refresh_token).await.gql()
     }
 
     /// Ends one of your sessions (signs that device out).
@@ -123,7 +123,9 @@ impl IdentityMutation {
     ) -> async_graphql::Result<bool> {
         let (app, request) = parts(ctx)?;
         let session = SessionId(decode(Kind::Session, &id, "id")?);
-        identity::revoke_session(app, &request.actor, session).await.gql()
+        identity::revoke_session(&app.identity, &request.actor, session)
+            .await
+            .gql()
     }
 
     /// Confirms an email address with the token from the verification email.
@@ -133,13 +135,17 @@ impl IdentityMutation {
         #[graphql(desc = "The token from the email.")] token: String,
     ) -> async_graphql::Result<UserNode> {
         let (app, _) = parts(ctx)?;
-        Ok(UserNode::from(identity::verify_email(app, &token).await.gql()?))
+        Ok(UserNode::from(
+            identity::verify_email(&app.identity, &token).await.gql()?,
+        ))
     }
 
     /// Sends a new verification email (earlier links stop working).
     async fn resend_verification_email(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         let (app, request) = parts(ctx)?;
-        identity::resend_verification_email(app, &request.actor).await.gql()
+        identity::resend_verification_email(&app.identity, &request.actor)
+            .await
+            .gql()
     }
 
     /// Changes your password and signs out every session, this one included.
@@ -149,9 +155,14 @@ impl IdentityMutation {
         #[graphql(desc = "Current and new password.")] input: ChangePasswordInput,
     ) -> async_graphql::Result<bool> {
         let (app, request) = parts(ctx)?;
-        identity::change_password(app, &request.actor, &input.current_password, &input.new_password)
-            .await
-            .gql()
+        identity::change_password(
+            &app.identity,
+            &request.actor,
+            &input.current_password,
+            &input.new_password,
+        )
+        .await
+        .gql()
     }
 
     /// Changes your profile.
@@ -166,7 +177,9 @@ impl IdentityMutation {
             country_code: maybe(input.country_code),
         };
         Ok(UserNode::from(
-            identity::update_profile(app, &request.actor, update).await.gql()?,
+            identity::update_profile(&app.identity, &request.actor, update)
+                .await
+                .gql()?,
         ))
     }
 
@@ -179,7 +192,7 @@ impl IdentityMutation {
     ) -> async_graphql::Result<SubscriptionNode> {
         let (app, request) = parts(ctx)?;
         let user = UserId(decode(Kind::User, &user_id, "userId")?);
-        let subscription = identity::set_user_plan(app, &request.actor, user, plan.into())
+        let subscription = identity::set_user_plan(&app.identity, &request.actor, user, plan.into())
             .await
             .gql()?;
         Ok(SubscriptionNode::new(app, subscription))

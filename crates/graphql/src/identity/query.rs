@@ -38,8 +38,8 @@ impl IdentityQuery {
             usize::from(id.is_some()) + usize::from(username.is_some()),
         )?;
         let user = match (id, username) {
-            (Some(id), _) => find_user(app, &request.actor, UserId(decode(Kind::User, &id, "id")?)).await,
-            (None, Some(username)) => find_user_by_username(app, &request.actor, &username).await,
+            (Some(id), _) => find_user(&app.identity, &request.actor, UserId(decode(Kind::User, &id, "id")?)).await,
+            (None, Some(username)) => find_user_by_username(&app.identity, &request.actor, &username).await,
             (None, None) => return Err(bad_input("id", "give exactly one of id, username")),
         };
         Ok(UserNode::from(user.gql()?))

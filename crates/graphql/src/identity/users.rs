@@ -57,7 +57,7 @@ impl UserNode {
             return Ok(Some(self.user.email.clone()));
         }
         let (app, request) = parts(ctx)?;
-        visible_email(app, &request.actor, &self.user).await.gql()
+        visible_email(&app.identity, &request.actor, &self.user).await.gql()
     }
 
     /// Profile picture, with thumbnail and medium variants; set it with `uploadImage`.
@@ -100,7 +100,7 @@ impl UserNode {
         }
         let (app, request) = parts(ctx)?;
         let current = request.actor.session_id();
-        Ok(list_sessions(app, &request.actor)
+        Ok(list_sessions(&app.identity, &request.actor)
             .await
             .gql()?
             .into_iter()
@@ -175,7 +175,7 @@ impl SubscriptionNode {
             current_period_end: subscription.current_period_end,
             storage: Storage {
                 used: subscription.storage_used,
-                limit: storage_limit(app, &subscription),
+                limit: storage_limit(&app.settings.plan_limits, &subscription),
             },
             created: subscription.created_at,
         }

@@ -13,14 +13,14 @@ use backline_domain::workspace::ResourcePath;
 use crate::common::error::gql;
 use crate::common::loaders::{Batch, LoadResult, by_id, by_request, track_of};
 
-by_id!(FileId, MediaFile, files_by_ids);
+by_id!(FileId, MediaFile, media, files_by_ids);
 
 impl Loader<ImageId> for Batch {
     type Value = Image;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[ImageId]) -> LoadResult<ImageId, Image> {
-        Ok(find_images(&self.app, keys)
+        Ok(find_images(&self.app.media, keys)
             .await
             .map_err(gql)?
             .into_iter()
@@ -34,7 +34,7 @@ impl Loader<DocumentId> for Batch {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[DocumentId]) -> LoadResult<DocumentId, Document> {
-        Ok(find_documents(&self.app, keys)
+        Ok(find_documents(&self.app.media, keys)
             .await
             .map_err(gql)?
             .into_iter()
@@ -55,7 +55,9 @@ impl Loader<FilesOf> for Batch {
         let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
         let mut out = HashMap::new();
         for (request, tracks) in by_request(&pairs) {
-            let pages = files_in(&self.app, &self.actor, &tracks, request).await.map_err(gql)?;
+            let pages = files_in(&self.app.media, &self.actor, &tracks, request)
+                .await
+                .map_err(gql)?;
             for path in tracks {
                 if let Some(page) = track_of(path).and_then(|track| pages.get(&track)) {
                     out.insert(FilesOf(path, request), page.clone());
@@ -81,7 +83,9 @@ impl Loader<TrackFile> for Batch {
             if paths.is_empty() {
                 continue;
             }
-            let mut found = track_files(&self.app, &self.actor, &paths, which).await.map_err(gql)?;
+            let mut found = track_files(&self.app.media, &self.actor, &paths, which)
+                .await
+                .map_err(gql)?;
             for path in paths {
                 if let Some(file) = track_of(path).and_then(|track| found.remove(&track)) {
                     out.insert(TrackFile(path, which), file);

@@ -84,7 +84,7 @@ impl MediaMutation {
         let track_id = TrackId(decode(Kind::Track, &input.track_id, "trackId")?);
         let part = part(ctx, &input.file)?;
         let file = uc::upload_file(
-            app,
+            &app.media,
             &request.actor,
             UploadFile {
                 track_id,
@@ -108,7 +108,9 @@ impl MediaMutation {
     ) -> async_graphql::Result<FileNode> {
         let (app, request) = parts(ctx)?;
         let id = FileId(decode(Kind::File, &file_id, "fileId")?);
-        Ok(FileNode(uc::approve_file_version(app, &request.actor, id).await.gql()?))
+        Ok(FileNode(
+            uc::approve_file_version(&app.media, &request.actor, id).await.gql()?,
+        ))
     }
 
     /// Deletes a version with its waveform (needs File D: owner or admin). Its bytes return to
@@ -120,7 +122,7 @@ impl MediaMutation {
     ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let id = FileId(decode(Kind::File, &file_id, "fileId")?);
-        let deleted = uc::delete_file(app, &request.actor, id).await.gql()?;
+        let deleted = uc::delete_file(&app.media, &request.actor, id).await.gql()?;
         Ok(encode(Kind::File, deleted.0))
     }
 
@@ -142,7 +144,7 @@ impl MediaMutation {
         let target_id = decode(kind, &input.target_id, "targetId")?;
         let part = part(ctx, &input.file)?;
         let image = uc::upload_image(
-            app,
+            &app.media,
             &request.actor,
             UploadImage {
                 target: input.target.into(),
@@ -168,7 +170,7 @@ impl MediaMutation {
         let space = ArtistSpaceId(decode(Kind::ArtistSpace, &input.artist_space_id, "artistSpaceId")?);
         let part = part(ctx, &input.file)?;
         let document = uc::upload_document(
-            app,
+            &app.media,
             &request.actor,
             UploadDocument {
                 space,

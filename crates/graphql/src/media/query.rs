@@ -24,6 +24,6 @@ impl MediaQuery {
     ) -> async_graphql::Result<FileNode> {
         let (app, request) = parts(ctx)?;
         let id = FileId(decode(Kind::File, &id, "id")?);
-        Ok(FileNode(find_file(app, &request.actor, id).await.gql()?))
+        Ok(FileNode(find_file(&app.media, &request.actor, id).await.gql()?))
     }
 }

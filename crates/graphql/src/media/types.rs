@@ -22,7 +22,7 @@ impl FileNode {
 
     fn signed(&self, ctx: &Context<'_>, path: &str) -> async_graphql::Result<String> {
         let (app, request) = parts(ctx)?;
-        let query = sign_url(app, SignedScope::File(self.0.id.0), app.now());
+        let query = sign_url(&app.media, SignedScope::File(self.0.id.0), app.now());
         Ok(format!("{}/files/{}/{path}?{query}", request.base_url, self.0.id))
     }
 }
@@ -257,7 +257,7 @@ pub(crate) struct LoudnessNode {
 impl ImageNode {
     fn signed(&self, ctx: &Context<'_>, variant: ImageVariant) -> async_graphql::Result<String> {
         let (app, request) = parts(ctx)?;
-        let query = sign_url(app, SignedScope::Image(self.0.id.0, variant), app.now());
+        let query = sign_url(&app.media, SignedScope::Image(self.0.id.0, variant), app.now());
         Ok(format!(
             "{}/images/{}/{}?{query}",
             request.base_url,
@@ -340,7 +340,7 @@ impl DocumentNode {
     /// A short-lived signed download URL.
     async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let (app, request) = parts(ctx)?;
-        let query = sign_url(app, SignedScope::Document(self.0.id.0), app.now());
+        let query = sign_url(&app.media, SignedScope::Document(self.0.id.0), app.now());
         Ok(format!("{}/documents/{}?{query}", request.base_url, self.0.id))
     }
 

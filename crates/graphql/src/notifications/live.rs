@@ -53,7 +53,9 @@ impl NotificationSubscription {
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<NotificationEventNode>> + use<>> {
         let (app, request) = parts(ctx)?;
-        let events = notification_events(app, &request.actor, position(after)?).await.gql()?;
+        let events = notification_events(&app.notifications, &request.actor, position(after)?)
+            .await
+            .gql()?;
         Ok(events.map(|event| {
             event
                 .map(|(position, (notification, unread))| NotificationEventNode {

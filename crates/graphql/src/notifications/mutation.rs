@@ -39,7 +39,9 @@ impl NotificationMutation {
         let (app, request) = parts(ctx)?;
         let id = NotificationId(decode(Kind::Notification, &id, "id")?);
         Ok(NotificationNode(
-            mark_notification_read(app, &request.actor, id).await.gql()?,
+            mark_notification_read(&app.notifications, &request.actor, id)
+                .await
+                .gql()?,
         ))
     }
 
@@ -60,7 +62,7 @@ impl NotificationMutation {
                 email: item.email,
             })
             .collect();
-        let settings = update_notification_settings(app, &request.actor, &changes)
+        let settings = update_notification_settings(&app.notifications, &request.actor, &changes)
             .await
             .gql()?;
         Ok(settings.into_iter().map(NotificationSettingNode).collect())
@@ -69,7 +71,9 @@ impl NotificationMutation {
     /// Marks all your notifications read; returns how many were unread.
     async fn mark_all_notifications_read(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         let (app, request) = parts(ctx)?;
-        let count = mark_all_notifications_read(app, &request.actor).await.gql()?;
+        let count = mark_all_notifications_read(&app.notifications, &request.actor)
+            .await
+            .gql()?;
         Ok(i64::try_from(count).unwrap_or(i64::MAX))
     }
 }

@@ -29,7 +29,9 @@ impl NotificationQuery {
     ) -> async_graphql::Result<NotificationConnection> {
         let (app, request) = parts(ctx)?;
         let page = page_request(first, after, last, before)?;
-        let found = list_notifications(app, &request.actor, unread_only, page).await.gql()?;
+        let found = list_notifications(&app.notifications, &request.actor, unread_only, page)
+            .await
+            .gql()?;
         Ok(NotificationConnection::new(
             found,
             TotalCount::Notifications(unread_only),
@@ -39,14 +41,16 @@ impl NotificationQuery {
     /// How each type of notification reaches you (every type, defaults filled in).
     async fn notification_settings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NotificationSettingNode>> {
         let (app, request) = parts(ctx)?;
-        let settings = notification_settings(app, &request.actor).await.gql()?;
+        let settings = notification_settings(&app.notifications, &request.actor).await.gql()?;
         Ok(settings.into_iter().map(NotificationSettingNode).collect())
     }
 
     /// How many of your notifications are unread.
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         let (app, request) = parts(ctx)?;
-        let count = count_notifications(app, &request.actor, true).await.gql()?;
+        let count = count_notifications(&app.notifications, &request.actor, true)
+            .await
+            .gql()?;
         Ok(i64::try_from(count).unwrap_or(i64::MAX))
     }
 }

@@ -108,7 +108,7 @@ impl InviteLinkNode {
     /// Who joined through it, in the order they did.
     async fn used_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserNode>> {
         let (app, request) = parts(ctx)?;
-        let ids = invite_link_users(app, &[self.0.id])
+        let ids = invite_link_users(&app.sharing, &[self.0.id])
             .await
             .gql()?
             .remove(&self.0.id)

@@ -59,7 +59,7 @@ impl SharingMutation {
             message: input.message,
         };
         Ok(InvitationNode(
-            uc::invite_by_email(app, &request.actor, input).await.gql()?,
+            uc::invite_by_email(&app.sharing, &request.actor, input).await.gql()?,
         ))
     }
 
@@ -73,7 +73,9 @@ impl SharingMutation {
     ) -> async_graphql::Result<CollaboratorNode> {
         let (app, request) = parts(ctx)?;
         Ok(CollaboratorNode(
-            uc::accept_invitation(app, &request.actor, &token).await.gql()?,
+            uc::accept_invitation(&app.sharing, &request.actor, &token)
+                .await
+                .gql()?,
         ))
     }
 
@@ -86,7 +88,7 @@ impl SharingMutation {
         let (app, request) = parts(ctx)?;
         let id = InvitationId(decode(Kind::Invitation, &id, "id")?);
         Ok(InvitationNode(
-            uc::decline_invitation(app, &request.actor, id).await.gql()?,
+            uc::decline_invitation(&app.sharing, &request.actor, id).await.gql()?,
         ))
     }
 
@@ -99,7 +101,7 @@ impl SharingMutation {
         let (app, request) = parts(ctx)?;
         let id = InvitationId(decode(Kind::Invitation, &id, "id")?);
         Ok(InvitationNode(
-            uc::revoke_invitation(app, &request.actor, id).await.gql()?,
+            uc::revoke_invitation(&app.sharing, &request.actor, id).await.gql()?,
         ))
     }
 
@@ -113,7 +115,7 @@ impl SharingMutation {
         let (app, request) = parts(ctx)?;
         let id = InvitationId(decode(Kind::Invitation, &id, "id")?);
         Ok(InvitationNode(
-            uc::resend_invitation(app, &request.actor, id).await.gql()?,
+            uc::resend_invitation(&app.sharing, &request.actor, id).await.gql()?,
         ))
     }
 
@@ -131,7 +133,9 @@ impl SharingMutation {
             max_uses: input.max_uses,
         };
         Ok(InviteLinkNode(
-            uc::create_invite_link(app, &request.actor, input).await.gql()?,
+            uc::create_invite_link(&app.sharing, &request.actor, input)
+                .await
+                .gql()?,
         ))
     }
 
@@ -145,7 +149,9 @@ impl SharingMutation {
     ) -> async_graphql::Result<CollaboratorNode> {
         let (app, request) = parts(ctx)?;
         Ok(CollaboratorNode(
-            uc::accept_invite_link(app, &request.actor, &short_code).await.gql()?,
+            uc::accept_invite_link(&app.sharing, &request.actor, &short_code)
+                .await
+                .gql()?,
         ))
     }
 
@@ -159,7 +165,7 @@ impl SharingMutation {
         let (app, request) = parts(ctx)?;
         let id = InviteLinkId(decode(Kind::InviteLink, &id, "id")?);
         Ok(InviteLinkNode(
-            uc::revoke_invite_link(app, &request.actor, id).await.gql()?,
+            uc::revoke_invite_link(&app.sharing, &request.actor, id).await.gql()?,
         ))
     }
 }

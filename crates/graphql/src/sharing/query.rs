@@ -23,7 +23,7 @@ impl SharingQuery {
         #[graphql(desc = "The code from the link.")] short_code: String,
     ) -> async_graphql::Result<crate::sharing::invitations::InvitePreviewNode> {
         let (app, request) = parts(ctx)?;
-        let preview = backline_application::sharing::invite_link_preview(app, &request.actor, &short_code)
+        let preview = backline_application::sharing::invite_link_preview(&app.sharing, &request.actor, &short_code)
             .await
             .gql()?;
         Ok(crate::sharing::invitations::InvitePreviewNode(preview))
@@ -40,7 +40,7 @@ impl SharingQuery {
     ) -> async_graphql::Result<crate::common::nodes::InvitationConnection> {
         let page_request = page_request(first, after, last, before)?;
         let (app, request) = parts(ctx)?;
-        let found = backline_application::sharing::my_invitations(app, &request.actor)
+        let found = backline_application::sharing::my_invitations(&app.sharing, &request.actor)
             .await
             .gql()?;
         let total = u64::try_from(found.len()).unwrap_or(u64::MAX);
@@ -66,9 +66,10 @@ impl SharingQuery {
         #[graphql(desc = "The link's password, when it has one.")] password: Option<String>,
     ) -> async_graphql::Result<crate::sharing::review_links::ReviewSessionNode> {
         let (app, request) = parts(ctx)?;
-        let session = backline_application::sharing::open_review_link(app, &code, password.as_deref(), &request.meta)
-            .await
-            .gql()?;
+        let session =
+            backline_application::sharing::open_review_link(&app.sharing, &code, password.as_deref(), &request.meta)
+                .await
+                .gql()?;
         Ok(crate::sharing::review_links::ReviewSessionNode(std::sync::Arc::new(
             session,
         )))

@@ -267,7 +267,7 @@ impl ReviewFileNode {
         } else {
             SignedScope::FileStream(self.file.id.0)
         };
-        let query = sign_url(app, scope, app.now());
+        let query = sign_url(&app.media, scope, app.now());
         Ok(format!(
             "{}/files/{}/{path}?{query}{extra}",
             request.base_url, self.file.id

@@ -79,7 +79,9 @@ impl ReviewMutation {
             allow_comments: input.allow_comments.unwrap_or(false),
         };
         Ok(ReviewLinkNode(
-            uc::create_review_link(app, &request.actor, input).await.gql()?,
+            uc::create_review_link(&app.sharing, &request.actor, input)
+                .await
+                .gql()?,
         ))
     }
 
@@ -93,7 +95,7 @@ impl ReviewMutation {
         let (app, request) = parts(ctx)?;
         let id = ReviewLinkId(decode(Kind::ReviewLink, &id, "id")?);
         Ok(ReviewLinkNode(
-            uc::revoke_review_link(app, &request.actor, id).await.gql()?,
+            uc::revoke_review_link(&app.sharing, &request.actor, id).await.gql()?,
         ))
     }
 
@@ -113,9 +115,15 @@ impl ReviewMutation {
             time_start: input.time_start,
             time_end: input.time_end,
         };
-        let (_, comment) = uc::add_guest_comment(app, &input.code, input.password.as_deref(), comment, &request.meta)
-            .await
-            .gql()?;
+        let (_, comment) = uc::add_guest_comment(
+            &app.sharing,
+            &input.code,
+            input.password.as_deref(),
+            comment,
+            &request.meta,
+        )
+        .await
+        .gql()?;
         Ok(ReviewCommentNode::single(comment))
     }
 
@@ -130,7 +138,7 @@ impl ReviewMutation {
     ) -> async_graphql::Result<i64> {
         let (app, request) = parts(ctx)?;
         let file = FileId(decode(Kind::File, &file_id, "fileId")?);
-        uc::record_review_play(app, &code, password.as_deref(), file, &request.meta)
+        uc::record_review_play(&app.sharing, &code, password.as_deref(), file, &request.meta)
             .await
             .gql()
     }

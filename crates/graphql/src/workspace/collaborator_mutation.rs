@@ -65,12 +65,14 @@ async fn user_of(
 ) -> async_graphql::Result<UserId> {
     match (user_id, username) {
         (Some(id), None) => Ok(UserId(decode(Kind::User, &id, "userId")?)),
-        (None, Some(username)) => Ok(
-            backline_application::identity::find_user_by_username(app, actor, &username)
-                .await
-                .gql()?
-                .id,
-        ),
+        (None, Some(username)) => {
+            Ok(
+                backline_application::identity::find_user_by_username(&app.identity, actor, &username)
+                    .await
+                    .gql()?
+                    .id,
+            )
+        }
         _ => Err(bad_input("userId", "give exactly one of userId, username")),
     }
 }
@@ -87,7 +89,7 @@ impl CollaboratorMutation {
         let target = resource(&input.resource_id)?;
         let user = user_of(app, &request.actor, input.user_id, input.username).await?;
         Ok(CollaboratorNode(
-            uc::add_collaborator(app, &request.actor, target, user, input.role.into())
+            uc::add_collaborator(&app.workspace, &request.actor, target, user, input.role.into())
                 .await
                 .gql()?,
         ))
@@ -103,7 +105,7 @@ impl CollaboratorMutation {
         let target = resource(&input.resource_id)?;
         let user = UserId(decode(Kind::User, &input.user_id, "userId")?);
         Ok(CollaboratorNode(
-            uc::update_collaborator_role(app, &request.actor, target, user, input.role.into())
+            uc::update_collaborator_role(&app.workspace, &request.actor, target, user, input.role.into())
                 .await
                 .gql()?,
         ))
@@ -119,7 +121,9 @@ impl CollaboratorMutation {
         let target = resource(&input.resource_id)?;
         let user = UserId(decode(Kind::User, &input.user_id, "userId")?);
         Ok(CollaboratorNode(
-            uc::remove_collaborator(app, &request.actor, target, user).await.gql()?,
+            uc::remove_collaborator(&app.workspace, &request.actor, target, user)
+                .await
+                .gql()?,
         ))
     }
 
@@ -132,7 +136,7 @@ impl CollaboratorMutation {
         let (app, request) = parts(ctx)?;
         let target = resource(&resource_id)?;
         Ok(CollaboratorNode(
-            uc::leave_resource(app, &request.actor, target).await.gql()?,
+            uc::leave_resource(&app.workspace, &request.actor, target).await.gql()?,
         ))
     }
 
@@ -146,7 +150,9 @@ impl CollaboratorMutation {
         let target = resource(&input.resource_id)?;
         let user = UserId(decode(Kind::User, &input.user_id, "userId")?);
         Ok(CollaboratorNode(
-            uc::transfer_ownership(app, &request.actor, target, user).await.gql()?,
+            uc::transfer_ownership(&app.workspace, &request.actor, target, user)
+                .await
+                .gql()?,
         ))
     }
 }

@@ -15,11 +15,11 @@ use backline_domain::workspace::{ArtistSpace, Collaborator, Project, ResourcePat
 use crate::common::error::gql;
 use crate::common::loaders::{Batch, LoadResult, by_id, by_request};
 
-by_id!(ArtistSpaceId, ArtistSpace, spaces_by_ids);
+by_id!(ArtistSpaceId, ArtistSpace, workspace, spaces_by_ids);
 
-by_id!(ProjectId, Project, projects_by_ids);
+by_id!(ProjectId, Project, workspace, projects_by_ids);
 
-by_id!(TrackId, Track, tracks_by_ids);
+by_id!(TrackId, Track, workspace, tracks_by_ids);
 
 /// Key of the viewer-role loader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,7 +31,9 @@ impl Loader<RoleOn> for Batch {
 
     async fn load(&self, keys: &[RoleOn]) -> LoadResult<RoleOn, Role> {
         let paths: Vec<ResourcePath> = keys.iter().map(|key| key.0).collect();
-        let roles = viewer_roles(&self.app, &self.actor, &paths).await.map_err(gql)?;
+        let roles = viewer_roles(&self.app.workspace, &self.actor, &paths)
+            .await
+            .map_err(gql)?;
         Ok(keys
             .iter()
             .filter_map(|key| roles.get(&key.0.id()).map(|role| (*key, *role)))
@@ -51,7 +53,7 @@ impl Loader<ProjectsOf> for Batch {
         let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
         let mut out = HashMap::new();
         for (request, spaces) in by_request(&pairs) {
-            for (space, page) in projects_in(&self.app, &self.actor, &spaces, request)
+            for (space, page) in projects_in(&self.app.workspace, &self.actor, &spaces, request)
                 .await
                 .map_err(gql)?
             {
@@ -74,7 +76,7 @@ impl Loader<TracksOf> for Batch {
         let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
         let mut out = HashMap::new();
         for (request, projects) in by_request(&pairs) {
-            let pages = tracks_in(&self.app, &self.actor, &projects, request)
+            let pages = tracks_in(&self.app.workspace, &self.actor, &projects, request)
                 .await
                 .map_err(gql)?;
             for path in projects {
@@ -101,7 +103,7 @@ impl Loader<CollaboratorsOf> for Batch {
         let pairs: Vec<_> = keys.iter().map(|key| (key.0, key.1)).collect();
         let mut out = HashMap::new();
         for (request, resources) in by_request(&pairs) {
-            let pages = collaborators_of(&self.app, &self.actor, &resources, request)
+            let pages = collaborators_of(&self.app.workspace, &self.actor, &resources, request)
                 .await
                 .map_err(gql)?;
             for path in resources {

@@ -119,7 +119,9 @@ impl WorkspaceMutation {
             links: input.links.map(|links| links.0),
         };
         Ok(ArtistSpaceNode(
-            uc::create_artist_space(app, &request.actor, input).await.gql()?,
+            uc::create_artist_space(&app.workspace, &request.actor, input)
+                .await
+                .gql()?,
         ))
     }
 
@@ -140,7 +142,9 @@ impl WorkspaceMutation {
             links: input.links.map(|links| links.0),
         };
         Ok(ArtistSpaceNode(
-            uc::update_artist_space(app, &request.actor, id, input).await.gql()?,
+            uc::update_artist_space(&app.workspace, &request.actor, id, input)
+                .await
+                .gql()?,
         ))
     }
 
@@ -152,7 +156,9 @@ impl WorkspaceMutation {
     ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let id = ArtistSpaceId(decode(Kind::ArtistSpace, &id, "id")?);
-        let deleted = uc::delete_artist_space(app, &request.actor, id).await.gql()?;
+        let deleted = uc::delete_artist_space(&app.workspace, &request.actor, id)
+            .await
+            .gql()?;
         Ok(encode(Kind::ArtistSpace, deleted.0))
     }
 
@@ -170,7 +176,9 @@ impl WorkspaceMutation {
             status: input.status.map(Into::into),
             slug: input.slug,
         };
-        Ok(ProjectNode(uc::create_project(app, &request.actor, input).await.gql()?))
+        Ok(ProjectNode(
+            uc::create_project(&app.workspace, &request.actor, input).await.gql()?,
+        ))
     }
 
     /// Changes a project (OWNER or ADMIN).
@@ -189,7 +197,9 @@ impl WorkspaceMutation {
             slug: input.slug,
         };
         Ok(ProjectNode(
-            uc::update_project(app, &request.actor, id, input).await.gql()?,
+            uc::update_project(&app.workspace, &request.actor, id, input)
+                .await
+                .gql()?,
         ))
     }
 
@@ -201,7 +211,7 @@ impl WorkspaceMutation {
     ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let id = ProjectId(decode(Kind::Project, &id, "id")?);
-        let deleted = uc::delete_project(app, &request.actor, id).await.gql()?;
+        let deleted = uc::delete_project(&app.workspace, &request.actor, id).await.gql()?;
         Ok(encode(Kind::Project, deleted.0))
     }
 
@@ -219,7 +229,9 @@ impl WorkspaceMutation {
             is_public: input.is_public,
             slug: input.slug,
         };
-        Ok(TrackNode(uc::create_track(app, &request.actor, input).await.gql()?))
+        Ok(TrackNode(
+            uc::create_track(&app.workspace, &request.actor, input).await.gql()?,
+        ))
     }
 
     /// Changes a track (OWNER, ADMIN or EDITOR).
@@ -237,7 +249,11 @@ impl WorkspaceMutation {
             is_public: input.is_public,
             slug: input.slug,
         };
-        Ok(TrackNode(uc::update_track(app, &request.actor, id, input).await.gql()?))
+        Ok(TrackNode(
+            uc::update_track(&app.workspace, &request.actor, id, input)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Deletes a track (OWNER or ADMIN). Returns its id.
@@ -248,7 +264,7 @@ impl WorkspaceMutation {
     ) -> async_graphql::Result<ID> {
         let (app, request) = parts(ctx)?;
         let id = TrackId(decode(Kind::Track, &id, "id")?);
-        let deleted = uc::delete_track(app, &request.actor, id).await.gql()?;
+        let deleted = uc::delete_track(&app.workspace, &request.actor, id).await.gql()?;
         Ok(encode(Kind::Track, deleted.0))
     }
 }

@@ -42,7 +42,7 @@ impl WorkspaceQuery {
             (None, None, None) => return Err(bad_input("id", "give exactly one of id, shortId, slug")),
         };
         Ok(ArtistSpaceNode(
-            find_artist_space(app, &request.actor, lookup).await.gql()?,
+            find_artist_space(&app.workspace, &request.actor, lookup).await.gql()?,
         ))
     }
 
@@ -59,8 +59,15 @@ impl WorkspaceQuery {
             usize::from(id.is_some()) + usize::from(short_id.is_some()),
         )?;
         let project = match (id, short_id) {
-            (Some(id), _) => find_project(app, &request.actor, ProjectId(decode(Kind::Project, &id, "id")?)).await,
-            (None, Some(short_id)) => find_project_by_short_id(app, &request.actor, &short_id).await,
+            (Some(id), _) => {
+                find_project(
+                    &app.workspace,
+                    &request.actor,
+                    ProjectId(decode(Kind::Project, &id, "id")?),
+                )
+                .await
+            }
+            (None, Some(short_id)) => find_project_by_short_id(&app.workspace, &request.actor, &short_id).await,
             (None, None) => return Err(bad_input("id", "give exactly one of id, shortId")),
         };
         Ok(ProjectNode(project.gql()?))
@@ -79,8 +86,8 @@ impl WorkspaceQuery {
             usize::from(id.is_some()) + usize::from(short_id.is_some()),
         )?;
         let track = match (id, short_id) {
-            (Some(id), _) => find_track(app, &request.actor, TrackId(decode(Kind::Track, &id, "id")?)).await,
-            (None, Some(short_id)) => find_track_by_short_id(app, &request.actor, &short_id).await,
+            (Some(id), _) => find_track(&app.workspace, &request.actor, TrackId(decode(Kind::Track, &id, "id")?)).await,
+            (None, Some(short_id)) => find_track_by_short_id(&app.workspace, &request.actor, &short_id).await,
             (None, None) => return Err(bad_input("id", "give exactly one of id, shortId")),
         };
         Ok(TrackNode(track.gql()?))

@@ -132,16 +132,19 @@ impl ResourceFields {
     /// OWNER and ADMIN only.
     async fn former_collaborators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FormerCollaboratorNode>> {
         let (app, request) = parts(ctx)?;
-        let former = backline_application::workspace::former_collaborators_of(app, &request.actor, self.reference)
-            .await
-            .gql()?;
+        let former =
+            backline_application::workspace::former_collaborators_of(&app.workspace, &request.actor, self.reference)
+                .await
+                .gql()?;
         Ok(former.into_iter().map(FormerCollaboratorNode).collect())
     }
 
     /// Invite links to this resource, newest first (at most 100); OWNER and ADMIN only.
     async fn invite_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InviteLinkNode>> {
         let (app, request) = parts(ctx)?;
-        let links = invite_links_of(app, &request.actor, self.reference).await.gql()?;
+        let links = invite_links_of(&app.sharing, &request.actor, self.reference)
+            .await
+            .gql()?;
         Ok(links.into_iter().map(InviteLinkNode).collect())
     }
 
@@ -149,7 +152,7 @@ impl ResourceFields {
     /// now; the PENDING ones are its pending members. OWNER and ADMIN only.
     async fn invitations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InvitationNode>> {
         let (app, request) = parts(ctx)?;
-        let found = backline_application::sharing::invitations_of(app, &request.actor, self.reference)
+        let found = backline_application::sharing::invitations_of(&app.sharing, &request.actor, self.reference)
             .await
             .gql()?;
         Ok(found.into_iter().map(InvitationNode).collect())

@@ -25,7 +25,7 @@ use crate::workspace::resource::ResourceFields;
 /// The caller's artist spaces as a connection (for `myArtistSpaces` and `me.artistSpaces`).
 pub(crate) async fn my_spaces(ctx: &Context<'_>, request: PageRequest) -> async_graphql::Result<ArtistSpaceConnection> {
     let (app, context) = parts(ctx)?;
-    let page = my_artist_spaces(app, &context.actor, request).await.gql()?;
+    let page = my_artist_spaces(&app.workspace, &context.actor, request).await.gql()?;
     Ok(ArtistSpaceConnection::new(page, TotalCount::MySpaces))
 }
 
@@ -90,7 +90,7 @@ impl ArtistSpaceNode {
     /// profile or not.
     async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::common::nodes::DocumentNode>> {
         let (app, request) = parts(ctx)?;
-        let documents = backline_application::creators::space_documents(app, &request.actor, self.0.id)
+        let documents = backline_application::creators::space_documents(&app.creators, &request.actor, self.0.id)
             .await
             .gql()?;
         Ok(documents.into_iter().map(crate::common::nodes::DocumentNode).collect())
@@ -100,7 +100,7 @@ impl ArtistSpaceNode {
     /// listed in the profile or not.
     async fn visual_images(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::common::nodes::ImageNode>> {
         let (app, request) = parts(ctx)?;
-        let images = backline_application::creators::space_visual_images(app, &request.actor, self.0.id)
+        let images = backline_application::creators::space_visual_images(&app.creators, &request.actor, self.0.id)
             .await
             .gql()?;
         Ok(images.into_iter().map(crate::common::nodes::ImageNode).collect())
@@ -113,7 +113,7 @@ impl ArtistSpaceNode {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<crate::common::nodes::RosterEntryNode>> {
         let (app, request) = parts(ctx)?;
-        let entries = backline_application::creators::rosters_of_space(app, &request.actor, self.0.id)
+        let entries = backline_application::creators::rosters_of_space(&app.creators, &request.actor, self.0.id)
             .await
             .gql()?;
         crate::creators::types::roster_nodes(ctx, entries).await
@@ -287,7 +287,7 @@ impl TrackNode {
     ) -> async_graphql::Result<Vec<crate::common::nodes::ReviewLinkNode>> {
         let (app, request) = parts(ctx)?;
         Ok(
-            backline_application::sharing::review_links_of(app, &request.actor, self.0.id)
+            backline_application::sharing::review_links_of(&app.sharing, &request.actor, self.0.id)
                 .await
                 .gql()?
                 .into_iter()
