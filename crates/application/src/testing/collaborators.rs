@@ -1,7 +1,6 @@
 //! Collaborator rows in memory.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use backline_domain::ids::{CollaboratorId, UserId};
@@ -11,7 +10,7 @@ use backline_domain::roles::Role;
 use backline_domain::workspace::{Collaborator, FormerCollaborator, Joining, MembershipStatus, ResourcePath};
 use uuid::Uuid;
 
-use super::poisoned;
+use super::{Locked, keep_first};
 use crate::ports::{CollaboratorRepository, RepoError, RepoResult, Unique};
 
 /// What the fake holds.
@@ -27,7 +26,7 @@ struct State {
 /// look-ups (`roles_of`, `roles_of_users`).
 #[derive(Default)]
 pub struct MemoryCollaborators {
-    state: Mutex<State>,
+    state: Locked<State>,
     lookups: AtomicUsize,
 }
 
@@ -57,11 +56,6 @@ impl MemoryCollaborators {
             .map(|state| state.notifications.clone())
             .unwrap_or_default()
     }
-
-    fn with<T>(&self, f: impl FnOnce(&mut State) -> RepoResult<T>) -> RepoResult<T> {
-        let mut state = self.state.lock().map_err(|_| poisoned())?;
-        f(&mut state)
-    }
 }
 
 fn active_rows<'a>(rows: &'a [Collaborator], resource_ids: &'a [Uuid]) -> impl Iterator<Item = &'a Collaborator> {
@@ -85,7 +79,7 @@ impl CollaboratorRepository for MemoryCollaborators {
         resource_ids: &[Uuid],
     ) -> RepoResult<HashMap<UserId, HashMap<Uuid, Role>>> {
         self.lookups.fetch_add(1, Ordering::Relaxed);
-        self.with(|state| {
+        self.state.with(|state| {
             let mut out: HashMap<UserId, HashMap<Uuid, Role>> = HashMap::new();
             for row in active_rows(&state.rows, resource_ids).filter(|row| users.contains(&row.user_id)) {
                 out.entry(row.user_id).or_default().insert(row.resource_id, row.role);
@@ -102,7 +96,7 @@ impl CollaboratorRepository for MemoryCollaborators {
     }
 
     async fn membership(&self, resource_id: Uuid, user: UserId) -> RepoResult<Option<Collaborator>> {
-        self.with(|state| {
+        self.state.with(|state| {
             let mut held: Vec<&Collaborator> = state
                 .rows
                 .iter()
@@ -120,11 +114,11 @@ impl CollaboratorRepository for MemoryCollaborators {
     }
 
     async fn join(&self, joining: &Joining) -> RepoResult<()> {
-        self.with(|state| store(&mut state.rows, joining))
+        self.state.with(|state| store(&mut state.rows, joining))
     }
 
     async fn set_role(&self, resource_id: Uuid, user: UserId, role: Role) -> RepoResult<()> {
-        self.with(|state| {
+        self.state.with(|state| {
             let row = state
                 .rows
                 .iter_mut()
@@ -136,7 +130,7 @@ impl CollaboratorRepository for MemoryCollaborators {
     }
 
     async fn remove(&self, removed: &Collaborator, notifications: &[Notification]) -> RepoResult<bool> {
-        self.with(|state| {
+        self.state.with(|state| {
             let Some(row) = state
                 .rows
                 .iter_mut()
@@ -151,7 +145,7 @@ impl CollaboratorRepository for MemoryCollaborators {
     }
 
     async fn former(&self, resource_id: Uuid, limit: u64) -> RepoResult<Vec<FormerCollaborator>> {
-        self.with(|state| {
+        self.state.with(|state| {
             let mut former: Vec<FormerCollaborator> = state
                 .rows
                 .iter()
@@ -159,13 +153,13 @@ impl CollaboratorRepository for MemoryCollaborators {
                 .filter_map(Collaborator::former)
                 .collect();
             former.sort_by(|a, b| b.removed_at.cmp(&a.removed_at).then(b.id.cmp(&a.id)));
-            former.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            keep_first(&mut former, limit);
             Ok(former)
         })
     }
 
     async fn transfer_ownership(&self, resource: ResourcePath, from: UserId, to: &Joining) -> RepoResult<()> {
-        self.with(|state| {
+        self.state.with(|state| {
             if let Some(row) = state
                 .rows
                 .iter_mut()
@@ -182,7 +176,7 @@ impl CollaboratorRepository for MemoryCollaborators {
         resource_ids: &[Uuid],
         page: PageRequest,
     ) -> RepoResult<HashMap<Uuid, Page<Collaborator>>> {
-        self.with(|state| {
+        self.state.with(|state| {
             let mut out = HashMap::new();
             for resource in resource_ids {
                 let mut rows: Vec<Collaborator> = active_rows(&state.rows, std::slice::from_ref(resource))
@@ -203,7 +197,7 @@ impl CollaboratorRepository for MemoryCollaborators {
     }
 
     async fn count_for(&self, resource_ids: &[Uuid]) -> RepoResult<HashMap<Uuid, u64>> {
-        self.with(|state| {
+        self.state.with(|state| {
             let mut out: HashMap<Uuid, u64> = resource_ids.iter().map(|id| (*id, 0)).collect();
             for row in active_rows(&state.rows, resource_ids) {
                 *out.entry(row.resource_id).or_default() += 1;
@@ -213,7 +207,8 @@ impl CollaboratorRepository for MemoryCollaborators {
     }
 
     async fn all_for(&self, resource_ids: &[Uuid]) -> RepoResult<Vec<Collaborator>> {
-        self.with(|state| Ok(active_rows(&state.rows, resource_ids).cloned().collect()))
+        self.state
+            .with(|state| Ok(active_rows(&state.rows, resource_ids).cloned().collect()))
     }
 }
 
