@@ -262,9 +262,6 @@ impl App {
         let feeds = Feeds::new(Arc::clone(&ports.events), Arc::clone(&ports.event_log));
         let workspace = Workspace {
             access: access.clone(),
-            workspace: Arc::clone(&ports.workspace),
-            collaborators: Arc::clone(&ports.collaborators),
-            users: Arc::clone(&ports.users),
             aliases: Arc::clone(&ports.aliases),
             blobs: Arc::clone(&ports.blobs),
             notifier: notifier.clone(),
@@ -274,7 +271,6 @@ impl App {
         Self {
             identity: Identity {
                 access: access.clone(),
-                users: Arc::clone(&ports.users),
                 sessions: Arc::clone(&ports.sessions),
                 email_tokens: Arc::clone(&ports.email_tokens),
                 hasher: Arc::clone(&ports.hasher),
@@ -306,7 +302,6 @@ impl App {
                 access: access.clone(),
                 comments: Arc::clone(&ports.comments),
                 files: Arc::clone(&ports.files),
-                users: Arc::clone(&ports.users),
                 notifier: notifier.clone(),
                 feeds: feeds.clone(),
                 clock: Arc::clone(&ports.clock),
@@ -327,7 +322,6 @@ impl App {
                 review_links: Arc::clone(&ports.review_links),
                 comments: Arc::clone(&ports.comments),
                 files: Arc::clone(&ports.files),
-                users: Arc::clone(&ports.users),
                 mailer: Arc::clone(&ports.mailer),
                 hasher: Arc::clone(&ports.hasher),
                 throttle: Arc::clone(&ports.throttle),
@@ -345,7 +339,6 @@ impl App {
                 images: Arc::clone(&ports.images),
                 documents: Arc::clone(&ports.documents),
                 files: Arc::clone(&ports.files),
-                users: Arc::clone(&ports.users),
                 blobs: Arc::clone(&ports.blobs),
                 notifier,
                 clock: Arc::clone(&ports.clock),

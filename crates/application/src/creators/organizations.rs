@@ -182,7 +182,7 @@ pub async fn set_organization_member(
     role: OrgRole,
 ) -> AppResult<OrgMember> {
     let acting = managing(creators, actor, organization).await?;
-    if creators.users.find(user).await?.is_none() {
+    if creators.access.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
     let current = creators.organizations.member(organization, user).await?;

@@ -6,7 +6,7 @@ use crate::access::Access;
 use crate::notifications::Notifier;
 use crate::ports::{
     AliasRepository, BlobStore, Clock, DocumentRepository, FileRepository, IdGenerator, ImageRepository,
-    OrganizationRepository, ProfileRepository, UserRepository,
+    OrganizationRepository, ProfileRepository,
 };
 use crate::workspace::Workspace;
 
@@ -30,8 +30,6 @@ pub struct Creators {
     pub(crate) documents: Arc<dyn DocumentRepository>,
     /// Featured tracks' versions.
     pub(crate) files: Arc<dyn FileRepository>,
-    /// Members by account.
-    pub(crate) users: Arc<dyn UserRepository>,
     /// Image and document bodies a replacement releases.
     pub(crate) blobs: Arc<dyn BlobStore>,
     /// Notifications about roster requests.

@@ -58,7 +58,7 @@ async fn mentioned(
 ) -> AppResult<Vec<UserId>> {
     let mut users = Vec::new();
     for name in content.mentions().into_iter().take(MAX_MENTIONS) {
-        if let Some(user) = feedback.users.find_by_username(&name).await?
+        if let Some(user) = feedback.access.users.find_by_username(&name).await?
             && user.id != author
             && !users.contains(&user.id)
             && user_can_read(&feedback.access, user.id, comment.path()).await?

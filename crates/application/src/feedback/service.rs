@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::access::Access;
 use crate::live::Feeds;
 use crate::notifications::Notifier;
-use crate::ports::{Clock, CommentRepository, FileRepository, IdGenerator, UserRepository};
+use crate::ports::{Clock, CommentRepository, FileRepository, IdGenerator};
 
 /// Time-synced comments, reactions and their live events: the ports their use cases use.
 #[derive(Clone)]
@@ -16,8 +16,6 @@ pub struct Feedback {
     pub(crate) comments: Arc<dyn CommentRepository>,
     /// The versions comments are on.
     pub(crate) files: Arc<dyn FileRepository>,
-    /// Authors' names.
-    pub(crate) users: Arc<dyn UserRepository>,
     /// Notifications about comments.
     pub(crate) notifier: Notifier,
     /// Comment and track events, live and replayed.

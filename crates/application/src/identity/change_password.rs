@@ -12,6 +12,7 @@ pub async fn change_password(identity: &Identity, actor: &Actor, current: &str, 
     let user = actor.require()?;
     let new = Password::parse(new, "newPassword")?;
     let stored = identity
+        .access
         .users
         .password_hash(user)
         .await?
@@ -21,6 +22,7 @@ pub async fn change_password(identity: &Identity, actor: &Actor, current: &str, 
     }
     let now = identity.clock.now();
     identity
+        .access
         .users
         .set_password_hash(user, &identity.hasher.hash(new.expose())?, now)
         .await?;
@@ -39,6 +41,7 @@ pub fn generate_password(identity: &Identity) -> String {
 pub async fn reset_password(identity: &Identity, email: &str, new: &str) -> AppResult<()> {
     let new = Password::parse(new, "password")?;
     let user = identity
+        .access
         .users
         .find_by_email(email)
         .await?
@@ -47,6 +50,7 @@ pub async fn reset_password(identity: &Identity, email: &str, new: &str) -> AppR
         .id;
     let now = identity.clock.now();
     identity
+        .access
         .users
         .set_password_hash(user, &identity.hasher.hash(new.expose())?, now)
         .await?;

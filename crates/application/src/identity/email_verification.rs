@@ -53,14 +53,24 @@ pub async fn verify_email(identity: &Identity, token: &str) -> AppResult<User> {
                 "this verification link is invalid, used or expired; ask for a new one",
             )
         })?;
-    identity.users.set_verified(user_id, now).await?;
-    identity.users.find(user_id).await?.ok_or(AppError::NotFound("user"))
+    identity.access.users.set_verified(user_id, now).await?;
+    identity
+        .access
+        .users
+        .find(user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))
 }
 
 /// Sends a new verification email to the signed-in user.
 pub async fn resend_verification_email(identity: &Identity, actor: &Actor) -> AppResult<bool> {
     let user_id = actor.require()?;
-    let user = identity.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let user = identity
+        .access
+        .users
+        .find(user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     if user.is_verified {
         return Err(AppError::Conflict {
             field: None,

@@ -25,7 +25,7 @@ pub async fn log_in(identity: &Identity, email: &str, password: &str, meta: &Cli
         Ok(attempt) => attempt,
         Err(retry_after_secs) => return Err(AppError::RateLimited { retry_after_secs }),
     };
-    let found = identity.users.find_by_email(&normalised).await?;
+    let found = identity.access.users.find_by_email(&normalised).await?;
     let hash = found
         .as_ref()
         .map_or(identity.hasher.dummy_hash(), |user| user.password_hash.as_str());
@@ -37,7 +37,11 @@ pub async fn log_in(identity: &Identity, email: &str, password: &str, meta: &Cli
     identity.throttle.succeeded(attempt, &keys[0]).await?;
     if identity.hasher.needs_rehash(&found.password_hash) {
         let rehashed = identity.hasher.hash(password)?;
-        identity.users.set_password_hash(found.user.id, &rehashed, now).await?;
+        identity
+            .access
+            .users
+            .set_password_hash(found.user.id, &rehashed, now)
+            .await?;
     }
     open_session(identity, found.user, meta).await
 }

@@ -28,7 +28,7 @@ pub async fn subscriptions_of(identity: &Identity, actor: &Actor, users: &[UserI
     if visible.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(identity.users.subscriptions(&visible).await?)
+    Ok(identity.access.users.subscriptions(&visible).await?)
 }
 
 /// The plan `user` is on (FREE when they have no subscription row).
@@ -63,11 +63,12 @@ pub async fn set_user_plan(identity: &Identity, actor: &Actor, user: UserId, pla
     if !is_admin {
         return Err(AppError::Forbidden("only platform admins may change plans".into()));
     }
-    if identity.users.find(user).await?.is_none() {
+    if identity.access.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
-    identity.users.set_plan(user, plan).await?;
+    identity.access.users.set_plan(user, plan).await?;
     identity
+        .access
         .users
         .subscription(user)
         .await?

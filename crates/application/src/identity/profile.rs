@@ -21,7 +21,7 @@ pub struct UpdateProfile {
 /// A user by id. User profiles (without email) are public to signed-in callers.
 pub async fn find_user(identity: &Identity, actor: &Actor, id: UserId) -> AppResult<User> {
     actor.require()?;
-    identity.users.find(id).await?.ok_or(AppError::NotFound("user"))
+    identity.access.users.find(id).await?.ok_or(AppError::NotFound("user"))
 }
 
 /// A user by username, case-insensitively.
@@ -29,6 +29,7 @@ pub async fn find_user_by_username(identity: &Identity, actor: &Actor, username:
     actor.require()?;
     let username = Username::parse(username).map_err(|_| AppError::NotFound("user"))?;
     identity
+        .access
         .users
         .find_by_username(&username.key())
         .await?
@@ -37,7 +38,7 @@ pub async fn find_user_by_username(identity: &Identity, actor: &Actor, username:
 
 /// Users by id, for batched loading of authors and collaborators.
 pub async fn users_by_ids(identity: &Identity, ids: &[UserId]) -> AppResult<Vec<User>> {
-    Ok(identity.users.find_many(ids).await?)
+    Ok(identity.access.users.find_many(ids).await?)
 }
 
 /// A user's email as the caller may see it: their own, or anyone's for platform admins.
@@ -55,7 +56,12 @@ pub async fn visible_email(identity: &Identity, actor: &Actor, user: &User) -> A
 /// Changes the caller's own profile.
 pub async fn update_profile(identity: &Identity, actor: &Actor, input: UpdateProfile) -> AppResult<User> {
     let id = actor.require()?;
-    let mut user = identity.users.find(id).await?.ok_or(AppError::NotFound("user"))?;
+    let mut user = identity
+        .access
+        .users
+        .find(id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     if let Some(username) = input.username {
         user.username = Username::parse(&username)?.as_str().to_owned();
     }
@@ -67,6 +73,7 @@ pub async fn update_profile(identity: &Identity, actor: &Actor, input: UpdatePro
     }
     user.updated_at = identity.clock.now();
     identity
+        .access
         .users
         .update_profile(&user)
         .await

@@ -7,16 +7,14 @@ use crate::access::Access;
 use crate::identity::SessionCache;
 use crate::ports::{
     Clock, EmailTokenRepository, EventBus, IdGenerator, LoginThrottle, Mailer, PasswordHasher, RateLimiter,
-    SessionRepository, TokenIssuer, UserRepository,
+    SessionRepository, TokenIssuer,
 };
 
 /// Accounts, sessions, email verification, plans and rate limits: the ports their use cases use.
 #[derive(Clone)]
 pub struct Identity {
-    /// Platform roles and plans of callers.
+    /// Accounts (with platform roles and plans) and authorization.
     pub(crate) access: Access,
-    /// Accounts.
-    pub(crate) users: Arc<dyn UserRepository>,
     /// Sessions and refresh tokens.
     pub(crate) sessions: Arc<dyn SessionRepository>,
     /// Email verification tokens.

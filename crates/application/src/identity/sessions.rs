@@ -28,6 +28,7 @@ pub async fn refresh_session(identity: &Identity, refresh_token: &str) -> AppRes
         ));
     }
     let user = identity
+        .access
         .users
         .find(session.user_id)
         .await?

@@ -54,11 +54,18 @@ pub async fn sign_up(identity: &Identity, input: SignUp, meta: &ClientMeta) -> A
         },
         user: user.clone(),
     };
-    identity.users.create(&new_user).await.map_err(|error| match error {
-        RepoError::Duplicate(Unique::Email) => AppError::conflict("email", "an account with this email already exists"),
-        RepoError::Duplicate(_) => AppError::conflict("username", "this username is taken"),
-        other => other.into(),
-    })?;
+    identity
+        .access
+        .users
+        .create(&new_user)
+        .await
+        .map_err(|error| match error {
+            RepoError::Duplicate(Unique::Email) => {
+                AppError::conflict("email", "an account with this email already exists")
+            }
+            RepoError::Duplicate(_) => AppError::conflict("username", "this username is taken"),
+            other => other.into(),
+        })?;
     send_verification(identity, &user).await?;
     open_session(identity, user, meta).await
 }

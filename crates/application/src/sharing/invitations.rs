@@ -75,7 +75,7 @@ async fn view(sharing: &Sharing, invitation: Invitation) -> AppResult<Invitation
 /// The stored membership of the person who accepted `invitation` (the account with its
 /// address): ACTIVE while their row is, REMOVED once removed or gone.
 async fn membership_after_acceptance(sharing: &Sharing, invitation: &Invitation) -> AppResult<MembershipStatus> {
-    let Some(invitee) = sharing.users.find_by_email(&invitation.email).await? else {
+    let Some(invitee) = sharing.access.users.find_by_email(&invitation.email).await? else {
         return Ok(MembershipStatus::Removed);
     };
     let row = sharing
@@ -112,6 +112,7 @@ async fn send(sharing: &Sharing, invitation: &Invitation, inviter: &str, name: &
 
 async fn inviter_name(sharing: &Sharing, inviter: backline_domain::ids::UserId) -> AppResult<String> {
     Ok(sharing
+        .access
         .users
         .find(inviter)
         .await?
@@ -145,7 +146,7 @@ pub async fn invite_by_email(sharing: &Sharing, actor: &Actor, input: InviteByEm
         updated_at: now,
     };
     let name = resource_name(sharing, input.resource).await?;
-    let notifications = match sharing.users.find_by_email(email.as_str()).await? {
+    let notifications = match sharing.access.users.find_by_email(email.as_str()).await? {
         Some(found) => {
             notices(
                 sharing,
@@ -211,7 +212,12 @@ async fn for_recipient(
 ) -> AppResult<(User, Invitation)> {
     let user_id = actor.require()?;
     let invitation = invitation.ok_or(AppError::NotFound("invitation"))?;
-    let user = sharing.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let user = sharing
+        .access
+        .users
+        .find(user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     if !user.email.eq_ignore_ascii_case(&invitation.email) {
         return Err(AppError::Forbidden(
             "this invitation was sent to another address; sign in with that one".into(),
@@ -378,7 +384,12 @@ pub async fn resend_invitation(sharing: &Sharing, actor: &Actor, id: InvitationI
 /// The pending invitations to the caller's address, newest first.
 pub async fn my_invitations(sharing: &Sharing, actor: &Actor) -> AppResult<Vec<InvitationView>> {
     let user_id = actor.require()?;
-    let user = sharing.users.find(user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let user = sharing
+        .access
+        .users
+        .find(user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     let now = sharing.clock.now();
     let mut out = Vec::new();
     for invitation in sharing
@@ -411,7 +422,7 @@ pub async fn find_invitation(sharing: &Sharing, actor: &Actor, id: InvitationId)
         Ok(invitation) => invitation,
         Err(AppError::NotFound(_)) => {
             let found = sharing.invitations.by_id(id).await?;
-            let user = sharing.users.find(user_id).await?;
+            let user = sharing.access.users.find(user_id).await?;
             match (found, user) {
                 (Some(invitation), Some(user))
                     if user.is_verified && user.email.eq_ignore_ascii_case(&invitation.email) =>

@@ -131,7 +131,7 @@ async fn by_code(sharing: &Sharing, actor: &Actor, code: &str) -> AppResult<Invi
 pub async fn invite_link_preview(sharing: &Sharing, actor: &Actor, code: &str) -> AppResult<InvitePreview> {
     let link = by_code(sharing, actor, code).await?;
     let resource_name = resource_name(sharing, resource_ref(&link)?).await?;
-    let inviter = sharing.users.find(link.owner_id).await?;
+    let inviter = sharing.access.users.find(link.owner_id).await?;
     let refusal = link.refusal(sharing.clock.now());
     Ok(InvitePreview {
         link,

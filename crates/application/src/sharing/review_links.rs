@@ -277,6 +277,7 @@ pub async fn open_review_link(
         authors.sort_unstable();
         authors.dedup();
         let names = sharing
+            .access
             .users
             .find_many(&authors)
             .await?

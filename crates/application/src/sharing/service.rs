@@ -7,7 +7,7 @@ use crate::access::Access;
 use crate::notifications::Notifier;
 use crate::ports::{
     Clock, CommentRepository, FileRepository, IdGenerator, InvitationRepository, InviteLinkRepository, LoginThrottle,
-    Mailer, PasswordHasher, ReviewLinkRepository, UserRepository,
+    Mailer, PasswordHasher, ReviewLinkRepository,
 };
 
 /// Invitations, invite links and public review links: the ports their use cases use.
@@ -25,8 +25,6 @@ pub struct Sharing {
     pub(crate) comments: Arc<dyn CommentRepository>,
     /// The versions a review link shows.
     pub(crate) files: Arc<dyn FileRepository>,
-    /// Invitees and inviters.
-    pub(crate) users: Arc<dyn UserRepository>,
     /// Invitation emails.
     pub(crate) mailer: Arc<dyn Mailer>,
     /// Review-link passwords.

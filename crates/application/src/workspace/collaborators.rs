@@ -57,7 +57,7 @@ pub async fn add_collaborator(
 ) -> AppResult<Collaborator> {
     let (path, _, granter) = managed(&workspace.access, actor, resource).await?;
     grantable(role, granter)?;
-    if workspace.users.find(user).await?.is_none() {
+    if workspace.access.users.find(user).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
     // Always a new membership: one that is ACTIVE already makes the store refuse it (a former
@@ -71,6 +71,7 @@ pub async fn add_collaborator(
     )
     .join_onto(None);
     workspace
+        .access
         .collaborators
         .join(&joining)
         .await
@@ -95,6 +96,7 @@ pub async fn update_collaborator_role(
     let (path, _, granter) = managed(&workspace.access, actor, resource).await?;
     grantable(role, granter)?;
     let mut row = workspace
+        .access
         .collaborators
         .find(path.id(), user)
         .await?
@@ -110,7 +112,7 @@ pub async fn update_collaborator_role(
             row.role
         )));
     }
-    workspace.collaborators.set_role(path.id(), user, role).await?;
+    workspace.access.collaborators.set_role(path.id(), user, role).await?;
     row.role = role;
     Ok(row)
 }
@@ -124,6 +126,7 @@ pub async fn remove_collaborator(
 ) -> AppResult<Collaborator> {
     let (path, _, remover) = managed(&workspace.access, actor, resource).await?;
     let row = workspace
+        .access
         .collaborators
         .find(path.id(), user)
         .await?
@@ -161,7 +164,7 @@ pub async fn remove_collaborator(
         }
         None => Vec::new(),
     };
-    if !workspace.collaborators.remove(&removed, &notifications).await? {
+    if !workspace.access.collaborators.remove(&removed, &notifications).await? {
         return Err(AppError::NotFound("collaborator"));
     }
     Ok(removed)
@@ -173,6 +176,7 @@ pub async fn leave_resource(workspace: &Workspace, actor: &Actor, resource: Reso
     let (path, _) = resolve(&workspace.access, resource).await?;
     readable_or_not_found(&workspace.access, actor, path).await?;
     let row = workspace
+        .access
         .collaborators
         .find(path.id(), user)
         .await?
@@ -185,7 +189,7 @@ pub async fn leave_resource(workspace: &Workspace, actor: &Actor, resource: Reso
     let Some(removed) = row.remove(None, workspace.clock.now()) else {
         return Err(AppError::NotFound("collaborator"));
     };
-    if !workspace.collaborators.remove(&removed, &[]).await? {
+    if !workspace.access.collaborators.remove(&removed, &[]).await? {
         return Err(AppError::NotFound("collaborator"));
     }
     Ok(removed)
@@ -204,14 +208,14 @@ pub async fn transfer_ownership(
     if role != Role::Owner {
         return Err(AppError::Forbidden("only the owner may transfer ownership".into()));
     }
-    if workspace.users.find(new_owner).await?.is_none() {
+    if workspace.access.users.find(new_owner).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
     if new_owner == owner {
         return Err(AppError::invalid("userId", "this user already owns the resource"));
     }
     // An ACTIVE member is promoted on their row; anyone else joins as OWNER.
-    let existing = workspace.collaborators.find(path.id(), new_owner).await?;
+    let existing = workspace.access.collaborators.find(path.id(), new_owner).await?;
     let joining = Collaborator::joining(
         CollaboratorId(workspace.ids.uuid()),
         path,
@@ -221,6 +225,7 @@ pub async fn transfer_ownership(
     )
     .join_onto(existing);
     workspace
+        .access
         .collaborators
         .transfer_ownership(path, owner, &joining)
         .await?;
@@ -235,7 +240,7 @@ pub async fn former_collaborators_of(
     resource: ResourceRef,
 ) -> AppResult<Vec<backline_domain::workspace::FormerCollaborator>> {
     let (path, _, _) = managed(&workspace.access, actor, resource).await?;
-    Ok(workspace.collaborators.former(path.id(), 100).await?)
+    Ok(workspace.access.collaborators.former(path.id(), 100).await?)
 }
 
 #[cfg(test)]

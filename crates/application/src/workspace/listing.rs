@@ -26,18 +26,18 @@ pub async fn viewer_roles(
 /// The spaces the caller holds a role on directly, newest first.
 pub async fn my_artist_spaces(workspace: &Workspace, actor: &Actor, page: PageRequest) -> AppResult<Page<ArtistSpace>> {
     let user = actor.require()?;
-    Ok(workspace.workspace.spaces_of_user(user, page).await?)
+    Ok(workspace.access.workspace.spaces_of_user(user, page).await?)
 }
 
 /// How many spaces the caller holds a role on directly.
 pub async fn count_my_artist_spaces(workspace: &Workspace, actor: &Actor) -> AppResult<u64> {
     let user = actor.require()?;
-    Ok(workspace.workspace.count_spaces_of_user(user).await?)
+    Ok(workspace.access.workspace.count_spaces_of_user(user).await?)
 }
 
 /// Spaces by id that the caller can read (others are left out).
 pub async fn spaces_by_ids(workspace: &Workspace, actor: &Actor, ids: &[ArtistSpaceId]) -> AppResult<Vec<ArtistSpace>> {
-    let spaces = workspace.workspace.spaces(ids).await?;
+    let spaces = workspace.access.workspace.spaces(ids).await?;
     let paths: Vec<_> = spaces.iter().map(ArtistSpace::path).collect();
     let allowed = readable_paths(&workspace.access, actor, &paths).await?;
     Ok(spaces
@@ -48,7 +48,7 @@ pub async fn spaces_by_ids(workspace: &Workspace, actor: &Actor, ids: &[ArtistSp
 
 /// Projects by id that the caller can read.
 pub async fn projects_by_ids(workspace: &Workspace, actor: &Actor, ids: &[ProjectId]) -> AppResult<Vec<Project>> {
-    let projects = workspace.workspace.projects(ids).await?;
+    let projects = workspace.access.workspace.projects(ids).await?;
     let paths: Vec<_> = projects.iter().map(Project::path).collect();
     let allowed = readable_paths(&workspace.access, actor, &paths).await?;
     Ok(projects
@@ -59,7 +59,7 @@ pub async fn projects_by_ids(workspace: &Workspace, actor: &Actor, ids: &[Projec
 
 /// Tracks by id that the caller can read.
 pub async fn tracks_by_ids(workspace: &Workspace, actor: &Actor, ids: &[TrackId]) -> AppResult<Vec<Track>> {
-    let tracks = workspace.workspace.tracks(ids).await?;
+    let tracks = workspace.access.workspace.tracks(ids).await?;
     let paths: Vec<_> = tracks.iter().map(Track::path).collect();
     let allowed = readable_paths(&workspace.access, actor, &paths).await?;
     Ok(tracks
@@ -97,7 +97,7 @@ pub async fn projects_in(
 ) -> AppResult<HashMap<ArtistSpaceId, Page<Project>>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
     let allowed = space_ids(&readable_paths(&workspace.access, actor, &paths).await?);
-    Ok(workspace.workspace.projects_of(&allowed, page).await?)
+    Ok(workspace.access.workspace.projects_of(&allowed, page).await?)
 }
 
 /// How many projects each readable space has.
@@ -108,7 +108,7 @@ pub async fn count_projects_in(
 ) -> AppResult<HashMap<ArtistSpaceId, u64>> {
     let paths: Vec<_> = spaces.iter().map(|id| ResourcePath::Space(*id)).collect();
     let allowed = space_ids(&readable_paths(&workspace.access, actor, &paths).await?);
-    Ok(workspace.workspace.count_projects_of(&allowed).await?)
+    Ok(workspace.access.workspace.count_projects_of(&allowed).await?)
 }
 
 /// A page of tracks of each readable project in `projects`.
@@ -119,7 +119,7 @@ pub async fn tracks_in(
     page: PageRequest,
 ) -> AppResult<HashMap<ProjectId, Page<Track>>> {
     let allowed = project_ids(&readable_paths(&workspace.access, actor, projects).await?);
-    Ok(workspace.workspace.tracks_of(&allowed, page).await?)
+    Ok(workspace.access.workspace.tracks_of(&allowed, page).await?)
 }
 
 /// How many tracks each readable project has.
@@ -129,7 +129,7 @@ pub async fn count_tracks_in(
     projects: &[ResourcePath],
 ) -> AppResult<HashMap<ProjectId, u64>> {
     let allowed = project_ids(&readable_paths(&workspace.access, actor, projects).await?);
-    Ok(workspace.workspace.count_tracks_of(&allowed).await?)
+    Ok(workspace.access.workspace.count_tracks_of(&allowed).await?)
 }
 
 /// A page of collaborators of each readable resource in `resources`, keyed by resource id.
@@ -144,7 +144,7 @@ pub async fn collaborators_of(
         .iter()
         .map(|path| path.id())
         .collect();
-    Ok(workspace.collaborators.page_for(&allowed, page).await?)
+    Ok(workspace.access.collaborators.page_for(&allowed, page).await?)
 }
 
 /// How many collaborators each readable resource has.
@@ -158,5 +158,5 @@ pub async fn count_collaborators_of(
         .iter()
         .map(|path| path.id())
         .collect();
-    Ok(workspace.collaborators.count_for(&allowed).await?)
+    Ok(workspace.access.collaborators.count_for(&allowed).await?)
 }

@@ -95,6 +95,7 @@ pub async fn create_project(workspace: &Workspace, actor: &Actor, input: CreateP
             let collaborator = &collaborator;
             async move {
                 workspace
+                    .access
                     .workspace
                     .insert_project(&project, collaborator)
                     .await
@@ -116,6 +117,7 @@ pub async fn find_project(workspace: &Workspace, actor: &Actor, id: ProjectId) -
 pub async fn find_project_by_short_id(workspace: &Workspace, actor: &Actor, short_id: &str) -> AppResult<Project> {
     let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("project"))?;
     let project = workspace
+        .access
         .workspace
         .project_by_short_id(short_id.as_str())
         .await?
@@ -160,6 +162,7 @@ pub async fn update_project(
     }
     project.updated_at = workspace.clock.now();
     workspace
+        .access
         .workspace
         .update_project(&project)
         .await
@@ -181,7 +184,7 @@ pub async fn delete_project(workspace: &Workspace, actor: &Actor, id: ProjectId)
         Action::Delete,
     )
     .await?;
-    let released = workspace.workspace.delete_project(project.id).await?;
+    let released = workspace.access.workspace.delete_project(project.id).await?;
     crate::media::remove_blobs(&*workspace.blobs, &released).await;
     Ok(project.id)
 }

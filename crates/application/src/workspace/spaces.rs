@@ -129,6 +129,7 @@ pub async fn create_artist_space(
             let collaborator = &collaborator;
             async move {
                 workspace
+                    .access
                     .workspace
                     .insert_space(&space, collaborator)
                     .await
@@ -153,10 +154,10 @@ pub(crate) async fn find_space_unchecked(workspace: &Workspace, lookup: SpaceLoo
     match lookup {
         SpaceLookup::Id(id) => Some(load_space(&workspace.access, id).await?),
         SpaceLookup::ShortId(short_id) => match ShortId::parse(&short_id) {
-            Ok(short_id) => workspace.workspace.space_by_short_id(short_id.as_str()).await?,
+            Ok(short_id) => workspace.access.workspace.space_by_short_id(short_id.as_str()).await?,
             Err(_) => None,
         },
-        SpaceLookup::Slug(slug) => match workspace.workspace.space_by_slug(slug.trim()).await? {
+        SpaceLookup::Slug(slug) => match workspace.access.workspace.space_by_slug(slug.trim()).await? {
             Some(space) => Some(space),
             // An active alias's slug opens its space too.
             None => match workspace.aliases.by_slug(slug.trim()).await? {
@@ -217,6 +218,7 @@ pub async fn update_artist_space(
     }
     space.updated_at = workspace.clock.now();
     workspace
+        .access
         .workspace
         .update_space(&space)
         .await
@@ -238,7 +240,7 @@ pub async fn delete_artist_space(workspace: &Workspace, actor: &Actor, id: Artis
         Action::Delete,
     )
     .await?;
-    let released = workspace.workspace.delete_space(space.id).await?;
+    let released = workspace.access.workspace.delete_space(space.id).await?;
     crate::media::remove_blobs(&*workspace.blobs, &released).await;
     Ok(space.id)
 }

@@ -93,6 +93,7 @@ pub async fn create_track(workspace: &Workspace, actor: &Actor, input: CreateTra
             let collaborator = &collaborator;
             async move {
                 workspace
+                    .access
                     .workspace
                     .insert_track(&track, collaborator)
                     .await
@@ -114,6 +115,7 @@ pub async fn find_track(workspace: &Workspace, actor: &Actor, id: TrackId) -> Ap
 pub async fn find_track_by_short_id(workspace: &Workspace, actor: &Actor, short_id: &str) -> AppResult<Track> {
     let short_id = ShortId::parse(short_id).map_err(|_| AppError::NotFound("track"))?;
     let track = workspace
+        .access
         .workspace
         .track_by_short_id(short_id.as_str())
         .await?
@@ -154,6 +156,7 @@ pub async fn update_track(workspace: &Workspace, actor: &Actor, id: TrackId, inp
     }
     track.updated_at = workspace.clock.now();
     workspace
+        .access
         .workspace
         .update_track(&track)
         .await
@@ -175,7 +178,7 @@ pub async fn delete_track(workspace: &Workspace, actor: &Actor, id: TrackId) -> 
         Action::Delete,
     )
     .await?;
-    let released = workspace.workspace.delete_track(track.id).await?;
+    let released = workspace.access.workspace.delete_track(track.id).await?;
     crate::media::remove_blobs(&*workspace.blobs, &released).await;
     Ok(track.id)
 }
