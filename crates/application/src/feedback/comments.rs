@@ -354,3 +354,110 @@ pub async fn unlike_comment(feedback: &Feedback, actor: &Actor, id: CommentId) -
     feedback.comments.unlike(&comment, user).await?;
     Ok(comment)
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::roles::Role;
+
+    use super::*;
+    use crate::ports::Event;
+    use crate::testing::world::World;
+
+    fn at(world: &World, start: f64, content: &str) -> AddComment {
+        AddComment {
+            file_id: world.version.id,
+            content: content.to_owned(),
+            time_start: Some(start),
+            time_end: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_viewer_comments_and_the_owner_hears_of_it_in_the_same_write() -> AppResult<()> {
+        let world = World::new();
+        let viewer = world.person("viewer", Some(Role::Viewer));
+        let comment = add_comment(
+            &world.feedback,
+            &World::actor(viewer),
+            at(&world, 92.0, "snare too loud"),
+        )
+        .await?;
+        assert_eq!(world.comments.stored(), vec![comment.clone()]);
+        let events = world.comments.events();
+        assert!(
+            matches!(
+                events.as_slice(),
+                [
+                    Event::Comment { kind: CommentEventKind::Added, comment: stored },
+                    Event::Notification { notification },
+                ] if stored.id == comment.id && notification.recipient_id == world.owner
+            ),
+            "the comment's event and the owner's live notification, written with it: {events:?}"
+        );
+        let recipients: Vec<UserId> = world.comments.notifications().iter().map(|n| n.recipient_id).collect();
+        assert_eq!(recipients, vec![world.owner], "the owner, not the author");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_stranger_is_told_the_version_does_not_exist_and_nothing_is_written() -> AppResult<()> {
+        let world = World::new();
+        let stranger = world.person("stranger", None);
+        let refused = add_comment(&world.feedback, &World::actor(stranger), at(&world, 10.0, "hi")).await;
+        assert!(matches!(refused, Err(AppError::NotFound("file"))), "{refused:?}");
+        assert!(world.comments.stored().is_empty());
+        assert!(world.comments.events().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_time_past_the_end_of_the_version_is_refused_and_nothing_is_written() -> AppResult<()> {
+        let world = World::new();
+        let refused = add_comment(&world.feedback, &World::actor(world.owner), at(&world, 181.0, "late")).await;
+        assert!(matches!(refused, Err(AppError::InvalidInput { .. })), "{refused:?}");
+        assert!(world.comments.stored().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_viewer_may_edit_their_own_comment_but_not_anothers() -> AppResult<()> {
+        let world = World::new();
+        let (alice, bob) = (
+            world.person("alice", Some(Role::Viewer)),
+            world.person("bob", Some(Role::Viewer)),
+        );
+        let comment = add_comment(&world.feedback, &World::actor(alice), at(&world, 5.0, "intro drags")).await?;
+        let refused = edit_comment(&world.feedback, &World::actor(bob), comment.id, "no").await;
+        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        let edited = edit_comment(&world.feedback, &World::actor(alice), comment.id, "intro drags a bit").await?;
+        assert_eq!(edited.content, "intro drags a bit");
+        assert_eq!(world.comments.stored()[0].content, "intro drags a bit");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_reply_to_a_reply_joins_the_top_level_thread_and_notifies_its_author() -> AppResult<()> {
+        let world = World::new();
+        let editor = world.person("editor", Some(Role::Editor));
+        let top = add_comment(&world.feedback, &World::actor(world.owner), at(&world, 30.0, "bass?")).await?;
+        let first = reply_to_comment(&world.feedback, &World::actor(editor), top.id, "fixed").await?;
+        let second = reply_to_comment(&world.feedback, &World::actor(world.owner), first.id, "thanks").await?;
+        assert_eq!(first.parent_id, Some(top.id));
+        assert_eq!(
+            second.parent_id,
+            Some(top.id),
+            "a reply to a reply joins the top-level comment"
+        );
+        assert_eq!(second.time, None, "replies carry no time");
+        let last = world.comments.notifications();
+        assert!(
+            last.iter()
+                .any(|n| n.recipient_id == editor && n.pointer_id == Some(second.id.0))
+        );
+        assert!(
+            last.iter().all(|n| Some(n.recipient_id) != n.sender_id),
+            "nobody hears of their own comment"
+        );
+        Ok(())
+    }
+}

@@ -11,6 +11,8 @@ mod sharing;
 mod system;
 mod users;
 mod workspace;
+#[cfg(test)]
+pub(crate) mod world;
 
 pub use collaborators::MemoryCollaborators;
 pub use comments::*;
