@@ -436,3 +436,183 @@ pub async fn find_invitation(sharing: &Sharing, actor: &Actor, id: InvitationId)
     };
     view(sharing, invitation).await
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::ids::UserId;
+
+    use super::*;
+    use crate::testing::world::World;
+    use crate::workspace::remove_collaborator;
+
+    /// The owner invites `email` to the track as `role`; returns the view and the token the
+    /// email carried.
+    async fn invite(world: &World, email: &str, role: Role) -> AppResult<(InvitationView, String)> {
+        let view = invite_by_email(
+            &world.sharing,
+            &World::actor(world.owner),
+            InviteByEmail {
+                resource: ResourceRef::Track(world.track.id),
+                email: email.to_owned(),
+                role,
+                message: Some("come and mix".to_owned()),
+            },
+        )
+        .await?;
+        let sent = world.mailer.sent();
+        let Some(mail) = sent.last() else {
+            return Err(AppError::Internal(anyhow::anyhow!("no invitation email was sent")));
+        };
+        assert_eq!(mail.to, email);
+        let token = mail
+            .body
+            .split("token=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no token in {}", mail.body)))?;
+        Ok((view, token.to_owned()))
+    }
+
+    fn rows_of(world: &World, user: UserId) -> Vec<Collaborator> {
+        world
+            .collaborators
+            .rows()
+            .into_iter()
+            .filter(|row| row.user_id == user && row.resource_id == world.track.id.0)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn accepting_creates_an_active_row_tells_the_inviter_and_works_once() -> AppResult<()> {
+        let world = World::new();
+        let guest = world.person("guest", None);
+        let (sent, token) = invite(&world, "guest@example.com", Role::Editor).await?;
+        assert_eq!(sent.status, InvitationStatus::Pending);
+        assert_eq!(sent.membership, Some(MembershipStatus::Pending));
+        assert!(rows_of(&world, guest).is_empty(), "no access before accepting");
+        let invited: Vec<(UserId, NotificationType)> = world
+            .invitations
+            .notifications()
+            .iter()
+            .map(|notification| (notification.recipient_id, notification.kind))
+            .collect();
+        assert_eq!(invited, vec![(guest, NotificationType::NewInvite)]);
+
+        let member = accept_invitation(&world.sharing, &World::actor(guest), &token).await?;
+        assert_eq!((member.status, member.role), (MembershipStatus::Active, Role::Editor));
+        assert_eq!(rows_of(&world, guest), vec![member]);
+        let heard: Vec<(UserId, NotificationType)> = world
+            .invitations
+            .notifications()
+            .iter()
+            .map(|notification| (notification.recipient_id, notification.kind))
+            .collect();
+        assert_eq!(
+            heard,
+            vec![
+                (guest, NotificationType::NewInvite),
+                (world.owner, NotificationType::InviteAccepted)
+            ]
+        );
+        let view = find_invitation(&world.sharing, &World::actor(guest), sent.invitation.id).await?;
+        assert_eq!(view.status, InvitationStatus::Accepted);
+        assert_eq!(view.membership, Some(MembershipStatus::Active));
+
+        let twice = accept_invitation(&world.sharing, &World::actor(guest), &token).await;
+        assert!(matches!(twice, Err(AppError::Conflict { .. })), "{twice:?}");
+        assert_eq!(rows_of(&world, guest).len(), 1, "the second accept wrote nothing");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn membership_status_follows_the_row_after_removal() -> AppResult<()> {
+        let world = World::new();
+        let guest = world.person("guest", None);
+        let (sent, token) = invite(&world, "guest@example.com", Role::Viewer).await?;
+        accept_invitation(&world.sharing, &World::actor(guest), &token).await?;
+        remove_collaborator(
+            &world.workspace,
+            &World::actor(world.owner),
+            ResourceRef::Track(world.track.id),
+            guest,
+        )
+        .await?;
+        let view = find_invitation(&world.sharing, &World::actor(world.owner), sent.invitation.id).await?;
+        assert_eq!(view.status, InvitationStatus::Accepted);
+        assert_eq!(view.membership, Some(MembershipStatus::Removed));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn someone_else_cannot_accept_or_even_see_the_invitation() -> AppResult<()> {
+        let world = World::new();
+        let other = world.person("other", None);
+        let (sent, token) = invite(&world, "guest@example.com", Role::Editor).await?;
+        let accepted = accept_invitation(&world.sharing, &World::actor(other), &token).await;
+        assert!(matches!(accepted, Err(AppError::Forbidden(_))), "{accepted:?}");
+        let declined = decline_invitation(&world.sharing, &World::actor(other), sent.invitation.id).await;
+        assert!(
+            matches!(declined, Err(AppError::NotFound("invitation"))),
+            "{declined:?}"
+        );
+        let seen = find_invitation(&world.sharing, &World::actor(other), sent.invitation.id).await;
+        assert!(matches!(seen, Err(AppError::NotFound("invitation"))), "{seen:?}");
+        assert!(rows_of(&world, other).is_empty());
+        let unknown = accept_invitation(&world.sharing, &World::actor(other), "not-a-token").await;
+        assert!(matches!(unknown, Err(AppError::NotFound("invitation"))), "{unknown:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_expired_invitation_cannot_be_accepted() -> AppResult<()> {
+        let world = World::new();
+        let guest = world.person("guest", None);
+        let (sent, token) = invite(&world, "guest@example.com", Role::Editor).await?;
+        world
+            .clock
+            .advance(chrono::Duration::days(INVITATION_DAYS) + chrono::Duration::minutes(1));
+        let accepted = accept_invitation(&world.sharing, &World::actor(guest), &token).await;
+        assert!(
+            matches!(&accepted, Err(AppError::Conflict { message, .. }) if message.contains("expired")),
+            "{accepted:?}"
+        );
+        let view = find_invitation(&world.sharing, &World::actor(world.owner), sent.invitation.id).await?;
+        assert_eq!((view.status, view.membership), (InvitationStatus::Expired, None));
+        assert!(rows_of(&world, guest).is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn only_managers_invite_one_pending_invitation_per_address() -> AppResult<()> {
+        let world = World::new();
+        let editor = world.person("editor", Some(Role::Editor));
+        let input = InviteByEmail {
+            resource: ResourceRef::Track(world.track.id),
+            email: "guest@example.com".to_owned(),
+            role: Role::Viewer,
+            message: None,
+        };
+        let by_editor = invite_by_email(&world.sharing, &World::actor(editor), input.clone()).await;
+        assert!(matches!(by_editor, Err(AppError::Forbidden(_))), "{by_editor:?}");
+        assert!(world.invitations.invitations().is_empty());
+        assert!(world.mailer.sent().is_empty(), "no email for a refused invitation");
+
+        invite(&world, "guest@example.com", Role::Viewer).await?;
+        let again = invite_by_email(
+            &world.sharing,
+            &World::actor(world.owner),
+            InviteByEmail {
+                email: "Guest@Example.com".to_owned(),
+                ..input
+            },
+        )
+        .await;
+        assert!(
+            matches!(&again, Err(AppError::Conflict { field: Some(field), .. }) if field == "email"),
+            "{again:?}"
+        );
+        assert_eq!(world.invitations.invitations().len(), 1);
+        assert_eq!(world.mailer.sent().len(), 1);
+        Ok(())
+    }
+}

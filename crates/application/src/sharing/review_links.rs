@@ -431,3 +431,170 @@ pub async fn find_review_link(sharing: &Sharing, actor: &Actor, id: ReviewLinkId
         })?;
     Ok(link)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::world::{PASSWORD_TRIES, World};
+
+    fn link_input(world: &World, password: Option<&str>, allow_comments: bool) -> CreateReviewLink {
+        CreateReviewLink {
+            track: world.track.id,
+            versions: ReviewVersions::Latest,
+            file_ids: Vec::new(),
+            password: password.map(str::to_owned),
+            expires_at: None,
+            allow_download: false,
+            allow_comments,
+        }
+    }
+
+    fn guest() -> ClientMeta {
+        ClientMeta {
+            user_agent: None,
+            ip: Some("203.0.113.7".to_owned()),
+        }
+    }
+
+    #[tokio::test]
+    async fn only_the_owner_and_admins_share_and_strangers_see_nothing() -> AppResult<()> {
+        let world = World::new();
+        let viewer = world.person("viewer", Some(Role::Viewer));
+        let stranger = world.person("stranger", None);
+        let admin = world.person("admin", Some(Role::Admin));
+        let by_viewer = create_review_link(&world.sharing, &World::actor(viewer), link_input(&world, None, true)).await;
+        assert!(matches!(by_viewer, Err(AppError::Forbidden(_))), "{by_viewer:?}");
+        let by_stranger =
+            create_review_link(&world.sharing, &World::actor(stranger), link_input(&world, None, true)).await;
+        assert!(matches!(by_stranger, Err(AppError::NotFound(_))), "{by_stranger:?}");
+        assert!(world.review_links.links().is_empty());
+        let link = create_review_link(&world.sharing, &World::actor(admin), link_input(&world, None, true)).await?;
+        assert_eq!(world.review_links.links(), vec![link.clone()]);
+        let seen = find_review_link(&world.sharing, &World::actor(viewer), link.id).await;
+        assert!(matches!(seen, Err(AppError::NotFound("review link"))), "{seen:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn passwords_and_a_fourth_active_link_need_pro() -> AppResult<()> {
+        let world = World::new();
+        let owner = World::actor(world.owner);
+        let password = create_review_link(
+            &world.sharing,
+            &owner,
+            link_input(&world, Some("studio-secret-9"), false),
+        )
+        .await;
+        assert!(matches!(password, Err(AppError::PlanRequired { .. })), "{password:?}");
+        let mut links = Vec::new();
+        for _ in 0..FREE_ACTIVE_REVIEW_LINKS {
+            links.push(create_review_link(&world.sharing, &owner, link_input(&world, None, false)).await?);
+        }
+        let fourth = create_review_link(&world.sharing, &owner, link_input(&world, None, false)).await;
+        assert!(matches!(fourth, Err(AppError::PlanRequired { .. })), "{fourth:?}");
+        let Some(first) = links.first() else {
+            return Err(AppError::Internal(anyhow::anyhow!("no link was made")));
+        };
+        revoke_review_link(&world.sharing, &owner, first.id).await?;
+        create_review_link(&world.sharing, &owner, link_input(&world, None, false)).await?;
+        assert_eq!(world.review_links.links().len(), 4, "a revoked link frees its place");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_password_link_opens_only_with_its_password_and_stops_guessing() -> AppResult<()> {
+        let world = World::new();
+        world.sharing.access.users.set_plan(world.owner, Plan::Pro).await?;
+        let link = create_review_link(
+            &world.sharing,
+            &World::actor(world.owner),
+            link_input(&world, Some("studio-secret-9"), false),
+        )
+        .await?;
+        let bare = open_review_link(&world.sharing, &link.code, None, &guest()).await;
+        assert!(matches!(bare, Err(AppError::Unauthenticated(_))), "{bare:?}");
+        let opened = open_review_link(&world.sharing, &link.code, Some("studio-secret-9"), &guest()).await?;
+        assert_eq!(opened.link.view_count, 1);
+        assert_eq!(opened.track.id, world.track.id);
+        let shown: Vec<FileId> = opened.files.iter().map(|file| file.id).collect();
+        assert_eq!(shown, vec![world.version.id]);
+        for _ in 0..PASSWORD_TRIES {
+            let wrong = open_review_link(&world.sharing, &link.code, Some("guess-guess"), &guest()).await;
+            assert!(matches!(wrong, Err(AppError::Unauthenticated(_))), "{wrong:?}");
+        }
+        let limited = open_review_link(&world.sharing, &link.code, Some("studio-secret-9"), &guest()).await;
+        assert!(matches!(limited, Err(AppError::RateLimited { .. })), "{limited:?}");
+        let views: Vec<i64> = world.review_links.links().iter().map(|link| link.view_count).collect();
+        assert_eq!(views, vec![1], "refused openings count no view");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn guests_comment_only_where_allowed_and_the_team_hears_of_it() -> AppResult<()> {
+        let world = World::new();
+        let owner = World::actor(world.owner);
+        let editor = world.person("editor", Some(Role::Editor));
+        let closed = create_review_link(&world.sharing, &owner, link_input(&world, None, false)).await?;
+        let open = create_review_link(&world.sharing, &owner, link_input(&world, None, true)).await?;
+        let comment = |guest_name: &str| GuestComment {
+            file_id: world.version.id,
+            guest_name: guest_name.to_owned(),
+            content: "the vocal is buried at the drop".to_owned(),
+            time_start: Some(92.0),
+            time_end: Some(100.0),
+        };
+        let refused = add_guest_comment(&world.sharing, &closed.code, None, comment("Sam"), &guest()).await;
+        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        assert!(world.comments.stored().is_empty());
+
+        let (_, stored) = add_guest_comment(&world.sharing, &open.code, None, comment("Sam"), &guest()).await?;
+        assert_eq!(stored.guest_name.as_deref(), Some("Sam"));
+        assert_eq!(stored.review_link_id, Some(open.id));
+        assert_eq!(stored.owner_id, None, "a guest comment has no author account");
+        assert_eq!(world.comments.stored(), vec![stored.clone()]);
+        let mut told: Vec<UserId> = world
+            .comments
+            .notifications()
+            .iter()
+            .map(|notification| notification.recipient_id)
+            .collect();
+        told.sort_unstable();
+        let mut team = vec![world.owner, editor];
+        team.sort_unstable();
+        assert_eq!(told, team);
+        let session = open_review_link(&world.sharing, &open.code, None, &guest()).await?;
+        let threads: Vec<CommentId> = session.comments.iter().map(|comment| comment.id).collect();
+        assert_eq!(
+            threads,
+            vec![stored.id],
+            "guests see the threads started through the link"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn revoked_and_expired_links_stop_opening() -> AppResult<()> {
+        let world = World::new();
+        let owner = World::actor(world.owner);
+        let revoked = create_review_link(&world.sharing, &owner, link_input(&world, None, false)).await?;
+        revoke_review_link(&world.sharing, &owner, revoked.id).await?;
+        let opened = open_review_link(&world.sharing, &revoked.code, None, &guest()).await;
+        assert!(matches!(opened, Err(AppError::Forbidden(_))), "{opened:?}");
+        let expiring = create_review_link(
+            &world.sharing,
+            &owner,
+            CreateReviewLink {
+                expires_at: Some(world.sharing.clock.now() + chrono::Duration::hours(1)),
+                ..link_input(&world, None, false)
+            },
+        )
+        .await?;
+        open_review_link(&world.sharing, &expiring.code, None, &guest()).await?;
+        world.clock.advance(chrono::Duration::hours(2));
+        let late = open_review_link(&world.sharing, &expiring.code, None, &guest()).await;
+        assert!(matches!(late, Err(AppError::Forbidden(_))), "{late:?}");
+        let unknown = open_review_link(&world.sharing, "nothing", None, &guest()).await;
+        assert!(matches!(unknown, Err(AppError::NotFound("review link"))), "{unknown:?}");
+        Ok(())
+    }
+}

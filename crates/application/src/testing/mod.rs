@@ -2,6 +2,8 @@
 //! in outer crates (feature `testing`). Each fake keeps what was written so a test can assert
 //! on it, and counts look-ups where batching is the point.
 
+mod aliases;
+mod blobs;
 mod collaborators;
 mod comments;
 mod files;
@@ -14,6 +16,8 @@ mod workspace;
 #[cfg(test)]
 pub(crate) mod world;
 
+pub use aliases::MemoryAliases;
+pub use blobs::MemoryBlobs;
 pub use collaborators::MemoryCollaborators;
 pub use comments::*;
 pub use files::*;

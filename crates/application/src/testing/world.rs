@@ -1,5 +1,5 @@
 //! A small world of fakes for unit tests of use cases: one space, project and track owned by
-//! one user, a version of the track, and services wired over the fakes.
+//! one user, a version of the track, and the services wired over the fakes.
 
 use std::sync::Arc;
 
@@ -10,46 +10,61 @@ use backline_domain::workspace::{ResourcePath, Track};
 use uuid::Uuid;
 
 use super::{
-    ManualClock, MemoryCollaborators, MemoryComments, MemoryEvents, MemoryFiles, MemoryNotifications, MemoryUsers,
-    MemoryWorkspace, SequentialIds,
+    ManualClock, MemoryAliases, MemoryBlobs, MemoryCollaborators, MemoryComments, MemoryEvents, MemoryFiles,
+    MemoryInvitations, MemoryInviteLinks, MemoryNotifications, MemoryReviewLinks, MemoryThrottle, MemoryUsers,
+    MemoryWorkspace, PlainHasher, RecordingMailer, SequentialIds,
 };
-use crate::Actor;
 use crate::access::Access;
 use crate::feedback::Feedback;
 use crate::live::Feeds;
 use crate::notifications::Notifier;
+use crate::sharing::Sharing;
+use crate::workspace::Workspace;
+use crate::{Actor, AppSettings};
+
+/// Wrong review-link passwords allowed per window before `RATE_LIMITED`.
+pub(crate) const PASSWORD_TRIES: usize = 3;
 
 /// The fakes, what they hold, and the services over them.
 pub(crate) struct World {
     pub(crate) collaborators: Arc<MemoryCollaborators>,
     pub(crate) users: Arc<MemoryUsers>,
     pub(crate) comments: Arc<MemoryComments>,
+    pub(crate) invitations: Arc<MemoryInvitations>,
+    pub(crate) review_links: Arc<MemoryReviewLinks>,
+    pub(crate) mailer: Arc<RecordingMailer>,
+    pub(crate) clock: Arc<ManualClock>,
     pub(crate) owner: UserId,
     pub(crate) track: Track,
     /// The track's first version, 180 seconds long.
     pub(crate) version: MediaFile,
+    pub(crate) workspace: Workspace,
     pub(crate) feedback: Feedback,
+    pub(crate) sharing: Sharing,
 }
 
 impl World {
     /// A space, project and track owned by `owner`, with one 180-second version.
     pub(crate) fn new() -> Self {
         let collaborators = Arc::new(MemoryCollaborators::default());
-        let workspace = Arc::new(MemoryWorkspace::sharing(Arc::clone(&collaborators)));
+        let hierarchy = Arc::new(MemoryWorkspace::sharing(Arc::clone(&collaborators)));
         let users = Arc::new(MemoryUsers::default());
         let comments = Arc::new(MemoryComments::default());
         let files = Arc::new(MemoryFiles::default());
         let notifications = Arc::new(MemoryNotifications::default());
+        let invitations = Arc::new(MemoryInvitations::new(Arc::clone(&collaborators)));
+        let review_links = Arc::new(MemoryReviewLinks::new());
+        let mailer = Arc::new(RecordingMailer::new());
         let events = Arc::new(MemoryEvents::default());
         let clock = Arc::new(ManualClock::at(chrono::Utc::now()));
         let ids = Arc::new(SequentialIds::default());
         let owner = users.add("owner", "owner@example.com").id;
-        let space = workspace.add_space(owner, "The Band");
-        let project = workspace.add_project(&space, owner, "First Album");
-        let track = workspace.add_track(&project, owner, "Opener");
+        let space = hierarchy.add_space(owner, "The Band");
+        let project = hierarchy.add_project(&space, owner, "First Album");
+        let track = hierarchy.add_track(&project, owner, "Opener");
         let version = files.add_version(&track, owner, Some(180.0));
         let access = Access {
-            workspace,
+            workspace: Arc::clone(&hierarchy) as _,
             collaborators: Arc::clone(&collaborators) as _,
             users: Arc::clone(&users) as _,
         };
@@ -59,23 +74,52 @@ impl World {
             clock: Arc::clone(&clock) as _,
             ids: Arc::clone(&ids) as _,
         };
+        let workspace = Workspace {
+            access: access.clone(),
+            aliases: Arc::new(MemoryAliases::new(hierarchy)),
+            blobs: Arc::new(MemoryBlobs::new()),
+            notifier: notifier.clone(),
+            clock: Arc::clone(&clock) as _,
+            ids: Arc::clone(&ids) as _,
+        };
+        let sharing = Sharing {
+            access: access.clone(),
+            invitations: Arc::clone(&invitations) as _,
+            invite_links: Arc::new(MemoryInviteLinks::new(Arc::clone(&collaborators))),
+            review_links: Arc::clone(&review_links) as _,
+            comments: Arc::clone(&comments) as _,
+            files: Arc::clone(&files) as _,
+            mailer: Arc::clone(&mailer) as _,
+            hasher: Arc::new(PlainHasher::new()),
+            throttle: Arc::new(MemoryThrottle::new(PASSWORD_TRIES, chrono::Duration::minutes(15))),
+            notifier: notifier.clone(),
+            clock: Arc::clone(&clock) as _,
+            ids: Arc::clone(&ids) as _,
+            settings: Arc::new(AppSettings::default()),
+        };
         let feedback = Feedback {
             access,
             comments: Arc::clone(&comments) as _,
             files,
             notifier,
             feeds: Feeds::new(Arc::clone(&events) as _, events),
-            clock,
+            clock: Arc::clone(&clock) as _,
             ids,
         };
         Self {
             collaborators,
             users,
             comments,
+            invitations,
+            review_links,
+            mailer,
+            clock,
             owner,
             track,
             version,
+            workspace,
             feedback,
+            sharing,
         }
     }
 

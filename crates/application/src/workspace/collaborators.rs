@@ -245,7 +245,155 @@ pub async fn former_collaborators_of(
 
 #[cfg(test)]
 mod tests {
+    use backline_domain::notifications::NotificationType;
+    use backline_domain::workspace::MembershipStatus;
+
     use super::*;
+    use crate::ports::Clock;
+    use crate::testing::world::World;
+
+    /// The ACTIVE rows of `user` on the track.
+    fn active_on_track(world: &World, user: UserId) -> Vec<Collaborator> {
+        world
+            .collaborators
+            .rows()
+            .into_iter()
+            .filter(|row| row.user_id == user && row.resource_id == world.track.id.0)
+            .filter(|row| row.status == MembershipStatus::Active)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_owner_adds_an_editor_who_joins_active_now() -> AppResult<()> {
+        let world = World::new();
+        let newcomer = world.person("newcomer", None);
+        let track = ResourceRef::Track(world.track.id);
+        let added = add_collaborator(
+            &world.workspace,
+            &World::actor(world.owner),
+            track,
+            newcomer,
+            Role::Editor,
+        )
+        .await?;
+        assert_eq!(added.status, MembershipStatus::Active);
+        assert_eq!(added.role, Role::Editor);
+        assert_eq!(added.joined_at, world.clock.now());
+        assert_eq!(added.removed_at, None);
+        assert_eq!(active_on_track(&world, newcomer), vec![added]);
+        let again = add_collaborator(
+            &world.workspace,
+            &World::actor(world.owner),
+            track,
+            newcomer,
+            Role::Viewer,
+        )
+        .await;
+        assert!(
+            matches!(&again, Err(AppError::Conflict { field: Some(field), .. }) if field == "userId"),
+            "{again:?}"
+        );
+        assert_eq!(
+            active_on_track(&world, newcomer).len(),
+            1,
+            "the second add wrote nothing"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn editors_cannot_manage_and_strangers_are_told_nothing_exists() -> AppResult<()> {
+        let world = World::new();
+        let editor = world.person("editor", Some(Role::Editor));
+        let stranger = world.person("stranger", None);
+        let newcomer = world.person("newcomer", None);
+        let track = ResourceRef::Track(world.track.id);
+        let by_editor = add_collaborator(&world.workspace, &World::actor(editor), track, newcomer, Role::Viewer).await;
+        assert!(matches!(by_editor, Err(AppError::Forbidden(_))), "{by_editor:?}");
+        let by_stranger =
+            add_collaborator(&world.workspace, &World::actor(stranger), track, newcomer, Role::Viewer).await;
+        assert!(matches!(by_stranger, Err(AppError::NotFound(_))), "{by_stranger:?}");
+        assert!(active_on_track(&world, newcomer).is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_admin_cannot_touch_the_owner_nor_grant_owner() -> AppResult<()> {
+        let world = World::new();
+        let admin = world.person("admin", Some(Role::Admin));
+        let newcomer = world.person("newcomer", None);
+        let track = ResourceRef::Track(world.track.id);
+        let as_admin = World::actor(admin);
+        let grant_owner = add_collaborator(&world.workspace, &as_admin, track, newcomer, Role::Owner).await;
+        assert!(
+            matches!(grant_owner, Err(AppError::InvalidInput { .. })),
+            "{grant_owner:?}"
+        );
+        let demote_owner =
+            update_collaborator_role(&world.workspace, &as_admin, track, world.owner, Role::Viewer).await;
+        assert!(matches!(demote_owner, Err(AppError::Forbidden(_))), "{demote_owner:?}");
+        let remove_owner = remove_collaborator(&world.workspace, &as_admin, track, world.owner).await;
+        assert!(matches!(remove_owner, Err(AppError::Forbidden(_))), "{remove_owner:?}");
+        let owners: Vec<Role> = active_on_track(&world, world.owner)
+            .iter()
+            .map(|row| row.role)
+            .collect();
+        assert_eq!(owners, vec![Role::Owner]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_removed_collaborator_stays_as_removed_and_is_told() -> AppResult<()> {
+        let world = World::new();
+        let editor = world.person("editor", Some(Role::Editor));
+        let track = ResourceRef::Track(world.track.id);
+        let removed = remove_collaborator(&world.workspace, &World::actor(world.owner), track, editor).await?;
+        assert_eq!(removed.status, MembershipStatus::Removed);
+        assert_eq!(removed.removed_by, Some(world.owner));
+        assert_eq!(removed.removed_at, Some(world.clock.now()));
+        assert!(active_on_track(&world, editor).is_empty());
+        let kept: Vec<MembershipStatus> = world
+            .collaborators
+            .rows()
+            .iter()
+            .filter(|row| row.user_id == editor)
+            .map(|row| row.status)
+            .collect();
+        assert_eq!(kept, vec![MembershipStatus::Removed], "the row is kept in the history");
+        let told: Vec<(UserId, NotificationType)> = world
+            .collaborators
+            .notifications()
+            .iter()
+            .map(|notification| (notification.recipient_id, notification.kind))
+            .collect();
+        assert_eq!(told, vec![(editor, NotificationType::CollaboratorRemoved)]);
+        let twice = remove_collaborator(&world.workspace, &World::actor(world.owner), track, editor).await;
+        assert!(matches!(twice, Err(AppError::NotFound("collaborator"))), "{twice:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_owner_leaves_only_after_transferring_ownership() -> AppResult<()> {
+        let world = World::new();
+        let admin = world.person("admin", Some(Role::Admin));
+        let track = ResourceRef::Track(world.track.id);
+        let as_owner = World::actor(world.owner);
+        let leave = leave_resource(&world.workspace, &as_owner, track).await;
+        assert!(matches!(leave, Err(AppError::Forbidden(_))), "{leave:?}");
+        let by_admin = transfer_ownership(&world.workspace, &World::actor(admin), track, admin).await;
+        assert!(matches!(by_admin, Err(AppError::Forbidden(_))), "{by_admin:?}");
+        let new_owner = transfer_ownership(&world.workspace, &as_owner, track, admin).await?;
+        assert_eq!(new_owner.role, Role::Owner);
+        let roles: Vec<Role> = active_on_track(&world, world.owner)
+            .iter()
+            .map(|row| row.role)
+            .collect();
+        assert_eq!(roles, vec![Role::Admin], "the previous owner stays on as ADMIN");
+        let left = leave_resource(&world.workspace, &as_owner, track).await?;
+        assert_eq!((left.status, left.removed_by), (MembershipStatus::Removed, None));
+        assert!(active_on_track(&world, world.owner).is_empty());
+        Ok(())
+    }
 
     #[test]
     fn nobody_grants_owner_or_above_their_own_role() {
