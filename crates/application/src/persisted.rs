@@ -143,7 +143,87 @@ pub async fn prune_persisted(documents: &PersistedDocuments) -> AppResult<()> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::testing::MemoryPersistedQueries;
+
+    fn documents(settings: AppSettings) -> (Arc<MemoryPersistedQueries>, PersistedDocuments) {
+        let store = Arc::new(MemoryPersistedQueries::new());
+        let documents = PersistedDocuments {
+            store: Arc::clone(&store) as _,
+            settings: Arc::new(settings),
+        };
+        (store, documents)
+    }
+
+    #[tokio::test]
+    async fn a_document_sent_with_its_hash_is_registered_and_then_runs_by_hash() -> AppResult<()> {
+        let (store, documents) = documents(AppSettings::default());
+        let query = "query Track { track(id: 1) { title } }";
+        let hash = sha256(query);
+        let unknown = document_to_run(&documents, "", Some(&hash)).await;
+        assert!(matches!(unknown, Err(AppError::PersistedQueryNotFound)), "{unknown:?}");
+        assert_eq!(
+            document_to_run(&documents, query, Some(&hash.to_uppercase())).await?,
+            query
+        );
+        assert_eq!(store.hashes(), vec![hash.clone()]);
+        assert_eq!(document_to_run(&documents, "", Some(&hash)).await?, query);
+        assert_eq!(
+            document_to_run(&documents, "{ me { id } }", None).await?,
+            "{ me { id } }"
+        );
+        assert_eq!(store.hashes().len(), 1, "plain text is not registered");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_wrong_hash_or_an_oversized_document_registers_nothing() -> AppResult<()> {
+        let (store, documents) = documents(AppSettings::default());
+        let wrong = document_to_run(&documents, "{ me { id } }", Some(&sha256("other"))).await;
+        assert!(
+            matches!(&wrong, Err(AppError::InvalidInput { field, .. }) if field == "extensions.persistedQuery.sha256Hash"),
+            "{wrong:?}"
+        );
+        let big = format!("{{ me {{ id }} }}{}", " ".repeat(MAX_PERSISTED_BYTES));
+        assert_eq!(document_to_run(&documents, &big, Some(&sha256(&big))).await?, big);
+        assert!(store.hashes().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn trusted_mode_runs_only_the_manifest_and_registers_nothing() -> AppResult<()> {
+        let trusted = "query Me { me { id } }";
+        let manifest = format!(r#"{{"{}":"{trusted}"}}"#, sha256(trusted));
+        let settings = AppSettings {
+            trusted_documents: TrustedDocuments::from_manifest(&manifest).ok().map(Arc::new),
+            ..AppSettings::default()
+        };
+        let (store, documents) = documents(settings);
+        assert_eq!(document_to_run(&documents, "", Some(&sha256(trusted))).await?, trusted);
+        assert_eq!(document_to_run(&documents, trusted, None).await?, trusted);
+        let other = "{ __typename }";
+        let refused = document_to_run(&documents, other, Some(&sha256(other))).await;
+        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        assert!(store.hashes().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn pruning_keeps_the_newest_registrations() -> AppResult<()> {
+        let (store, documents) = documents(AppSettings {
+            persisted_queries_kept: 2,
+            ..AppSettings::default()
+        });
+        let queries = ["{ a }", "{ b }", "{ c }"];
+        for query in queries {
+            document_to_run(&documents, query, Some(&sha256(query))).await?;
+        }
+        prune_persisted(&documents).await?;
+        assert_eq!(store.hashes(), vec![sha256("{ b }"), sha256("{ c }")]);
+        Ok(())
+    }
 
     #[test]
     fn manifests_are_read_and_checked() {

@@ -6,7 +6,11 @@ use sea_orm::{DbErr, SqlErr};
 /// Which uniqueness rule a unique-constraint message is about. Index names
 /// (`uq_<table>_<columns>`) and SQLite's `table.column` messages both name the columns.
 fn broken_rule(message: &str) -> Unique {
-    if message.contains("short_id") {
+    // One pending invitation per resource and address: PostgreSQL names the partial index,
+    // SQLite its columns (which mention `email`, so this comes first).
+    if message.contains("uq_invitations_pending") || message.contains("invitations.resource_id") {
+        Unique::Membership
+    } else if message.contains("short_id") {
         Unique::ShortId
     } else if message.contains("slug") {
         Unique::Slug
@@ -53,6 +57,14 @@ mod tests {
         assert_eq!(broken_rule("uq_users_username_key"), Unique::Username);
         assert_eq!(
             broken_rule("UNIQUE constraint failed: collaborators.resource_id, collaborators.user_id"),
+            Unique::Membership
+        );
+        assert_eq!(
+            broken_rule("UNIQUE constraint failed: invitations.resource_id, invitations.email"),
+            Unique::Membership
+        );
+        assert_eq!(
+            broken_rule("duplicate key value violates unique constraint \"uq_invitations_pending\""),
             Unique::Membership
         );
     }

@@ -1,18 +1,20 @@
 //! Repository tests on a fresh database (SQLite, or PostgreSQL with `TEST_DATABASE_URL`).
 
 use backline_application::ports::{
-    CollaboratorRepository, NewUser, RefreshTokenRecord, RepoError, RotateOutcome, SessionRepository, Unique,
-    UserRepository, WorkspaceRepository,
+    CollaboratorRepository, InvitationRepository, NewUser, RefreshTokenRecord, RepoError, RotateOutcome,
+    SessionRepository, Unique, UserRepository, WorkspaceRepository,
 };
 use backline_db::testing::fresh_database_url;
 use backline_db::{
-    Database, SqlCollaboratorRepository, SqlSessionRepository, SqlUserRepository, SqlWorkspaceRepository,
+    Database, SqlCollaboratorRepository, SqlInvitationRepository, SqlSessionRepository, SqlUserRepository,
+    SqlWorkspaceRepository,
 };
 use backline_domain::access::ResourceKind;
 use backline_domain::identity::{Session, Subscription, User};
-use backline_domain::ids::{ArtistSpaceId, CollaboratorId, ProjectId, SessionId, UserId};
+use backline_domain::ids::{ArtistSpaceId, CollaboratorId, InvitationId, ProjectId, SessionId, UserId};
 use backline_domain::page::{Direction, PageRequest};
 use backline_domain::roles::{AuthMethod, Plan, PlatformRole, Role, SubscriptionStatus};
+use backline_domain::sharing::{Invitation, InvitationStatus};
 use backline_domain::values::SlugType;
 use backline_domain::workspace::{ArtistSpace, Collaborator, MembershipStatus, Project, ProjectStatus, ResourcePath};
 use chrono::Utc;
@@ -300,6 +302,74 @@ async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one(
         collaborators.join(&twice.join_onto(None)).await,
         Err(RepoError::Duplicate(Unique::Membership))
     ));
+    Ok(())
+}
+
+fn invitation(space: &ArtistSpace, inviter: UserId, email: &str) -> Invitation {
+    let now = Utc::now();
+    Invitation {
+        id: InvitationId(Uuid::now_v7()),
+        resource_id: space.id.0,
+        resource_kind: ResourceKind::ArtistSpace,
+        inviter_id: inviter,
+        email: email.to_owned(),
+        role: Role::Editor,
+        status: InvitationStatus::Pending,
+        token_hash: Uuid::now_v7().simple().to_string(),
+        message: None,
+        expires_at: now + chrono::Duration::days(7),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+#[tokio::test]
+async fn one_pending_invitation_per_address_and_accepting_writes_an_active_row() -> anyhow::Result<()> {
+    let db = database().await?;
+    let users = SqlUserRepository::new(db.clone());
+    let workspace = SqlWorkspaceRepository::new(db.clone());
+    let collaborators = SqlCollaboratorRepository::new(db.clone());
+    let invitations = SqlInvitationRepository::new(db.clone());
+    let (ana, bo) = (new_user("ana"), new_user("bo"));
+    users.create(&ana).await?;
+    users.create(&bo).await?;
+    let s = space(ana.user.id, "s");
+    workspace
+        .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
+        .await?;
+    let first = invitation(&s, ana.user.id, &bo.user.email);
+    invitations.insert(&first, &[]).await?;
+    // Both backends name the same rule for the partial unique index.
+    assert!(matches!(
+        invitations
+            .insert(&invitation(&s, ana.user.id, &bo.user.email), &[])
+            .await,
+        Err(RepoError::Duplicate(Unique::Membership))
+    ));
+    let joining = Collaborator::joining(
+        CollaboratorId(Uuid::now_v7()),
+        ResourcePath::Space(s.id),
+        bo.user.id,
+        Role::Editor,
+        Utc::now(),
+    );
+    let member = invitations
+        .accept(first.id, &joining, Utc::now(), &[])
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the pending invitation was accepted"))?;
+    assert_eq!((member.role, member.status), (Role::Editor, MembershipStatus::Active));
+    assert_eq!(
+        collaborators.find(s.id.0, bo.user.id).await?.map(|row| row.status),
+        Some(MembershipStatus::Active)
+    );
+    assert!(
+        invitations.accept(first.id, &joining, Utc::now(), &[]).await?.is_none(),
+        "an accepted invitation is not accepted again"
+    );
+    // Once answered, the address may be invited again.
+    invitations
+        .insert(&invitation(&s, ana.user.id, &bo.user.email), &[])
+        .await?;
     Ok(())
 }
 

@@ -446,3 +446,166 @@ pub async fn find_roster_entry(creators: &Creators, actor: &Actor, id: uuid::Uui
         None => Err(AppError::NotFound("roster request")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::roles::Plan;
+
+    use super::*;
+    use crate::ports::{Event, UserRepository};
+    use crate::testing::world::World;
+
+    /// A label created by a new account `name`, who is its OWNER.
+    async fn label(world: &World, name: &str) -> AppResult<(UserId, Organization)> {
+        let founder = world.person(name, None);
+        let organization =
+            create_organization(&world.creators, &World::actor(founder), "Night Shift Records", None).await?;
+        Ok((founder, organization))
+    }
+
+    #[tokio::test]
+    async fn a_label_is_created_with_its_owner_and_a_free_derived_slug() -> AppResult<()> {
+        let world = World::new();
+        let (founder, first) = label(&world, "founder").await?;
+        assert_eq!(first.slug, "night-shift-records");
+        let members = organization_members(&world.creators, &World::actor(founder), first.id).await?;
+        let roles: Vec<(UserId, OrgRole)> = members.iter().map(|member| (member.user_id, member.role)).collect();
+        assert_eq!(roles, vec![(founder, OrgRole::Owner)]);
+        let (_, second) = label(&world, "another").await?;
+        assert_eq!(
+            second.slug, "night-shift-records-2",
+            "a taken derived slug takes a suffix"
+        );
+
+        let chooser = World::actor(founder);
+        let chosen = create_organization(&world.creators, &chooser, "Day Shift", Some("day-shift")).await;
+        assert!(matches!(chosen, Err(AppError::PlanRequired { .. })), "{chosen:?}");
+        world.users.set_plan(founder, Plan::Pro).await?;
+        create_organization(&world.creators, &chooser, "Day Shift", Some("day-shift")).await?;
+        let taken = create_organization(&world.creators, &chooser, "Other", Some("day-shift")).await;
+        assert!(
+            matches!(&taken, Err(AppError::Conflict { field: Some(field), .. }) if field == "slug"),
+            "{taken:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn members_see_the_label_others_do_not_and_admins_add_only_members() -> AppResult<()> {
+        let world = World::new();
+        let (founder, org) = label(&world, "founder").await?;
+        let admin = world.person("admin", None);
+        let member = world.person("member", None);
+        let outsider = world.person("outsider", None);
+        set_organization_member(&world.creators, &World::actor(founder), org.id, admin, OrgRole::Admin).await?;
+        let seen = find_organization(&world.creators, &World::actor(outsider), OrgLookup::Id(org.id)).await;
+        assert!(matches!(seen, Err(AppError::NotFound("organization"))), "{seen:?}");
+        let as_admin = World::actor(admin);
+        set_organization_member(&world.creators, &as_admin, org.id, member, OrgRole::Member).await?;
+        let promote = set_organization_member(&world.creators, &as_admin, org.id, outsider, OrgRole::Admin).await;
+        assert!(matches!(promote, Err(AppError::Forbidden(_))), "{promote:?}");
+        let by_member = set_organization_member(
+            &world.creators,
+            &World::actor(member),
+            org.id,
+            outsider,
+            OrgRole::Member,
+        )
+        .await;
+        assert!(matches!(by_member, Err(AppError::Forbidden(_))), "{by_member:?}");
+        let demote_last =
+            set_organization_member(&world.creators, &World::actor(founder), org.id, founder, OrgRole::Admin).await;
+        assert!(matches!(demote_last, Err(AppError::Conflict { .. })), "{demote_last:?}");
+        let leave_last = remove_organization_member(&world.creators, &World::actor(founder), org.id, founder).await;
+        assert!(matches!(leave_last, Err(AppError::Conflict { .. })), "{leave_last:?}");
+        let roles: Vec<(UserId, OrgRole)> = world
+            .organizations
+            .memberships()
+            .iter()
+            .filter(|held| held.organization_id == org.id)
+            .map(|held| (held.user_id, held.role))
+            .collect();
+        assert_eq!(
+            roles,
+            vec![
+                (founder, OrgRole::Owner),
+                (admin, OrgRole::Admin),
+                (member, OrgRole::Member)
+            ]
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_accepted_roster_makes_the_labels_admins_space_admins_until_it_ends() -> AppResult<()> {
+        let world = World::new();
+        let (founder, org) = label(&world, "founder").await?;
+        let space = world.space.path();
+        let as_founder = World::actor(founder);
+        assert_eq!(effective_role(&world.creators.access, &as_founder, space).await?, None);
+
+        let asked = request_roster(
+            &world.creators,
+            &as_founder,
+            org.id,
+            SpaceLookup::Slug(world.space.slug.clone()),
+        )
+        .await?;
+        assert_eq!(asked.status, RosterStatus::Pending);
+        let told: Vec<(UserId, NotificationType)> = world
+            .organizations
+            .notifications()
+            .iter()
+            .map(|notification| (notification.recipient_id, notification.kind))
+            .collect();
+        assert_eq!(told, vec![(world.owner, NotificationType::NewInvite)]);
+        assert_eq!(
+            effective_role(&world.creators.access, &as_founder, space).await?,
+            None,
+            "no access while the request is pending"
+        );
+        let twice = request_roster(
+            &world.creators,
+            &as_founder,
+            org.id,
+            SpaceLookup::Slug(world.space.slug.clone()),
+        )
+        .await;
+        assert!(matches!(twice, Err(AppError::Conflict { .. })), "{twice:?}");
+        let self_accept = accept_roster_request(&world.creators, &as_founder, asked.id).await;
+        assert!(matches!(self_accept, Err(AppError::NotFound(_))), "{self_accept:?}");
+
+        let accepted = accept_roster_request(&world.creators, &World::actor(world.owner), asked.id).await?;
+        assert_eq!(accepted.status, RosterStatus::Active);
+        assert_eq!(
+            effective_role(&world.creators.access, &as_founder, space).await?,
+            Some(Role::Admin),
+            "the label's owner acts as ADMIN, never OWNER"
+        );
+
+        let ended = remove_from_roster(&world.creators, &as_founder, asked.id).await?;
+        assert_eq!(ended.status, RosterStatus::Removed);
+        assert_eq!(effective_role(&world.creators.access, &as_founder, space).await?, None);
+        assert!(
+            world
+                .organizations
+                .events()
+                .iter()
+                .any(|event| matches!(event, Event::AccessChanged { user } if *user == founder)),
+            "live subscriptions hear that the access ended"
+        );
+        let again = request_roster(
+            &world.creators,
+            &as_founder,
+            org.id,
+            SpaceLookup::Slug(world.space.slug.clone()),
+        )
+        .await?;
+        assert_eq!(
+            (again.id, again.status),
+            (asked.id, RosterStatus::Pending),
+            "asking again reopens the entry"
+        );
+        Ok(())
+    }
+}

@@ -85,3 +85,173 @@ pub async fn find_session(identity: &Identity, actor: &Actor, id: SessionId) -> 
         _ => Err(AppError::NotFound("session")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::{Known, authenticate, follow_session_ends, log_in};
+    use crate::ports::Event;
+    use crate::testing::identity_world::{IdentityWorld, PASSWORD};
+
+    /// The one session of the world's first account.
+    fn only_session(world: &IdentityWorld) -> AppResult<Session> {
+        world
+            .sessions
+            .sessions()
+            .into_iter()
+            .next()
+            .ok_or(AppError::NotFound("session"))
+    }
+
+    #[tokio::test]
+    async fn refreshing_rotates_the_token_and_a_reused_one_ends_the_session() -> AppResult<()> {
+        let world = IdentityWorld::new();
+        let first = world.sign_up("ada").await?;
+        let session = only_session(&world)?;
+        world.clock.advance(chrono::Duration::hours(1));
+        let now = world.now();
+        let second = refresh_session(&world.identity, &first.refresh_token).await?;
+        assert_ne!(second.refresh_token, first.refresh_token);
+        let tokens = world.sessions.tokens_of(session.id);
+        assert!(
+            matches!(tokens.as_slice(), [old, new] if old.used_at == Some(now) && new.used_at.is_none()),
+            "{tokens:?}"
+        );
+        let Some(refreshed) = world.sessions.session(session.id) else {
+            return Err(AppError::NotFound("session"));
+        };
+        assert_eq!(refreshed.last_active_at, now);
+        assert_eq!(refreshed.expires_at, now + world.identity.settings.refresh_token_ttl);
+        assert_eq!(world.actor(&second.access_token).await?.session_id(), Some(session.id));
+
+        // The first token again: stolen. The session ends, with everything issued for it.
+        let replayed = refresh_session(&world.identity, &first.refresh_token).await;
+        assert!(matches!(replayed, Err(AppError::Unauthenticated(_))), "{replayed:?}");
+        assert_eq!(
+            world.sessions.session(session.id).and_then(|held| held.revoked_at),
+            Some(now)
+        );
+        assert_eq!(
+            world.sessions.events(),
+            vec![Event::SessionsEnded {
+                user: session.user_id,
+                sessions: vec![session.id]
+            }]
+        );
+        let newest = refresh_session(&world.identity, &second.refresh_token).await;
+        assert!(matches!(newest, Err(AppError::Unauthenticated(_))), "{newest:?}");
+        let access = world.actor(&second.access_token).await;
+        assert!(matches!(access, Err(AppError::Unauthenticated(_))), "{access:?}");
+        let elsewhere = authenticate(&world.other_process(), Some(&second.access_token)).await;
+        assert!(matches!(elsewhere, Err(AppError::Unauthenticated(_))), "{elsewhere:?}");
+        assert_eq!(world.sessions.tokens_of(session.id).len(), 2, "nothing more was issued");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_expired_refresh_token_is_refused_without_ending_the_session() -> AppResult<()> {
+        let world = IdentityWorld::new();
+        let payload = world.sign_up("ada").await?;
+        world.clock.advance(world.identity.settings.refresh_token_ttl);
+        let refused = refresh_session(&world.identity, &payload.refresh_token).await;
+        assert!(matches!(refused, Err(AppError::Unauthenticated(_))), "{refused:?}");
+        let session = only_session(&world)?;
+        assert_eq!(session.revoked_at, None);
+        assert!(world.sessions.tokens().iter().all(|token| token.used_at.is_none()));
+        assert!(world.sessions.events().is_empty());
+        let unknown = refresh_session(&world.identity, "no such token").await;
+        assert!(matches!(unknown, Err(AppError::Unauthenticated(_))), "{unknown:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn logging_out_ends_that_session_only_and_its_access_tokens() -> AppResult<()> {
+        let world = IdentityWorld::new();
+        let laptop = world.sign_up("ada").await?;
+        let phone = log_in(&world.identity, "ada@example.com", PASSWORD, &IdentityWorld::meta()).await?;
+        let laptop_actor = world.actor(&laptop.access_token).await?;
+        let phone_actor = world.actor(&phone.access_token).await?;
+
+        assert!(log_out(&world.identity, &laptop.refresh_token).await?);
+        let still = world.actor(&laptop.access_token).await;
+        assert!(matches!(still, Err(AppError::Unauthenticated(_))), "{still:?}");
+        let Some(ended) = laptop_actor.session_id().and_then(|id| world.sessions.session(id)) else {
+            return Err(AppError::NotFound("session"));
+        };
+        assert_eq!(ended.revoked_at, Some(world.now()));
+        let listed: Vec<SessionId> = list_sessions(&world.identity, &phone_actor)
+            .await?
+            .into_iter()
+            .map(|session| session.id)
+            .collect();
+        assert_eq!(listed, phone_actor.session_id().into_iter().collect::<Vec<_>>());
+        assert_eq!(world.actor(&phone.access_token).await?.user_id(), phone_actor.user_id());
+
+        // Signing out again still holds; an unknown token is no error either.
+        assert!(log_out(&world.identity, &laptop.refresh_token).await?);
+        assert!(!log_out(&world.identity, "no such token").await?);
+        assert_eq!(world.sessions.events().len(), 1, "one end, one event");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_session_ended_in_one_process_ends_in_another_through_its_event() -> AppResult<()> {
+        let world = IdentityWorld::new();
+        let payload = world.sign_up("ada").await?;
+        let session = only_session(&world)?;
+        let other = world.other_process();
+        let follower = tokio::spawn(follow_session_ends(&other));
+        // The other process has seen the session active and would believe it for a while.
+        authenticate(&other, Some(&payload.access_token)).await?;
+        let mut closed = other.session_cache.ended(session.id);
+
+        assert!(log_out(&world.identity, &payload.refresh_token).await?);
+        let mut waited = 0;
+        while other.session_cache.lookup(session.id, world.now()).0 != Some(Known::Ended) && waited < 100 {
+            tokio::task::yield_now().await;
+            waited += 1;
+        }
+        follower.abort();
+        let relayed: Vec<Event> = world.events.logged().into_iter().map(|(_, event)| event).collect();
+        assert_eq!(
+            relayed,
+            world.sessions.events(),
+            "the store's event went out on the bus"
+        );
+        assert_eq!(closed.try_recv(), Ok(Some(())), "its sockets are told");
+        let refused = authenticate(&other, Some(&payload.access_token)).await;
+        assert!(matches!(refused, Err(AppError::Unauthenticated(_))), "{refused:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn only_the_owner_finds_or_revokes_a_session() -> AppResult<()> {
+        let world = IdentityWorld::new();
+        let ada = world.sign_up("ada").await?;
+        let bob = world.sign_up("bob").await?;
+        let ada_actor = world.actor(&ada.access_token).await?;
+        let bob_actor = world.actor(&bob.access_token).await?;
+        let Some(session) = ada_actor.session_id() else {
+            return Err(AppError::NotFound("session"));
+        };
+
+        let revoked = revoke_session(&world.identity, &bob_actor, session).await;
+        assert!(matches!(revoked, Err(AppError::NotFound("session"))), "{revoked:?}");
+        let found = find_session(&world.identity, &bob_actor, session).await;
+        assert!(matches!(found, Err(AppError::NotFound("session"))), "{found:?}");
+        let anonymous = list_sessions(&world.identity, &Actor::anonymous()).await;
+        assert!(matches!(anonymous, Err(AppError::Unauthenticated(_))), "{anonymous:?}");
+        assert_eq!(world.sessions.session(session).and_then(|held| held.revoked_at), None);
+
+        assert!(revoke_session(&world.identity, &ada_actor, session).await?);
+        assert!(
+            !revoke_session(&world.identity, &ada_actor, session).await?,
+            "already ended"
+        );
+        assert!(list_sessions(&world.identity, &ada_actor).await?.is_empty());
+        let kept = find_session(&world.identity, &ada_actor, session).await?;
+        assert!(kept.revoked_at.is_some(), "an ended session can still be looked at");
+        assert_eq!(list_sessions(&world.identity, &bob_actor).await?.len(), 1);
+        Ok(())
+    }
+}

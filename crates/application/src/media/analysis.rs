@@ -152,3 +152,228 @@ async fn retry_or_fail(media: &Media, job: &Job, file: Option<&MediaFile>, reaso
     }
     Ok(media.jobs.retry(job.id, media.clock.now() + delay, reason).await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::media::{MediaFormat, Waveform};
+    use chrono::Duration;
+
+    use super::*;
+    use crate::AppSettings;
+    use crate::app::MediaSettings;
+    use crate::ports::{BlobStore, FileRepository, JobQueue};
+    use crate::testing::media_world::MediaWorld;
+    use crate::testing::{AnalyzerCall, JobStatus, ScriptedAnalyzer};
+
+    /// A world whose analysis jobs get `attempts` tries.
+    fn world_with_attempts(attempts: i32) -> MediaWorld {
+        MediaWorld::with_settings(AppSettings {
+            media: MediaSettings {
+                max_attempts: attempts,
+                ..MediaSettings::default()
+            },
+            ..AppSettings::default()
+        })
+    }
+
+    #[tokio::test]
+    async fn a_successful_analysis_stores_measurements_and_waveform_and_completes_the_job() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let file = world.upload_audio(4_800).await?;
+        assert_eq!(file.analysis.status, AnalysisStatus::Pending);
+        let report = ScriptedAnalyzer::report(2.0);
+        world.analyzer.succeed_next(report.clone());
+        assert!(run_next_job(&world.media).await?, "there was a job");
+        let stored = world.stored_file(file.id).await?;
+        let analysis = &stored.analysis;
+        assert_eq!(
+            (analysis.status, analysis.error.as_deref()),
+            (AnalysisStatus::Ready, None)
+        );
+        assert_eq!(analysis.analyzed_at, Some(world.clock_now()));
+        assert_eq!(analysis.loudness.as_ref(), Some(&report.loudness));
+        let bitrate = analysis.metadata.as_ref().and_then(|metadata| metadata.bitrate);
+        assert_eq!(
+            bitrate,
+            Some(19_200),
+            "file size over measured duration: 4800 B * 8 / 2 s"
+        );
+        let key = format!("waveforms/{}.dat", file.id);
+        assert_eq!(analysis.waveform_key.as_deref(), Some(key.as_str()));
+        let Some(dat) = world.blobs.get(&key).await? else {
+            return Err(AppError::NotFound("waveform blob"));
+        };
+        assert_eq!(Waveform::from_dat(&dat).ok(), Some(report.waveform));
+        assert_eq!(
+            world.analyzer.calls(),
+            vec![AnalyzerCall {
+                file: file.id,
+                format: MediaFormat::Wav,
+                bytes: 4_800
+            }],
+            "the analyzer read the whole content"
+        );
+        assert!(world.jobs.jobs().is_empty(), "a completed job is deleted");
+        assert_eq!(world.jobs.completed().len(), 1);
+        assert!(!run_next_job(&world.media).await?, "nothing is left to do");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn undecodable_media_fails_the_file_with_the_reason_and_is_never_retried() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let file = world.upload_audio(1_000).await?;
+        world.analyzer.fail_media_next("truncated data chunk");
+        assert!(run_next_job(&world.media).await?);
+        let stored = world.stored_file(file.id).await?;
+        assert_eq!(stored.analysis.status, AnalysisStatus::Failed);
+        assert_eq!(stored.analysis.error.as_deref(), Some("truncated data chunk"));
+        assert!(stored.analysis.waveform_key.is_none());
+        let job = world.job_for(file.id.0)?;
+        assert_eq!(
+            (job.status, job.attempts, job.last_error.as_deref()),
+            (JobStatus::Failed, 1, Some("truncated data chunk"))
+        );
+        world.clock.advance(Duration::days(1));
+        assert!(!run_next_job(&world.media).await?, "a media failure is not tried again");
+        assert_eq!(world.analyzer.calls().len(), 1);
+        assert_eq!(world.jobs.pending().await?, 0);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn content_that_is_not_audio_fails_without_reaching_the_analyzer() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let file = world.upload_audio(1_000).await?;
+        world.blobs.put(&file.blob_key, b"not audio at all".to_vec()).await?;
+        assert!(run_next_job(&world.media).await?);
+        let stored = world.stored_file(file.id).await?;
+        assert_eq!(stored.analysis.status, AnalysisStatus::Failed);
+        assert_eq!(
+            stored.analysis.error.as_deref(),
+            Some("the content is not a supported audio format")
+        );
+        assert!(world.analyzer.calls().is_empty());
+        assert_eq!(world.job_for(file.id.0)?.status, JobStatus::Failed);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_transient_failure_retries_later_with_a_doubling_delay_then_succeeds() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let backoff = world.settings.media.retry_backoff;
+        let file = world.upload_audio(1_000).await?;
+        world.analyzer.fail_transient_next("temporary directory is full");
+        world.analyzer.fail_transient_next("temporary directory is full");
+        world.analyzer.succeed_next(ScriptedAnalyzer::report(1.0));
+        assert!(run_next_job(&world.media).await?);
+        let job = world.job_for(file.id.0)?;
+        assert_eq!(
+            (job.status, job.attempts, job.run_at),
+            (JobStatus::Pending, 1, world.clock_now() + backoff)
+        );
+        let stored = world.stored_file(file.id).await?;
+        assert_eq!(stored.analysis.status, AnalysisStatus::Pending);
+        assert_eq!(
+            stored.analysis.error.as_deref(),
+            Some("try 1 failed, retrying: temporary directory is full")
+        );
+        assert!(!run_next_job(&world.media).await?, "not due before the delay");
+        world.clock.advance(backoff);
+        assert!(run_next_job(&world.media).await?);
+        let job = world.job_for(file.id.0)?;
+        assert_eq!(
+            (job.attempts, job.run_at),
+            (2, world.clock_now() + backoff * 2),
+            "the second delay is twice the first"
+        );
+        world.clock.advance(backoff * 2);
+        assert!(run_next_job(&world.media).await?);
+        let stored = world.stored_file(file.id).await?;
+        assert_eq!(
+            (stored.analysis.status, stored.analysis.error),
+            (AnalysisStatus::Ready, None)
+        );
+        assert!(world.jobs.jobs().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_last_transient_failure_ends_the_file_failed() -> AppResult<()> {
+        let world = world_with_attempts(2);
+        let file = world.upload_audio(1_000).await?;
+        world.analyzer.fail_transient_next("disk full");
+        world.analyzer.fail_transient_next("disk full");
+        assert!(run_next_job(&world.media).await?);
+        world.clock.advance(Duration::minutes(1));
+        assert!(run_next_job(&world.media).await?);
+        let stored = world.stored_file(file.id).await?;
+        assert_eq!(stored.analysis.status, AnalysisStatus::Failed);
+        assert_eq!(
+            stored.analysis.error.as_deref(),
+            Some("gave up after 2 tries: disk full")
+        );
+        let job = world.job_for(file.id.0)?;
+        assert_eq!((job.status, job.attempts), (JobStatus::Failed, 2));
+        world.clock.advance(Duration::days(1));
+        assert!(!run_next_job(&world.media).await?, "the job is over");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn missing_content_is_a_transient_failure() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let file = world.upload_audio(1_000).await?;
+        world.blobs.delete(&file.blob_key).await?;
+        assert!(run_next_job(&world.media).await?);
+        let job = world.job_for(file.id.0)?;
+        assert_eq!(job.status, JobStatus::Pending, "retried: the blob may come back");
+        assert_eq!(
+            job.last_error.as_deref(),
+            Some("the file's content is missing from the blob store")
+        );
+        assert!(world.analyzer.calls().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_job_claimed_by_workers_that_all_died_ends_failed_on_the_next_claim() -> AppResult<()> {
+        let world = world_with_attempts(2);
+        let lease = world.settings.media.job_lease;
+        let file = world.upload_audio(1_000).await?;
+        // Two workers claim the job and die before finishing it.
+        for _ in 0..2 {
+            assert!(world.jobs.claim(world.clock_now(), lease).await?.is_some());
+            world.clock.advance(lease + Duration::seconds(1));
+        }
+        assert!(run_next_job(&world.media).await?);
+        assert!(
+            world.analyzer.calls().is_empty(),
+            "the third claim does not analyse again"
+        );
+        let stored = world.stored_file(file.id).await?;
+        assert_eq!(stored.analysis.status, AnalysisStatus::Failed);
+        let reason = "worker died during analysis (2 tries)";
+        assert_eq!(stored.analysis.error.as_deref(), Some(reason));
+        let job = world.job_for(file.id.0)?;
+        assert_eq!(
+            (job.status, job.attempts, job.last_error.as_deref()),
+            (JobStatus::Failed, 3, Some(reason))
+        );
+        world.clock.advance(lease * 2);
+        assert!(!run_next_job(&world.media).await?);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_file_is_gone_completes_quietly() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let file = world.upload_audio(1_000).await?;
+        world.files.delete(file.id).await?;
+        assert!(run_next_job(&world.media).await?);
+        assert!(world.jobs.jobs().is_empty(), "completed, not failed or retried");
+        assert_eq!(world.jobs.completed().len(), 1);
+        assert!(world.analyzer.calls().is_empty());
+        Ok(())
+    }
+}

@@ -122,3 +122,117 @@ pub async fn find_document(media: &Media, actor: &Actor, id: DocumentId) -> AppR
         .map_err(|_| AppError::NotFound("document"))?;
     Ok(document)
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::roles::Role;
+
+    use super::*;
+    use crate::ports::BlobStore;
+    use crate::testing::media_world::MediaWorld;
+
+    fn pdf(len: usize) -> Vec<u8> {
+        let mut bytes = b"%PDF-1.7\n".to_vec();
+        bytes.resize(len, b' ');
+        bytes
+    }
+
+    fn upload(world: &MediaWorld, name: &str, bytes: Vec<u8>) -> UploadDocument {
+        UploadDocument {
+            space: world.space.id,
+            name: Some(name.to_owned()),
+            content: MediaWorld::stream(bytes),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_pdf_is_stored_as_sent_hashed_and_counted_against_storage() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let bytes = pdf(2_000);
+        let document = upload_document(
+            &world.media,
+            &world.owner_actor(),
+            upload(&world, "../kits/press.pdf", bytes.clone()),
+        )
+        .await?;
+        assert_eq!(
+            (document.name.as_str(), document.content_type.as_str(), document.size),
+            ("press.pdf", "application/pdf", 2_000)
+        );
+        assert_eq!(document.sha256, hex::encode(Sha256::digest(&bytes)));
+        assert_eq!(world.documents.stored(), vec![document.clone()]);
+        assert_eq!(world.blobs.get(&document.blob_key()).await?, Some(bytes));
+        assert_eq!(world.files.storage_used(world.owner), 2_000);
+        let found = find_document(&world.media, &world.owner_actor(), document.id).await?;
+        assert_eq!(found, document);
+        let stranger = world.person("stranger", None, world.space_path());
+        let hidden = find_document(&world.media, &MediaWorld::actor(stranger), document.id).await;
+        assert!(matches!(hidden, Err(AppError::NotFound("document"))), "{hidden:?}");
+        crate::ports::WorkspaceRepository::delete_space(&*world.workspace, world.space.id).await?;
+        let orphan = find_document(&world.media, &world.owner_actor(), document.id).await;
+        assert!(
+            matches!(orphan, Err(AppError::NotFound("document"))),
+            "a document of a deleted space is not found: {orphan:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn anything_but_a_pdf_or_zip_is_bad_input_and_nothing_is_kept() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let refused = upload_document(
+            &world.media,
+            &world.owner_actor(),
+            upload(&world, "kit.pdf", MediaWorld::wav(2_000)),
+        )
+        .await;
+        assert!(matches!(refused, Err(AppError::InvalidInput { .. })), "{refused:?}");
+        assert!(world.documents.stored().is_empty());
+        assert!(world.blobs.keys().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_document_beyond_the_storage_left_is_quota_exceeded_and_its_blob_removed() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let Some(limit) = world.settings.plan_limits.free else {
+            return Err(AppError::NotFound("a FREE storage limit"));
+        };
+        world.files.set_storage_used(world.owner, limit - 1_000);
+        let refused = upload_document(
+            &world.media,
+            &world.owner_actor(),
+            upload(&world, "kit.pdf", pdf(1_001)),
+        )
+        .await;
+        assert!(matches!(refused, Err(AppError::QuotaExceeded(_))), "{refused:?}");
+        assert!(world.documents.stored().is_empty());
+        assert!(world.blobs.keys().is_empty(), "the blob written first was removed");
+        assert_eq!(world.files.storage_used(world.owner), limit - 1_000);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_viewer_may_not_add_documents_and_a_stranger_is_told_the_space_does_not_exist() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let viewer = world.person("viewer", Some(Role::Viewer), world.space_path());
+        let stranger = world.person("stranger", None, world.space_path());
+        let by_viewer = upload_document(
+            &world.media,
+            &MediaWorld::actor(viewer),
+            upload(&world, "a.pdf", pdf(100)),
+        )
+        .await;
+        assert!(matches!(by_viewer, Err(AppError::Forbidden(_))), "{by_viewer:?}");
+        let by_stranger = upload_document(
+            &world.media,
+            &MediaWorld::actor(stranger),
+            upload(&world, "a.pdf", pdf(100)),
+        )
+        .await;
+        assert!(matches!(by_stranger, Err(AppError::NotFound(_))), "{by_stranger:?}");
+        assert!(world.documents.stored().is_empty());
+        assert!(world.blobs.keys().is_empty());
+        Ok(())
+    }
+}

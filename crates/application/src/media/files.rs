@@ -227,3 +227,76 @@ pub async fn file_for_content(media: &Media, access: ContentAccess<'_>, id: File
         ContentAccess::Caller(actor) => find_file(media, actor, id).await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::roles::Role;
+
+    use super::*;
+    use crate::ports::BlobStore;
+    use crate::testing::media_world::MediaWorld;
+
+    #[tokio::test]
+    async fn an_editor_approves_a_version_and_the_final_flag_moves_to_it() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let first = world.files.add_version(&world.track, world.owner, Some(60.0));
+        let second = world.files.add_version(&world.track, world.owner, Some(61.0));
+        let editor = MediaWorld::actor(world.person("editor", Some(Role::Editor), world.track_path()));
+        assert!(
+            approve_file_version(&world.media, &editor, first.id)
+                .await?
+                .is_final_version
+        );
+        let approved = approve_file_version(&world.media, &editor, second.id).await?;
+        assert!(approved.is_final_version);
+        assert!(
+            !world.stored_file(first.id).await?.is_final_version,
+            "one final version per track"
+        );
+        let finals = track_files(&world.media, &editor, &[world.track_path()], TrackVersion::Final).await?;
+        assert_eq!(finals.get(&world.track.id).map(|file| file.id), Some(second.id));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_viewer_may_not_approve_and_a_stranger_is_told_the_file_does_not_exist() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let version = world.files.add_version(&world.track, world.owner, Some(60.0));
+        let viewer = MediaWorld::actor(world.person("viewer", Some(Role::Viewer), world.track_path()));
+        let stranger = MediaWorld::actor(world.person("stranger", None, world.track_path()));
+        let by_viewer = approve_file_version(&world.media, &viewer, version.id).await;
+        assert!(matches!(by_viewer, Err(AppError::Forbidden(_))), "{by_viewer:?}");
+        let by_stranger = approve_file_version(&world.media, &stranger, version.id).await;
+        assert!(
+            matches!(by_stranger, Err(AppError::NotFound("file"))),
+            "{by_stranger:?}"
+        );
+        assert!(!world.stored_file(version.id).await?.is_final_version);
+        assert!(world.files.notifications().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn deleting_a_version_removes_its_blobs_and_returns_its_bytes_but_an_editor_may_not() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let version = world.files.add_version(&world.track, world.owner, Some(60.0));
+        for key in version.blob_keys() {
+            world.blobs.put(&key, b"bytes".to_vec()).await?;
+        }
+        let editor = MediaWorld::actor(world.person("editor", Some(Role::Editor), world.track_path()));
+        let refused = delete_file(&world.media, &editor, version.id).await;
+        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        assert_eq!(world.blobs.keys().len(), 2, "content and waveform stay");
+        assert_eq!(
+            delete_file(&world.media, &world.owner_actor(), version.id).await?,
+            version.id
+        );
+        assert!(world.blobs.keys().is_empty(), "content and waveform are removed");
+        assert_eq!(world.files.storage_used(world.owner), 0);
+        let again = delete_file(&world.media, &world.owner_actor(), version.id).await;
+        assert!(matches!(again, Err(AppError::NotFound("file"))), "{again:?}");
+        let next = world.files.add_version(&world.track, world.owner, None);
+        assert_eq!(next.version, 2, "a deleted version's number is not reused");
+        Ok(())
+    }
+}

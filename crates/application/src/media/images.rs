@@ -146,3 +146,168 @@ pub async fn find_own_image(media: &Media, actor: &Actor, id: ImageId) -> AppRes
         _ => Err(AppError::NotFound("image")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::roles::Role;
+
+    use super::*;
+    use crate::testing::ScriptedImageProcessor;
+    use crate::testing::media_world::MediaWorld;
+
+    /// `len` bytes of PNG (its signature, then zeros).
+    fn png(len: usize) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+        bytes.resize(len, 0);
+        bytes
+    }
+
+    fn space_image(world: &MediaWorld, len: usize) -> UploadImage {
+        UploadImage {
+            target: ImageTarget::ArtistSpace,
+            target_id: world.space.id.0,
+            declared_type: Some("image/png".to_owned()),
+            content: MediaWorld::stream(png(len)),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_owner_sets_a_space_image_its_variants_are_stored_and_count_against_storage() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let image = upload_image(&world.media, &world.owner_actor(), space_image(&world, 1_000)).await?;
+        let size = ScriptedImageProcessor::rendered_size(1_000);
+        assert_eq!(
+            (image.width, image.height, image.size, image.owner_id),
+            (
+                ScriptedImageProcessor::WIDTH,
+                ScriptedImageProcessor::HEIGHT,
+                size as i64,
+                world.owner
+            )
+        );
+        assert_eq!(world.images.stored(), vec![image.clone()]);
+        assert_eq!(
+            world.images.shown(ImageTarget::ArtistSpace, world.space.id.0),
+            Some(image.id)
+        );
+        let mut keys = image.blob_keys();
+        keys.sort();
+        assert_eq!(world.blobs.keys(), keys, "one blob per variant");
+        assert_eq!(world.files.storage_used(world.owner), size as i64);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_project_admin_sets_its_cover_but_an_editor_may_not() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let cover = |len| UploadImage {
+            target: ImageTarget::ProjectCover,
+            target_id: world.project.id.0,
+            declared_type: None,
+            content: MediaWorld::stream(png(len)),
+        };
+        let editor = world.person("editor", Some(Role::Editor), world.project.path());
+        let refused = upload_image(&world.media, &MediaWorld::actor(editor), cover(300)).await;
+        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        let admin = world.person("admin", Some(Role::Admin), world.project.path());
+        let image = upload_image(&world.media, &MediaWorld::actor(admin), cover(300)).await?;
+        assert_eq!(
+            world.images.shown(ImageTarget::ProjectCover, world.project.id.0),
+            Some(image.id)
+        );
+        assert_eq!(
+            world.files.storage_used(admin),
+            image.size,
+            "the uploader pays, not the owner"
+        );
+        assert_eq!(world.files.storage_used(world.owner), 0);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn replacing_an_image_releases_the_old_ones_blobs_and_bytes() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let owner = world.owner_actor();
+        let old = upload_image(&world.media, &owner, space_image(&world, 800)).await?;
+        let new = upload_image(&world.media, &owner, space_image(&world, 400)).await?;
+        assert_eq!(world.images.stored(), vec![new.clone()]);
+        let mut keys = new.blob_keys();
+        keys.sort();
+        assert_eq!(world.blobs.keys(), keys, "the replaced image's blobs are gone");
+        assert!(old.blob_keys().iter().all(|key| !world.blobs.keys().contains(key)));
+        assert_eq!(world.files.storage_used(world.owner), new.size);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_image_beyond_the_storage_left_is_quota_exceeded_and_writes_nothing() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let Some(limit) = world.settings.plan_limits.free else {
+            return Err(AppError::NotFound("a FREE storage limit"));
+        };
+        world.files.set_storage_used(world.owner, limit - 100);
+        let refused = upload_image(&world.media, &world.owner_actor(), space_image(&world, 1_000)).await;
+        assert!(matches!(refused, Err(AppError::QuotaExceeded(_))), "{refused:?}");
+        assert!(world.images.stored().is_empty());
+        assert!(world.blobs.keys().is_empty(), "the variants written first were removed");
+        assert_eq!(world.images.shown(ImageTarget::ArtistSpace, world.space.id.0), None);
+        assert_eq!(world.files.storage_used(world.owner), limit - 100);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_image_the_processor_refuses_is_bad_input_and_writes_nothing() -> AppResult<()> {
+        let world = MediaWorld::new();
+        world.processor.refuse_next("the image is larger than 40 megapixels");
+        let refused = upload_image(&world.media, &world.owner_actor(), space_image(&world, 500)).await;
+        assert!(
+            matches!(&refused, Err(AppError::InvalidInput { field, message })
+                if field == "file" && message.contains("megapixels")),
+            "{refused:?}"
+        );
+        assert!(world.images.stored().is_empty());
+        assert!(world.blobs.keys().is_empty());
+        assert_eq!(world.files.storage_used(world.owner), 0);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn audio_sent_as_an_image_is_refused_before_processing() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let input = UploadImage {
+            declared_type: None,
+            content: MediaWorld::stream(MediaWorld::wav(500)),
+            ..space_image(&world, 0)
+        };
+        let refused = upload_image(&world.media, &world.owner_actor(), input).await;
+        assert!(matches!(refused, Err(AppError::InvalidInput { .. })), "{refused:?}");
+        assert!(world.processor.seen().is_empty());
+        assert!(world.images.stored().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_viewer_may_not_set_a_spaces_image_and_a_stranger_is_told_it_does_not_exist() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let viewer = world.person("viewer", Some(Role::Viewer), world.space_path());
+        let stranger = world.person("stranger", None, world.space_path());
+        let by_viewer = upload_image(&world.media, &MediaWorld::actor(viewer), space_image(&world, 500)).await;
+        assert!(matches!(by_viewer, Err(AppError::Forbidden(_))), "{by_viewer:?}");
+        let by_stranger = upload_image(&world.media, &MediaWorld::actor(stranger), space_image(&world, 500)).await;
+        assert!(matches!(by_stranger, Err(AppError::NotFound(_))), "{by_stranger:?}");
+        let avatar = UploadImage {
+            target: ImageTarget::UserAvatar,
+            target_id: world.owner.0,
+            ..space_image(&world, 500)
+        };
+        let someone_elses = upload_image(&world.media, &MediaWorld::actor(viewer), avatar).await;
+        assert!(
+            matches!(someone_elses, Err(AppError::Forbidden(_))),
+            "{someone_elses:?}"
+        );
+        assert!(world.processor.seen().is_empty(), "nothing was even decoded");
+        assert!(world.images.stored().is_empty());
+        assert!(world.blobs.keys().is_empty());
+        Ok(())
+    }
+}

@@ -99,3 +99,107 @@ pub async fn upload_file(media: &Media, actor: &Actor, input: UploadFile) -> App
     super::remove_blobs(&*media.blobs, &[blob_key]).await;
     Err(refusal)
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::roles::Role;
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+    use crate::ports::BlobStore;
+    use crate::testing::media_world::MediaWorld;
+
+    fn wav_upload(world: &MediaWorld, len: usize) -> UploadFile {
+        UploadFile {
+            track_id: world.track.id,
+            name: "mix/take 3.wav".to_owned(),
+            declared_type: Some("audio/wav".to_owned()),
+            size_hint: None,
+            content: MediaWorld::stream(MediaWorld::wav(len)),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_audio_upload_becomes_the_next_version_pending_analysis() -> AppResult<()> {
+        let world = MediaWorld::new();
+        world.files.add_version(&world.track, world.owner, None);
+        let editor = world.person("editor", Some(Role::Editor), world.track_path());
+        let file = upload_file(&world.media, &MediaWorld::actor(editor), wav_upload(&world, 3_000)).await?;
+        assert_eq!((file.version, file.name.as_str()), (2, "take 3.wav"));
+        assert_eq!(
+            (file.file_type, file.analysis.status),
+            (FileType::Audio, AnalysisStatus::Pending)
+        );
+        assert_eq!(file.owner_id, editor);
+        let bytes = MediaWorld::wav(3_000);
+        assert_eq!(file.sha256, hex::encode(Sha256::digest(&bytes)));
+        assert_eq!(world.blobs.get(&file.blob_key).await?, Some(bytes));
+        assert_eq!(
+            world.files.analysis_jobs(),
+            vec![file.id],
+            "its analysis is queued with it"
+        );
+        assert_eq!(world.files.storage_used(editor), 3_000);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_image_upload_needs_no_analysis() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.resize(100, 0);
+        let input = UploadFile {
+            declared_type: Some("image/png".to_owned()),
+            content: MediaWorld::stream(png),
+            ..wav_upload(&world, 0)
+        };
+        let file = upload_file(&world.media, &world.owner_actor(), input).await?;
+        assert_eq!(
+            (file.file_type, file.analysis.status),
+            (FileType::Image, AnalysisStatus::Ready)
+        );
+        assert!(world.files.analysis_jobs().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn uploads_too_large_mistyped_or_by_a_viewer_write_nothing() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let owner = world.owner_actor();
+        let max = world.settings.media.max_upload_bytes;
+        let announced = UploadFile {
+            size_hint: Some(max + 1),
+            ..wav_upload(&world, 100)
+        };
+        let refused = upload_file(&world.media, &owner, announced).await;
+        assert!(matches!(refused, Err(AppError::PayloadTooLarge(_))), "{refused:?}");
+        let mistyped = UploadFile {
+            declared_type: Some("audio/flac".to_owned()),
+            ..wav_upload(&world, 100)
+        };
+        let refused = upload_file(&world.media, &owner, mistyped).await;
+        assert!(matches!(refused, Err(AppError::InvalidInput { .. })), "{refused:?}");
+        let viewer = world.person("viewer", Some(Role::Viewer), world.track_path());
+        let refused = upload_file(&world.media, &MediaWorld::actor(viewer), wav_upload(&world, 100)).await;
+        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        assert!(world.blobs.keys().is_empty());
+        assert!(world.files.analysis_jobs().is_empty());
+        assert!(world.files.events().is_empty(), "no version was stored");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_upload_beyond_the_storage_left_is_quota_exceeded_and_its_blob_removed() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let Some(limit) = world.settings.plan_limits.free else {
+            return Err(AppError::NotFound("a FREE storage limit"));
+        };
+        world.files.set_storage_used(world.owner, limit - 1_000);
+        let refused = upload_file(&world.media, &world.owner_actor(), wav_upload(&world, 1_001)).await;
+        assert!(matches!(refused, Err(AppError::QuotaExceeded(_))), "{refused:?}");
+        assert!(world.blobs.keys().is_empty(), "the streamed blob was removed");
+        assert!(world.files.events().is_empty());
+        assert_eq!(world.files.storage_used(world.owner), limit - 1_000);
+        Ok(())
+    }
+}

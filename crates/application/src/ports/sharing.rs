@@ -58,8 +58,8 @@ pub trait InviteLinkRepository: Send + Sync + 'static {
 ///
 /// # Errors
 /// Every method fails with [`RepoError::Unknown`](super::RepoError::Unknown) when the store
-/// fails; `insert` with `Duplicate` when a pending invitation for the same resource and
-/// address exists.
+/// fails; `insert` with `Duplicate(Unique::Membership)` when a pending invitation for the same
+/// resource and address exists.
 #[async_trait::async_trait]
 pub trait InvitationRepository: Send + Sync + 'static {
     /// Stores a new invitation with `notifications` (for an invitee who has an account).

@@ -19,10 +19,14 @@ struct State {
     rows: Vec<Collaborator>,
     /// Notifications written with removals, in order.
     notifications: Vec<Notification>,
+    /// ADMIN held through a label's roster: (user, space).
+    label_admins: Vec<(UserId, Uuid)>,
 }
 
 /// Collaborator rows in memory, with the same rules as the SQL store: one ACTIVE row per
-/// resource and user, only ACTIVE rows grant roles, a removal writes its notifications with it. Counts role
+/// resource and user, only ACTIVE rows grant roles, the owners and admins of a label hold ADMIN
+/// on the spaces on its ACTIVE roster (kept here by [`super::MemoryOrganizations`]; the higher
+/// of that and their own row counts), a removal writes its notifications with it. Counts role
 /// look-ups (`roles_of`, `roles_of_users`).
 #[derive(Default)]
 pub struct MemoryCollaborators {
@@ -36,6 +40,14 @@ impl MemoryCollaborators {
         let row = Collaborator::joining(CollaboratorId(Uuid::now_v7()), resource, user, role, chrono::Utc::now());
         if let Ok(mut state) = self.state.lock() {
             state.rows.push(row);
+        }
+    }
+
+    /// Replaces the ADMIN roles held through labels' rosters with `grants` (user, space), as
+    /// the SQL store derives them from organization members and rosters.
+    pub fn set_label_admins(&self, grants: Vec<(UserId, Uuid)>) {
+        if let Ok(mut state) = self.state.lock() {
+            state.label_admins = grants;
         }
     }
 
@@ -83,6 +95,12 @@ impl CollaboratorRepository for MemoryCollaborators {
             let mut out: HashMap<UserId, HashMap<Uuid, Role>> = HashMap::new();
             for row in active_rows(&state.rows, resource_ids).filter(|row| users.contains(&row.user_id)) {
                 out.entry(row.user_id).or_default().insert(row.resource_id, row.role);
+            }
+            for (user, space) in &state.label_admins {
+                if users.contains(user) && resource_ids.contains(space) {
+                    let held = out.entry(*user).or_default().entry(*space).or_insert(Role::Admin);
+                    *held = (*held).max(Role::Admin);
+                }
             }
             Ok(out)
         })

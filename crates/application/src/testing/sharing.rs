@@ -59,8 +59,8 @@ struct InvitationState {
 }
 
 /// Email invitations in memory, with the SQL store's rules: ids and token hashes are unique,
-/// one PENDING invitation per resource and address (`Duplicate(Unique::Email)`, as SQLite
-/// reports the partial index on `(resource_id, email)`), status changes only from PENDING,
+/// one PENDING invitation per resource and address (`Duplicate(Unique::Membership)`, as both
+/// SQL backends report the partial index on `(resource_id, email)`), status changes only from PENDING,
 /// and accepting writes the ACTIVE collaborator row into the shared [`MemoryCollaborators`]
 /// and the notifications, or nothing at all.
 pub struct MemoryInvitations {
@@ -130,7 +130,7 @@ impl InvitationRepository for MemoryInvitations {
                         && held.email == invitation.email
                 })
             {
-                return Err(RepoError::Duplicate(Unique::Email));
+                return Err(RepoError::Duplicate(Unique::Membership));
             }
             check_notifications(&state.notifications, notifications)?;
             state.invitations.push(invitation.clone());
@@ -584,7 +584,7 @@ mod tests {
         block_on(invitations.insert(&invitation(100, "b@example.com"), &[]))?;
         assert!(matches!(
             block_on(invitations.insert(&invitation(101, "b@example.com"), &[])),
-            Err(RepoError::Duplicate(Unique::Email))
+            Err(RepoError::Duplicate(Unique::Membership))
         ));
         let later = start() + Duration::days(7);
         block_on(invitations.expire_stale(space().id(), "b@example.com", later))?;

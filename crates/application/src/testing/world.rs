@@ -6,15 +6,17 @@ use std::sync::Arc;
 use backline_domain::ids::{SessionId, UserId};
 use backline_domain::media::MediaFile;
 use backline_domain::roles::Role;
-use backline_domain::workspace::{ResourcePath, Track};
+use backline_domain::workspace::{ArtistSpace, ResourcePath, Track};
 use uuid::Uuid;
 
 use super::{
-    ManualClock, MemoryAliases, MemoryBlobs, MemoryCollaborators, MemoryComments, MemoryEvents, MemoryFiles,
-    MemoryInvitations, MemoryInviteLinks, MemoryNotifications, MemoryReviewLinks, MemoryThrottle, MemoryUsers,
-    MemoryWorkspace, PlainHasher, RecordingMailer, SequentialIds,
+    ManualClock, MemoryAliases, MemoryBlobs, MemoryCollaborators, MemoryComments, MemoryDocuments, MemoryEvents,
+    MemoryFiles, MemoryImages, MemoryInvitations, MemoryInviteLinks, MemoryNotifications, MemoryOrganizations,
+    MemoryProfiles, MemoryReviewLinks, MemoryThrottle, MemoryUsers, MemoryWorkspace, PlainHasher, RecordingMailer,
+    SequentialIds,
 };
 use crate::access::Access;
+use crate::creators::Creators;
 use crate::feedback::Feedback;
 use crate::live::Feeds;
 use crate::notifications::Notifier;
@@ -33,14 +35,17 @@ pub(crate) struct World {
     pub(crate) invitations: Arc<MemoryInvitations>,
     pub(crate) review_links: Arc<MemoryReviewLinks>,
     pub(crate) mailer: Arc<RecordingMailer>,
+    pub(crate) organizations: Arc<MemoryOrganizations>,
     pub(crate) clock: Arc<ManualClock>,
     pub(crate) owner: UserId,
+    pub(crate) space: ArtistSpace,
     pub(crate) track: Track,
     /// The track's first version, 180 seconds long.
     pub(crate) version: MediaFile,
     pub(crate) workspace: Workspace,
     pub(crate) feedback: Feedback,
     pub(crate) sharing: Sharing,
+    pub(crate) creators: Creators,
 }
 
 impl World {
@@ -74,10 +79,13 @@ impl World {
             clock: Arc::clone(&clock) as _,
             ids: Arc::clone(&ids) as _,
         };
+        let aliases = Arc::new(MemoryAliases::new(Arc::clone(&hierarchy)));
+        let blobs = Arc::new(MemoryBlobs::new());
+        let organizations = Arc::new(MemoryOrganizations::new(Arc::clone(&collaborators)));
         let workspace = Workspace {
             access: access.clone(),
-            aliases: Arc::new(MemoryAliases::new(hierarchy)),
-            blobs: Arc::new(MemoryBlobs::new()),
+            aliases: Arc::clone(&aliases) as _,
+            blobs: Arc::clone(&blobs) as _,
             notifier: notifier.clone(),
             clock: Arc::clone(&clock) as _,
             ids: Arc::clone(&ids) as _,
@@ -97,6 +105,24 @@ impl World {
             ids: Arc::clone(&ids) as _,
             settings: Arc::new(AppSettings::default()),
         };
+        let creators = Creators {
+            access: access.clone(),
+            spaces: workspace.clone(),
+            organizations: Arc::clone(&organizations) as _,
+            aliases,
+            profiles: Arc::new(MemoryProfiles::new()),
+            images: Arc::new(MemoryImages::new(
+                Arc::clone(&users),
+                Arc::clone(&hierarchy),
+                Arc::clone(&files),
+            )),
+            documents: Arc::new(MemoryDocuments::new(Arc::clone(&hierarchy), Arc::clone(&files))),
+            files: Arc::clone(&files) as _,
+            blobs,
+            notifier: notifier.clone(),
+            clock: Arc::clone(&clock) as _,
+            ids: Arc::clone(&ids) as _,
+        };
         let feedback = Feedback {
             access,
             comments: Arc::clone(&comments) as _,
@@ -113,13 +139,16 @@ impl World {
             invitations,
             review_links,
             mailer,
+            organizations,
             clock,
             owner,
+            space,
             track,
             version,
             workspace,
             feedback,
             sharing,
+            creators,
         }
     }
 
