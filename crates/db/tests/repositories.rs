@@ -107,6 +107,21 @@ fn project(space: &ArtistSpace, owner: UserId, slug: &str) -> Project {
     }
 }
 
+/// Two accounts, ana and bo, and a space "s" ana owns.
+async fn ana_bo_and_anas_space(
+    users: &SqlUserRepository,
+    workspace: &SqlWorkspaceRepository,
+) -> anyhow::Result<(NewUser, NewUser, ArtistSpace)> {
+    let (ana, bo) = (new_user("ana"), new_user("bo"));
+    users.create(&ana).await?;
+    users.create(&bo).await?;
+    let s = space(ana.user.id, "s");
+    workspace
+        .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
+        .await?;
+    Ok((ana, bo, s))
+}
+
 #[tokio::test]
 async fn unique_emails_and_usernames_are_reported_as_duplicates() -> anyhow::Result<()> {
     let users = SqlUserRepository::new(database().await?);
@@ -230,13 +245,7 @@ async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one(
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let collaborators = SqlCollaboratorRepository::new(db.clone());
-    let (ana, bo) = (new_user("ana"), new_user("bo"));
-    users.create(&ana).await?;
-    users.create(&bo).await?;
-    let s = space(ana.user.id, "s");
-    workspace
-        .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
-        .await?;
+    let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
     let path = ResourcePath::Space(s.id);
     let joined = Utc::now();
     let joining = Collaborator::joining(CollaboratorId(Uuid::now_v7()), path, bo.user.id, Role::Editor, joined)
@@ -330,13 +339,7 @@ async fn one_pending_invitation_per_address_and_accepting_writes_an_active_row()
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let collaborators = SqlCollaboratorRepository::new(db.clone());
     let invitations = SqlInvitationRepository::new(db.clone());
-    let (ana, bo) = (new_user("ana"), new_user("bo"));
-    users.create(&ana).await?;
-    users.create(&bo).await?;
-    let s = space(ana.user.id, "s");
-    workspace
-        .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
-        .await?;
+    let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
     let first = invitation(&s, ana.user.id, &bo.user.email);
     invitations.insert(&first, &[]).await?;
     // Both backends name the same rule for the partial unique index.
@@ -446,13 +449,7 @@ async fn former_collaborators_move_from_the_old_history_table_onto_stored_rows()
     let db = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
-    let (ana, bo) = (new_user("ana"), new_user("bo"));
-    users.create(&ana).await?;
-    users.create(&bo).await?;
-    let s = space(ana.user.id, "s");
-    workspace
-        .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
-        .await?;
+    let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
     // Back to the schema before stored membership, where a removed collaborator's row lived in
     // `collaborator_history`.
     let conn = backline_db::testing::connection(&db);
