@@ -131,3 +131,62 @@ pub async fn find_alias(creators: &Creators, actor: &Actor, id: ArtistAliasId) -
         .map_err(|_| AppError::NotFound("alias"))?;
     Ok(alias)
 }
+
+#[cfg(test)]
+mod tests {
+    use backline_domain::roles::{Plan, Role};
+
+    use super::*;
+    use crate::ports::UserRepository;
+    use crate::testing::world::World;
+    use crate::workspace::{SpaceLookup, find_artist_space};
+
+    fn alias(world: &World, name: &str, slug: Option<&str>) -> AddArtistAlias {
+        AddArtistAlias {
+            space: world.space.id,
+            name: name.to_owned(),
+            slug: slug.map(str::to_owned),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_alias_slug_shares_the_space_namespace_and_opens_the_space_while_active() -> AppResult<()> {
+        let world = World::new();
+        let owner = World::actor(world.owner);
+        let added = add_artist_alias(&world.creators, &owner, alias(&world, "DJ Opener", None)).await?;
+        assert_eq!((added.slug.as_str(), added.status), ("dj-opener", AliasStatus::Active));
+        let opened = find_artist_space(&world.workspace, &owner, SpaceLookup::Slug("dj-opener".to_owned())).await?;
+        assert_eq!(opened.id, world.space.id, "the alias's slug opens its space");
+        let same = add_artist_alias(&world.creators, &owner, alias(&world, "DJ Opener", None)).await?;
+        assert_eq!(same.slug, "dj-opener-2", "a taken derived slug takes a suffix");
+
+        world.users.set_plan(world.owner, Plan::Pro).await?;
+        let space_slug = Some(world.space.slug.as_str());
+        let taken = add_artist_alias(&world.creators, &owner, alias(&world, "Band", space_slug)).await;
+        assert!(
+            matches!(&taken, Err(AppError::Conflict { field: Some(field), .. }) if field == "slug"),
+            "the space holds that slug: {taken:?}"
+        );
+
+        update_artist_alias(&world.creators, &owner, added.id, None, Some(AliasStatus::Archived)).await?;
+        let archived = find_artist_space(&world.workspace, &owner, SpaceLookup::Slug("dj-opener".to_owned())).await;
+        assert!(matches!(archived, Err(AppError::NotFound(_))), "{archived:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn only_those_who_update_the_space_add_aliases_and_strangers_see_none() -> AppResult<()> {
+        let world = World::new();
+        let editor = world.person("editor", None);
+        world.collaborators.grant(world.space.path(), editor, Role::Editor);
+        let stranger = world.person("stranger", None);
+        let by_editor = add_artist_alias(&world.creators, &World::actor(editor), alias(&world, "Side", None)).await;
+        assert!(matches!(by_editor, Err(AppError::Forbidden(_))), "{by_editor:?}");
+        let by_stranger = add_artist_alias(&world.creators, &World::actor(stranger), alias(&world, "Side", None)).await;
+        assert!(matches!(by_stranger, Err(AppError::NotFound(_))), "{by_stranger:?}");
+        let added = add_artist_alias(&world.creators, &World::actor(world.owner), alias(&world, "Side", None)).await?;
+        let seen = find_alias(&world.creators, &World::actor(stranger), added.id).await;
+        assert!(matches!(seen, Err(AppError::NotFound("alias"))), "{seen:?}");
+        Ok(())
+    }
+}

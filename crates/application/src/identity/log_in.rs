@@ -109,13 +109,18 @@ mod tests {
 
         world.clock.advance(LOGIN_WINDOW);
         let payload = log_in(&world.identity, "ada@example.com", PASSWORD, &from("203.0.113.9")).await?;
+        assert_eq!(world.throttle.failures("ip:203.0.113.9"), 0);
+        assert_eq!(world.sessions.sessions().len(), 2);
+        // Inside a window, a success clears the account's earlier failures.
+        let wrong = log_in(&world.identity, "ada@example.com", "wrong", &from("203.0.113.9")).await;
+        assert!(matches!(wrong, Err(AppError::Unauthenticated(_))), "{wrong:?}");
+        assert_eq!(world.throttle.failures(ACCOUNT_KEY), 1);
+        log_in(&world.identity, "ada@example.com", PASSWORD, &from("203.0.113.9")).await?;
         assert_eq!(
             world.throttle.failures(ACCOUNT_KEY),
             0,
             "a success clears the account's failures"
         );
-        assert_eq!(world.throttle.failures("ip:203.0.113.9"), 0);
-        assert_eq!(world.sessions.sessions().len(), 2);
         assert_eq!(
             world.actor(&payload.access_token).await?.user_id(),
             Some(payload.user.id)

@@ -43,8 +43,9 @@ pub async fn refresh_session(identity: &Identity, refresh_token: &str) -> AppRes
     }
 }
 
-/// Ends the session a refresh token belongs to. Unknown tokens succeed silently (the client's
-/// goal, being signed out, holds).
+/// Ends the session a refresh token belongs to: `true` when the token names a session, which
+/// is now ended (also when it had ended before); `false` for an unknown token, which is no
+/// error (the client's goal, being signed out, holds).
 pub async fn log_out(identity: &Identity, refresh_token: &str) -> AppResult<bool> {
     let now = identity.clock.now();
     match identity.sessions.find_token(&hash_token(refresh_token.trim())).await? {

@@ -18,8 +18,9 @@ struct Body {
 }
 
 /// Object storage in memory, with the same rules as the real stores: a streamed body appears
-/// only when its writer finishes (an aborted one leaves nothing), a range past the end is cut
-/// at the end, deleting a missing key is no error, and listing is by key prefix in key order.
+/// only when its writer finishes (an aborted one leaves nothing), a read reports the whole
+/// body's size, a range must start within the body and one ending past it is cut at the end,
+/// deleting a missing key is no error, and listing is by key prefix in key order.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryBlobs {
     bodies: Arc<Locked<BTreeMap<String, Body>>>,
@@ -112,16 +113,20 @@ impl BlobStore for MemoryBlobs {
         let Some(body) = self.body(key)? else {
             return Ok(None);
         };
-        let len = body.bytes.len();
+        let size = u64::try_from(body.bytes.len()).unwrap_or(u64::MAX);
         let bytes = match range {
             Some(range) => {
-                let start = usize::try_from(range.start).unwrap_or(len).min(len);
-                let end = usize::try_from(range.end).unwrap_or(len).clamp(start, len);
+                // As object_store reads a bounded range: it must start inside the body and not
+                // end before it starts; an end past the body is cut at the end.
+                if range.start >= size || range.end < range.start {
+                    anyhow::bail!("the range {range:?} does not start within the {size} bytes of {key}");
+                }
+                let start = usize::try_from(range.start)?;
+                let end = usize::try_from(range.end.min(size))?;
                 body.bytes.get(start..end).unwrap_or_default().to_vec()
             }
             None => body.bytes,
         };
-        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
         let chunk: std::io::Result<Bytes> = Ok(Bytes::from(bytes));
         Ok(Some(BlobRead {
             size,
@@ -176,10 +181,14 @@ mod tests {
         let aborted = blobs.writer("audio/b").await?;
         aborted.abort().await?;
         assert_eq!(blobs.keys(), vec!["audio/a".to_owned()]);
+        assert!(
+            blobs.read("audio/a", Some(11..20)).await.is_err(),
+            "a range past the end"
+        );
         let Some(read) = blobs.read("audio/a", Some(6..100)).await? else {
             anyhow::bail!("the body was not found");
         };
-        assert_eq!(read.size, 5);
+        assert_eq!(read.size, 11, "the whole body's size");
         let chunks: Vec<std::io::Result<Bytes>> = read.stream.collect().await;
         let mut bytes = Vec::new();
         for chunk in chunks {

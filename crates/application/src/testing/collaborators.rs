@@ -1,6 +1,7 @@
 //! Collaborator rows in memory.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use backline_domain::ids::{CollaboratorId, UserId};
@@ -10,8 +11,9 @@ use backline_domain::roles::Role;
 use backline_domain::workspace::{Collaborator, FormerCollaborator, Joining, MembershipStatus, ResourcePath};
 use uuid::Uuid;
 
-use super::{Locked, keep_first};
-use crate::ports::{CollaboratorRepository, RepoError, RepoResult, Unique};
+use super::notifications::{inbox_admit, inbox_events};
+use super::{Locked, MemoryWorkspace, keep_first};
+use crate::ports::{CollaboratorRepository, Event, RepoError, RepoResult, Unique};
 
 /// What the fake holds.
 #[derive(Default)]
@@ -21,17 +23,22 @@ struct State {
     notifications: Vec<Notification>,
     /// ADMIN held through a label's roster: (user, space).
     label_admins: Vec<(UserId, Uuid)>,
+    /// Outbox events written with removals, in order.
+    events: Vec<Event>,
 }
 
 /// Collaborator rows in memory, with the same rules as the SQL store: one ACTIVE row per
 /// resource and user, only ACTIVE rows grant roles, the owners and admins of a label hold ADMIN
 /// on the spaces on its ACTIVE roster (kept here by [`super::MemoryOrganizations`]; the higher
-/// of that and their own row counts), a removal writes its notifications with it. Counts role
+/// of that and their own row counts), a removal writes `AccessChanged` and its notifications
+/// with it ([`MemoryCollaborators::events`]). Counts role
 /// look-ups (`roles_of`, `roles_of_users`).
 #[derive(Default)]
 pub struct MemoryCollaborators {
     state: Locked<State>,
     lookups: AtomicUsize,
+    /// The hierarchy whose owners a transfer changes (see [`MemoryWorkspace::sharing`]).
+    hierarchy: std::sync::OnceLock<std::sync::Weak<MemoryWorkspace>>,
 }
 
 impl MemoryCollaborators {
@@ -51,6 +58,12 @@ impl MemoryCollaborators {
         }
     }
 
+    /// Makes transfers of ownership set the owner in `workspace` too.
+    pub(crate) fn keep_owners_in(&self, workspace: &Arc<MemoryWorkspace>) {
+        // A second call keeps the first hierarchy, as a fake shares one.
+        let _first = self.hierarchy.set(Arc::downgrade(workspace));
+    }
+
     /// How many role look-ups were made so far.
     pub fn lookups(&self) -> usize {
         self.lookups.load(Ordering::Relaxed)
@@ -59,6 +72,12 @@ impl MemoryCollaborators {
     /// Every row, ACTIVE or REMOVED.
     pub fn rows(&self) -> Vec<Collaborator> {
         self.state.lock().map(|state| state.rows.clone()).unwrap_or_default()
+    }
+
+    /// The outbox events written with removals (`AccessChanged` for the removed user, then
+    /// the live events of its notifications), in order.
+    pub fn events(&self) -> Vec<Event> {
+        self.state.lock().map(|state| state.events.clone()).unwrap_or_default()
     }
 
     /// The notifications stored with removals.
@@ -156,8 +175,11 @@ impl CollaboratorRepository for MemoryCollaborators {
             else {
                 return Ok(false);
             };
+            let admitted = inbox_admit(&state.notifications, notifications)?;
             *row = removed.clone();
-            state.notifications.extend_from_slice(notifications);
+            state.events.push(Event::AccessChanged { user: removed.user_id });
+            state.events.extend(inbox_events(&admitted));
+            state.notifications.extend(admitted);
             Ok(true)
         })
     }
@@ -178,15 +200,21 @@ impl CollaboratorRepository for MemoryCollaborators {
 
     async fn transfer_ownership(&self, resource: ResourcePath, from: UserId, to: &Joining) -> RepoResult<()> {
         self.state.with(|state| {
-            if let Some(row) = state
-                .rows
+            let mut rows = state.rows.clone();
+            if let Some(row) = rows
                 .iter_mut()
                 .find(|row| row.resource_id == resource.id() && row.user_id == from && row.is_active())
             {
                 row.role = Role::Admin;
             }
-            store(&mut state.rows, to)
-        })
+            store(&mut rows, to)?;
+            state.rows = rows;
+            Ok(())
+        })?;
+        if let Some(hierarchy) = self.hierarchy.get().and_then(std::sync::Weak::upgrade) {
+            hierarchy.set_owner(resource, to.row().user_id);
+        }
+        Ok(())
     }
 
     async fn page_for(

@@ -51,7 +51,7 @@ impl ProfileRepository for MemoryProfiles {
 }
 
 /// What the organizations fake holds.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct State {
     organizations: Vec<Organization>,
     members: Vec<OrgMember>,
@@ -136,10 +136,13 @@ impl MemoryOrganizations {
         self.state.lock().map(|state| state.events.clone()).unwrap_or_default()
     }
 
-    /// Runs one change and then refreshes the roles the roster gives.
+    /// Runs one change as a transaction (a failure keeps nothing of it), then refreshes the
+    /// roles the roster gives.
     fn change<T>(&self, f: impl FnOnce(&mut State) -> RepoResult<T>) -> RepoResult<T> {
         let (out, grants) = self.state.with(|state| {
-            let out = f(state)?;
+            let mut changed = state.clone();
+            let out = f(&mut changed)?;
+            *state = changed;
             Ok((out, state.label_admins()))
         })?;
         self.collaborators.set_label_admins(grants);

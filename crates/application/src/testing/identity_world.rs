@@ -36,7 +36,7 @@ impl IdentityWorld {
     /// No accounts yet; the clock stands at the current time.
     pub(crate) fn new() -> Self {
         let collaborators = Arc::new(MemoryCollaborators::default());
-        let workspace = Arc::new(MemoryWorkspace::sharing(Arc::clone(&collaborators)));
+        let workspace = MemoryWorkspace::sharing(Arc::clone(&collaborators));
         let users = Arc::new(MemoryUsers::default());
         let events = Arc::new(MemoryEvents::new());
         let sessions = Arc::new(MemorySessions::relaying(Arc::clone(&events)));

@@ -28,7 +28,6 @@ pub(crate) const WAV: &[u8] = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01
 pub(crate) struct MediaWorld {
     pub(crate) users: Arc<MemoryUsers>,
     pub(crate) collaborators: Arc<MemoryCollaborators>,
-    pub(crate) workspace: Arc<MemoryWorkspace>,
     pub(crate) files: Arc<MemoryFiles>,
     pub(crate) blobs: MemoryBlobs,
     pub(crate) jobs: Arc<MemoryJobs>,
@@ -55,7 +54,7 @@ impl MediaWorld {
     pub(crate) fn with_settings(settings: AppSettings) -> Self {
         let users = Arc::new(MemoryUsers::default());
         let collaborators = Arc::new(MemoryCollaborators::default());
-        let workspace = Arc::new(MemoryWorkspace::sharing(Arc::clone(&collaborators)));
+        let workspace = MemoryWorkspace::sharing(Arc::clone(&collaborators));
         let files = Arc::new(MemoryFiles::default());
         let blobs = MemoryBlobs::new();
         let jobs = Arc::new(MemoryJobs::new());
@@ -102,7 +101,6 @@ impl MediaWorld {
         Self {
             users,
             collaborators,
-            workspace,
             files,
             blobs,
             jobs,

@@ -300,11 +300,38 @@ impl MemoryWorkspace {
     /// A workspace whose collaborator rows are those of `collaborators`: inserts store the
     /// owner there, `spaces_of_user` reads its ACTIVE rows, and a deletion ends (REMOVED, by
     /// nobody) the ACTIVE rows on what it deletes, because that fake cannot delete rows; the
-    /// SQL store deletes them.
-    pub fn sharing(collaborators: Arc<MemoryCollaborators>) -> Self {
-        Self {
+    /// SQL store deletes them. A transfer of ownership in `collaborators` also sets the
+    /// resource's owner here, as the SQL store writes both together.
+    pub fn sharing(collaborators: Arc<MemoryCollaborators>) -> Arc<Self> {
+        let workspace = Arc::new(Self {
             state: Locked::default(),
-            shared: Some(collaborators),
+            shared: Some(Arc::clone(&collaborators)),
+        });
+        collaborators.keep_owners_in(&workspace);
+        workspace
+    }
+
+    /// Makes `owner` the owner of `resource` (the `owner_id` column); nothing when it is
+    /// not stored.
+    pub(crate) fn set_owner(&self, resource: ResourcePath, owner: UserId) {
+        if let Ok(mut state) = self.state.lock() {
+            match resource {
+                ResourcePath::Space(id) => {
+                    for space in state.spaces.iter_mut().filter(|space| space.id == id) {
+                        space.owner_id = owner;
+                    }
+                }
+                ResourcePath::Project(_, project) => {
+                    for held in state.projects.iter_mut().filter(|held| held.id == project) {
+                        held.owner_id = owner;
+                    }
+                }
+                ResourcePath::Track(_, _, track) => {
+                    for held in state.tracks.iter_mut().filter(|held| held.id == track) {
+                        held.owner_id = owner;
+                    }
+                }
+            }
         }
     }
 

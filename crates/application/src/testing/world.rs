@@ -52,7 +52,7 @@ impl World {
     /// A space, project and track owned by `owner`, with one 180-second version.
     pub(crate) fn new() -> Self {
         let collaborators = Arc::new(MemoryCollaborators::default());
-        let hierarchy = Arc::new(MemoryWorkspace::sharing(Arc::clone(&collaborators)));
+        let hierarchy = MemoryWorkspace::sharing(Arc::clone(&collaborators));
         let users = Arc::new(MemoryUsers::default());
         let comments = Arc::new(MemoryComments::default());
         let files = Arc::new(MemoryFiles::default());

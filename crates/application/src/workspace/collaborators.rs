@@ -249,7 +249,7 @@ mod tests {
     use backline_domain::workspace::MembershipStatus;
 
     use super::*;
-    use crate::ports::Clock;
+    use crate::ports::{Clock, Event};
     use crate::testing::world::World;
 
     /// The ACTIVE rows of `user` on the track.
@@ -367,6 +367,14 @@ mod tests {
             .map(|notification| (notification.recipient_id, notification.kind))
             .collect();
         assert_eq!(told, vec![(editor, NotificationType::CollaboratorRemoved)]);
+        assert!(
+            matches!(
+                world.collaborators.events().as_slice(),
+                [Event::AccessChanged { user }, Event::Notification { .. }] if *user == editor
+            ),
+            "live subscriptions hear the access ended: {:?}",
+            world.collaborators.events()
+        );
         let twice = remove_collaborator(&world.workspace, &World::actor(world.owner), track, editor).await;
         assert!(matches!(twice, Err(AppError::NotFound("collaborator"))), "{twice:?}");
         Ok(())
@@ -384,11 +392,25 @@ mod tests {
         assert!(matches!(by_admin, Err(AppError::Forbidden(_))), "{by_admin:?}");
         let new_owner = transfer_ownership(&world.workspace, &as_owner, track, admin).await?;
         assert_eq!(new_owner.role, Role::Owner);
-        let roles: Vec<Role> = active_on_track(&world, world.owner)
-            .iter()
-            .map(|row| row.role)
-            .collect();
-        assert_eq!(roles, vec![Role::Admin], "the previous owner stays on as ADMIN");
+        let roles = |user| -> Vec<Role> { active_on_track(&world, user).iter().map(|row| row.role).collect() };
+        assert_eq!(
+            roles(world.owner),
+            vec![Role::Admin],
+            "the previous owner stays on as ADMIN"
+        );
+        assert_eq!(roles(admin), vec![Role::Owner], "promoted on their own row");
+        assert_eq!(
+            resolve(&world.workspace.access, track).await?.1,
+            admin,
+            "the track's owner moved"
+        );
+        // The new owner hands it back: their row becomes ADMIN, the old owner's OWNER again.
+        transfer_ownership(&world.workspace, &World::actor(admin), track, world.owner).await?;
+        assert_eq!(
+            (roles(world.owner), roles(admin)),
+            (vec![Role::Owner], vec![Role::Admin])
+        );
+        transfer_ownership(&world.workspace, &World::actor(world.owner), track, admin).await?;
         let left = leave_resource(&world.workspace, &as_owner, track).await?;
         assert_eq!((left.status, left.removed_by), (MembershipStatus::Removed, None));
         assert!(active_on_track(&world, world.owner).is_empty());

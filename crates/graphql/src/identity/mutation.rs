@@ -105,7 +105,9 @@ impl IdentityMutation {
         ))
     }
 
-    /// Signs out: ends the session the refresh token belongs to. True when a session ended.
+    /// Signs out: ends the session the refresh token belongs to. True when the token names a
+    /// session, which is now ended (also when it had ended before); false for a token Backline
+    /// does not know, which is not an error.
     async fn log_out(
         &self,
         ctx: &Context<'_>,
