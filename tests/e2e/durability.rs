@@ -22,6 +22,8 @@ const UNREAD: &str = "{ unreadNotificationCount }";
 
 /// One deployment's database and blob folder, and what the tests set up in it.
 struct Place {
+    /// Removed when the place is dropped.
+    _fresh: backline_db::testing::TestDatabase,
     database: String,
     blobs: String,
     folder: std::path::PathBuf,
@@ -62,7 +64,8 @@ async fn next_event(socket: &mut Socket) -> anyhow::Result<(String, String)> {
 /// Ana, Bob (EDITOR on her track) and a version; Bob's socket has seen a comment, whose
 /// cursor is returned with the place, and his unread count after it.
 async fn set_up(name: &str) -> anyhow::Result<(Place, String, i64)> {
-    let database = backline_db::testing::fresh_database_url().await?;
+    let fresh = backline_db::testing::TestDatabase::new().await?;
+    let database = fresh.url().to_owned();
     let folder = std::env::temp_dir().join(format!("backline-{name}-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&folder)?;
     let blobs = format!("file://{}", folder.display());
@@ -108,6 +111,7 @@ async fn set_up(name: &str) -> anyhow::Result<(Place, String, i64)> {
     assert!(unread >= 1, "Bob was told of the warm-up comment");
     first.terminate().await?;
     let place = Place {
+        _fresh: fresh,
         database,
         blobs,
         folder,

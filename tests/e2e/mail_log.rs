@@ -6,8 +6,7 @@ use backline_e2e::Api;
 use backline_e2e::replica::Replica;
 
 async fn signed_up(environment: &str) -> anyhow::Result<(Replica, String)> {
-    let replica = Replica::start(&[
-        ("DATABASE_URL", backline_db::testing::fresh_database_url().await?),
+    let replica = Replica::start_fresh(&[
         ("BACKLINE_BLOB_URL", "memory://".into()),
         ("BACKLINE_ENV", environment.into()),
         ("BACKLINE_PUBLIC_URL", "https://app.example.com".into()),

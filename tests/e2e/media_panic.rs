@@ -16,8 +16,7 @@ fn zero_rate_aiff() -> anyhow::Result<Vec<u8>> {
 
 #[tokio::test]
 async fn a_caught_decoder_panic_logs_one_line_and_no_backtrace() -> anyhow::Result<()> {
-    let replica = Replica::start(&[
-        ("DATABASE_URL", backline_db::testing::fresh_database_url().await?),
+    let replica = Replica::start_fresh(&[
         ("BACKLINE_BLOB_URL", "memory://".into()),
         ("BACKLINE_ANALYSIS_WORKERS", "1".into()),
         ("RUST_BACKTRACE", "1".into()),

@@ -75,7 +75,8 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn spans_are_exported_over_otlp_when_an_endpoint_is_set() -> anyhow::Result<()> {
     let (endpoint, received) = collector().await?;
-    let database = backline_db::testing::fresh_database_url().await?;
+    let fresh = backline_db::testing::TestDatabase::new().await?;
+    let database = fresh.url().to_owned();
     let traced = Replica::start(&[
         ("DATABASE_URL", database.clone()),
         ("BACKLINE_BLOB_URL", "memory://".into()),

@@ -35,7 +35,8 @@ async fn started(replica: &Replica) -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_job_whose_worker_keeps_dying_ends_failed() -> anyhow::Result<()> {
-    let database = backline_db::testing::fresh_database_url().await?;
+    let fresh = backline_db::testing::TestDatabase::new().await?;
+    let database = fresh.url().to_owned();
     let folder = std::env::temp_dir().join(format!("backline-poison-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&folder)?;
     let blobs = format!("file://{}", folder.display());

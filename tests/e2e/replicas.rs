@@ -96,7 +96,8 @@ async fn comments_of(api: &Api, token: &str, track: &str) -> anyhow::Result<BTre
 async fn three_replicas_share_everything_and_survive_the_death_of_one() -> anyhow::Result<()> {
     let s3 = S3TestServer::start()?;
     let bucket = s3.bucket("backline-replicas")?;
-    let database = backline_db::testing::fresh_database_url().await?;
+    let fresh = backline_db::testing::TestDatabase::new().await?;
+    let database = fresh.url().to_owned();
     // Started together: their migrations take turns.
     let (without_workers, with_a_worker) = (shared(&database, &bucket, 0), shared(&database, &bucket, 1));
     let (a, b, c) = tokio::join!(
@@ -326,7 +327,8 @@ async fn three_replicas_share_everything_and_survive_the_death_of_one() -> anyho
 
 #[tokio::test]
 async fn mutation_rate_limits_are_counted_across_replicas() -> anyhow::Result<()> {
-    let database = backline_db::testing::fresh_database_url().await?;
+    let fresh = backline_db::testing::TestDatabase::new().await?;
+    let database = fresh.url().to_owned();
     let mut settings = shared(&database, "memory://", 0);
     settings.push(("BACKLINE_MUTATIONS_PER_MINUTE", "4".to_owned()));
     let a = Replica::start(&settings).await?;

@@ -12,8 +12,7 @@ use futures::SinkExt;
 use crate::live::{closed_with, connect_to, subscribe};
 
 async fn replica(timeout_secs: u64) -> anyhow::Result<Replica> {
-    Replica::start(&[
-        ("DATABASE_URL", backline_db::testing::fresh_database_url().await?),
+    Replica::start_fresh(&[
         ("BACKLINE_BLOB_URL", "memory://".into()),
         ("BACKLINE_ANALYSIS_WORKERS", "0".into()),
         ("BACKLINE_SHUTDOWN_TIMEOUT_SECS", timeout_secs.to_string()),

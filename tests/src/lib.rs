@@ -16,8 +16,8 @@ pub struct TestApp {
     api: Api,
     /// The database it runs on (another server may share it).
     pub database_url: String,
-    /// Whether it made the database, and so drops it when it stops.
-    owns_database: bool,
+    /// The database it made, removed when it is dropped (`None` when it runs on another's).
+    _database: Option<backline_db::testing::TestDatabase>,
 }
 
 /// A client of one server, in this process or another: GraphQL over HTTP, uploads, and the
@@ -71,25 +71,23 @@ impl TestApp {
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
         let mut config = Config::defaults()?;
         config.listen = "127.0.0.1:0".parse()?;
-        let fresh = backline_db::testing::fresh_database_url().await?;
-        config.database_url = fresh.clone();
+        let fresh = backline_db::testing::TestDatabase::new().await?;
+        config.database_url = fresh.url().to_owned();
         config.blob_url = "memory://".into();
         config.jwt_secret = Some(backline_server::config::Secret(TEST_SECRET.into()));
         config.data_dir = std::env::temp_dir().join("backline-e2e");
         adjust(&mut config);
         let database_url = config.database_url.clone();
-        // A database the test chose itself (another server's, to share) is not this one's.
-        let owns_database = database_url == fresh;
-        if !owns_database {
-            backline_db::testing::drop_database(&fresh).await?;
-        }
+        // A database the test chose itself (another server's, to share) is not this one's:
+        // the fresh one goes at once.
+        let database = (database_url == fresh.url()).then_some(fresh);
         let server = backline_server::start(config).await?;
         let api = Api::new(&format!("http://{}", server.addr));
         Ok(Self {
             server,
             api,
             database_url,
-            owns_database,
+            _database: database,
         })
     }
 
@@ -128,11 +126,8 @@ impl TestApp {
     /// # Errors
     /// Fails when the server task failed.
     pub async fn stop(self) -> anyhow::Result<()> {
-        let stopped = self.server.stop().await;
-        if self.owns_database {
-            backline_db::testing::drop_database(&self.database_url).await?;
-        }
-        stopped
+        // The server stops first; its database goes when `self` is dropped.
+        self.server.stop().await
     }
 }
 

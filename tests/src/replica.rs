@@ -22,6 +22,8 @@ pub struct Replica {
     pub base: String,
     child: Child,
     output: Arc<Mutex<Vec<String>>>,
+    /// The database it made for itself ([`Replica::start_fresh`]), removed after it.
+    _database: Option<backline_db::testing::TestDatabase>,
 }
 
 impl Replica {
@@ -98,7 +100,26 @@ impl Replica {
                 }
             }
         });
-        Ok(Self { base, child, output })
+        Ok(Self {
+            base,
+            child,
+            output,
+            _database: None,
+        })
+    }
+
+    /// Starts a replica like [`Replica::start`] on a database of its own (`DATABASE_URL`),
+    /// which is removed when the replica is dropped.
+    ///
+    /// # Errors
+    /// Fails when the database cannot be made or the process does not start.
+    pub async fn start_fresh(env: &[(&str, String)]) -> anyhow::Result<Self> {
+        let database = backline_db::testing::TestDatabase::new().await?;
+        let mut with_database = vec![("DATABASE_URL", database.url().to_owned())];
+        with_database.extend(env.iter().cloned());
+        let mut replica = Self::start(&with_database).await?;
+        replica._database = Some(database);
+        Ok(replica)
     }
 
     /// Everything it printed so far (log lines, stdout and stderr).

@@ -1,8 +1,9 @@
 //! Fresh databases for tests: each test gets its own SQLite file, or, when `TEST_DATABASE_URL`
 //! names a PostgreSQL server, its own new database on it (`backline_test_<uuid>`). Each is a
 //! copy of a template migrated once per set of migrations (`backline_template_<hash>`), so no
-//! test waits for the migrations; `drop_database` removes one when its test ends (and `.ci/run`
-//! drops any left behind).
+//! test waits for the migrations. A test holds its database as a [`TestDatabase`], which
+//! removes it when the test ends, failed or not (and `.ci/run` drops any a killed test run
+//! left behind).
 
 use std::path::PathBuf;
 
@@ -23,12 +24,51 @@ fn template_name() -> String {
 /// machine: the other processes find it.
 static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
 
-/// A URL for a new database with every migration applied.
-///
-/// # Errors
-/// Fails when the PostgreSQL server named by `TEST_DATABASE_URL` refuses to create a database,
-/// or the template cannot be migrated.
-pub async fn fresh_database_url() -> anyhow::Result<String> {
+/// A test's own database, migrated: removed when this value is dropped, which is when the
+/// test ends, passed or failed.
+#[derive(Debug)]
+pub struct TestDatabase {
+    url: String,
+}
+
+impl TestDatabase {
+    /// A new database with every migration applied.
+    ///
+    /// # Errors
+    /// Fails when the PostgreSQL server named by `TEST_DATABASE_URL` refuses to create a
+    /// database, or the template cannot be migrated.
+    pub async fn new() -> anyhow::Result<Self> {
+        Ok(Self {
+            url: fresh_database_url().await?,
+        })
+    }
+
+    /// Its URL, for a server's `DATABASE_URL` or `Database::connect`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let url = std::mem::take(&mut self.url);
+        // Drop cannot await, and may run inside the test's runtime: a thread with its own
+        // runtime removes the database, and the test ends once it is gone.
+        let removed = std::thread::spawn(move || -> anyhow::Result<()> {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(drop_database(&url))
+        })
+        .join();
+        match removed {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => eprintln!("a test database was not removed: {error:#}"),
+            Err(_) => eprintln!("a test database was not removed: the thread removing it panicked"),
+        }
+    }
+}
+
+/// A URL for a new database with every migration applied; [`TestDatabase`] removes it again.
+async fn fresh_database_url() -> anyhow::Result<String> {
     let name = format!("{TEST_DATABASE_PREFIX}{}", uuid::Uuid::now_v7().simple());
     match admin_url() {
         Some(admin) => {
@@ -61,11 +101,11 @@ pub async fn fresh_database_url() -> anyhow::Result<String> {
     }
 }
 
-/// Removes a database `fresh_database_url` made (others are left alone).
+/// Removes a database [`TestDatabase`] made (others are left alone).
 ///
 /// # Errors
 /// Fails when the PostgreSQL server refuses to drop it.
-pub async fn drop_database(url: &str) -> anyhow::Result<()> {
+async fn drop_database(url: &str) -> anyhow::Result<()> {
     if url.starts_with("postgres") {
         let parsed = url::Url::parse(url)?;
         let name = parsed.path().trim_start_matches('/');

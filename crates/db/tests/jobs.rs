@@ -3,20 +3,21 @@
 use std::collections::HashSet;
 
 use backline_application::ports::{JobKind, JobQueue};
-use backline_db::testing::fresh_database_url;
+use backline_db::testing::TestDatabase;
 use backline_db::{Database, SqlJobQueue};
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
-async fn queue() -> anyhow::Result<SqlJobQueue> {
-    let db = Database::connect(&fresh_database_url().await?).await?;
+async fn queue() -> anyhow::Result<(SqlJobQueue, TestDatabase)> {
+    let fresh = TestDatabase::new().await?;
+    let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
-    Ok(SqlJobQueue::new(db))
+    Ok((SqlJobQueue::new(db), fresh))
 }
 
 #[tokio::test]
 async fn claims_due_jobs_once_and_takes_over_expired_leases() -> anyhow::Result<()> {
-    let jobs = queue().await?;
+    let (jobs, _fresh) = queue().await?;
     let now = Utc::now();
     let lease = Duration::minutes(10);
     let (first, second, later) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
@@ -76,7 +77,7 @@ async fn claims_due_jobs_once_and_takes_over_expired_leases() -> anyhow::Result<
 
 #[tokio::test]
 async fn concurrent_workers_never_share_a_job() -> anyhow::Result<()> {
-    let jobs = queue().await?;
+    let (jobs, _fresh) = queue().await?;
     let now = Utc::now();
     for _ in 0..12 {
         jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), now - Duration::seconds(1))
@@ -97,7 +98,7 @@ async fn concurrent_workers_never_share_a_job() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn retried_jobs_wait_for_their_time() -> anyhow::Result<()> {
-    let jobs = queue().await?;
+    let (jobs, _fresh) = queue().await?;
     let now = Utc::now();
     jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), now).await?;
     let job = jobs

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use backline_application::ports::{Event, EventBus, EventLog, EventPosition, EventScope, EventStream};
-use backline_db::testing::{fresh_database_url, record_events};
+use backline_db::testing::{TestDatabase, record_events};
 use backline_db::{Database, EventRelay, RelayOptions, SqlEventLog};
 use backline_domain::ids::UserId;
 use tokio::sync::mpsc;
@@ -66,7 +66,8 @@ async fn next(receiver: &mut Received) -> anyhow::Result<Event> {
 
 #[tokio::test]
 async fn rolled_back_changes_emit_nothing_and_committed_ones_are_never_lost() -> anyhow::Result<()> {
-    let db = Database::connect(&fresh_database_url().await?).await?;
+    let fresh = TestDatabase::new().await?;
+    let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
     record_events(&db, &[access_changed(99)], true, true).await?;
     // Started after that commit: history is not replayed to new subscribers.
@@ -93,13 +94,14 @@ async fn rolled_back_changes_emit_nothing_and_committed_ones_are_never_lost() ->
 
 #[tokio::test]
 async fn another_process_receives_every_event_in_commit_order() -> anyhow::Result<()> {
-    let url = fresh_database_url().await?;
-    let writer = Database::connect(&url).await?;
+    let fresh = TestDatabase::new().await?;
+    let url = fresh.url();
+    let writer = Database::connect(url).await?;
     writer.migrate_up().await?;
     // A second pool stands for a second `backline` process. On PostgreSQL it polls only once an
     // hour, so what it receives came through LISTEN/NOTIFY; SQLite has no notifications and
     // relies on polling.
-    let reader = Database::connect(&url).await?;
+    let reader = Database::connect(url).await?;
     let poll = if reader.is_postgres() {
         Duration::from_secs(3_600)
     } else {
@@ -129,8 +131,9 @@ async fn another_process_receives_every_event_in_commit_order() -> anyhow::Resul
 
 #[tokio::test]
 async fn concurrent_writers_lose_nothing() -> anyhow::Result<()> {
-    let url = fresh_database_url().await?;
-    let db = Database::connect(&url).await?;
+    let fresh = TestDatabase::new().await?;
+    let url = fresh.url();
+    let db = Database::connect(url).await?;
     db.migrate_up().await?;
     let (relay, mut received) = relay(&db, Duration::from_millis(100)).await?;
     let tasks: Vec<_> = (1..=40_u128)
@@ -164,7 +167,8 @@ async fn concurrent_writers_lose_nothing() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn the_log_replays_one_scope_after_a_position_in_order() -> anyhow::Result<()> {
-    let db = Database::connect(&fresh_database_url().await?).await?;
+    let fresh = TestDatabase::new().await?;
+    let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
     let log = SqlEventLog::new(db.clone());
     assert_eq!(log.bounds().await?, None, "nothing kept yet");

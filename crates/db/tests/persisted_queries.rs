@@ -2,12 +2,13 @@
 //! registered once, and kept to a bound.
 
 use backline_application::ports::PersistedQueryStore;
-use backline_db::testing::fresh_database_url;
+use backline_db::testing::TestDatabase;
 use backline_db::{Database, SqlPersistedQueries};
 
 #[tokio::test]
 async fn documents_are_shared_registered_once_and_bounded() -> anyhow::Result<()> {
-    let db = Database::connect(&fresh_database_url().await?).await?;
+    let fresh = TestDatabase::new().await?;
+    let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
     let (a, b) = (
         SqlPersistedQueries::new(db.clone()),

@@ -4,7 +4,7 @@ use backline_application::ports::{
     CollaboratorRepository, InvitationRepository, NewUser, RefreshTokenRecord, RepoError, RotateOutcome,
     SessionRepository, Unique, UserRepository, WorkspaceRepository,
 };
-use backline_db::testing::fresh_database_url;
+use backline_db::testing::TestDatabase;
 use backline_db::{
     Database, SqlCollaboratorRepository, SqlInvitationRepository, SqlSessionRepository, SqlUserRepository,
     SqlWorkspaceRepository,
@@ -20,10 +20,11 @@ use backline_domain::workspace::{ArtistSpace, Collaborator, MembershipStatus, Pr
 use chrono::Utc;
 use uuid::Uuid;
 
-async fn database() -> anyhow::Result<Database> {
-    let db = Database::connect(&fresh_database_url().await?).await?;
+async fn database() -> anyhow::Result<(Database, TestDatabase)> {
+    let fresh = TestDatabase::new().await?;
+    let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
-    Ok(db)
+    Ok((db, fresh))
 }
 
 fn new_user(name: &str) -> NewUser {
@@ -124,7 +125,8 @@ async fn ana_bo_and_anas_space(
 
 #[tokio::test]
 async fn unique_emails_and_usernames_are_reported_as_duplicates() -> anyhow::Result<()> {
-    let users = SqlUserRepository::new(database().await?);
+    let (db, _fresh) = database().await?;
+    let users = SqlUserRepository::new(db);
     let ana = new_user("ana");
     users.create(&ana).await?;
     let mut same_email = new_user("other");
@@ -148,7 +150,7 @@ async fn unique_emails_and_usernames_are_reported_as_duplicates() -> anyhow::Res
 
 #[tokio::test]
 async fn pages_children_of_many_parents_in_one_statement() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let ana = new_user("ana");
@@ -209,7 +211,7 @@ async fn pages_children_of_many_parents_in_one_statement() -> anyhow::Result<()>
 
 #[tokio::test]
 async fn deleting_a_space_removes_everything_in_it() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let collaborators = SqlCollaboratorRepository::new(db.clone());
@@ -241,7 +243,7 @@ async fn deleting_a_space_removes_everything_in_it() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let collaborators = SqlCollaboratorRepository::new(db.clone());
@@ -334,7 +336,7 @@ fn invitation(space: &ArtistSpace, inviter: UserId, email: &str) -> Invitation {
 
 #[tokio::test]
 async fn one_pending_invitation_per_address_and_accepting_writes_an_active_row() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let collaborators = SqlCollaboratorRepository::new(db.clone());
@@ -378,7 +380,7 @@ async fn one_pending_invitation_per_address_and_accepting_writes_an_active_row()
 
 #[tokio::test]
 async fn a_refresh_token_rotates_once_even_under_concurrency() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let sessions = SqlSessionRepository::new(db.clone());
     let ana = new_user("ana");
@@ -426,7 +428,7 @@ async fn a_refresh_token_rotates_once_even_under_concurrency() -> anyhow::Result
 
 #[tokio::test]
 async fn every_migration_reverts_and_reapplies() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let applied = db.migration_status().await?.len();
     assert!(applied >= 13, "{applied} migrations");
     for _ in 0..applied {
@@ -446,7 +448,7 @@ async fn former_collaborators_move_from_the_old_history_table_onto_stored_rows()
     use backline_migration::{Alias, Migrator, MigratorTrait, Query};
     use sea_orm::ConnectionTrait;
 
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;

@@ -2,19 +2,20 @@
 //! two repositories on one database stand for two replicas.
 
 use backline_application::ports::{LoginThrottle, RateLimiter};
-use backline_db::testing::fresh_database_url;
+use backline_db::testing::TestDatabase;
 use backline_db::{Database, SqlThrottle};
 use chrono::{Duration, Utc};
 
-async fn database() -> anyhow::Result<Database> {
-    let db = Database::connect(&fresh_database_url().await?).await?;
+async fn database() -> anyhow::Result<(Database, TestDatabase)> {
+    let fresh = TestDatabase::new().await?;
+    let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
-    Ok(db)
+    Ok((db, fresh))
 }
 
 #[tokio::test]
 async fn failures_counted_by_one_replica_lock_out_at_another() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let a = SqlThrottle::new(db.clone(), 3, Duration::minutes(10));
     let b = SqlThrottle::new(db.clone(), 3, Duration::minutes(10));
     let keys = vec!["account:a@example.com".to_owned(), "ip:10.0.0.1".to_owned()];
@@ -42,7 +43,7 @@ async fn failures_counted_by_one_replica_lock_out_at_another() -> anyhow::Result
 
 #[tokio::test]
 async fn parallel_guesses_are_counted_as_they_arrive() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let throttle = SqlThrottle::new(db, 5, Duration::minutes(15));
     let keys = vec!["account:c@example.com".to_owned()];
     let now = Utc::now();
@@ -63,7 +64,7 @@ async fn parallel_guesses_are_counted_as_they_arrive() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_success_forgets_its_attempt_and_the_accounts_failures() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let throttle = SqlThrottle::new(db, 2, Duration::minutes(15));
     let keys = vec!["account:d@example.com".to_owned(), "ip:10.0.0.9".to_owned()];
     let now = Utc::now();
@@ -87,7 +88,7 @@ async fn a_success_forgets_its_attempt_and_the_accounts_failures() -> anyhow::Re
 
 #[tokio::test]
 async fn rate_windows_are_shared_and_end() -> anyhow::Result<()> {
-    let db = database().await?;
+    let (db, _fresh) = database().await?;
     let a = SqlThrottle::new(db.clone(), 5, Duration::minutes(15));
     let b = SqlThrottle::new(db.clone(), 5, Duration::minutes(15));
     let minute = Duration::minutes(1);
