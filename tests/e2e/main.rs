@@ -2,6 +2,7 @@
 
 mod access_matrix;
 mod aliases;
+mod analysis_idle;
 mod bad_input;
 mod child;
 mod clients;

@@ -114,3 +114,29 @@ async fn retried_jobs_wait_for_their_time() -> anyhow::Result<()> {
     assert_eq!(again.map(|job| job.attempts), Some(2));
     Ok(())
 }
+
+#[tokio::test]
+async fn the_next_due_time_is_the_earliest_wait_or_lease_end() -> anyhow::Result<()> {
+    let (jobs, _fresh) = queue().await?;
+    assert_eq!(jobs.next_due().await?, None, "an empty queue");
+    let now = Utc::now();
+    let later = now + Duration::seconds(30);
+    let first = jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), later).await?;
+    let due = jobs.next_due().await?.ok_or_else(|| anyhow::anyhow!("a job waits"))?;
+    assert!((due - later).num_milliseconds().abs() < 1, "{due} against {later}");
+    jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), now).await?;
+    let claimed = jobs
+        .claim(now, Duration::seconds(10))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the due job is claimed"))?;
+    let due = jobs.next_due().await?.ok_or_else(|| anyhow::anyhow!("jobs are open"))?;
+    let lease_end = now + Duration::seconds(10);
+    assert!(
+        (due - lease_end).num_milliseconds().abs() < 1,
+        "the lease ends first: {due}"
+    );
+    jobs.fail(claimed.id, "gone").await?;
+    jobs.complete(first).await?;
+    assert_eq!(jobs.next_due().await?, None, "failed jobs are not due");
+    Ok(())
+}

@@ -8,18 +8,22 @@ use std::time::Duration;
 
 use backline_application::App;
 use backline_application::identity::{follow_session_ends, prune_throttles};
-use backline_application::media::run_next_job;
+use backline_application::media::{idle_wait, run_next_job, wakes_workers};
 use backline_application::notifications::send_digests;
 use backline_application::persisted::prune_persisted;
-use backline_application::ports::EventBus;
+use backline_application::ports::{EventBus, EventStream};
 use backline_db::{Database, EventRelay, RelayOptions};
+use futures::StreamExt;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
 
-/// How long an idle worker waits before looking for work again.
-const IDLE: Duration = Duration::from_millis(250);
+/// The longest an idle worker sleeps: an upload wakes it at once (its event, through the
+/// outbox relay, in every process), a retry or a dead worker's lease when it is due.
+const IDLE_MAX: Duration = Duration::from_secs(30);
+/// The shortest pause between two looks at an empty queue.
+const IDLE_MIN: Duration = Duration::from_millis(50);
 /// How long a stop waits for a busy worker to finish its job.
 const GRACE: Duration = Duration::from_secs(5);
 /// How long a worker waits after the queue itself failed.
@@ -62,7 +66,7 @@ impl Workers {
     ) -> anyhow::Result<Self> {
         let relay = EventRelay::start(
             database.clone(),
-            events,
+            Arc::clone(&events),
             RelayOptions {
                 poll_interval: Duration::from_millis(config.event_poll_ms.max(10)),
                 ..RelayOptions::default()
@@ -72,7 +76,14 @@ impl Workers {
         let (stop, stopped) = watch::channel(false);
         let (claiming, no_claims) = watch::channel(false);
         let mut tasks: Vec<JoinHandle<()>> = (0..config.analysis_workers)
-            .map(|worker| tokio::spawn(analysis_worker(app.clone(), worker, no_claims.clone())))
+            .map(|worker| {
+                tokio::spawn(analysis_worker(
+                    app.clone(),
+                    Arc::clone(&events),
+                    worker,
+                    no_claims.clone(),
+                ))
+            })
             .collect();
         // Subscribed before the server accepts a request, so no session end is missed.
         let session_ends = follow_session_ends(&app.identity);
@@ -118,21 +129,49 @@ impl Workers {
     }
 }
 
-async fn analysis_worker(app: App, worker: usize, mut stopped: watch::Receiver<bool>) {
+async fn analysis_worker(app: App, events: Arc<dyn EventBus>, worker: usize, mut stopped: watch::Receiver<bool>) {
     // `stopped` turns true when the stop begins: finish the job in hand, claim no other.
     tracing::debug!(worker, "analysis worker started");
+    let mut wakeups: Option<EventStream> = Some(events.subscribe());
     while !*stopped.borrow() {
         let pause = match run_next_job(&app.media).await {
             Ok(true) => continue,
-            Ok(false) => IDLE,
+            Ok(false) => match idle_wait(&app.media, IDLE_MAX).await {
+                Ok(pause) => pause.max(IDLE_MIN),
+                Err(error) => {
+                    tracing::warn!(worker, %error, "the job queue failed; retrying");
+                    BACKOFF
+                }
+            },
             Err(error) => {
                 tracing::warn!(worker, %error, "the job queue failed; retrying");
                 BACKOFF
             }
         };
-        tokio::select! {
-            () = tokio::time::sleep(pause) => {}
-            _ = stopped.changed() => break,
+        let sleep = tokio::time::sleep(pause);
+        tokio::pin!(sleep);
+        loop {
+            let next = async {
+                match wakeups.as_mut() {
+                    Some(stream) => stream.next().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = &mut sleep => break,
+                _ = stopped.changed() => return,
+                next = next => match next {
+                    Some(Ok((_, event))) if wakes_workers(&event) => break,
+                    Some(Ok(_)) => {}
+                    // Fell behind while busy: subscribe again, and look for work now.
+                    Some(Err(_)) => {
+                        wakeups = Some(events.subscribe());
+                        break;
+                    }
+                    // The bus is gone (the server is stopping): sleep out the pause alone.
+                    None => wakeups = None,
+                },
+            }
         }
     }
 }

@@ -31,6 +31,31 @@ pub async fn run_next_job(media: &Media) -> AppResult<bool> {
     Ok(true)
 }
 
+/// How long an idle worker may sleep before a job is due: until the earliest waiting job's
+/// time or running job's lease end (a retry, or a job whose worker died), at most `longest`.
+/// New uploads do not wait for it: they wake the workers ([`wakes_workers`]).
+///
+/// # Errors
+/// When the job queue cannot be reached.
+pub async fn idle_wait(media: &Media, longest: std::time::Duration) -> AppResult<std::time::Duration> {
+    let Some(due) = media.jobs.next_due().await? else {
+        return Ok(longest);
+    };
+    Ok((due - media.clock.now()).to_std().unwrap_or_default().min(longest))
+}
+
+/// Whether an event brings new work for the analysis workers (a version was uploaded): idle
+/// workers wake on it at once, in every process, through the outbox relay.
+pub fn wakes_workers(event: &crate::ports::Event) -> bool {
+    matches!(
+        event,
+        crate::ports::Event::Track {
+            kind: crate::ports::TrackEventKind::FileUploaded,
+            ..
+        }
+    )
+}
+
 /// Ends a job whose workers all died during it, and its file's analysis, FAILED.
 async fn died(media: &Media, job: &Job) -> AppResult<()> {
     let reason = format!("worker died during analysis ({} tries)", job.attempts - 1);
@@ -174,6 +199,49 @@ mod tests {
             },
             ..AppSettings::default()
         })
+    }
+
+    #[tokio::test]
+    async fn an_idle_worker_sleeps_until_the_next_retry_or_lease_end_and_no_longer() -> AppResult<()> {
+        let world = MediaWorld::new();
+        let longest = std::time::Duration::from_secs(30);
+        assert_eq!(idle_wait(&world.media, longest).await?, longest, "nothing queued");
+        let file = world.upload_audio(1_000).await?;
+        assert_eq!(
+            idle_wait(&world.media, longest).await?,
+            std::time::Duration::ZERO,
+            "due now"
+        );
+        world.analyzer.fail_transient_next("the store blinked");
+        assert!(run_next_job(&world.media).await?);
+        let retry_at = world.job_for(file.id.0)?.run_at;
+        let wait = idle_wait(&world.media, longest).await?;
+        assert_eq!(wait, (retry_at - world.clock_now()).to_std().unwrap_or_default());
+        assert!(wait > std::time::Duration::ZERO && wait < longest, "{wait:?}");
+        world.clock.advance(Duration::hours(1));
+        assert_eq!(
+            idle_wait(&world.media, longest).await?,
+            std::time::Duration::ZERO,
+            "overdue"
+        );
+
+        // A worker that claimed the job and died holds it until its lease ends.
+        let now = world.clock_now();
+        world.jobs.claim(now, Duration::seconds(10)).await?;
+        assert_eq!(
+            idle_wait(&world.media, longest).await?,
+            std::time::Duration::from_secs(10)
+        );
+        let wakes = |kind| {
+            wakes_workers(&crate::ports::Event::Track {
+                kind,
+                track: world.track.id,
+                file: None,
+            })
+        };
+        assert!(wakes(crate::ports::TrackEventKind::FileUploaded));
+        assert!(!wakes(crate::ports::TrackEventKind::AnalysisFinished));
+        Ok(())
     }
 
     #[tokio::test]

@@ -15,7 +15,7 @@ mod waveform;
 
 pub use service::Media;
 
-pub use analysis::run_next_job;
+pub use analysis::{idle_wait, run_next_job, wakes_workers};
 pub use documents::{UploadDocument, document_blob, find_document, find_documents, upload_document};
 pub(crate) use files::readable_file;
 pub use files::{

@@ -63,4 +63,7 @@ pub trait JobQueue: Send + Sync + 'static {
     async fn fail(&self, id: JobId, error: &str) -> RepoResult<()>;
     /// Jobs not yet finished (waiting or running).
     async fn pending(&self) -> RepoResult<u64>;
+    /// When a job next becomes due: the earliest `run_at` of a waiting job or the end of a
+    /// running job's lease; `None` when none is waiting or running.
+    async fn next_due(&self) -> RepoResult<Option<DateTime<Utc>>>;
 }

@@ -63,7 +63,8 @@ struct JobState {
 /// PENDING with no attempts; a claim takes the due job with the earliest `run_at` (PENDING
 /// with `run_at <= now`, or RUNNING with `locked_until < now`: its worker died), makes it
 /// RUNNING until `now + lease` and counts the attempt; completing deletes it; retrying makes it
-/// PENDING again at a new `run_at`; failing keeps it FAILED with its reason; and changes to an
+/// PENDING again at a new `run_at`; failing keeps it FAILED with its reason; the next due time
+/// is the earliest `run_at` of a PENDING job or lease end of a RUNNING one; and changes to an
 /// unknown id change nothing and are no error.
 ///
 /// Like the SQL store, a claim counts attempts but never caps them: the cap on attempts
@@ -195,6 +196,20 @@ impl JobQueue for MemoryJobs {
                 .filter(|job| matches!(job.status, JobStatus::Pending | JobStatus::Running))
                 .count();
             Ok(u64::try_from(open).unwrap_or(u64::MAX))
+        })
+    }
+
+    async fn next_due(&self) -> RepoResult<Option<DateTime<Utc>>> {
+        self.state.with(|state| {
+            Ok(state
+                .jobs
+                .iter()
+                .filter_map(|job| match job.status {
+                    JobStatus::Pending => Some(job.run_at),
+                    JobStatus::Running => job.locked_until,
+                    JobStatus::Failed => None,
+                })
+                .min())
         })
     }
 }

@@ -141,4 +141,22 @@ impl JobQueue for SqlJobQueue {
             .await
             .map_err(repo_error)
     }
+
+    async fn next_due(&self) -> RepoResult<Option<DateTime<Utc>>> {
+        let backend = self.db.conn().get_database_backend();
+        let row = self
+            .db
+            .conn()
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT MIN(CASE WHEN status = 'PENDING' THEN run_at ELSE locked_until END) AS due \
+                 FROM jobs WHERE status IN ('PENDING', 'RUNNING')",
+            ))
+            .await
+            .map_err(repo_error)?;
+        match row {
+            Some(row) => row.try_get("", "due").map_err(repo_error),
+            None => Ok(None),
+        }
+    }
 }
