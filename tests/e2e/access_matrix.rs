@@ -2,7 +2,7 @@
 //! and tracks. Non-members get NOT_FOUND (existence does not leak), readers without the right
 //! get FORBIDDEN.
 
-use backline_e2e::{Hierarchy, TestApp, TestUser, code};
+use backline_e2e::{Hierarchy, TestApp, TestUser, code, str_at};
 use serde_json::{Value, json};
 
 async fn world(app: &TestApp, owner: &TestUser, members: &[(&TestUser, &str)]) -> anyhow::Result<Hierarchy> {
@@ -130,4 +130,81 @@ async fn every_role_against_every_operation() -> anyhow::Result<()> {
         .await?;
     assert_eq!(code(&anonymous), "UNAUTHENTICATED");
     app.stop().await
+}
+
+const ADD_COLLABORATOR: &str = "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }";
+
+/// Reads made in one query, where each role looked up is remembered for the rest of it.
+const ONE_QUERY: &str = "query($s: ID!, $p: ID!, $a: ID!, $b: ID!) { \
+    myArtistSpaces(first: 5) { nodes { id } } \
+    artistSpace(id: $s) { id } \
+    project(id: $p) { tracks(first: 10) { nodes { id title collaborators(first: 5) { nodes { role } } } } } \
+    mine: track(id: $a) { title } \
+    sibling: node(id: $b) { id } }";
+
+#[tokio::test]
+async fn one_query_sees_exactly_what_each_role_opens_at_every_level() -> anyhow::Result<()> {
+    let app = TestApp::new().await?;
+    let owner = app.user("qo").await?;
+    let one_track = app.user("qt").await?;
+    let whole_project = app.user("qp").await?;
+    let place = app.hierarchy(&owner, "Levels").await?;
+    let sibling = str_at(
+        &app.ok(
+            Some(&owner.token),
+            "mutation($p: ID!) { createTrack(input: {projectId: $p, title: \"Sibling\"}) { id } }",
+            json!({ "p": place.project }),
+        )
+        .await?,
+        "/createTrack/id",
+    )?;
+    for (user, resource) in [(&one_track, &place.track), (&whole_project, &place.project)] {
+        app.ok(
+            Some(&owner.token),
+            ADD_COLLABORATOR,
+            json!({ "r": resource, "u": user.id, "role": "VIEWER" }),
+        )
+        .await?;
+    }
+    let variables = json!({ "s": place.space, "p": place.project, "a": place.track, "b": sibling });
+    let tracks_seen = |body: &Value| -> Vec<String> {
+        body.pointer("/data/project/tracks/nodes")
+            .and_then(Value::as_array)
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .filter_map(|node| node["id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    // The owner: everything, with the space's role settling every level below it.
+    let all = app.gql(Some(&owner.token), ONE_QUERY, variables.clone()).await?;
+    assert!(all.get("errors").is_none(), "{all}");
+    assert_eq!(tracks_seen(&all).len(), 2);
+    assert_eq!(all["data"]["sibling"]["id"], sibling);
+
+    // A viewer of one track: that track, and not the space, the project or its sibling.
+    let one = app.gql(Some(&one_track.token), ONE_QUERY, variables.clone()).await?;
+    assert_eq!(one["data"]["myArtistSpaces"]["nodes"], json!([]));
+    assert!(one["data"]["artistSpace"].is_null(), "{one}");
+    assert!(one["data"]["project"].is_null(), "{one}");
+    assert_eq!(
+        one["data"]["mine"]["title"].as_str().map(str::is_empty),
+        Some(false),
+        "{one}"
+    );
+    assert!(one["data"]["sibling"].is_null(), "{one}");
+
+    // A viewer of the project: both tracks through it, but not the space above.
+    let project = app.gql(Some(&whole_project.token), ONE_QUERY, variables).await?;
+    assert!(project["data"]["artistSpace"].is_null(), "{project}");
+    let mut seen = tracks_seen(&project);
+    seen.sort();
+    let mut both = vec![place.track.clone(), sibling.clone()];
+    both.sort();
+    assert_eq!(seen, both, "{project}");
+    assert_eq!(project["data"]["sibling"]["id"], sibling);
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The application: the services of the contexts, the ports they are built from, settings, and who is calling.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use backline_domain::ids::{SessionId, UserId};
@@ -389,6 +390,50 @@ pub struct ClientMeta {
 pub struct Actor {
     user: Option<(UserId, SessionId)>,
     platform_role: OnceLock<PlatformRole>,
+    /// The caller's own roles already looked up in this read-only operation.
+    roles: Option<Arc<RoleMemo>>,
+}
+
+/// The caller's own roles (a collaborator row, or ADMIN through a label's roster) on resources
+/// looked up during one read-only operation, `None` for a resource where they hold none: a
+/// nested list asks about the same ancestors at every level, and asks the database once.
+#[derive(Debug, Default)]
+pub(crate) struct RoleMemo(std::sync::Mutex<HashMap<uuid::Uuid, Option<backline_domain::roles::Role>>>);
+
+impl RoleMemo {
+    /// The roles known for `ids` (absent: never looked up), and the ids never looked up.
+    pub(crate) fn split(
+        &self,
+        ids: &[uuid::Uuid],
+    ) -> (HashMap<uuid::Uuid, backline_domain::roles::Role>, Vec<uuid::Uuid>) {
+        let mut known = HashMap::new();
+        let mut missing = Vec::new();
+        match self.0.lock() {
+            Ok(memo) => {
+                for id in ids {
+                    match memo.get(id) {
+                        Some(Some(role)) => {
+                            known.insert(*id, *role);
+                        }
+                        Some(None) => {}
+                        None => missing.push(*id),
+                    }
+                }
+            }
+            // A poisoned memo remembers nothing: every id is looked up again.
+            Err(_) => missing.extend_from_slice(ids),
+        }
+        (known, missing)
+    }
+
+    /// Records what a look-up of `asked` found (`found`; the rest hold no role).
+    pub(crate) fn store(&self, asked: &[uuid::Uuid], found: &HashMap<uuid::Uuid, backline_domain::roles::Role>) {
+        if let Ok(mut memo) = self.0.lock() {
+            for id in asked {
+                memo.insert(*id, found.get(id).copied());
+            }
+        }
+    }
 }
 
 impl Actor {
@@ -402,7 +447,25 @@ impl Actor {
         Self {
             user: Some((user, session)),
             platform_role: OnceLock::new(),
+            roles: None,
         }
+    }
+
+    /// The same caller for one read-only operation (a query): each of their roles is looked
+    /// up once and reused by the operation's later checks, so a nested list does not ask about
+    /// the same ancestors at every level. Never for a mutation or a subscription, whose checks
+    /// must see the changes they make or wait for.
+    #[must_use]
+    pub fn for_one_query(&self) -> Self {
+        Self {
+            roles: Some(Arc::default()),
+            ..self.clone()
+        }
+    }
+
+    /// The roles remembered for this operation, when it is a query.
+    pub(crate) fn role_memo(&self) -> Option<&RoleMemo> {
+        self.roles.as_deref()
     }
 
     /// The signed-in user, if any.

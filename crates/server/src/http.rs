@@ -181,12 +181,33 @@ fn base_url(state: &HttpState, headers: &HeaderMap) -> String {
     }
 }
 
-fn with_context(batch: BatchRequest, app: &App, actor: Actor, meta: &ClientMeta, base: &str) -> BatchRequest {
-    let context =
-        |request: Request| request.data(RequestContext::new(app, actor.clone(), meta.clone()).with_base_url(base));
+/// Gives each operation of the batch its context. A query's caller remembers the roles it
+/// looks up for the length of that query (`Actor::for_one_query`); a mutation's checks always
+/// read the current rows.
+fn with_context(
+    batch: BatchRequest,
+    checked: &[Checked],
+    app: &App,
+    actor: Actor,
+    meta: &ClientMeta,
+    base: &str,
+) -> BatchRequest {
+    let context = |request: Request, checked: Option<&Checked>| {
+        let actor = match checked.and_then(|checked| checked.kind) {
+            Some("query") => actor.for_one_query(),
+            _ => actor.clone(),
+        };
+        request.data(RequestContext::new(app, actor, meta.clone()).with_base_url(base))
+    };
     match batch {
-        BatchRequest::Single(request) => BatchRequest::Single(context(request)),
-        BatchRequest::Batch(requests) => BatchRequest::Batch(requests.into_iter().map(context).collect()),
+        BatchRequest::Single(request) => BatchRequest::Single(context(request, checked.first())),
+        BatchRequest::Batch(requests) => BatchRequest::Batch(
+            requests
+                .into_iter()
+                .enumerate()
+                .map(|(index, request)| context(request, checked.get(index)))
+                .collect(),
+        ),
     }
 }
 
@@ -263,7 +284,7 @@ async fn execute(
         return response;
     }
     let base = base_url(state, headers);
-    let batch = with_context(batch, app, actor, &meta, &base);
+    let batch = with_context(batch, &checked, app, actor, &meta, &base);
     let started = std::time::Instant::now();
     let span = match checked.as_slice() {
         [one] => tracing::info_span!(

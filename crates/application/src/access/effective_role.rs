@@ -9,6 +9,7 @@ use backline_domain::workspace::{ResourcePath, effective_role as highest};
 
 use super::Access;
 use crate::Actor;
+use crate::app::RoleMemo;
 use crate::error::{AppError, AppResult};
 use crate::ports::CollaboratorRepository;
 
@@ -22,12 +23,32 @@ fn kind_name(kind: ResourceKind) -> &'static str {
     }
 }
 
+/// The roles `user` holds on `ids` themselves (keyed by id; absent where none), asking the
+/// store only about ids `memo` (the operation's, when it is a query) has not seen.
+async fn own_roles(
+    collaborators: &dyn CollaboratorRepository,
+    memo: Option<&RoleMemo>,
+    user: UserId,
+    ids: &[uuid::Uuid],
+) -> AppResult<HashMap<uuid::Uuid, Role>> {
+    let Some(memo) = memo else {
+        return Ok(collaborators.roles_of(user, ids).await?);
+    };
+    let (mut known, missing) = memo.split(ids);
+    if !missing.is_empty() {
+        let found = collaborators.roles_of(user, &missing).await?;
+        memo.store(&missing, &found);
+        known.extend(found);
+    }
+    Ok(known)
+}
+
 /// The caller's effective role on `path`, or `None` for anonymous callers and non-members.
 pub async fn effective_role(access: &Access, actor: &Actor, path: ResourcePath) -> AppResult<Option<Role>> {
     let Some(user) = actor.user_id() else {
         return Ok(None);
     };
-    let held = access.collaborators.roles_of(user, &path.lineage()).await?;
+    let held = own_roles(access.collaborators.as_ref(), actor.role_memo(), user, &path.lineage()).await?;
     Ok(highest(held.into_values()))
 }
 
@@ -70,7 +91,7 @@ pub async fn effective_roles(
     let mut ids: Vec<uuid::Uuid> = paths.iter().flat_map(|path| path.lineage()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let held = access.collaborators.roles_of(user, &ids).await?;
+    let held = own_roles(access.collaborators.as_ref(), actor.role_memo(), user, &ids).await?;
     Ok(paths
         .iter()
         .filter_map(|path| {
@@ -138,49 +159,65 @@ pub async fn readable_or_not_found(access: &Access, actor: &Actor, path: Resourc
 /// hierarchy allows: a role held on an ancestor that permits reading the path's kind settles
 /// the path, and the resources' own rows are looked up only for paths no ancestor settles.
 /// Nested lists under a readable parent therefore cost one small look-up, not one over every
-/// child.
+/// child; within one query, roles already looked up (the space's, at the level above) settle
+/// the children with none.
 pub async fn readable_paths(access: &Access, actor: &Actor, paths: &[ResourcePath]) -> AppResult<Vec<ResourcePath>> {
     match actor.user_id() {
-        Some(user) => readable_by(access.collaborators.as_ref(), user, paths).await,
+        Some(user) => readable_by(access.collaborators.as_ref(), actor.role_memo(), user, paths).await,
         None => Ok(Vec::new()),
     }
 }
 
-/// [`readable_paths`] for a known user, over the collaborator port alone.
+/// Whether the roles in `held` (on any of `ids`) let their holder read `path`.
+fn reads(held: &HashMap<uuid::Uuid, Role>, path: &ResourcePath, ids: &[uuid::Uuid]) -> bool {
+    highest(ids.iter().filter_map(|id| held.get(id).copied()))
+        .is_some_and(|role| permits(role, path.kind(), Action::Read))
+}
+
+/// The ids the `paths` that `settled` does not accept name through `ids_of`, once each.
+fn open_ids(
+    paths: &[ResourcePath],
+    settled: impl Fn(&ResourcePath) -> bool,
+    ids_of: impl Fn(&ResourcePath) -> Vec<uuid::Uuid>,
+) -> Vec<uuid::Uuid> {
+    let mut ids: Vec<uuid::Uuid> = paths.iter().filter(|path| !settled(path)).flat_map(ids_of).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// [`readable_paths`] for a known user, over the collaborator port and the operation's memo.
 async fn readable_by(
     collaborators: &dyn CollaboratorRepository,
+    memo: Option<&RoleMemo>,
     user: UserId,
     paths: &[ResourcePath],
 ) -> AppResult<Vec<ResourcePath>> {
-    let reads = |held: &[&HashMap<uuid::Uuid, Role>], path: &ResourcePath, ids: &[uuid::Uuid]| {
-        highest(
-            ids.iter()
-                .filter_map(|id| held.iter().find_map(|roles| roles.get(id)).copied()),
-        )
-        .is_some_and(|role| permits(role, path.kind(), Action::Read))
+    // Roles already looked up in this query may settle paths without asking again.
+    let mut held: HashMap<uuid::Uuid, Role> = match memo {
+        Some(memo) => memo.split(&open_ids(paths, |_| false, |path| path.lineage())).0,
+        None => HashMap::new(),
     };
-    let mut ancestors: Vec<uuid::Uuid> = paths.iter().flat_map(|path| path.ancestors()).collect();
-    ancestors.sort_unstable();
-    ancestors.dedup();
-    let inherited = if ancestors.is_empty() {
-        HashMap::new()
-    } else {
-        collaborators.roles_of(user, &ancestors).await?
-    };
-    let open: Vec<uuid::Uuid> = paths
-        .iter()
-        .filter(|path| !reads(&[&inherited], path, &path.ancestors()))
-        .map(|path| path.id())
-        .collect();
-    let own = if open.is_empty() {
-        HashMap::new()
-    } else {
-        collaborators.roles_of(user, &open).await?
-    };
+    let ancestors = open_ids(
+        paths,
+        |path| reads(&held, path, &path.ancestors()),
+        |path| path.ancestors(),
+    );
+    if !ancestors.is_empty() {
+        held.extend(own_roles(collaborators, memo, user, &ancestors).await?);
+    }
+    let own = open_ids(
+        paths,
+        |path| reads(&held, path, &path.ancestors()),
+        |path| vec![path.id()],
+    );
+    if !own.is_empty() {
+        held.extend(own_roles(collaborators, memo, user, &own).await?);
+    }
     Ok(paths
         .iter()
         .copied()
-        .filter(|path| reads(&[&inherited, &own], path, &path.lineage()))
+        .filter(|path| reads(&held, path, &path.lineage()))
         .collect())
 }
 
@@ -205,7 +242,7 @@ mod tests {
         let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
         rows.grant(ResourcePath::Space(space), user, Role::Viewer);
         let paths = tracks(space, project, 50);
-        assert_eq!(readable_by(&rows, user, &paths).await?, paths);
+        assert_eq!(readable_by(&rows, None, user, &paths).await?, paths);
         assert_eq!(rows.lookups(), 1);
         Ok(())
     }
@@ -217,9 +254,9 @@ mod tests {
         let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
         let paths = tracks(space, project, 3);
         rows.grant(paths[1], user, Role::Editor);
-        assert_eq!(readable_by(&rows, user, &paths).await?, vec![paths[1]]);
+        assert_eq!(readable_by(&rows, None, user, &paths).await?, vec![paths[1]]);
         assert_eq!(rows.lookups(), 2);
-        assert!(readable_by(&rows, stranger, &paths).await?.is_empty());
+        assert!(readable_by(&rows, None, stranger, &paths).await?.is_empty());
         Ok(())
     }
 
@@ -245,6 +282,53 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn within_one_query_the_spaces_role_settles_every_level_below_it() -> AppResult<()> {
+        let rows = MemoryCollaborators::default();
+        let memo = RoleMemo::default();
+        let (user, other) = (UserId(Uuid::now_v7()), UserId(Uuid::now_v7()));
+        let (space, project) = (ArtistSpaceId(Uuid::now_v7()), ProjectId(Uuid::now_v7()));
+        rows.grant(ResourcePath::Space(space), user, Role::Viewer);
+        let space_path = [ResourcePath::Space(space)];
+        assert_eq!(readable_by(&rows, Some(&memo), user, &space_path).await?, space_path);
+        let projects = [ResourcePath::Project(space, project)];
+        assert_eq!(readable_by(&rows, Some(&memo), user, &projects).await?, projects);
+        let paths = tracks(space, project, 20);
+        assert_eq!(readable_by(&rows, Some(&memo), user, &paths).await?, paths);
+        assert_eq!(rows.lookups(), 1, "the space's role, looked up once for three levels");
+
+        // What was found to be nothing is remembered too; the memo is one caller's, per query.
+        let stranger_memo = RoleMemo::default();
+        assert!(
+            readable_by(&rows, Some(&stranger_memo), other, &paths)
+                .await?
+                .is_empty()
+        );
+        let asked = rows.lookups();
+        assert!(
+            readable_by(&rows, Some(&stranger_memo), other, &paths)
+                .await?
+                .is_empty()
+        );
+        assert_eq!(rows.lookups(), asked, "a second check of the same paths asks nothing");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn without_a_memo_every_check_sees_the_current_rows() -> AppResult<()> {
+        let rows = MemoryCollaborators::default();
+        let user = UserId(Uuid::now_v7());
+        let space = [ResourcePath::Space(ArtistSpaceId(Uuid::now_v7()))];
+        assert!(readable_by(&rows, None, user, &space).await?.is_empty());
+        rows.grant(space[0], user, Role::Viewer);
+        assert_eq!(
+            readable_by(&rows, None, user, &space).await?,
+            space,
+            "a mutation sees the grant"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
     async fn spaces_have_no_ancestors_and_keep_their_order() -> AppResult<()> {
         let rows = MemoryCollaborators::default();
         let user = UserId(Uuid::now_v7());
@@ -253,7 +337,10 @@ mod tests {
             .collect();
         rows.grant(spaces[3], user, Role::Owner);
         rows.grant(spaces[0], user, Role::Viewer);
-        assert_eq!(readable_by(&rows, user, &spaces).await?, vec![spaces[0], spaces[3]]);
+        assert_eq!(
+            readable_by(&rows, None, user, &spaces).await?,
+            vec![spaces[0], spaces[3]]
+        );
         assert_eq!(rows.lookups(), 1, "no ancestor look-up for spaces");
         Ok(())
     }

@@ -23,10 +23,23 @@ pub async fn viewer_roles(
     effective_roles(&workspace.access, actor, paths).await
 }
 
-/// The spaces the caller holds a role on directly, newest first.
+/// The spaces the caller holds a role on directly, newest first. Within a query, the spaces
+/// the caller owns are remembered as theirs to OWN (the owner's row and `owner_id` change
+/// together), so the lists nested below them need no role look-up.
 pub async fn my_artist_spaces(workspace: &Workspace, actor: &Actor, page: PageRequest) -> AppResult<Page<ArtistSpace>> {
     let user = actor.require()?;
-    Ok(workspace.access.workspace.spaces_of_user(user, page).await?)
+    let spaces = workspace.access.workspace.spaces_of_user(user, page).await?;
+    if let Some(memo) = actor.role_memo() {
+        let owned: HashMap<Uuid, Role> = spaces
+            .items
+            .iter()
+            .filter(|space| space.owner_id == user)
+            .map(|space| (space.id.0, Role::Owner))
+            .collect();
+        let ids: Vec<Uuid> = owned.keys().copied().collect();
+        memo.store(&ids, &owned);
+    }
+    Ok(spaces)
 }
 
 /// How many spaces the caller holds a role on directly.
