@@ -209,6 +209,23 @@ impl Database {
         &self.connection
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once
+    /// with "database is locked" when another connection wrote in between (SQLite cannot wait
+    /// for that lock without risking a deadlock), while an immediate one waits its turn within
+    /// the busy timeout. PostgreSQL begins as usual.
+    pub(crate) async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        use sea_orm::TransactionTrait;
+        let sqlite = self.connection.get_database_backend() == sea_orm::DbBackend::Sqlite;
+        self.connection
+            .begin_with_options(sea_orm::TransactionOptions {
+                isolation_level: None,
+                access_mode: None,
+                sqlite_transaction_mode: sqlite.then_some(sea_orm::SqliteTransactionMode::Immediate),
+            })
+            .await
+    }
+
     /// Wakes this process's event relay: a transaction that recorded events has committed.
     pub(crate) fn events_committed(&self) {
         self.committed.notify_one();
@@ -242,4 +259,44 @@ fn create_sqlite_parent(url: &str) -> anyhow::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ConnectionTrait;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_transaction_that_reads_then_writes_waits_for_another_writer_instead_of_failing() -> anyhow::Result<()> {
+        let fresh = testing::TestDatabase::new().await?;
+        let db = Database::connect(fresh.url()).await?;
+        db.conn()
+            .execute_unprepared("CREATE TABLE tally (n INTEGER NOT NULL)")
+            .await?;
+        let txn = db.begin().await?;
+        txn.execute_unprepared("SELECT COUNT(*) FROM tally").await?;
+        // Another connection writes meanwhile: on SQLite it waits for this transaction's
+        // lock; a deferred transaction would instead fail below with "database is locked".
+        let other = db.clone();
+        let writer = tokio::spawn(async move {
+            other
+                .conn()
+                .execute_unprepared("INSERT INTO tally (n) VALUES (1)")
+                .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        txn.execute_unprepared("INSERT INTO tally (n) VALUES (2)").await?;
+        txn.commit().await?;
+        writer.await??;
+        let rows = db
+            .conn()
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.conn().get_database_backend(),
+                "SELECT n FROM tally ORDER BY n",
+            ))
+            .await?;
+        assert_eq!(rows.len(), 2, "both writes were kept");
+        Ok(())
+    }
 }

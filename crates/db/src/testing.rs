@@ -238,8 +238,7 @@ pub async fn record_events(
     commit: bool,
     wake: bool,
 ) -> anyhow::Result<()> {
-    use sea_orm::TransactionTrait;
-    let txn = db.conn().begin().await?;
+    let txn = db.begin().await?;
     crate::events::record(&txn, events).await?;
     if commit {
         txn.commit().await?;

@@ -6,7 +6,7 @@ use backline_application::ports::{AliasRepository, RepoResult};
 use backline_domain::ids::{ArtistAliasId, ArtistSpaceId};
 use backline_domain::workspace::{AliasStatus, ArtistAlias};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::Database;
 use crate::convert::{self, parse};
@@ -54,7 +54,7 @@ fn row(alias: &ArtistAlias) -> artist_aliases::ActiveModel {
 #[async_trait::async_trait]
 impl AliasRepository for SqlAliasRepository {
     async fn insert(&self, new: &ArtistAlias) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         reserve_slug(&txn, new.id.0, &new.slug, new.artist_space_id).await?;
         row(new).insert(&txn).await.map_err(repo_error)?;
         txn.commit().await.map_err(repo_error)

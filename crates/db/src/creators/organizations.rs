@@ -7,7 +7,7 @@ use backline_domain::organizations::{OrgMember, OrgRole, Organization, RosterEnt
 use backline_domain::profile::ArtistProfile;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::Database;
@@ -149,7 +149,7 @@ impl ProfileRepository for SqlCreatorRepository {
 #[async_trait::async_trait]
 impl OrganizationRepository for SqlCreatorRepository {
     async fn insert(&self, new: &Organization, owner: &OrgMember) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         organizations::ActiveModel {
             id: Set(new.id.0),
             name: Set(new.name.clone()),
@@ -254,7 +254,7 @@ impl OrganizationRepository for SqlCreatorRepository {
     }
 
     async fn set_member(&self, changed: &OrgMember) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let row = organization_members::ActiveModel {
             id: Set(Uuid::now_v7()),
             organization_id: Set(changed.organization_id.0),
@@ -278,7 +278,7 @@ impl OrganizationRepository for SqlCreatorRepository {
     }
 
     async fn remove_member(&self, org: OrganizationId, user: UserId) -> RepoResult<bool> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let removed = organization_members::Entity::delete_many()
             .filter(organization_members::Column::OrganizationId.eq(org.0))
             .filter(organization_members::Column::UserId.eq(user.0))
@@ -307,7 +307,7 @@ impl OrganizationRepository for SqlCreatorRepository {
     }
 
     async fn request(&self, asked: &RosterEntry, notices: Notices<'_, RosterEntry>) -> RepoResult<Option<RosterEntry>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Asking again after a refusal or a departure reopens the same entry.
         let reopened = rosters::Entity::update_many()
             .col_expr(rosters::Column::Status, Expr::value(RosterStatus::Pending.as_str()))
@@ -370,7 +370,7 @@ impl OrganizationRepository for SqlCreatorRepository {
         now: chrono::DateTime<chrono::Utc>,
         notifications: &[Notification],
     ) -> RepoResult<Option<RosterEntry>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let Some(before) = rosters::Entity::find_by_id(id)
             .one(&txn)
             .await

@@ -11,7 +11,7 @@ use backline_domain::ids::{CommentId, ReviewLinkId, UserId};
 use backline_domain::notifications::Notification;
 use backline_domain::page::{Page, PageRequest};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::Database;
@@ -106,7 +106,7 @@ fn grouped(rows: impl IntoIterator<Item = (Uuid, Uuid)>) -> HashMap<CommentId, V
 impl CommentRepository for SqlCommentRepository {
     async fn insert(&self, new: NewComment<'_>) -> RepoResult<()> {
         let comment = new.comment;
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         row(comment).insert(&txn).await.map_err(repo_error)?;
         for user in new.mentions {
             comment_mentions::ActiveModel {
@@ -155,7 +155,7 @@ impl CommentRepository for SqlCommentRepository {
         ] {
             model.not_set(column);
         }
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         model.update(&txn).await.map_err(repo_error)?;
         let (_, notified) = crate::notifications::inbox::insert_within(&txn, notifications).await?;
         let mut events = event(kind, changed).to_vec();
@@ -165,7 +165,7 @@ impl CommentRepository for SqlCommentRepository {
 
     async fn delete(&self, gone: &Comment) -> RepoResult<()> {
         let id = gone.id;
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         comments::Entity::delete_many()
             .filter(comments::Column::ParentId.eq(id.0))
             .exec(&txn)
@@ -222,7 +222,7 @@ impl CommentRepository for SqlCommentRepository {
         now: chrono::DateTime<chrono::Utc>,
         notifications: &[Notification],
     ) -> RepoResult<bool> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let inserted = comment_likes::ActiveModel {
             id: Set(Uuid::now_v7()),
             comment_id: Set(liked.id.0),
@@ -245,7 +245,7 @@ impl CommentRepository for SqlCommentRepository {
     }
 
     async fn unlike(&self, unliked: &Comment, user: UserId) -> RepoResult<bool> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let removed = comment_likes::Entity::delete_many()
             .filter(comment_likes::Column::CommentId.eq(unliked.id.0))
             .filter(comment_likes::Column::UserId.eq(user.0))

@@ -5,7 +5,7 @@ use backline_domain::ids::UserId;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::Database;
@@ -36,7 +36,7 @@ impl EmailTokenRepository for SqlEmailTokenRepository {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         email_tokens::Entity::update_many()
             .col_expr(email_tokens::Column::UsedAt, Expr::value(now))
             .filter(email_tokens::Column::UserId.eq(user_id.0))

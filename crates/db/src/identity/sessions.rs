@@ -6,7 +6,7 @@ use backline_domain::ids::{SessionId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::Database;
@@ -42,7 +42,7 @@ fn token_row(token: &RefreshTokenRecord) -> refresh_tokens::ActiveModel {
 #[async_trait::async_trait]
 impl SessionRepository for SqlSessionRepository {
     async fn create(&self, session: &Session, token: &RefreshTokenRecord) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         sessions::ActiveModel {
             id: Set(session.id.0),
             user_id: Set(session.user_id.0),
@@ -90,7 +90,7 @@ impl SessionRepository for SqlSessionRepository {
     }
 
     async fn rotate(&self, old: Uuid, new: &RefreshTokenRecord, now: DateTime<Utc>) -> RepoResult<RotateOutcome> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // The conditional update is the lock: of two concurrent exchanges only one sees a row.
         let marked = refresh_tokens::Entity::update_many()
             .col_expr(refresh_tokens::Column::UsedAt, Expr::value(now))
@@ -116,7 +116,7 @@ impl SessionRepository for SqlSessionRepository {
     }
 
     async fn revoke(&self, session_id: SessionId, now: DateTime<Utc>) -> RepoResult<bool> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let Some(session) = sessions::Entity::find_by_id(session_id.0)
             .one(&txn)
             .await
@@ -145,7 +145,7 @@ impl SessionRepository for SqlSessionRepository {
     }
 
     async fn revoke_all(&self, user_id: UserId, now: DateTime<Utc>) -> RepoResult<Vec<SessionId>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let open: Vec<Uuid> = sessions::Entity::find()
             .select_only()
             .column(sessions::Column::Id)

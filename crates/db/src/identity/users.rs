@@ -6,7 +6,7 @@ use backline_domain::ids::UserId;
 use backline_domain::roles::Plan;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 
 use crate::Database;
 use crate::convert;
@@ -58,7 +58,7 @@ fn subscription_row(subscription: &Subscription) -> subscriptions::ActiveModel {
 #[async_trait::async_trait]
 impl UserRepository for SqlUserRepository {
     async fn create(&self, new_user: &NewUser) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         user_row(&new_user.user, &new_user.password_hash)
             .insert(&txn)
             .await

@@ -7,9 +7,7 @@ use backline_domain::ids::{ArtistSpaceId, DocumentId, UserId};
 use backline_domain::media::Document;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::Database;
@@ -75,7 +73,7 @@ pub(crate) async fn release_documents(txn: &DatabaseTransaction, space: Uuid) ->
 #[async_trait::async_trait]
 impl DocumentRepository for SqlDocumentRepository {
     async fn insert(&self, new: &Document, storage_limit: Option<i64>) -> RepoResult<DocumentStored> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Writing the space first locks it (and tells whether it still exists).
         let space = artist_spaces::Entity::update_many()
             .col_expr(
@@ -140,7 +138,7 @@ impl DocumentRepository for SqlDocumentRepository {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let doomed = documents::Entity::find()
             .filter(documents::Column::ArtistSpaceId.eq(space.0))
             .filter(documents::Column::Id.is_in(ids.iter().map(|id| id.0)))

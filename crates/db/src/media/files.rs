@@ -13,7 +13,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement, TransactionTrait,
+    Statement,
 };
 use uuid::Uuid;
 
@@ -205,7 +205,7 @@ impl FileRepository for SqlFileRepository {
         storage_limit: Option<i64>,
         notices: Notices<'_, MediaFile>,
     ) -> RepoResult<NewVersion> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Taking the number first locks the track row (PostgreSQL) or the database (SQLite), so
         // concurrent uploads to one track queue here and get consecutive numbers.
         let bumped = tracks::Entity::update_many()
@@ -347,7 +347,7 @@ impl FileRepository for SqlFileRepository {
     }
 
     async fn approve(&self, id: FileId, notices: Notices<'_, MediaFile>) -> RepoResult<MediaFile> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Writing first takes the write lock at once (SQLite cannot upgrade a read transaction
         // once another writer committed) and locks the row on PostgreSQL: the no-op write tells
         // whether the row exists, the next whether it was final already.
@@ -393,7 +393,7 @@ impl FileRepository for SqlFileRepository {
     }
 
     async fn delete(&self, id: FileId) -> RepoResult<Option<MediaFile>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Lock first (see `approve`): a no-op write on the row.
         let locked = files::Entity::update_many()
             .col_expr(files::Column::Size, Expr::col(files::Column::Size))
@@ -415,7 +415,7 @@ impl FileRepository for SqlFileRepository {
     }
 
     async fn set_analysis(&self, id: FileId, analysis: &Analysis) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         files::Entity::update_many()
             .col_expr(files::Column::AnalysisStatus, Expr::value(analysis.status.as_str()))
             .col_expr(files::Column::AnalysisError, Expr::value(analysis.error.clone()))

@@ -8,7 +8,7 @@ use backline_domain::ids::{ImageId, UserId};
 use backline_domain::media::{Image, ImageTarget};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::Database;
@@ -131,7 +131,7 @@ impl ImageRepository for SqlImageRepository {
         new: &Image,
         storage_limit: Option<i64>,
     ) -> RepoResult<ImageSet> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Writing the target first locks it, so concurrent uploads to one target queue here and
         // each removes the one before it.
         if !point(&txn, target, target_id, Some(new.id.to_string())).await? {
@@ -212,7 +212,7 @@ impl ImageRepository for SqlImageRepository {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let doomed = images::Entity::find()
             .filter(images::Column::Target.eq(target_str(target)))
             .filter(images::Column::TargetId.eq(target_id))

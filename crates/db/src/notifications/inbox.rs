@@ -9,10 +9,7 @@ use backline_domain::notifications::{Notification, NotificationSetting, Notifica
 use backline_domain::page::{Page, PageRequest};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::Database;
@@ -113,7 +110,7 @@ pub(crate) async fn insert_within(
 #[async_trait::async_trait]
 impl NotificationRepository for SqlNotificationRepository {
     async fn insert(&self, new: &[Notification]) -> RepoResult<Vec<Notification>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let (stored, events) = insert_within(&txn, new).await?;
         commit(&self.db, txn, &events).await?;
         Ok(stored)
@@ -178,7 +175,7 @@ impl NotificationRepository for SqlNotificationRepository {
         if model.is_read {
             return notification(model).map(Some);
         }
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let changed = notifications::Entity::update_many()
             .col_expr(notifications::Column::IsRead, Expr::value(true))
             .col_expr(notifications::Column::ReadAt, Expr::value(Some(now)))
@@ -202,7 +199,7 @@ impl NotificationRepository for SqlNotificationRepository {
     }
 
     async fn mark_all_read(&self, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<u64> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let result = notifications::Entity::update_many()
             .col_expr(notifications::Column::IsRead, Expr::value(true))
             .col_expr(notifications::Column::ReadAt, Expr::value(Some(now)))
@@ -251,7 +248,7 @@ impl NotificationRepository for SqlNotificationRepository {
     }
 
     async fn save_settings(&self, user: UserId, settings: &[NotificationSetting]) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         for item in settings {
             let row = notification_settings::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -310,7 +307,7 @@ impl NotificationRepository for SqlNotificationRepository {
     }
 
     async fn take_digest(&self, user: UserId, now: chrono::DateTime<chrono::Utc>) -> RepoResult<Vec<Notification>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Write first (SQLite cannot upgrade a read transaction once another writer committed).
         notification_digests::Entity::insert(notification_digests::ActiveModel {
             user_id: Set(user.0),

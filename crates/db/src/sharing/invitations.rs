@@ -8,7 +8,7 @@ use backline_domain::sharing::{Invitation, InvitationStatus};
 use backline_domain::workspace::Collaborator;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::Database;
@@ -58,7 +58,7 @@ fn pending(id: InvitationId) -> sea_orm::Condition {
 #[async_trait::async_trait]
 impl InvitationRepository for SqlInvitationRepository {
     async fn insert(&self, new: &Invitation, notifications: &[Notification]) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         invitations::ActiveModel {
             id: Set(new.id.0),
             resource_id: Set(new.resource_id),
@@ -181,7 +181,7 @@ impl InvitationRepository for SqlInvitationRepository {
         now: chrono::DateTime<chrono::Utc>,
         notifications: &[Notification],
     ) -> RepoResult<Option<Collaborator>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // The conditional write comes first: it takes the write lock and decides the race.
         let accepted = invitations::Entity::update_many()
             .col_expr(

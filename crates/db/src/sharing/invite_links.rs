@@ -12,7 +12,6 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -148,7 +147,7 @@ impl InviteLinkRepository for SqlInviteLinkRepository {
         now: chrono::DateTime<chrono::Utc>,
         notifications: &[Notification],
     ) -> RepoResult<Acceptance> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Write first: takes SQLite's write lock at once and locks the row on PostgreSQL, so
         // concurrent accepts queue here.
         invite_links::Entity::update_many()

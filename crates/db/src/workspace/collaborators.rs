@@ -11,7 +11,7 @@ use backline_domain::workspace::{Collaborator, FormerCollaborator, Joining, Memb
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    Statement, TransactionTrait,
+    Statement,
 };
 use uuid::Uuid;
 
@@ -207,7 +207,7 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     }
 
     async fn remove(&self, removed: &Collaborator, notifications: &[Notification]) -> RepoResult<bool> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // Only a row still ACTIVE is removed: a concurrent removal leaves this one nothing to do.
         let result = collaborators::Entity::update_many()
             .col_expr(collaborators::Column::Status, Expr::value(removed.status.as_str()))
@@ -251,7 +251,7 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
     }
 
     async fn transfer_ownership(&self, resource: ResourcePath, from: UserId, to: &Joining) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         let id = resource.id();
         collaborators::Entity::update_many()
             .col_expr(collaborators::Column::Role, Expr::value(Role::Admin.as_str()))

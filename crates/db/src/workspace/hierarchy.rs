@@ -10,7 +10,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -155,7 +155,7 @@ async fn track_ids_where(txn: &DatabaseTransaction, condition: Condition) -> Rep
 #[async_trait::async_trait]
 impl WorkspaceRepository for SqlWorkspaceRepository {
     async fn insert_space(&self, space: &ArtistSpace, owner: &Collaborator) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         space_row(space).insert(&txn).await.map_err(repo_error)?;
         reserve_slug(&txn, space.id.0, &space.slug, space.id).await?;
         convert::collaborator_row(owner)
@@ -166,7 +166,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn insert_project(&self, project: &Project, owner: &Collaborator) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         project_row(project).insert(&txn).await.map_err(repo_error)?;
         convert::collaborator_row(owner)
             .insert(&txn)
@@ -176,7 +176,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn insert_track(&self, track: &Track, owner: &Collaborator) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         track_row(track).insert(&txn).await.map_err(repo_error)?;
         convert::collaborator_row(owner)
             .insert(&txn)
@@ -186,7 +186,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn update_space(&self, space: &ArtistSpace) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         // The slug's reservation first: a slug taken by another space or an alias, also by a
         // concurrent request, is refused by the unique index before anything changes.
         space_slugs::Entity::update_many()
@@ -212,7 +212,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn update_track(&self, track: &Track) -> RepoResult<()> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         track_row(track).reset_all().update(&txn).await.map_err(repo_error)?;
         let updated = Event::Track {
             kind: TrackEventKind::TrackUpdated,
@@ -223,7 +223,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn delete_space(&self, id: ArtistSpaceId) -> RepoResult<Vec<String>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         lock_first(
             &txn,
             artist_spaces::Entity::update_many()
@@ -271,7 +271,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn delete_project(&self, id: ProjectId) -> RepoResult<Vec<String>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         lock_first(
             &txn,
             projects::Entity::update_many()
@@ -298,7 +298,7 @@ impl WorkspaceRepository for SqlWorkspaceRepository {
     }
 
     async fn delete_track(&self, id: TrackId) -> RepoResult<Vec<String>> {
-        let txn = self.db.conn().begin().await.map_err(repo_error)?;
+        let txn = self.db.begin().await.map_err(repo_error)?;
         lock_first(
             &txn,
             tracks::Entity::update_many()
