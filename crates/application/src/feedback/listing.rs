@@ -73,21 +73,20 @@ pub async fn comment_details(
     actor: &Actor,
     ids: &[CommentId],
 ) -> AppResult<HashMap<CommentId, CommentDetails>> {
-    let mut likers = feedback.comments.likers(ids).await?;
-    let mut mentions = feedback.comments.mentions(ids).await?;
-    let mine = match actor.user_id() {
-        Some(user) => feedback.comments.liked_by(ids, user).await?,
-        None => Default::default(),
-    };
+    // One read for likes and mentions; whether the caller liked one is among its likers.
+    let mut people = feedback.comments.people(ids).await?;
+    let me = actor.user_id();
     Ok(ids
         .iter()
         .map(|id| {
+            let likers = people.likers.remove(id).unwrap_or_default();
+            let liked_by_me = me.is_some_and(|me| likers.contains(&me));
             (
                 *id,
                 CommentDetails {
-                    likers: likers.remove(id).unwrap_or_default(),
-                    liked_by_me: mine.contains(id),
-                    mentions: mentions.remove(id).unwrap_or_default(),
+                    likers,
+                    liked_by_me,
+                    mentions: people.mentions.remove(id).unwrap_or_default(),
                 },
             )
         })

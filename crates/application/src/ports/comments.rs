@@ -1,6 +1,6 @@
 //! Comments, their likes and mentions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use backline_domain::comments::Comment;
 use backline_domain::ids::{CommentId, ReviewLinkId, UserId};
@@ -51,6 +51,16 @@ pub enum CommentParent {
     Track,
 }
 
+/// The people of some comments: who liked each (in the order they did) and whom each
+/// mentions (in the order of the text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommentPeople {
+    /// Who liked each comment; comments nobody liked are absent.
+    pub likers: HashMap<CommentId, Vec<UserId>>,
+    /// Whom each comment mentions; comments that mention nobody are absent.
+    pub mentions: HashMap<CommentId, Vec<UserId>>,
+}
+
 /// Comments on SQLite or PostgreSQL.
 ///
 /// # Errors
@@ -84,12 +94,8 @@ pub trait CommentRepository: Send + Sync + 'static {
     ) -> RepoResult<bool>;
     /// Removes a like, with an `Unliked` event when there was one; whether there was one.
     async fn unlike(&self, comment: &Comment, user: UserId) -> RepoResult<bool>;
-    /// Who liked each comment, in the order they did.
-    async fn likers(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>>;
-    /// Which of `ids` `user` liked.
-    async fn liked_by(&self, ids: &[CommentId], user: UserId) -> RepoResult<HashSet<CommentId>>;
-    /// Who each comment mentions.
-    async fn mentions(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>>;
+    /// Who liked each comment (in the order they did) and whom it mentions, read together.
+    async fn people(&self, ids: &[CommentId]) -> RepoResult<CommentPeople>;
     /// How many top-level comments each file or track in `parents` has.
     async fn count_for(
         &self,

@@ -28,7 +28,7 @@ pub use aliases::AliasRepository;
 pub use analyzer::{AnalysisFailure, AudioAnalyzer, AudioReport};
 pub use blobs::{BlobInfo, BlobRead, BlobStore, BlobWriter, ByteStream};
 pub use collaborators::CollaboratorRepository;
-pub use comments::{CommentFilter, CommentOrder, CommentParent, CommentRepository, NewComment};
+pub use comments::{CommentFilter, CommentOrder, CommentParent, CommentPeople, CommentRepository, NewComment};
 pub use creators::{OrganizationRepository, ProfileRepository};
 pub use credentials::{AccessClaims, Attempt, LoginThrottle, PasswordHasher, RateLimiter, TokenIssuer};
 pub use documents::{DocumentRepository, DocumentStored};

@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::notifications::{inbox_admit, inbox_events, keyed_page};
 use super::{Locked, keep_first};
 use crate::ports::{
-    CommentEventKind, CommentFilter, CommentOrder, CommentParent, CommentRepository, Event, NewComment, RepoError,
-    RepoResult, Unique,
+    CommentEventKind, CommentFilter, CommentOrder, CommentParent, CommentPeople, CommentRepository, Event, NewComment,
+    RepoError, RepoResult, Unique,
 };
 
 /// What the fake holds.
@@ -278,23 +278,13 @@ impl CommentRepository for MemoryComments {
         })
     }
 
-    async fn likers(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>> {
-        self.state.with(|state| Ok(grouped(&state.likes, ids)))
-    }
-
-    async fn liked_by(&self, ids: &[CommentId], user: UserId) -> RepoResult<HashSet<CommentId>> {
+    async fn people(&self, ids: &[CommentId]) -> RepoResult<CommentPeople> {
         self.state.with(|state| {
-            Ok(state
-                .likes
-                .iter()
-                .filter(|(comment, liker)| *liker == user && ids.contains(comment))
-                .map(|(comment, _)| *comment)
-                .collect())
+            Ok(CommentPeople {
+                likers: grouped(&state.likes, ids),
+                mentions: grouped(&state.mentions, ids),
+            })
         })
-    }
-
-    async fn mentions(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>> {
-        self.state.with(|state| Ok(grouped(&state.mentions, ids)))
     }
 
     async fn count_for(
@@ -438,10 +428,13 @@ mod tests {
         let other = UserId(Uuid::now_v7());
         assert!(store.like(&top, other, chrono::Utc::now(), &like).await?);
         assert_eq!(store.notifications().len(), 2, "the like's key notified once");
-        assert_eq!(store.likers(&[top.id]).await?.get(&top.id), Some(&vec![user, other]));
+        assert_eq!(
+            store.people(&[top.id]).await?.likers.get(&top.id),
+            Some(&vec![user, other])
+        );
         assert!(store.unlike(&top, user).await?);
         assert!(!store.unlike(&top, user).await?);
-        assert_eq!(store.liked_by(&[top.id], other).await?, HashSet::from([top.id]));
+        assert_eq!(store.people(&[top.id]).await?.likers.get(&top.id), Some(&vec![other]));
         Ok(())
     }
 
@@ -527,11 +520,11 @@ mod tests {
         let reply = top.reply(CommentId(Uuid::now_v7()), &text("yes")?, user, chrono::Utc::now());
         add(&store, &reply, &[]).await?;
         store.like(&reply, user, chrono::Utc::now(), &[]).await?;
-        assert_eq!(store.mentions(&[top.id]).await?.get(&top.id), Some(&vec![user]));
+        assert_eq!(store.people(&[top.id]).await?.mentions.get(&top.id), Some(&vec![user]));
         store.delete(&top).await?;
         assert!(store.stored().is_empty());
-        assert!(store.likers(&[reply.id]).await?.is_empty());
-        assert!(store.mentions(&[top.id]).await?.is_empty());
+        assert!(store.people(&[reply.id]).await?.likers.is_empty());
+        assert!(store.people(&[top.id]).await?.mentions.is_empty());
         assert!(matches!(store.delete(&top).await, Err(RepoError::NotFound)));
         assert!(add(&store, &reply, &[]).await.is_err(), "a reply needs its parent");
         Ok(())

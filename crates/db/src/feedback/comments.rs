@@ -1,17 +1,18 @@
 //! Comments with their replies, likes and mentions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use backline_application::ports::{
-    CommentEventKind, CommentFilter, CommentOrder, CommentParent, CommentRepository, Event, NewComment, RepoError,
-    RepoResult,
+    CommentEventKind, CommentFilter, CommentOrder, CommentParent, CommentPeople, CommentRepository, Event, NewComment,
+    RepoError, RepoResult,
 };
 use backline_domain::comments::{Comment, TimeRange};
 use backline_domain::ids::{CommentId, ReviewLinkId, UserId};
 use backline_domain::notifications::Notification;
 use backline_domain::page::{Page, PageRequest};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::Database;
@@ -259,45 +260,52 @@ impl CommentRepository for SqlCommentRepository {
         Ok(true)
     }
 
-    async fn likers(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>> {
+    async fn people(&self, ids: &[CommentId]) -> RepoResult<CommentPeople> {
         if ids.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(CommentPeople::default());
         }
-        let rows = comment_likes::Entity::find()
-            .filter(comment_likes::Column::CommentId.is_in(ids.iter().map(|id| id.0)))
-            .order_by_asc(comment_likes::Column::Id)
-            .all(self.db.conn())
+        // Likes and mentions in one statement: `kind` tells them apart, ids (time-ordered)
+        // give each list its order.
+        // The kinds are written into the statement: a bound parameter in a select list has no
+        // type PostgreSQL can infer.
+        let of = |table: &str, kind: &'static str| {
+            Query::select()
+                .expr_as(Expr::cust(kind), Alias::new("kind"))
+                .column(Alias::new("id"))
+                .column(Alias::new("comment_id"))
+                .column(Alias::new("user_id"))
+                .from(Alias::new(table))
+                .and_where(Expr::col(Alias::new("comment_id")).is_in(ids.iter().map(|id| id.0)))
+                .to_owned()
+        };
+        let statement = of("comment_likes", "'like'")
+            .union(UnionType::All, of("comment_mentions", "'mention'"))
+            .to_owned();
+        let backend = self.db.conn().get_database_backend();
+        let rows = self
+            .db
+            .conn()
+            .query_all_raw(backend.build(&statement))
             .await
             .map_err(repo_error)?;
-        Ok(grouped(rows.into_iter().map(|like| (like.comment_id, like.user_id))))
-    }
-
-    async fn liked_by(&self, ids: &[CommentId], user: UserId) -> RepoResult<HashSet<CommentId>> {
-        if ids.is_empty() {
-            return Ok(HashSet::new());
+        let mut likes = Vec::new();
+        let mut mentions = Vec::new();
+        for row in rows {
+            let kind: String = row.try_get("", "kind").map_err(repo_error)?;
+            let id: Uuid = row.try_get("", "id").map_err(repo_error)?;
+            let comment: Uuid = row.try_get("", "comment_id").map_err(repo_error)?;
+            let user: Uuid = row.try_get("", "user_id").map_err(repo_error)?;
+            match kind.as_str() {
+                "like" => likes.push((id, comment, user)),
+                _ => mentions.push((id, comment, user)),
+            }
         }
-        let rows = comment_likes::Entity::find()
-            .filter(comment_likes::Column::CommentId.is_in(ids.iter().map(|id| id.0)))
-            .filter(comment_likes::Column::UserId.eq(user.0))
-            .all(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(rows.into_iter().map(|like| CommentId(like.comment_id)).collect())
-    }
-
-    async fn mentions(&self, ids: &[CommentId]) -> RepoResult<HashMap<CommentId, Vec<UserId>>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = comment_mentions::Entity::find()
-            .filter(comment_mentions::Column::CommentId.is_in(ids.iter().map(|id| id.0)))
-            .order_by_asc(comment_mentions::Column::Id)
-            .all(self.db.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(grouped(
-            rows.into_iter().map(|mention| (mention.comment_id, mention.user_id)),
-        ))
+        likes.sort_unstable();
+        mentions.sort_unstable();
+        Ok(CommentPeople {
+            likers: grouped(likes.into_iter().map(|(_, comment, user)| (comment, user))),
+            mentions: grouped(mentions.into_iter().map(|(_, comment, user)| (comment, user))),
+        })
     }
 
     async fn count_for(
