@@ -4,13 +4,13 @@ use backline_audio::testing::tone;
 use backline_e2e::{TestApp, TestUser, Upload, code, str_at};
 use serde_json::{Value, json};
 
-const ADD: &str = "mutation($f: ID!, $c: String!, $s: Float, $e: Float) { addComment(input: {fileId: $f, content: $c, timeStart: $s, timeEnd: $e}) { id content timeStart timeEnd owner { username } mentions { username } } }";
-const REPLY: &str = "mutation($id: ID!, $c: String!) { replyToComment(input: {commentId: $id, content: $c}) { id parent { id } timeStart } }";
+pub(crate) const ADD: &str = "mutation($f: ID!, $c: String!, $s: Float, $e: Float) { addComment(input: {fileId: $f, content: $c, timeStart: $s, timeEnd: $e}) { id content timeStart timeEnd owner { username } mentions { username } } }";
+pub(crate) const REPLY: &str = "mutation($id: ID!, $c: String!) { replyToComment(input: {commentId: $id, content: $c}) { id parent { id } timeStart } }";
 const EDIT: &str =
     "mutation($id: ID!, $c: String!) { editComment(input: {commentId: $id, content: $c}) { content editedAt } }";
 const DELETE: &str = "mutation($id: ID!) { deleteComment(commentId: $id) }";
 const RESOLVE: &str = "mutation($id: ID!) { resolveComment(commentId: $id) { isResolved resolvedBy { username } } }";
-const LIKE: &str = "mutation($id: ID!) { likeComment(commentId: $id) { id } }";
+pub(crate) const LIKE: &str = "mutation($id: ID!) { likeComment(commentId: $id) { id } }";
 const GRANT: &str = "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }";
 const THREADS: &str = "query($t: ID!, $o: CommentOrder!, $r: Boolean!) { track(id: $t) { comments(orderBy: $o, includeResolved: $r) { totalCount nodes { id content isPinned isDeleted owner { username } likeCount likedByMe likes { totalCount nodes { username } } file { version } responses { totalCount nodes { content owner { username } } } } } } }";
 

@@ -3,6 +3,7 @@
 use backline_e2e::{TestApp, TestUser, str_at};
 use serde_json::json;
 
+use crate::comments::{ADD, LIKE, REPLY};
 use crate::workspace::{CREATE_PROJECT, CREATE_SPACE, CREATE_TRACK};
 
 const NESTED: &str = "{ myArtistSpaces(first: 20) { nodes { name projects(first: 20) { nodes { name tracks(first: 10) { nodes { title collaborators(first: 10) { nodes { role user { username } } } } } } } } } }";
@@ -109,11 +110,6 @@ const TRACK_PAGE: &str = "query($t: ID!) { track(id: $t) { title \
     comments(first: 50) { totalCount nodes { content timeStart owner { username } likeCount likedByMe \
         responses(first: 10) { nodes { content owner { username } likeCount likedByMe } } } } } }";
 
-const ADD_COMMENT: &str =
-    "mutation($f: ID!, $c: String!, $t: Float) { addComment(input: {fileId: $f, content: $c, timeStart: $t}) { id } }";
-const REPLY: &str = "mutation($id: ID!, $c: String!) { replyToComment(input: {commentId: $id, content: $c}) { id } }";
-const LIKE: &str = "mutation($id: ID!) { likeComment(commentId: $id) { id } }";
-
 /// A track with `versions` analysed versions (the first approved as final) and `comments`
 /// comments, each with `replies` replies, every comment and reply liked by both people.
 async fn track_page(
@@ -162,8 +158,8 @@ async fn track_page(
         let comment = str_at(
             &app.ok(
                 Some(&author.token),
-                ADD_COMMENT,
-                json!({ "f": latest, "c": format!("note {n}"), "t": 1.0 }),
+                ADD,
+                json!({ "f": latest, "c": format!("note {n}"), "s": 1.0 }),
             )
             .await?,
             "/addComment/id",
