@@ -20,7 +20,7 @@ async fn an_idle_worker_does_not_poll_the_queue() -> anyhow::Result<()> {
     // The relay's own poll (once a second) is all that remains; two workers polling four times
     // a second would have made at least 24.
     assert!(idle <= 6, "{idle} statements in {WATCH:?} of idleness");
-    Ok(())
+    app.stop().await
 }
 
 #[tokio::test]
@@ -48,5 +48,5 @@ async fn an_upload_wakes_a_sleeping_worker_at_once() -> anyhow::Result<()> {
         .await
         .map_err(|_| anyhow::anyhow!("the upload did not wake the worker"))??;
     assert_eq!(analysed["analysis"]["status"], "READY", "{analysed}");
-    Ok(())
+    app.stop().await
 }

@@ -8,16 +8,16 @@ use backline_db::{Database, SqlJobQueue};
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
-async fn queue() -> anyhow::Result<(SqlJobQueue, TestDatabase)> {
+async fn queue() -> anyhow::Result<(TestDatabase, SqlJobQueue)> {
     let fresh = TestDatabase::new().await?;
     let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
-    Ok((SqlJobQueue::new(db), fresh))
+    Ok((fresh, SqlJobQueue::new(db)))
 }
 
 #[tokio::test]
 async fn claims_due_jobs_once_and_takes_over_expired_leases() -> anyhow::Result<()> {
-    let (jobs, _fresh) = queue().await?;
+    let (_fresh, jobs) = queue().await?;
     let now = Utc::now();
     let lease = Duration::minutes(10);
     let (first, second, later) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
@@ -77,7 +77,7 @@ async fn claims_due_jobs_once_and_takes_over_expired_leases() -> anyhow::Result<
 
 #[tokio::test]
 async fn concurrent_workers_never_share_a_job() -> anyhow::Result<()> {
-    let (jobs, _fresh) = queue().await?;
+    let (_fresh, jobs) = queue().await?;
     let now = Utc::now();
     for _ in 0..12 {
         jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), now - Duration::seconds(1))
@@ -98,7 +98,7 @@ async fn concurrent_workers_never_share_a_job() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn retried_jobs_wait_for_their_time() -> anyhow::Result<()> {
-    let (jobs, _fresh) = queue().await?;
+    let (_fresh, jobs) = queue().await?;
     let now = Utc::now();
     jobs.enqueue(JobKind::AnalyzeFile, Uuid::now_v7(), now).await?;
     let job = jobs
@@ -117,7 +117,7 @@ async fn retried_jobs_wait_for_their_time() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn the_next_due_time_is_the_earliest_wait_or_lease_end() -> anyhow::Result<()> {
-    let (jobs, _fresh) = queue().await?;
+    let (_fresh, jobs) = queue().await?;
     assert_eq!(jobs.next_due().await?, None, "an empty queue");
     let now = Utc::now();
     let later = now + Duration::seconds(30);

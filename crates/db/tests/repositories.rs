@@ -20,11 +20,13 @@ use backline_domain::workspace::{ArtistSpace, Collaborator, MembershipStatus, Pr
 use chrono::Utc;
 use uuid::Uuid;
 
-async fn database() -> anyhow::Result<(Database, TestDatabase)> {
+/// A fresh migrated database and its pool, the guard first so that it drops after the pool
+/// (a tuple's bindings drop last first).
+async fn database() -> anyhow::Result<(TestDatabase, Database)> {
     let fresh = TestDatabase::new().await?;
     let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
-    Ok((db, fresh))
+    Ok((fresh, db))
 }
 
 fn new_user(name: &str) -> NewUser {
@@ -125,7 +127,7 @@ async fn ana_bo_and_anas_space(
 
 #[tokio::test]
 async fn unique_emails_and_usernames_are_reported_as_duplicates() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let users = SqlUserRepository::new(db);
     let ana = new_user("ana");
     users.create(&ana).await?;
@@ -150,7 +152,7 @@ async fn unique_emails_and_usernames_are_reported_as_duplicates() -> anyhow::Res
 
 #[tokio::test]
 async fn pages_children_of_many_parents_in_one_statement() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let ana = new_user("ana");
@@ -211,7 +213,7 @@ async fn pages_children_of_many_parents_in_one_statement() -> anyhow::Result<()>
 
 #[tokio::test]
 async fn deleting_a_space_removes_everything_in_it() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let collaborators = SqlCollaboratorRepository::new(db.clone());
@@ -243,7 +245,7 @@ async fn deleting_a_space_removes_everything_in_it() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let collaborators = SqlCollaboratorRepository::new(db.clone());
@@ -336,7 +338,7 @@ fn invitation(space: &ArtistSpace, inviter: UserId, email: &str) -> Invitation {
 
 #[tokio::test]
 async fn one_pending_invitation_per_address_and_accepting_writes_an_active_row() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let collaborators = SqlCollaboratorRepository::new(db.clone());
@@ -380,7 +382,7 @@ async fn one_pending_invitation_per_address_and_accepting_writes_an_active_row()
 
 #[tokio::test]
 async fn a_refresh_token_rotates_once_even_under_concurrency() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let sessions = SqlSessionRepository::new(db.clone());
     let ana = new_user("ana");
@@ -428,7 +430,7 @@ async fn a_refresh_token_rotates_once_even_under_concurrency() -> anyhow::Result
 
 #[tokio::test]
 async fn every_migration_reverts_and_reapplies() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let applied = db.migration_status().await?.len();
     assert!(applied >= 13, "{applied} migrations");
     for _ in 0..applied {
@@ -448,7 +450,7 @@ async fn former_collaborators_move_from_the_old_history_table_onto_stored_rows()
     use backline_migration::{Alias, Migrator, MigratorTrait, Query};
     use sea_orm::ConnectionTrait;
 
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let users = SqlUserRepository::new(db.clone());
     let workspace = SqlWorkspaceRepository::new(db.clone());
     let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
@@ -509,5 +511,49 @@ async fn former_collaborators_move_from_the_old_history_table_onto_stored_rows()
     );
     assert!(collaborators.find(s.id.0, bo.user.id).await?.is_none());
     assert!(collaborators.roles_of(bo.user.id, &[s.id.0]).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_owners_row_keeps_its_role_and_stays_even_when_read_before_it_became_the_owners() -> anyhow::Result<()> {
+    let (_fresh, db) = database().await?;
+    let users = SqlUserRepository::new(db.clone());
+    let workspace = SqlWorkspaceRepository::new(db.clone());
+    let collaborators = SqlCollaboratorRepository::new(db.clone());
+    let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
+    let path = ResourcePath::Space(s.id);
+    let joining = Collaborator::joining(
+        CollaboratorId(Uuid::now_v7()),
+        path,
+        bo.user.id,
+        Role::Admin,
+        Utc::now(),
+    )
+    .join_onto(None);
+    collaborators.join(&joining).await?;
+    // Read as ADMIN; then Bo is made owner before the change lands.
+    let read = joining.into_row();
+    let promoted = Collaborator::joining(
+        CollaboratorId(Uuid::now_v7()),
+        path,
+        bo.user.id,
+        Role::Owner,
+        Utc::now(),
+    )
+    .join_onto(Some(read.clone()));
+    collaborators.transfer_ownership(path, ana.user.id, &promoted).await?;
+    assert!(matches!(
+        collaborators.set_role(s.id.0, bo.user.id, Role::Viewer).await,
+        Err(RepoError::NotFound)
+    ));
+    let removal = read
+        .remove(Some(ana.user.id), Utc::now())
+        .ok_or_else(|| anyhow::anyhow!("active"))?;
+    assert!(!collaborators.remove(&removal, &[]).await?, "an owner is not removed");
+    let row = collaborators
+        .find(s.id.0, bo.user.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("Bo's row"))?;
+    assert_eq!((row.role, row.status), (Role::Owner, MembershipStatus::Active));
     Ok(())
 }

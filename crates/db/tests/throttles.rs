@@ -6,16 +6,18 @@ use backline_db::testing::TestDatabase;
 use backline_db::{Database, SqlThrottle};
 use chrono::{Duration, Utc};
 
-async fn database() -> anyhow::Result<(Database, TestDatabase)> {
+/// A fresh migrated database and its pool, the guard first so that it drops after the pool
+/// (a tuple's bindings drop last first).
+async fn database() -> anyhow::Result<(TestDatabase, Database)> {
     let fresh = TestDatabase::new().await?;
     let db = Database::connect(fresh.url()).await?;
     db.migrate_up().await?;
-    Ok((db, fresh))
+    Ok((fresh, db))
 }
 
 #[tokio::test]
 async fn failures_counted_by_one_replica_lock_out_at_another() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let a = SqlThrottle::new(db.clone(), 3, Duration::minutes(10));
     let b = SqlThrottle::new(db.clone(), 3, Duration::minutes(10));
     let keys = vec!["account:a@example.com".to_owned(), "ip:10.0.0.1".to_owned()];
@@ -43,7 +45,7 @@ async fn failures_counted_by_one_replica_lock_out_at_another() -> anyhow::Result
 
 #[tokio::test]
 async fn parallel_guesses_are_counted_as_they_arrive() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let throttle = SqlThrottle::new(db, 5, Duration::minutes(15));
     let keys = vec!["account:c@example.com".to_owned()];
     let now = Utc::now();
@@ -64,7 +66,7 @@ async fn parallel_guesses_are_counted_as_they_arrive() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_success_forgets_its_attempt_and_the_accounts_failures() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let throttle = SqlThrottle::new(db, 2, Duration::minutes(15));
     let keys = vec!["account:d@example.com".to_owned(), "ip:10.0.0.9".to_owned()];
     let now = Utc::now();
@@ -88,7 +90,7 @@ async fn a_success_forgets_its_attempt_and_the_accounts_failures() -> anyhow::Re
 
 #[tokio::test]
 async fn rate_windows_are_shared_and_end() -> anyhow::Result<()> {
-    let (db, _fresh) = database().await?;
+    let (_fresh, db) = database().await?;
     let a = SqlThrottle::new(db.clone(), 5, Duration::minutes(15));
     let b = SqlThrottle::new(db.clone(), 5, Duration::minutes(15));
     let minute = Duration::minutes(1);

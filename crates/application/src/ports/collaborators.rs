@@ -36,11 +36,13 @@ pub trait CollaboratorRepository: Send + Sync + 'static {
     /// writes the changed one; `Duplicate(Unique::Membership)` when an ACTIVE row for the
     /// pair appeared meanwhile.
     async fn join(&self, joining: &Joining) -> RepoResult<()>;
-    /// Changes an ACTIVE row's role.
+    /// Changes an ACTIVE row's role, never an OWNER's (ownership moves only by
+    /// `transfer_ownership`); `NotFound` when there is no such row, also when the row became
+    /// the owner's since it was read.
     async fn set_role(&self, resource_id: Uuid, user: UserId, role: Role) -> RepoResult<()>;
     /// Stores a removal ([`Collaborator::remove`]) in one transaction with an
     /// `AccessChanged` event for the user and `notifications` (with their live events);
-    /// `false`, writing nothing, when the row was no longer ACTIVE.
+    /// `false`, writing nothing, when the row was no longer ACTIVE or is now the owner's.
     async fn remove(&self, removed: &Collaborator, notifications: &[Notification]) -> RepoResult<bool>;
     /// A resource's former collaborators, most recently removed first, at most `limit`.
     async fn former(&self, resource_id: Uuid, limit: u64) -> RepoResult<Vec<FormerCollaborator>>;

@@ -58,6 +58,22 @@ impl MemoryCollaborators {
         }
     }
 
+    /// Ends (REMOVED, by nobody) every ACTIVE row on `resources`, owners' included, as a
+    /// deletion of those resources does (the SQL store deletes the rows).
+    pub(crate) fn end_rows_on(&self, resources: &[Uuid], now: chrono::DateTime<chrono::Utc>) {
+        if let Ok(mut state) = self.state.lock() {
+            for row in state
+                .rows
+                .iter_mut()
+                .filter(|row| row.is_active() && resources.contains(&row.resource_id))
+            {
+                row.status = MembershipStatus::Removed;
+                row.removed_at = Some(now);
+                row.removed_by = None;
+            }
+        }
+    }
+
     /// Makes transfers of ownership set the owner in `workspace` too.
     pub(crate) fn keep_owners_in(&self, workspace: &Arc<MemoryWorkspace>) {
         // A second call keeps the first hierarchy, as a fake shares one.
@@ -159,7 +175,9 @@ impl CollaboratorRepository for MemoryCollaborators {
             let row = state
                 .rows
                 .iter_mut()
-                .find(|row| row.resource_id == resource_id && row.user_id == user && row.is_active())
+                .find(|row| {
+                    row.resource_id == resource_id && row.user_id == user && row.is_active() && row.role != Role::Owner
+                })
                 .ok_or(RepoError::NotFound)?;
             row.role = role;
             Ok(())
@@ -171,7 +189,7 @@ impl CollaboratorRepository for MemoryCollaborators {
             let Some(row) = state
                 .rows
                 .iter_mut()
-                .find(|row| row.id == removed.id && row.is_active())
+                .find(|row| row.id == removed.id && row.is_active() && row.role != Role::Owner)
             else {
                 return Ok(false);
             };

@@ -9,7 +9,7 @@ use backline_domain::page::{Direction, Page, PageRequest};
 use backline_domain::roles::Role;
 use backline_domain::values::{SHORT_ID_ALPHABET, SHORT_ID_LEN, Slug, SlugType};
 use backline_domain::workspace::{
-    ArtistSpace, Collaborator, Joining, MembershipStatus, Project, ProjectStatus, ResourcePath, Track, TrackStatus,
+    ArtistSpace, Collaborator, Joining, Project, ProjectStatus, ResourcePath, Track, TrackStatus,
 };
 use chrono::Utc;
 use uuid::Uuid;
@@ -560,20 +560,7 @@ impl MemoryWorkspace {
                 Ok(())
             });
         };
-        let now = Utc::now();
-        for row in collaborators
-            .rows()
-            .into_iter()
-            .filter(|row| row.is_active() && resources.contains(&row.resource_id))
-        {
-            let ended = Collaborator {
-                status: MembershipStatus::Removed,
-                removed_at: Some(now),
-                removed_by: None,
-                ..row
-            };
-            collaborators.remove(&ended, &[]).await?;
-        }
+        collaborators.end_rows_on(resources, Utc::now());
         Ok(())
     }
 

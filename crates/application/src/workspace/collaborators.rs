@@ -112,7 +112,18 @@ pub async fn update_collaborator_role(
             row.role
         )));
     }
-    workspace.access.collaborators.set_role(path.id(), user, role).await?;
+    workspace
+        .access
+        .collaborators
+        .set_role(path.id(), user, role)
+        .await
+        .map_err(|error| match error {
+            // They left, were removed, or were made owner between the read and the write.
+            RepoError::NotFound => {
+                AppError::conflict("userId", "this collaborator changed meanwhile; reload and try again")
+            }
+            other => other.into(),
+        })?;
     row.role = role;
     Ok(row)
 }

@@ -197,6 +197,8 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
             .filter(collaborators::Column::ResourceId.eq(resource_id))
             .filter(collaborators::Column::UserId.eq(user.0))
             .filter(active())
+            // Not an owner's: ownership moves only by transfer (which may have just happened).
+            .filter(collaborators::Column::Role.ne(Role::Owner.as_str()))
             .exec(self.db.conn())
             .await
             .map_err(repo_error)?;
@@ -218,6 +220,8 @@ impl CollaboratorRepository for SqlCollaboratorRepository {
             )
             .filter(collaborators::Column::Id.eq(removed.id.0))
             .filter(active())
+            // An owner is never removed, even one who became owner since the row was read.
+            .filter(collaborators::Column::Role.ne(Role::Owner.as_str()))
             .exec(&txn)
             .await
             .map_err(repo_error)?;
