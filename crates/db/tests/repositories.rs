@@ -111,10 +111,22 @@ fn project(space: &ArtistSpace, owner: UserId, slug: &str) -> Project {
 }
 
 /// Two accounts, ana and bo, and a space "s" ana owns.
-async fn ana_bo_and_anas_space(
-    users: &SqlUserRepository,
-    workspace: &SqlWorkspaceRepository,
-) -> anyhow::Result<(NewUser, NewUser, ArtistSpace)> {
+/// A fresh database with two accounts, ana and bo, and a space "s" ana owns, with the
+/// repositories the tests use. The guard is the last field, so it drops after the pool.
+struct AnaAndBo {
+    db: Database,
+    workspace: SqlWorkspaceRepository,
+    collaborators: SqlCollaboratorRepository,
+    ana: NewUser,
+    bo: NewUser,
+    s: ArtistSpace,
+    _fresh: TestDatabase,
+}
+
+async fn ana_bo_and_anas_space() -> anyhow::Result<AnaAndBo> {
+    let (fresh, db) = database().await?;
+    let users = SqlUserRepository::new(db.clone());
+    let workspace = SqlWorkspaceRepository::new(db.clone());
     let (ana, bo) = (new_user("ana"), new_user("bo"));
     users.create(&ana).await?;
     users.create(&bo).await?;
@@ -122,7 +134,15 @@ async fn ana_bo_and_anas_space(
     workspace
         .insert_space(&s, &owner_row(s.id.0, ResourceKind::ArtistSpace, ana.user.id))
         .await?;
-    Ok((ana, bo, s))
+    Ok(AnaAndBo {
+        collaborators: SqlCollaboratorRepository::new(db.clone()),
+        db,
+        workspace,
+        ana,
+        bo,
+        s,
+        _fresh: fresh,
+    })
 }
 
 #[tokio::test]
@@ -245,11 +265,15 @@ async fn deleting_a_space_removes_everything_in_it() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_removed_collaborator_keeps_a_removed_row_and_comes_back_on_a_new_one() -> anyhow::Result<()> {
-    let (_fresh, db) = database().await?;
-    let users = SqlUserRepository::new(db.clone());
-    let workspace = SqlWorkspaceRepository::new(db.clone());
-    let collaborators = SqlCollaboratorRepository::new(db.clone());
-    let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
+    let AnaAndBo {
+        db: _,
+        workspace,
+        collaborators,
+        ana,
+        bo,
+        s,
+        _fresh,
+    } = ana_bo_and_anas_space().await?;
     let path = ResourcePath::Space(s.id);
     let joined = Utc::now();
     let joining = Collaborator::joining(CollaboratorId(Uuid::now_v7()), path, bo.user.id, Role::Editor, joined)
@@ -338,12 +362,16 @@ fn invitation(space: &ArtistSpace, inviter: UserId, email: &str) -> Invitation {
 
 #[tokio::test]
 async fn one_pending_invitation_per_address_and_accepting_writes_an_active_row() -> anyhow::Result<()> {
-    let (_fresh, db) = database().await?;
-    let users = SqlUserRepository::new(db.clone());
-    let workspace = SqlWorkspaceRepository::new(db.clone());
-    let collaborators = SqlCollaboratorRepository::new(db.clone());
+    let AnaAndBo {
+        db,
+        workspace: _,
+        collaborators,
+        ana,
+        bo,
+        s,
+        _fresh,
+    } = ana_bo_and_anas_space().await?;
     let invitations = SqlInvitationRepository::new(db.clone());
-    let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
     let first = invitation(&s, ana.user.id, &bo.user.email);
     invitations.insert(&first, &[]).await?;
     // Both backends name the same rule for the partial unique index.
@@ -450,10 +478,15 @@ async fn former_collaborators_move_from_the_old_history_table_onto_stored_rows()
     use backline_migration::{Alias, Migrator, MigratorTrait, Query};
     use sea_orm::ConnectionTrait;
 
-    let (_fresh, db) = database().await?;
-    let users = SqlUserRepository::new(db.clone());
-    let workspace = SqlWorkspaceRepository::new(db.clone());
-    let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
+    let AnaAndBo {
+        db,
+        workspace: _,
+        collaborators: _,
+        ana,
+        bo,
+        s,
+        _fresh,
+    } = ana_bo_and_anas_space().await?;
     // Back to the schema before stored membership, where a removed collaborator's row lived in
     // `collaborator_history`.
     let conn = backline_db::testing::connection(&db);
@@ -516,11 +549,15 @@ async fn former_collaborators_move_from_the_old_history_table_onto_stored_rows()
 
 #[tokio::test]
 async fn an_owners_row_keeps_its_role_and_stays_even_when_read_before_it_became_the_owners() -> anyhow::Result<()> {
-    let (_fresh, db) = database().await?;
-    let users = SqlUserRepository::new(db.clone());
-    let workspace = SqlWorkspaceRepository::new(db.clone());
-    let collaborators = SqlCollaboratorRepository::new(db.clone());
-    let (ana, bo, s) = ana_bo_and_anas_space(&users, &workspace).await?;
+    let AnaAndBo {
+        db: _,
+        workspace: _,
+        collaborators,
+        ana,
+        bo,
+        s,
+        _fresh,
+    } = ana_bo_and_anas_space().await?;
     let path = ResourcePath::Space(s.id);
     let joining = Collaborator::joining(
         CollaboratorId(Uuid::now_v7()),
