@@ -17,6 +17,7 @@ mod invite_links;
 mod labels;
 mod live;
 mod live_resume;
+mod loading_ahead;
 mod mail_log;
 mod media_formats;
 mod media_images;

@@ -463,6 +463,12 @@ impl Actor {
         }
     }
 
+    /// Whether this caller is acting for one query ([`Actor::for_one_query`]): what it reads
+    /// may be loaded ahead and reused within the operation.
+    pub fn is_one_query(&self) -> bool {
+        self.roles.is_some()
+    }
+
     /// The roles remembered for this operation, when it is a query.
     pub(crate) fn role_memo(&self) -> Option<&RoleMemo> {
         self.roles.as_deref()

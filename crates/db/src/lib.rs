@@ -25,7 +25,8 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use backline_migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
 
 pub use creators::{SqlAliasRepository, SqlCreatorRepository};
 pub use events::{EventRelay, RelayOptions, SqlEventLog};
@@ -47,6 +48,24 @@ tokio::task_local! {
 
 /// Statements slower than this are logged as warnings; all are logged at `trace` level.
 const SLOW_STATEMENT: Duration = Duration::from_millis(200);
+
+/// How long a pooled connection may sit idle before it is pinged on its way out of the pool.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+
+/// How many rows a SQLite connection's worker thread may hand over before the reading task takes
+/// them: a whole nested level (hundreds of rows) at once rather than 50 at a time, each batch a
+/// thread hand-off.
+const SQLITE_ROW_BUFFER: usize = 1024;
+
+/// The settings every SQLite connection of the pool opens with (pragmas are per connection:
+/// set once on the pool, they would hold for whichever connection ran them).
+fn sqlite_options(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .row_buffer_size(SQLITE_ROW_BUFFER)
+}
 
 /// A pool of connections to Backline's database, with a counter of executed statements (used
 /// by tests that prove nested queries do not multiply statements).
@@ -87,13 +106,13 @@ impl Database {
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
             .max_connections(max_connections)
-            .min_connections(1);
+            .min_connections(1)
+            // A connection in use is known to work: ping only those idle long enough for the
+            // server or a proxy to have dropped them, not before every statement (the default,
+            // which doubles each statement's round trips).
+            .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
+            .map_sqlx_sqlite_opts(sqlite_options);
         let connection = sea_orm::Database::connect(options).await?;
-        if is_sqlite {
-            connection.execute_unprepared("PRAGMA journal_mode = WAL").await?;
-            connection.execute_unprepared("PRAGMA synchronous = NORMAL").await?;
-            connection.execute_unprepared("PRAGMA foreign_keys = ON").await?;
-        }
         let statements = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&statements);
         let mut connection = connection;
@@ -297,6 +316,39 @@ mod tests {
             ))
             .await?;
         assert_eq!(rows.len(), 2, "both writes were kept");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn every_sqlite_connection_of_the_pool_has_the_same_settings() -> anyhow::Result<()> {
+        use sea_orm::TransactionTrait;
+        let fresh = testing::TestDatabase::new().await?;
+        if !fresh.url().starts_with("sqlite:") {
+            return Ok(());
+        }
+        let db = Database::connect(fresh.url()).await?;
+        // Each open transaction holds a connection of its own, so these are eight connections.
+        let mut open = Vec::new();
+        for _ in 0..db.max_connections {
+            open.push(db.conn().begin().await?);
+        }
+        for txn in &open {
+            let ask = |pragma: &str| {
+                txn.query_one_raw(sea_orm::Statement::from_string(
+                    DbBackend::Sqlite,
+                    format!("PRAGMA {pragma}"),
+                ))
+            };
+            let journal = ask("journal_mode").await?.map(|row| row.try_get_by_index::<String>(0));
+            let synchronous = ask("synchronous").await?.map(|row| row.try_get_by_index::<i64>(0));
+            let foreign_keys = ask("foreign_keys").await?.map(|row| row.try_get_by_index::<i64>(0));
+            assert_eq!(journal.transpose()?.as_deref(), Some("wal"));
+            assert_eq!(synchronous.transpose()?, Some(1), "NORMAL");
+            assert_eq!(foreign_keys.transpose()?, Some(1), "on");
+        }
+        for txn in open {
+            txn.rollback().await?;
+        }
         Ok(())
     }
 }

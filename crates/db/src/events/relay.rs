@@ -165,7 +165,10 @@ async fn run(
     loop {
         tokio::select! {
             () = committed.notified() => {}
-            _ = wake.recv() => {}
+            // Only PostgreSQL's listener wakes the relay; without one the channel is closed,
+            // and a closed channel answers at once: matching `Some` leaves that branch out
+            // instead of spinning on it.
+            Some(()) = wake.recv() => {}
             _ = poll.tick() => {}
             _ = stopped.changed() => return,
         }
@@ -251,6 +254,49 @@ mod tests {
         cursor.expire(start + GAP_PATIENCE + Duration::from_millis(1));
         assert!(cursor.gaps.is_empty());
         assert_eq!(cursor.max_seen, 4);
+    }
+
+    /// A bus nobody listens to.
+    struct Nowhere;
+
+    impl EventBus for Nowhere {
+        fn publish(&self, _: EventPosition, _: backline_application::ports::Event) {}
+        fn subscribe(&self) -> backline_application::ports::EventStream {
+            Box::pin(futures::stream::empty())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_idle_relay_reads_the_outbox_once_per_poll_interval() -> anyhow::Result<()> {
+        let fresh = crate::testing::TestDatabase::new().await?;
+        let db = Database::connect(fresh.url()).await?;
+        db.migrate_up().await?;
+        // As on SQLite: no listener, so nothing holds the wake-up channel open.
+        let (_, wake) = mpsc::channel::<()>(1);
+        let (stop, stopped) = watch::channel(false);
+        let options = RelayOptions {
+            poll_interval: Duration::from_millis(100),
+            ..RelayOptions::default()
+        };
+        let before = db.statements_executed();
+        // Not in the uncounted scope the relay normally runs in, so its reads are counted.
+        let relay = tokio::spawn(run(
+            db.clone(),
+            Arc::new(Nowhere),
+            options,
+            Cursor::default(),
+            wake,
+            stopped,
+        ));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        stop.send(true)?;
+        relay.await?;
+        let reads = db.statements_executed() - before;
+        assert!(
+            reads <= 8,
+            "{reads} reads of an empty outbox in half a second at a 100 ms interval"
+        );
+        Ok(())
     }
 
     #[test]

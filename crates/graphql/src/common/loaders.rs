@@ -3,8 +3,10 @@
 //! its loaders (`impl Loader<Key> for Batch`) in its own `loaders` module; the counts behind
 //! connections' `totalCount` live here, with `TotalCount`.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use backline_application::feedback::count_comments_of;
@@ -186,17 +188,82 @@ pub(crate) fn track_of(path: ResourcePath) -> Option<TrackId> {
     }
 }
 
-/// The request's dataloader (one loader, many key types).
-pub(crate) struct Loaders(pub(crate) DataLoader<Batch>);
+/// The request's dataloader (one loader, many key types), and the values a resolver loaded
+/// ahead for the levels below it (see [`Primed`]).
+pub(crate) struct Loaders(pub(crate) DataLoader<Batch>, Primed);
 
 impl Loaders {
     pub(crate) fn new(app: &App, actor: &Arc<Actor>) -> Self {
-        Self(DataLoader::new(
-            Batch {
-                app: app.clone(),
-                actor: Arc::clone(actor),
-            },
-            tokio::spawn,
-        ))
+        Self(
+            DataLoader::new(
+                Batch {
+                    app: app.clone(),
+                    actor: Arc::clone(actor),
+                },
+                tokio::spawn,
+            ),
+            Primed::default(),
+        )
+    }
+
+    /// The value for `key`: the one loaded ahead if there is one, else through the batch.
+    pub(crate) async fn load_one<K>(&self, key: K) -> async_graphql::Result<Option<<Batch as Loader<K>>::Value>>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        Batch: Loader<K, Error = async_graphql::Error>,
+        <Batch as Loader<K>>::Value: Clone,
+    {
+        match self.1.get::<K, <Batch as Loader<K>>::Value>(&key) {
+            Some(value) => Ok(Some(value)),
+            None => self.0.load_one(key).await,
+        }
+    }
+
+    /// Remembers values loaded ahead, for [`Loaders::load_one`] to answer from (typed by the
+    /// key's loader, so what is primed is what the loader would have returned).
+    pub(crate) fn prime<K>(&self, values: impl IntoIterator<Item = (K, <Batch as Loader<K>>::Value)>)
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        Batch: Loader<K>,
+    {
+        self.1.put(values);
+    }
+}
+
+/// Values loaded ahead by a resolver that looked at the fields selected below it (a
+/// connection that knows its nodes' children will be asked for loads them, level after level,
+/// in one task), by key type. Only a query's resolvers prime: a mutation's fields run one
+/// after another and must each see the changes of the ones before.
+#[derive(Default)]
+pub(crate) struct Primed(Mutex<HashMap<TypeId, Box<dyn Any + Send>>>);
+
+impl Primed {
+    fn get<K, V>(&self, key: &K) -> Option<V>
+    where
+        K: Hash + Eq + 'static,
+        V: Clone + 'static,
+    {
+        let by_type = self.0.lock().ok()?;
+        by_type
+            .get(&TypeId::of::<HashMap<K, V>>())?
+            .downcast_ref::<HashMap<K, V>>()?
+            .get(key)
+            .cloned()
+    }
+
+    fn put<K, V>(&self, values: impl IntoIterator<Item = (K, V)>)
+    where
+        K: Send + Hash + Eq + 'static,
+        V: Send + 'static,
+    {
+        let Ok(mut by_type) = self.0.lock() else {
+            return;
+        };
+        let slot = by_type
+            .entry(TypeId::of::<HashMap<K, V>>())
+            .or_insert_with(|| Box::new(HashMap::<K, V>::new()));
+        if let Some(map) = slot.downcast_mut::<HashMap<K, V>>() {
+            map.extend(values);
+        }
     }
 }

@@ -1,9 +1,10 @@
 //! What every context's GraphQL module shares, and nothing context-specific: the request
 //! context, error mapping, global ids, pagination, the node types' declarations (their fields
-//! live in their contexts), shared enums, the dataloader, and the few field helpers several
+//! live in their contexts), shared enums, the dataloader and loading ahead, and the few field helpers several
 //! contexts expose (owner, images, waveforms, comment lists). Context modules import this and
 //! never each other in a circle.
 
+pub(crate) mod ahead;
 pub(crate) mod args;
 pub(crate) mod context;
 pub(crate) mod enums;

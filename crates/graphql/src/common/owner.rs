@@ -10,7 +10,6 @@ pub(crate) async fn owner(ctx: &Context<'_>, id: UserId) -> async_graphql::Resul
     let (_, request) = parts(ctx)?;
     request
         .loaders
-        .0
         .load_one(id)
         .await?
         .map(UserNode::from)

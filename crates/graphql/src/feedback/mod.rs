@@ -1,5 +1,6 @@
 //! Feedback: time-synced comments, replies, likes, and the live comment and track feeds.
 
+mod ahead;
 mod live;
 pub(crate) mod loaders;
 mod mutation;

@@ -115,7 +115,7 @@ impl CommentNode {
     ) -> async_graphql::Result<crate::common::nodes::UserConnection> {
         let page_request = page_request(first, after, last, before)?;
         let (_, request) = parts(ctx)?;
-        let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
+        let details = request.loaders.load_one(CommentDetailsOf(self.0.id)).await?;
         let likers = details.map(|details| details.likers).unwrap_or_default();
         let total = u64::try_from(likers.len()).unwrap_or(u64::MAX);
         let page = Page::of_list(likers, &page_request, |id| id.0, ListOrder::OldestFirst);
@@ -134,21 +134,21 @@ impl CommentNode {
     /// How many people liked it.
     async fn like_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
         let (_, request) = parts(ctx)?;
-        let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
+        let details = request.loaders.load_one(CommentDetailsOf(self.0.id)).await?;
         Ok(details.map_or(0, |details| i32::try_from(details.likers.len()).unwrap_or(i32::MAX)))
     }
 
     /// Whether you liked it.
     async fn liked_by_me(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         let (_, request) = parts(ctx)?;
-        let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
+        let details = request.loaders.load_one(CommentDetailsOf(self.0.id)).await?;
         Ok(details.is_some_and(|details| details.liked_by_me))
     }
 
     /// The people its text mentions with `@username` who can read the track.
     async fn mentions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserNode>> {
         let (_, request) = parts(ctx)?;
-        let details = request.loaders.0.load_one(CommentDetailsOf(self.0.id)).await?;
+        let details = request.loaders.load_one(CommentDetailsOf(self.0.id)).await?;
         let mentioned = details.map(|details| details.mentions).unwrap_or_default();
         let users = request.loaders.0.load_many(mentioned.iter().copied()).await?;
         Ok(mentioned
@@ -173,7 +173,6 @@ impl CommentNode {
             let (_, request) = parts(ctx)?;
             request
                 .loaders
-                .0
                 .load_one(RepliesOf(self.0.id))
                 .await?
                 .unwrap_or_default()
@@ -236,6 +235,7 @@ pub(crate) async fn comments_field(
         .load_one(CommentsOf(parent, id, path, filter, request))
         .await?
         .unwrap_or_default();
+    crate::feedback::ahead::below_comments(ctx, &page.items).await?;
     Ok(CommentConnection::new(
         page,
         TotalCount::Comments(parent, id, path, include_resolved),

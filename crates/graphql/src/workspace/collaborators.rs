@@ -26,7 +26,6 @@ impl CollaboratorNode {
         let (_, request) = parts(ctx)?;
         request
             .loaders
-            .0
             .load_one(self.0.user_id)
             .await?
             .map(UserNode::from)

@@ -1,5 +1,6 @@
 //! The workspace: artist spaces, projects, tracks and their collaborators.
 
+mod ahead;
 mod collaborator_mutation;
 mod collaborators;
 pub(crate) mod loaders;

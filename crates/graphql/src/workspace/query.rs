@@ -11,6 +11,7 @@ use crate::common::error::{GqlResult, bad_input, exactly_one};
 use crate::common::ids::{Kind, decode};
 use crate::common::nodes::{ArtistSpaceConnection, ArtistSpaceNode, ProjectNode, TrackNode};
 use crate::common::pagination::page_request;
+use crate::workspace::ahead::{below_project, below_spaces};
 
 /// Artist spaces, projects and tracks.
 #[derive(Default)]
@@ -41,9 +42,9 @@ impl WorkspaceQuery {
             (None, None, Some(slug)) => SpaceLookup::Slug(slug),
             (None, None, None) => return Err(bad_input("id", "give exactly one of id, shortId, slug")),
         };
-        Ok(ArtistSpaceNode(
-            find_artist_space(&app.workspace, &request.actor, lookup).await.gql()?,
-        ))
+        let space = find_artist_space(&app.workspace, &request.actor, lookup).await.gql()?;
+        below_spaces(ctx, false, std::slice::from_ref(&space)).await?;
+        Ok(ArtistSpaceNode(space))
     }
 
     /// A project by id or short id. Give exactly one.
@@ -70,7 +71,9 @@ impl WorkspaceQuery {
             (None, Some(short_id)) => find_project_by_short_id(&app.workspace, &request.actor, &short_id).await,
             (None, None) => return Err(bad_input("id", "give exactly one of id, shortId")),
         };
-        Ok(ProjectNode(project.gql()?))
+        let project = project.gql()?;
+        below_project(ctx, &project).await?;
+        Ok(ProjectNode(project))
     }
 
     /// A track by id or short id. Give exactly one.

@@ -121,7 +121,6 @@ impl ResourceFields {
         let (_, context) = parts(ctx)?;
         let page = context
             .loaders
-            .0
             .load_one(CollaboratorsOf(self.path, request))
             .await?
             .unwrap_or_default();

@@ -26,6 +26,7 @@ use crate::workspace::resource::ResourceFields;
 pub(crate) async fn my_spaces(ctx: &Context<'_>, request: PageRequest) -> async_graphql::Result<ArtistSpaceConnection> {
     let (app, context) = parts(ctx)?;
     let page = my_artist_spaces(&app.workspace, &context.actor, request).await.gql()?;
+    crate::workspace::ahead::below_spaces(ctx, true, &page.items).await?;
     Ok(ArtistSpaceConnection::new(page, TotalCount::MySpaces))
 }
 
@@ -146,7 +147,6 @@ impl ArtistSpaceNode {
         let (_, context) = parts(ctx)?;
         let page = context
             .loaders
-            .0
             .load_one(ProjectsOf(self.0.id, request))
             .await?
             .unwrap_or_default();
@@ -219,7 +219,6 @@ impl ProjectNode {
         let path = self.0.path();
         let page = context
             .loaders
-            .0
             .load_one(TracksOf(path, request))
             .await?
             .unwrap_or_default();
