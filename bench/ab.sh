@@ -21,17 +21,8 @@ for tool in wrk python3 curl; do
     command -v "$tool" >/dev/null || { echo "ab.sh: $tool is missing (Debian: apt-get install -y $tool)" >&2; exit 1; }
 done
 port=18281
-work="$(mktemp -d)"
-export BACKLINE_JWT_SECRET=bench-secret-bench-secret-bench-secret-xx RUST_LOG=warn
-export BACKLINE_LOGIN_ATTEMPTS=1000
-server_pid=""
-db=""
-cleanup() {
-    if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    if [[ -n "$db" ]]; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/server.sh
+source bench/server.sh
 
 # wrk's summary as "req/s p50 p99".
 figures() {

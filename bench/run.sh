@@ -13,18 +13,8 @@ connections="${2:-64}"
 cargo build --release -q -p backline_server
 bin=target/release/backline
 port=18181
-work="$(mktemp -d)"
-export BACKLINE_JWT_SECRET=bench-secret-bench-secret-bench-secret-xx RUST_LOG=warn
-export BACKLINE_LOGIN_ATTEMPTS=1000
-server_pid=""
-db=""
-# On every exit, failures included: stop the server, drop the PostgreSQL database, remove $work.
-cleanup() {
-    if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    if [[ -n "$db" ]]; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/server.sh
+source bench/server.sh
 
 # measure <label> <query>: a warm-up, then the measured run of bench/<query>.lua.
 measure() {

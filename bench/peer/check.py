@@ -5,16 +5,9 @@ usernames, in order). Prints the counts; exits non-zero, loudly, when they diffe
 
 Usage: check.py backline.json postgraphile.json sql.json
 """
-import json
 import sys
 
-
-def load(path):
-    with open(path) as f:
-        document = json.load(f)
-    if document.get("errors"):
-        raise SystemExit(f"FAIL: {path} holds GraphQL errors: {document['errors']}")
-    return document["data"]
+from answers import load
 
 
 def backline_tree(data):

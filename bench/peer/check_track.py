@@ -12,13 +12,7 @@ Usage: check_track.py backline.json postgraphile.json
 import json
 import sys
 
-
-def load(path):
-    with open(path) as f:
-        document = json.load(f)
-    if document.get("errors"):
-        raise SystemExit(f"FAIL: {path} holds GraphQL errors: {document['errors']}")
-    return document["data"]
+from answers import load
 
 
 def backline_page(data):
