@@ -2,12 +2,10 @@
 //! collaborators and people selected below it in one go) answers exactly what level-by-level
 //! loading answers, and shows nobody more than their roles allow.
 
-use backline_e2e::{TestApp, TestUser, code, str_at};
+use backline_e2e::{TestApp, code, str_at};
 use serde_json::{Value, json};
 
 use crate::workspace::{CREATE_PROJECT, CREATE_TRACK};
-
-const ADD_ROLE: &str = "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }";
 
 /// The titles of the tracks listed at `pointer` (an array of track nodes).
 fn titles(data: &Value, pointer: &str) -> Vec<String> {
@@ -20,16 +18,6 @@ fn titles(data: &Value, pointer: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-async fn grant(app: &TestApp, owner: &TestUser, resource: &str, user: &TestUser, role: &str) -> anyhow::Result<()> {
-    app.ok(
-        Some(&owner.token),
-        ADD_ROLE,
-        json!({"r": resource, "u": user.id, "role": role}),
-    )
-    .await?;
-    Ok(())
 }
 
 #[tokio::test]
@@ -53,9 +41,9 @@ async fn a_collaborator_of_one_track_sees_that_track_and_not_its_siblings() -> a
     )?;
     app.ok(t, CREATE_TRACK, json!({"p": other_project, "t": "Elsewhere"}))
         .await?;
-    grant(&app, &owner, &place.track, &one_track, "VIEWER").await?;
-    grant(&app, &owner, &place.project, &one_project, "EDITOR").await?;
-    grant(&app, &owner, &place.space, &whole_space, "VIEWER").await?;
+    app.grant(&owner, &place.track, &one_track, "VIEWER").await?;
+    app.grant(&owner, &place.project, &one_project, "EDITOR").await?;
+    app.grant(&owner, &place.space, &whole_space, "VIEWER").await?;
 
     let tree = "{ myArtistSpaces { nodes { name projects { nodes { name tracks { nodes { title collaborators { nodes { user { username } } } } } } } } } }";
     let by_project = "query($p: ID!) { project(id: $p) { name tracks { nodes { title collaborators { nodes { role user { username } } } } } } }";

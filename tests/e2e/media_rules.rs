@@ -2,10 +2,9 @@
 //! version numbering under concurrency; storage returned on deletion.
 
 use backline_audio::testing::{Signal, wav};
-use backline_e2e::{TestApp, TestUser, Upload, code, fixture, str_at};
+use backline_e2e::{TestApp, Upload, code, fixture, str_at};
 use serde_json::{Value, json};
 
-const ADD: &str = "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }";
 const APPROVE: &str = "mutation($id: ID!) { approveFileVersion(fileId: $id) { id version isFinalVersion } }";
 const DELETE: &str = "mutation($id: ID!) { deleteFile(fileId: $id) }";
 
@@ -20,16 +19,6 @@ fn tone(seconds: u64) -> Vec<u8> {
         8_000 * seconds,
         16,
     )
-}
-
-async fn grant(app: &TestApp, owner: &TestUser, resource: &str, user: &TestUser, role: &str) -> anyhow::Result<()> {
-    app.ok(
-        Some(&owner.token),
-        ADD,
-        json!({ "r": resource, "u": user.id, "role": role }),
-    )
-    .await?;
-    Ok(())
 }
 
 async fn file_count(app: &TestApp, token: &str, track: &str) -> anyhow::Result<i64> {
@@ -53,8 +42,8 @@ async fn roles_decide_who_uploads_approves_and_deletes() -> anyhow::Result<()> {
         app.user("str").await?,
     );
     let place = app.hierarchy(&owner, "Roles").await?;
-    grant(&app, &owner, &place.project, &editor, "EDITOR").await?;
-    grant(&app, &owner, &place.track, &viewer, "VIEWER").await?;
+    app.grant(&owner, &place.project, &editor, "EDITOR").await?;
+    app.grant(&owner, &place.track, &viewer, "VIEWER").await?;
     let bytes = tone(1);
 
     let refused = app

@@ -215,6 +215,21 @@ impl Api {
         })
     }
 
+    /// Gives `user` the `role` (OWNER, ADMIN, EDITOR, VIEWER) on the space, project or track
+    /// `resource`, as `owner`.
+    ///
+    /// # Errors
+    /// Fails when the grant is refused.
+    pub async fn grant(&self, owner: &TestUser, resource: &str, user: &TestUser, role: &str) -> anyhow::Result<()> {
+        self.ok(
+            Some(&owner.token),
+            "mutation($r: ID!, $u: ID!, $role: Role!) { addCollaborator(input: {resourceId: $r, userId: $u, role: $role}) { role } }",
+            json!({ "r": resource, "u": user.id, "role": role }),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Creates a space with one project holding one track, as `user`; returns their ids.
     ///
     /// # Errors

@@ -11,11 +11,16 @@
 //! Only queries load ahead: a mutation's fields run one after another, and each must see the
 //! changes of the ones before.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, SelectionField, Value};
+use backline_application::identity::users_by_ids;
 use backline_application::{Actor, App};
-use backline_domain::page::PageRequest;
+use backline_domain::ids::UserId;
+use backline_domain::page::{Page, PageRequest};
 
 use crate::common::context::{RequestContext, parts};
+use crate::common::error::gql;
 use crate::common::pagination::page_request;
 
 /// One level of the response: the selections made on its objects, and who asks.
@@ -95,4 +100,24 @@ pub(crate) fn page_of(field: &SelectionField<'_>) -> Option<PageRequest> {
         }
     }
     page_request(first, after, last, before).ok()
+}
+
+/// Every item of `pages`: the objects of the level below.
+pub(crate) fn items<K, T: Clone>(pages: &HashMap<K, Page<T>>) -> Vec<T> {
+    pages.values().flat_map(|page| page.items.iter().cloned()).collect()
+}
+
+/// Loads the people `ids` name (each once) and primes the user loader with them.
+pub(crate) async fn people(level: &Level<'_>, mut ids: Vec<UserId>) -> async_graphql::Result<()> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found = users_by_ids(&level.app.identity, &ids).await.map_err(gql)?;
+    level
+        .request
+        .loaders
+        .prime(found.into_iter().map(|user| (user.id, user)));
+    Ok(())
 }

@@ -4,11 +4,10 @@
 
 use async_graphql::Context;
 use backline_application::feedback::{comment_details, replies_of};
-use backline_application::identity::users_by_ids;
 use backline_domain::comments::Comment;
 use backline_domain::ids::{CommentId, UserId};
 
-use crate::common::ahead::Level;
+use crate::common::ahead::{Level, people};
 use crate::common::error::gql;
 use crate::feedback::loaders::{CommentDetailsOf, RepliesOf};
 
@@ -63,37 +62,23 @@ pub(crate) async fn below_comments(ctx: &Context<'_>, comments: &[Comment]) -> a
         );
     }
     // The likes and the authors do not depend on each other: both at once.
-    let Wanted {
-        mut details,
-        mut owners,
-    } = wanted;
+    let Wanted { mut details, owners } = wanted;
     details.sort_unstable();
     details.dedup();
-    owners.sort_unstable();
-    owners.dedup();
-    let (details, owners) = tokio::join!(
-        async {
-            if details.is_empty() {
-                return Ok(Default::default());
-            }
-            comment_details(&level.app.feedback, level.actor(), &details).await
-        },
-        async {
-            if owners.is_empty() {
-                return Ok(Vec::new());
-            }
-            users_by_ids(&level.app.identity, &owners).await
-        },
-    );
-    level.request.loaders.prime(
-        details
-            .map_err(gql)?
-            .into_iter()
-            .map(|(id, details)| (CommentDetailsOf(id), details)),
-    );
-    level
-        .request
-        .loaders
-        .prime(owners.map_err(gql)?.into_iter().map(|user| (user.id, user)));
+    let likes = async {
+        if details.is_empty() {
+            return Ok(());
+        }
+        let found = comment_details(&level.app.feedback, level.actor(), &details)
+            .await
+            .map_err(gql)?;
+        level
+            .request
+            .loaders
+            .prime(found.into_iter().map(|(id, details)| (CommentDetailsOf(id), details)));
+        Ok::<(), async_graphql::Error>(())
+    };
+    let (likes, authors) = tokio::join!(likes, people(&level, owners));
+    likes.and(authors)?;
     Ok(())
 }

@@ -2,12 +2,11 @@
 //! tracks, collaborators and the people those are, as far down that chain as the query selects.
 
 use async_graphql::Context;
-use backline_application::identity::users_by_ids;
 use backline_application::workspace::{collaborators_of, projects_in, tracks_in};
 use backline_domain::ids::ArtistSpaceId;
 use backline_domain::workspace::{ArtistSpace, Project, ResourcePath, Track};
 
-use crate::common::ahead::{Level, page_of};
+use crate::common::ahead::{Level, items, page_of, people};
 use crate::common::error::gql;
 use crate::workspace::loaders::{CollaboratorsOf, ProjectsOf, TracksOf};
 
@@ -39,7 +38,7 @@ async fn spaces_level(level: &Level<'_>, spaces: &[ArtistSpace]) -> async_graphq
         let mut pages = projects_in(&level.app.workspace, level.actor(), &ids, page)
             .await
             .map_err(gql)?;
-        let projects: Vec<Project> = pages.values().flat_map(|page| page.items.iter().cloned()).collect();
+        let projects = items(&pages);
         level.request.loaders.prime(
             ids.iter()
                 .map(|id| (ProjectsOf(*id, page), pages.remove(id).unwrap_or_default())),
@@ -59,7 +58,7 @@ async fn projects_level(level: &Level<'_>, projects: &[Project]) -> async_graphq
         let mut pages = tracks_in(&level.app.workspace, level.actor(), &paths, page)
             .await
             .map_err(gql)?;
-        let tracks: Vec<Track> = pages.values().flat_map(|page| page.items.iter().cloned()).collect();
+        let tracks = items(&pages);
         level.request.loaders.prime(paths.iter().filter_map(|path| match path {
             ResourcePath::Project(_, project) => {
                 Some((TracksOf(*path, page), pages.remove(project).unwrap_or_default()))
@@ -80,7 +79,7 @@ async fn collaborators_level(level: &Level<'_>, paths: Vec<ResourcePath>) -> asy
         let mut pages = collaborators_of(&level.app.workspace, level.actor(), &paths, page)
             .await
             .map_err(gql)?;
-        let mut users: Vec<_> = pages
+        let users: Vec<_> = pages
             .values()
             .flat_map(|page| page.items.iter().map(|collaborator| collaborator.user_id))
             .collect();
@@ -90,14 +89,8 @@ async fn collaborators_level(level: &Level<'_>, paths: Vec<ResourcePath>) -> asy
                 pages.remove(&path.id()).unwrap_or_default(),
             )
         }));
-        users.sort_unstable();
-        users.dedup();
-        if !users.is_empty() && !level.below(field).children("user").is_empty() {
-            let found = users_by_ids(&level.app.identity, &users).await.map_err(gql)?;
-            level
-                .request
-                .loaders
-                .prime(found.into_iter().map(|user| (user.id, user)));
+        if !level.below(field).children("user").is_empty() {
+            people(level, users).await?;
         }
     }
     Ok(())
